@@ -1,0 +1,130 @@
+// State shared by the files that make up rtmssrc. Not installed.
+#pragma once
+
+#include <gst/base/gstflowcombiner.h>
+#include <gst/gst.h>
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gstrtmssrc.h"
+#include "gstrtmssrcpad.h"
+#include "protocol/webhook.h"
+#include "rtms-caps.h"
+#include "rtms-timing.h"
+#include "session/session.h"
+
+GST_DEBUG_CATEGORY_EXTERN(gst_rtms_src_debug);
+
+// What the properties hold. Copied into a SessionConfig at READY->PAUSED.
+struct RtmsSrcSettings {
+  std::string webhook_payload;
+  std::string webhook_error;  // why webhook-payload could not be used
+  std::string server_urls;
+  std::string stream_id;
+  std::string meeting_uuid;
+  std::string webinar_uuid;
+  std::string session_id;
+  std::string engagement_id;
+  std::string client_id;
+  std::string client_secret;
+  std::string ssl_ca_file;
+  bool ssl_strict = true;
+  GstRtmsAudioCodec audio_codec = GST_RTMS_AUDIO_CODEC_L16;
+  GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
+  int audio_sample_rate = 0;  // 0: the codec's natural rate
+  int audio_channels = 1;
+  GstRtmsAudioMode audio_mode = GST_RTMS_AUDIO_MODE_PER_PARTICIPANT;
+  guint audio_send_rate = 20;
+  GstRtmsSocketMode socket_mode = GST_RTMS_SOCKET_MODE_UNIFIED;
+  guint handshake_timeout = 10000;
+  guint latency = 100;  // ms
+  bool buffer_data = true;
+  guint max_message_size = 64 * 1024 * 1024;
+};
+
+// One output pad and what we know to stamp its data.
+struct RtmsOutput {
+  GstRtmsSrcPad *pad = nullptr;  // owned by the element once added
+  std::string stream_id;
+  GstStream *stream = nullptr;   // owned
+  GstCaps *caps = nullptr;       // owned
+  uint32_t media_type = 0;
+  int64_t user_id = 0;
+  // Server time (ms) the next packet should carry if nothing is missing.
+  bool has_next = false;
+  int64_t next_server_ms = 0;
+  guint64 buffers = 0;
+  guint64 bytes = 0;
+};
+
+class RtmsSrcListener;
+
+struct RtmsSrcState {
+  std::mutex settings_lock;
+  RtmsSrcSettings settings;
+
+  // The running session (READY->PAUSED to PAUSED->READY).
+  std::unique_ptr<RtmsSrcListener> listener;
+  std::unique_ptr<rtms::Session> session;
+
+  // Outputs, keyed by "<media>/<user id>". Guarded by outputs_lock, which is
+  // never held while calling into GStreamer functions that may call back.
+  std::mutex outputs_lock;
+  std::vector<std::unique_ptr<RtmsOutput>> outputs;
+  std::map<std::string, RtmsOutput *> outputs_by_key;
+  guint next_audio_pad = 0;
+  GstFlowCombiner *flow_combiner = nullptr;
+  guint group_id = 0;
+  rtms::ServerTimeMapper time_mapper;
+  rtms::AudioParams audio_effective;
+  bool audio_ready = false;
+  bool per_participant = true;
+  GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
+  bool not_linked_warned = false;
+
+  // Set when the session ended (normally or not), to wake a waiting close.
+  std::mutex end_lock;
+  std::condition_variable end_cond;
+  bool session_over = false;
+  bool eos_requested = false;
+};
+
+// rtms-src-outputs.cpp
+void rtms_src_handle_media_ready(GstRtmsSrc *self, uint32_t types,
+                                 const rtms::MediaParams &effective);
+void rtms_src_handle_media(GstRtmsSrc *self, rtms::MediaData &&data);
+void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
+void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name);
+void rtms_src_remove_outputs(GstRtmsSrc *self);
+GstPadTemplate *rtms_src_audio_template();
+
+// rtms-src-messages.cpp
+void rtms_src_post_event(GstRtmsSrc *self, const rtms::Event &event);
+void rtms_src_post_stream_state(GstRtmsSrc *self, const rtms::StreamStateUpdate &update);
+void rtms_src_post_session_state(GstRtmsSrc *self, const rtms::SessionStateUpdate &update);
+void rtms_src_post_stopped(GstRtmsSrc *self, rtms::StopReason reason, const std::string &detail);
+void rtms_src_post_error(GstRtmsSrc *self, const rtms::SessionError &error);
+
+// The session's listener: forwards to the functions above.
+class RtmsSrcListener : public rtms::SessionListener {
+ public:
+  explicit RtmsSrcListener(GstRtmsSrc *self) : self_(self) {}
+  void on_media_ready(uint32_t types, const rtms::MediaParams &effective) override;
+  void on_media(rtms::MediaData &&data) override;
+  void on_event(const rtms::Event &event) override;
+  void on_stream_state(const rtms::StreamStateUpdate &update) override;
+  void on_session_state(const rtms::SessionStateUpdate &update) override;
+  void on_other_message(const rtms::Message &message) override;
+  void on_warning(const std::string &message) override;
+  void on_error(const rtms::SessionError &error) override;
+  void on_ended(rtms::StopReason reason, const std::string &detail) override;
+
+ private:
+  void mark_over();
+  GstRtmsSrc *self_;
+};

@@ -1,0 +1,572 @@
+// rtmssrc: the element class, its properties and its state changes. The
+// mapping of session callbacks to pads lives in rtms-src-outputs.cpp and the
+// bus messages in rtms-src-messages.cpp.
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtmssrc.h"
+
+#include <cstdlib>
+
+#include "gstrtmselements.h"
+#include "gstrtmssrc-private.h"
+#include "protocol/signature.h"
+
+GST_DEBUG_CATEGORY(gst_rtms_src_debug);
+#define GST_CAT_DEFAULT gst_rtms_src_debug
+
+enum {
+  PROP_0,
+  PROP_WEBHOOK_PAYLOAD,
+  PROP_SERVER_URLS,
+  PROP_STREAM_ID,
+  PROP_MEETING_UUID,
+  PROP_WEBINAR_UUID,
+  PROP_SESSION_ID,
+  PROP_ENGAGEMENT_ID,
+  PROP_CLIENT_ID,
+  PROP_CLIENT_SECRET,
+  PROP_SSL_CA_FILE,
+  PROP_SSL_STRICT,
+  PROP_AUDIO_CODEC,
+  PROP_G711_LAW,
+  PROP_AUDIO_SAMPLE_RATE,
+  PROP_AUDIO_CHANNELS,
+  PROP_AUDIO_MODE,
+  PROP_AUDIO_SEND_RATE,
+  PROP_SOCKET_MODE,
+  PROP_HANDSHAKE_TIMEOUT,
+  PROP_LATENCY,
+  PROP_BUFFER_DATA,
+  PROP_MAX_MESSAGE_SIZE,
+};
+
+#define gst_rtms_src_parent_class parent_class
+G_DEFINE_TYPE(GstRtmsSrc, gst_rtms_src, GST_TYPE_ELEMENT)
+GST_ELEMENT_REGISTER_DEFINE(rtmssrc, "rtmssrc", GST_RANK_NONE, GST_TYPE_RTMS_SRC)
+
+// ---- enum types ------------------------------------------------------------
+
+static GType gst_rtms_audio_codec_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_AUDIO_CODEC_L16, "L16: 16-bit linear PCM, little endian (audio/x-raw)", "l16"},
+      {GST_RTMS_AUDIO_CODEC_G711, "G.711 (audio/x-mulaw or audio/x-alaw, see g711-law)", "g711"},
+      {GST_RTMS_AUDIO_CODEC_G722, "G.722 at 16 kHz (audio/G722)", "g722"},
+      {GST_RTMS_AUDIO_CODEC_OPUS, "Opus at 48 kHz, one packet per buffer (audio/x-opus)", "opus"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsAudioCodec", values));
+  return type;
+}
+
+static GType gst_rtms_g711_law_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_G711_MULAW, "mu-law (audio/x-mulaw)", "mulaw"},
+      {GST_RTMS_G711_ALAW, "A-law (audio/x-alaw)", "alaw"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsG711Law", values));
+  return type;
+}
+
+static GType gst_rtms_audio_mode_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_AUDIO_MODE_MIXED, "One pad with everyone mixed (no speaker identity)", "mixed"},
+      {GST_RTMS_AUDIO_MODE_PER_PARTICIPANT, "One pad per participant who speaks", "per-participant"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsAudioMode", values));
+  return type;
+}
+
+static GType gst_rtms_socket_mode_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_SOCKET_MODE_UNIFIED, "One media socket for every media type", "unified"},
+      {GST_RTMS_SOCKET_MODE_SPLIT, "One media socket per media type", "split"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsSocketMode", values));
+  return type;
+}
+
+// ---- properties ------------------------------------------------------------
+
+static std::string string_or_empty(const GValue *value) {
+  const char *s = g_value_get_string(value);
+  return s ? s : "";
+}
+
+// webhook-payload fills in everything a stream needs; the fields it sets can
+// still be overridden by setting their own properties afterwards.
+static void apply_webhook(GstRtmsSrc *self, RtmsSrcSettings &s, const std::string &json) {
+  s.webhook_payload = json;
+  s.webhook_error.clear();
+  if (json.empty()) return;
+  rtms::Result<rtms::Webhook> parsed = rtms::parse_webhook(json);
+  if (!parsed) {
+    s.webhook_error = parsed.error().describe();
+    GST_WARNING_OBJECT(self, "webhook-payload is not usable: %s", s.webhook_error.c_str());
+    return;
+  }
+  const rtms::Webhook &hook = parsed.value();
+  if (hook.kind != rtms::WebhookKind::RtmsStarted && hook.kind != rtms::WebhookKind::Unknown) {
+    s.webhook_error = "webhook-payload is a " + hook.event +
+                      " event; rtmssrc needs the payload of an rtms_started event";
+    GST_WARNING_OBJECT(self, "%s", s.webhook_error.c_str());
+    return;
+  }
+  std::string urls;
+  for (const auto &u : hook.server_urls) urls += (urls.empty() ? "" : ",") + u;
+  s.server_urls = urls;
+  s.stream_id = hook.rtms_stream_id;
+  s.meeting_uuid.clear();
+  s.webinar_uuid.clear();
+  s.session_id.clear();
+  s.engagement_id.clear();
+  switch (hook.identity.product) {
+    case rtms::Product::Meeting: s.meeting_uuid = hook.identity.instance_id; break;
+    case rtms::Product::Webinar: s.webinar_uuid = hook.identity.instance_id; break;
+    case rtms::Product::VideoSdk: s.session_id = hook.identity.instance_id; break;
+    case rtms::Product::ContactCenter: s.engagement_id = hook.identity.instance_id; break;
+    case rtms::Product::Phone: s.meeting_uuid = hook.identity.instance_id; break;
+  }
+  GST_INFO_OBJECT(self, "webhook-payload: stream %s of %s %s, %zu server URL(s)",
+                  s.stream_id.c_str(), rtms::to_string(hook.identity.product),
+                  hook.identity.instance_id.c_str(), hook.server_urls.size());
+}
+
+static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GValue *value,
+                                      GParamSpec *pspec) {
+  GstRtmsSrc *self = GST_RTMS_SRC(object);
+  std::lock_guard<std::mutex> guard(self->state->settings_lock);
+  RtmsSrcSettings &s = self->state->settings;
+  switch (prop_id) {
+    case PROP_WEBHOOK_PAYLOAD: apply_webhook(self, s, string_or_empty(value)); break;
+    case PROP_SERVER_URLS: s.server_urls = string_or_empty(value); break;
+    case PROP_STREAM_ID: s.stream_id = string_or_empty(value); break;
+    case PROP_MEETING_UUID: s.meeting_uuid = string_or_empty(value); break;
+    case PROP_WEBINAR_UUID: s.webinar_uuid = string_or_empty(value); break;
+    case PROP_SESSION_ID: s.session_id = string_or_empty(value); break;
+    case PROP_ENGAGEMENT_ID: s.engagement_id = string_or_empty(value); break;
+    case PROP_CLIENT_ID: s.client_id = string_or_empty(value); break;
+    case PROP_CLIENT_SECRET: s.client_secret = string_or_empty(value); break;
+    case PROP_SSL_CA_FILE: s.ssl_ca_file = string_or_empty(value); break;
+    case PROP_SSL_STRICT: s.ssl_strict = g_value_get_boolean(value); break;
+    case PROP_AUDIO_CODEC: s.audio_codec = GstRtmsAudioCodec(g_value_get_enum(value)); break;
+    case PROP_G711_LAW: s.g711_law = GstRtmsG711Law(g_value_get_enum(value)); break;
+    case PROP_AUDIO_SAMPLE_RATE: s.audio_sample_rate = g_value_get_int(value); break;
+    case PROP_AUDIO_CHANNELS: s.audio_channels = g_value_get_int(value); break;
+    case PROP_AUDIO_MODE: s.audio_mode = GstRtmsAudioMode(g_value_get_enum(value)); break;
+    case PROP_AUDIO_SEND_RATE: s.audio_send_rate = g_value_get_uint(value); break;
+    case PROP_SOCKET_MODE: s.socket_mode = GstRtmsSocketMode(g_value_get_enum(value)); break;
+    case PROP_HANDSHAKE_TIMEOUT: s.handshake_timeout = g_value_get_uint(value); break;
+    case PROP_LATENCY: s.latency = g_value_get_uint(value); break;
+    case PROP_BUFFER_DATA: s.buffer_data = g_value_get_boolean(value); break;
+    case PROP_MAX_MESSAGE_SIZE: s.max_message_size = g_value_get_uint(value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *value,
+                                      GParamSpec *pspec) {
+  GstRtmsSrc *self = GST_RTMS_SRC(object);
+  std::lock_guard<std::mutex> guard(self->state->settings_lock);
+  const RtmsSrcSettings &s = self->state->settings;
+  switch (prop_id) {
+    case PROP_WEBHOOK_PAYLOAD: g_value_set_string(value, s.webhook_payload.c_str()); break;
+    case PROP_SERVER_URLS: g_value_set_string(value, s.server_urls.c_str()); break;
+    case PROP_STREAM_ID: g_value_set_string(value, s.stream_id.c_str()); break;
+    case PROP_MEETING_UUID: g_value_set_string(value, s.meeting_uuid.c_str()); break;
+    case PROP_WEBINAR_UUID: g_value_set_string(value, s.webinar_uuid.c_str()); break;
+    case PROP_SESSION_ID: g_value_set_string(value, s.session_id.c_str()); break;
+    case PROP_ENGAGEMENT_ID: g_value_set_string(value, s.engagement_id.c_str()); break;
+    case PROP_CLIENT_ID: g_value_set_string(value, s.client_id.c_str()); break;
+    case PROP_SSL_CA_FILE: g_value_set_string(value, s.ssl_ca_file.c_str()); break;
+    case PROP_SSL_STRICT: g_value_set_boolean(value, s.ssl_strict); break;
+    case PROP_AUDIO_CODEC: g_value_set_enum(value, s.audio_codec); break;
+    case PROP_G711_LAW: g_value_set_enum(value, s.g711_law); break;
+    case PROP_AUDIO_SAMPLE_RATE: g_value_set_int(value, s.audio_sample_rate); break;
+    case PROP_AUDIO_CHANNELS: g_value_set_int(value, s.audio_channels); break;
+    case PROP_AUDIO_MODE: g_value_set_enum(value, s.audio_mode); break;
+    case PROP_AUDIO_SEND_RATE: g_value_set_uint(value, s.audio_send_rate); break;
+    case PROP_SOCKET_MODE: g_value_set_enum(value, s.socket_mode); break;
+    case PROP_HANDSHAKE_TIMEOUT: g_value_set_uint(value, s.handshake_timeout); break;
+    case PROP_LATENCY: g_value_set_uint(value, s.latency); break;
+    case PROP_BUFFER_DATA: g_value_set_boolean(value, s.buffer_data); break;
+    case PROP_MAX_MESSAGE_SIZE: g_value_set_uint(value, s.max_message_size); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+// ---- session configuration ---------------------------------------------------
+
+static int natural_rate(GstRtmsAudioCodec codec) {
+  switch (codec) {
+    case GST_RTMS_AUDIO_CODEC_G711: return 8000;
+    case GST_RTMS_AUDIO_CODEC_OPUS: return 48000;
+    default: return 16000;
+  }
+}
+
+// Builds the session's configuration from the properties. Returns an empty
+// string, or what is wrong in words a user can act on.
+static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &config) {
+  if (!s.webhook_error.empty()) return "webhook-payload: " + s.webhook_error;
+  config.signaling_urls = rtms::split_server_urls(s.server_urls);
+  if (config.signaling_urls.empty())
+    return "no server URL: set webhook-payload (the rtms_started webhook) or server-urls";
+  for (const auto &url : config.signaling_urls)
+    if (!g_str_has_prefix(url.c_str(), "ws://") && !g_str_has_prefix(url.c_str(), "wss://"))
+      return "server-urls: '" + url + "' is not a ws:// or wss:// URL";
+  if (s.stream_id.empty()) return "no stream id: set webhook-payload or stream-id";
+  if (!s.meeting_uuid.empty()) config.identity = {rtms::Product::Meeting, s.meeting_uuid};
+  else if (!s.webinar_uuid.empty()) config.identity = {rtms::Product::Webinar, s.webinar_uuid};
+  else if (!s.session_id.empty()) config.identity = {rtms::Product::VideoSdk, s.session_id};
+  else if (!s.engagement_id.empty())
+    config.identity = {rtms::Product::ContactCenter, s.engagement_id};
+  else
+    return "no meeting id: set webhook-payload, meeting-uuid, webinar-uuid, session-id or "
+           "engagement-id";
+  config.rtms_stream_id = s.stream_id;
+  // Credentials may come from the environment so they stay off command lines.
+  config.client_id = s.client_id;
+  config.client_secret = s.client_secret;
+  if (config.client_id.empty() && g_getenv("ZM_RTMS_CLIENT")) config.client_id = g_getenv("ZM_RTMS_CLIENT");
+  if (config.client_secret.empty() && g_getenv("ZM_RTMS_SECRET"))
+    config.client_secret = g_getenv("ZM_RTMS_SECRET");
+  if (config.client_id.empty()) return "no client id: set client-id or ZM_RTMS_CLIENT";
+  if (config.client_secret.empty()) return "no client secret: set client-secret or ZM_RTMS_SECRET";
+
+  rtms::AudioParams audio;
+  audio.content_type = rtms::ContentType::RawAudio;
+  audio.codec = rtms::Codec(int(s.audio_codec));
+  int rate = s.audio_sample_rate ? s.audio_sample_rate : natural_rate(s.audio_codec);
+  rtms::SampleRate rate_enum;
+  if (!rtms::hz_to_sample_rate(rate, &rate_enum))
+    return "audio-sample-rate " + std::to_string(rate) + " is not one RTMS carries (8000, 16000, "
+           "32000 or 48000)";
+  if (s.audio_codec == GST_RTMS_AUDIO_CODEC_OPUS && rate != 48000)
+    return "audio-codec opus needs audio-sample-rate 48000";
+  if (s.audio_codec == GST_RTMS_AUDIO_CODEC_G722 && rate != 16000)
+    return "audio-codec g722 needs audio-sample-rate 16000";
+  audio.sample_rate = rate_enum;
+  audio.channel = s.audio_channels == 2 ? rtms::AudioChannel::Stereo : rtms::AudioChannel::Mono;
+  audio.data_opt = s.audio_mode == GST_RTMS_AUDIO_MODE_MIXED ? rtms::DataOption::AudioMixedStream
+                                                             : rtms::DataOption::AudioMultiStreams;
+  audio.send_rate_ms = int(s.audio_send_rate);
+  config.media_params.audio = audio;
+  config.media_types = rtms::kMediaAudio;
+  config.split_sockets = s.socket_mode == GST_RTMS_SOCKET_MODE_SPLIT;
+  config.subscribe_events = {int(rtms::EventType::ActiveSpeakerChange),
+                             int(rtms::EventType::ParticipantJoin),
+                             int(rtms::EventType::ParticipantLeave)};
+  config.buffer_data = s.buffer_data;
+  config.ca_file = s.ssl_ca_file;
+  config.tls_strict = s.ssl_strict;
+  config.handshake_timeout_ms = s.handshake_timeout;
+  config.max_message_size = s.max_message_size;
+  return std::string();
+}
+
+// ---- session lifetime --------------------------------------------------------
+
+static bool start_session(GstRtmsSrc *self) {
+  RtmsSrcState *st = self->state;
+  rtms::SessionConfig config;
+  std::string problem;
+  {
+    std::lock_guard<std::mutex> guard(st->settings_lock);
+    problem = build_config(st->settings, config);
+    st->g711_law = st->settings.g711_law;
+    st->per_participant = st->settings.audio_mode == GST_RTMS_AUDIO_MODE_PER_PARTICIPANT;
+  }
+  if (!problem.empty()) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("%s", problem.c_str()), (nullptr));
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> guard(st->end_lock);
+    st->session_over = false;
+    st->eos_requested = false;
+  }
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    st->group_id = gst_util_group_id_next();
+    st->time_mapper.reset();
+    st->audio_ready = false;
+    st->next_audio_pad = 0;
+    st->not_linked_warned = false;
+  }
+  GST_INFO_OBJECT(self, "connecting to stream %s (%zu signaling URL(s))",
+                  config.rtms_stream_id.c_str(), config.signaling_urls.size());
+  st->listener = std::make_unique<RtmsSrcListener>(self);
+  st->session = std::make_unique<rtms::Session>(std::move(config), *st->listener);
+  st->session->start();
+  return true;
+}
+
+// Closes the stream politely (STREAM_CLOSE_REQ) if it still runs, waits a
+// bounded time for the server to agree, then tears the session down.
+static void stop_session(GstRtmsSrc *self) {
+  RtmsSrcState *st = self->state;
+  if (!st->session) return;
+  st->session->request_close();
+  {
+    std::unique_lock<std::mutex> guard(st->end_lock);
+    st->end_cond.wait_for(guard, std::chrono::milliseconds(2500), [st] { return st->session_over; });
+  }
+  st->session->stop();
+  st->session.reset();
+  st->listener.reset();
+}
+
+static GstStateChangeReturn gst_rtms_src_change_state(GstElement *element,
+                                                      GstStateChange transition) {
+  GstRtmsSrc *self = GST_RTMS_SRC(element);
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start_session(self)) return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      // The session may add pads and push into their queues: stop it before
+      // the pads are deactivated.
+      stop_session(self);
+      break;
+    default:
+      break;
+  }
+
+  GstStateChangeReturn ret = GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;  // a live source has nothing to preroll
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      rtms_src_remove_outputs(self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+// EOS sent to the element (gst-launch-1.0 -e, an application stopping a
+// recording): close the stream on the server, and let every pad drain and end.
+static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
+  GstRtmsSrc *self = GST_RTMS_SRC(element);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+    GST_INFO_OBJECT(self, "EOS requested: closing the stream");
+    gst_event_unref(event);
+    {
+      std::lock_guard<std::mutex> guard(self->state->end_lock);
+      self->state->eos_requested = true;
+    }
+    if (self->state->session) self->state->session->request_close();
+    rtms_src_push_eos_everywhere(self);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS(parent_class)->send_event(element, event);
+}
+
+// ---- listener ---------------------------------------------------------------
+
+void RtmsSrcListener::on_media_ready(uint32_t types, const rtms::MediaParams &effective) {
+  rtms_src_handle_media_ready(self_, types, effective);
+}
+
+void RtmsSrcListener::on_media(rtms::MediaData &&data) {
+  rtms_src_handle_media(self_, std::move(data));
+}
+
+void RtmsSrcListener::on_event(const rtms::Event &event) {
+  if (event.event_type == int(rtms::EventType::ParticipantJoin))
+    for (const auto &p : event.participants)
+      if (p.has_user_name) rtms_src_update_participant(self_, p.user_id, p.user_name);
+  rtms_src_post_event(self_, event);
+}
+
+void RtmsSrcListener::on_stream_state(const rtms::StreamStateUpdate &update) {
+  rtms_src_post_stream_state(self_, update);
+}
+
+void RtmsSrcListener::on_session_state(const rtms::SessionStateUpdate &update) {
+  rtms_src_post_session_state(self_, update);
+}
+
+void RtmsSrcListener::on_other_message(const rtms::Message &message) {
+  GST_DEBUG_OBJECT(self_, "server message %s", rtms::to_string(rtms::message_type_of(message)));
+}
+
+void RtmsSrcListener::on_warning(const std::string &message) {
+  GST_ELEMENT_WARNING(self_, STREAM, DECODE, ("%s", message.c_str()), (nullptr));
+}
+
+void RtmsSrcListener::on_error(const rtms::SessionError &error) {
+  rtms_src_post_error(self_, error);
+  mark_over();
+}
+
+void RtmsSrcListener::on_ended(rtms::StopReason reason, const std::string &detail) {
+  rtms_src_post_stopped(self_, reason, detail);
+  rtms_src_push_eos_everywhere(self_);
+  mark_over();
+}
+
+void RtmsSrcListener::mark_over() {
+  std::lock_guard<std::mutex> guard(self_->state->end_lock);
+  self_->state->session_over = true;
+  self_->state->end_cond.notify_all();
+}
+
+// ---- GObject ------------------------------------------------------------------
+
+static void gst_rtms_src_finalize(GObject *object) {
+  GstRtmsSrc *self = GST_RTMS_SRC(object);
+  if (self->state->session) self->state->session->stop();
+  gst_flow_combiner_free(self->state->flow_combiner);
+  delete self->state;
+  G_OBJECT_CLASS(parent_class)->finalize(object);
+}
+
+static void gst_rtms_src_init(GstRtmsSrc *self) {
+  self->state = new RtmsSrcState();
+  self->state->flow_combiner = gst_flow_combiner_new();
+  GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void install_string(GObjectClass *klass, guint id, const char *name, const char *nick,
+                           const char *blurb, bool readable = true) {
+  GParamFlags flags = GParamFlags(G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+                                  GST_PARAM_MUTABLE_READY);
+  if (readable) flags = GParamFlags(flags | G_PARAM_READABLE);
+  g_object_class_install_property(klass, id, g_param_spec_string(name, nick, blurb, "", flags));
+}
+
+static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
+  GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS(klass);
+  const GParamFlags rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                     GST_PARAM_MUTABLE_READY);
+
+  gobject_class->set_property = gst_rtms_src_set_property;
+  gobject_class->get_property = gst_rtms_src_get_property;
+  gobject_class->finalize = gst_rtms_src_finalize;
+  element_class->change_state = gst_rtms_src_change_state;
+  element_class->send_event = gst_rtms_src_send_event;
+
+  install_string(gobject_class, PROP_WEBHOOK_PAYLOAD, "webhook-payload", "Webhook payload",
+                 "JSON of a meeting./webinar./session./contact_center.voice_rtms_started "
+                 "webhook: the whole body or only its 'payload' object. Sets server-urls, "
+                 "stream-id and the meeting/webinar/session/engagement id in one go");
+  install_string(gobject_class, PROP_SERVER_URLS, "server-urls", "Server URLs",
+                 "Signaling WebSocket URL(s) from the webhook's server_urls; several may be "
+                 "given separated by commas (wss:// entries are tried first)");
+  install_string(gobject_class, PROP_STREAM_ID, "stream-id", "Stream ID",
+                 "rtms_stream_id of the stream to receive");
+  install_string(gobject_class, PROP_MEETING_UUID, "meeting-uuid", "Meeting UUID",
+                 "meeting_uuid of a Zoom meeting (used exactly as the webhook gives it)");
+  install_string(gobject_class, PROP_WEBINAR_UUID, "webinar-uuid", "Webinar UUID",
+                 "webinar_uuid of a Zoom webinar");
+  install_string(gobject_class, PROP_SESSION_ID, "session-id", "Session ID",
+                 "session_id of a Zoom Video SDK session");
+  install_string(gobject_class, PROP_ENGAGEMENT_ID, "engagement-id", "Engagement ID",
+                 "engagement_id of a Zoom Contact Center engagement");
+  install_string(gobject_class, PROP_CLIENT_ID, "client-id", "Client ID",
+                 "Client ID of the Zoom Marketplace app that received the webhook. When "
+                 "empty, the environment variable ZM_RTMS_CLIENT is used");
+  install_string(gobject_class, PROP_CLIENT_SECRET, "client-secret", "Client secret",
+                 "Client secret of the app; signs the handshakes. Write-only, never logged. "
+                 "When empty, the environment variable ZM_RTMS_SECRET is used (prefer it: "
+                 "command lines are visible to other users)",
+                 false);
+  install_string(gobject_class, PROP_SSL_CA_FILE, "ssl-ca-file", "SSL CA file",
+                 "PEM file of the certificate authorities to trust for wss:// instead of the "
+                 "system store (for a private CA such as the emulator's)");
+  g_object_class_install_property(
+      gobject_class, PROP_SSL_STRICT,
+      g_param_spec_boolean("ssl-strict", "SSL strict",
+                           "Refuse wss:// servers whose certificate is not trusted. Turning it "
+                           "off accepts any certificate (insecure; for testing only)",
+                           TRUE, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AUDIO_CODEC,
+      g_param_spec_enum("audio-codec", "Audio codec", "Audio codec to ask the server for",
+                        gst_rtms_audio_codec_get_type(), GST_RTMS_AUDIO_CODEC_L16, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_G711_LAW,
+      g_param_spec_enum("g711-law", "G.711 law",
+                        "Which G.711 law the server's G.711 audio uses; the protocol does not "
+                        "say, so this decides the caps (audio/x-mulaw or audio/x-alaw)",
+                        gst_rtms_g711_law_get_type(), GST_RTMS_G711_MULAW, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AUDIO_SAMPLE_RATE,
+      g_param_spec_int("audio-sample-rate", "Audio sample rate",
+                       "Sample rate in Hz to ask for: 8000, 16000, 32000 or 48000; 0 picks the "
+                       "codec's natural rate (L16 and G.722 16000, G.711 8000, Opus 48000). The "
+                       "caps follow what the server grants",
+                       0, 48000, 0, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AUDIO_CHANNELS,
+      g_param_spec_int("audio-channels", "Audio channels", "1 (mono) or 2 (stereo)", 1, 2, 1, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AUDIO_MODE,
+      g_param_spec_enum("audio-mode", "Audio mode",
+                        "Per-participant audio (a pad per speaker, with identity) or one mixed "
+                        "pad. Zoom's wire default is mixed; rtmssrc defaults to per-participant "
+                        "because mixed audio loses who spoke",
+                        gst_rtms_audio_mode_get_type(), GST_RTMS_AUDIO_MODE_PER_PARTICIPANT, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AUDIO_SEND_RATE,
+      g_param_spec_uint("audio-send-rate", "Audio send rate",
+                        "Milliseconds of audio per packet: a multiple of 20, at most 1000", 20,
+                        1000, 20, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_SOCKET_MODE,
+      g_param_spec_enum("socket-mode", "Socket mode",
+                        "One unified media socket, or one socket per media type",
+                        gst_rtms_socket_mode_get_type(), GST_RTMS_SOCKET_MODE_UNIFIED, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_HANDSHAKE_TIMEOUT,
+      g_param_spec_uint("handshake-timeout", "Handshake timeout",
+                        "Milliseconds to wait for the server to answer the signaling and media "
+                        "handshakes before failing",
+                        100, 600000, 10000, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_LATENCY,
+      g_param_spec_uint("latency", "Latency",
+                        "Milliseconds of network jitter to allow for; reported in the LATENCY "
+                        "query on top of one packet's duration",
+                        0, 60000, 100, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_BUFFER_DATA,
+      g_param_spec_boolean("buffer-data", "Buffer data",
+                           "Receive the audio the server buffered between the rtms_started "
+                           "webhook and the connection (up to 60 s, delivered in a burst). "
+                           "FALSE drops it on the server",
+                           TRUE, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_MAX_MESSAGE_SIZE,
+      g_param_spec_uint("max-message-size", "Max message size",
+                        "Largest WebSocket message accepted, in bytes; larger ones close the "
+                        "socket with an error",
+                        65536, G_MAXUINT, 64 * 1024 * 1024, rw));
+
+  gst_element_class_add_pad_template(element_class, rtms_src_audio_template());
+  gst_element_class_set_static_metadata(
+      element_class, "Zoom RTMS source", "Source/Network/Audio",
+      "Receives a Zoom Realtime Media Stream (meeting, webinar, Video SDK session or Contact "
+      "Center engagement) over its signaling and media WebSockets and exposes one pad per "
+      "participant and media type",
+      "gst-rtms developers");
+
+  gst_type_mark_as_plugin_api(gst_rtms_audio_codec_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_g711_law_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_audio_mode_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_socket_mode_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(GST_TYPE_RTMS_SRC_PAD, GstPluginAPIFlags(0));
+  GST_DEBUG_CATEGORY_INIT(gst_rtms_src_debug, "rtmssrc", 0, "Zoom RTMS source");
+}

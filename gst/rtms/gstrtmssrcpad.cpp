@@ -1,0 +1,157 @@
+#include "gstrtmssrcpad.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+struct RtmsPadQueue {
+  std::mutex lock;
+  std::condition_variable changed;
+  std::deque<GstMiniObject *> items;  // owned references
+  guint64 bytes = 0;
+  bool flushing = true;  // until the pad is activated
+
+  int64_t participant_id = 0;
+  std::string participant_name;
+  std::string media_type;
+
+  void clear() {
+    for (GstMiniObject *item : items) gst_mini_object_unref(item);
+    items.clear();
+    bytes = 0;
+  }
+};
+
+enum {
+  PROP_0,
+  PROP_PARTICIPANT_ID,
+  PROP_PARTICIPANT_NAME,
+  PROP_MEDIA_TYPE,
+};
+
+G_DEFINE_TYPE(GstRtmsSrcPad, gst_rtms_src_pad, GST_TYPE_PAD)
+
+static void gst_rtms_src_pad_get_property(GObject *object, guint prop_id, GValue *value,
+                                          GParamSpec *pspec) {
+  GstRtmsSrcPad *pad = GST_RTMS_SRC_PAD(object);
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  switch (prop_id) {
+    case PROP_PARTICIPANT_ID:
+      g_value_set_int64(value, pad->queue->participant_id);
+      break;
+    case PROP_PARTICIPANT_NAME:
+      g_value_set_string(value, pad->queue->participant_name.c_str());
+      break;
+    case PROP_MEDIA_TYPE:
+      g_value_set_string(value, pad->queue->media_type.c_str());
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+static void gst_rtms_src_pad_finalize(GObject *object) {
+  GstRtmsSrcPad *pad = GST_RTMS_SRC_PAD(object);
+  pad->queue->clear();
+  delete pad->queue;
+  G_OBJECT_CLASS(gst_rtms_src_pad_parent_class)->finalize(object);
+}
+
+static void gst_rtms_src_pad_class_init(GstRtmsSrcPadClass *klass) {
+  GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
+  gobject_class->get_property = gst_rtms_src_pad_get_property;
+  gobject_class->finalize = gst_rtms_src_pad_finalize;
+
+  g_object_class_install_property(
+      gobject_class, PROP_PARTICIPANT_ID,
+      g_param_spec_int64("participant-id", "Participant ID",
+                         "Zoom user_id of the participant whose media this pad carries "
+                         "(0 for the mixed audio of everyone)",
+                         G_MININT64, G_MAXINT64, 0,
+                         GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property(
+      gobject_class, PROP_PARTICIPANT_NAME,
+      g_param_spec_string("participant-name", "Participant name",
+                          "Display name of the participant, as the server gave it; empty "
+                          "until known (media can arrive before the join event)",
+                          "", GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property(
+      gobject_class, PROP_MEDIA_TYPE,
+      g_param_spec_string("media-type", "Media type",
+                          "What the pad carries: audio, video, deskshare, transcript or chat",
+                          "", GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+static void gst_rtms_src_pad_init(GstRtmsSrcPad *pad) { pad->queue = new RtmsPadQueue(); }
+
+namespace rtms {
+
+GstRtmsSrcPad *src_pad_new(GstPadTemplate *templ, const std::string &name,
+                           const char *media_type, int64_t participant_id,
+                           const std::string &participant_name) {
+  auto *pad = GST_RTMS_SRC_PAD(g_object_new(GST_TYPE_RTMS_SRC_PAD, "name", name.c_str(),
+                                            "direction", GST_PAD_SRC, "template", templ,
+                                            nullptr));
+  pad->queue->participant_id = participant_id;
+  pad->queue->participant_name = participant_name;
+  pad->queue->media_type = media_type;
+  return pad;
+}
+
+void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name) {
+  {
+    std::lock_guard<std::mutex> guard(pad->queue->lock);
+    if (pad->queue->participant_name == name) return;
+    pad->queue->participant_name = name;
+  }
+  g_object_notify(G_OBJECT(pad), "participant-name");
+}
+
+int64_t src_pad_participant_id(GstRtmsSrcPad *pad) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  return pad->queue->participant_id;
+}
+
+std::string src_pad_participant_name(GstRtmsSrcPad *pad) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  return pad->queue->participant_name;
+}
+
+bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  if (pad->queue->flushing) {
+    gst_mini_object_unref(item);
+    return false;
+  }
+  if (GST_IS_BUFFER(item)) pad->queue->bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
+  pad->queue->items.push_back(item);
+  pad->queue->changed.notify_one();
+  return true;
+}
+
+GstMiniObject *src_pad_dequeue(GstRtmsSrcPad *pad) {
+  std::unique_lock<std::mutex> guard(pad->queue->lock);
+  pad->queue->changed.wait(guard, [pad] {
+    return pad->queue->flushing || !pad->queue->items.empty();
+  });
+  if (pad->queue->flushing) return nullptr;
+  GstMiniObject *item = pad->queue->items.front();
+  pad->queue->items.pop_front();
+  if (GST_IS_BUFFER(item)) pad->queue->bytes -= gst_buffer_get_size(GST_BUFFER_CAST(item));
+  return item;
+}
+
+void src_pad_set_flushing(GstRtmsSrcPad *pad, bool flushing) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  pad->queue->flushing = flushing;
+  if (flushing) pad->queue->clear();
+  pad->queue->changed.notify_all();
+}
+
+void src_pad_queue_level(GstRtmsSrcPad *pad, guint *items, guint64 *bytes) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  if (items) *items = guint(pad->queue->items.size());
+  if (bytes) *bytes = pad->queue->bytes;
+}
+
+}  // namespace rtms

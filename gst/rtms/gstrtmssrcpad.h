@@ -1,0 +1,47 @@
+// The source pads of rtmssrc: one per participant and media type (or one
+// mixed audio pad). Each carries the participant's identity as properties and
+// owns a queue that the network thread fills and the pad's streaming task
+// drains, so the network thread never waits on downstream.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <cstdint>
+#include <string>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_RTMS_SRC_PAD (gst_rtms_src_pad_get_type())
+G_DECLARE_FINAL_TYPE(GstRtmsSrcPad, gst_rtms_src_pad, GST, RTMS_SRC_PAD, GstPad)
+
+G_END_DECLS
+
+struct RtmsPadQueue;
+
+struct _GstRtmsSrcPad {
+  GstPad parent;
+  RtmsPadQueue *queue;  // C++ state, created in init, deleted in finalize
+};
+
+namespace rtms {
+
+GstRtmsSrcPad *src_pad_new(GstPadTemplate *templ, const std::string &name,
+                           const char *media_type, int64_t participant_id,
+                           const std::string &participant_name);
+
+// Updates the participant's name (notify::participant-name).
+void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name);
+int64_t src_pad_participant_id(GstRtmsSrcPad *pad);
+std::string src_pad_participant_name(GstRtmsSrcPad *pad);
+
+// Queue operations. Items are buffers or serialized events; the pad takes
+// ownership. Returns FALSE (and drops the item) when the pad is flushing.
+bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item);
+// Waits for the next item; nullptr when the pad starts flushing.
+GstMiniObject *src_pad_dequeue(GstRtmsSrcPad *pad);
+// Flushing wakes the streaming task and makes enqueue refuse items.
+void src_pad_set_flushing(GstRtmsSrcPad *pad, bool flushing);
+// Items and bytes waiting, for diagnostics.
+void src_pad_queue_level(GstRtmsSrcPad *pad, guint *items, guint64 *bytes);
+
+}  // namespace rtms

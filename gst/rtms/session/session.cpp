@@ -1,0 +1,506 @@
+#include "session.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "gref.h"
+#include "protocol/signature.h"
+#include "tls.h"
+#include "websocket.h"
+
+namespace rtms {
+
+const char *to_string(SessionErrorKind kind) {
+  switch (kind) {
+    case SessionErrorKind::Config: return "configuration";
+    case SessionErrorKind::Connect: return "connection";
+    case SessionErrorKind::Tls: return "TLS";
+    case SessionErrorKind::Handshake: return "handshake";
+    case SessionErrorKind::Timeout: return "timeout";
+    case SessionErrorKind::ConnectionLost: return "connection lost";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// A GSource callback owning a std::function, so work can be handed to the
+// session thread from any thread.
+struct Task {
+  std::function<void()> fn;
+  static gboolean run(gpointer data) {
+    static_cast<Task *>(data)->fn();
+    return G_SOURCE_REMOVE;
+  }
+  static void destroy(gpointer data) { std::unique_ptr<Task> owned(static_cast<Task *>(data)); }
+};
+
+// wss:// first: Zoom may list several URLs, and the secure one is the one to
+// use when there is a choice.
+std::vector<std::string> order_signaling_urls(std::vector<std::string> urls) {
+  std::stable_partition(urls.begin(), urls.end(), [](const std::string &u) {
+    return g_str_has_prefix(u.c_str(), "wss://");
+  });
+  return urls;
+}
+
+}  // namespace
+
+struct MediaChannel {
+  uint32_t media_type = 0;  // what the handshake asks for (a mask, or kMediaAll)
+  std::string label;
+  std::unique_ptr<WebSocket> socket;
+  bool ready = false;
+};
+
+struct Session::Impl {
+  Impl(SessionConfig c, SessionListener &l) : config(std::move(c)), listener(l) {}
+
+  SessionConfig config;
+  SessionListener &listener;
+  std::string signature;
+
+  std::mutex lifecycle_lock;  // guards thread, context, running
+  std::thread thread;
+  GMainContext *context = nullptr;  // owned by the thread while it runs
+  GMainLoop *loop = nullptr;
+  bool started = false;
+
+  // Everything below lives on the session thread.
+  GRef<SoupSession> soup;
+  std::unique_ptr<WebSocket> signaling;
+  std::vector<std::string> signaling_urls;
+  size_t signaling_url_index = 0;
+  bool signaling_ready = false;
+  std::vector<std::unique_ptr<MediaChannel>> media;
+  std::map<std::string, std::string> media_urls;
+  GSource *handshake_timer = nullptr;
+  GSource *close_timer = nullptr;
+  bool closing = false;
+  bool finished = false;  // the listener got on_ended or on_error
+  int64_t media_sequence = 0;
+
+  // ---- thread plumbing -------------------------------------------------
+  void run_thread() {
+    g_main_context_push_thread_default(context);
+    soup = GRef<SoupSession>::adopt(soup_session_new());
+    // No proxy or user-agent surprises: RTMS sockets carry no special headers.
+    soup_session_set_user_agent(soup.get(), "gst-rtms/0.1");
+    connect_first();
+    g_main_loop_run(loop);
+    teardown();
+    g_main_context_pop_thread_default(context);
+  }
+
+  void invoke(std::function<void()> fn) {
+    auto task = std::make_unique<Task>(Task{std::move(fn)});
+    g_main_context_invoke_full(context, G_PRIORITY_DEFAULT, Task::run, task.release(),
+                               Task::destroy);
+  }
+
+  GSource *add_timeout(unsigned ms, std::function<void()> fn) {
+    GSource *source = g_timeout_source_new(ms);
+    auto task = std::make_unique<Task>(Task{std::move(fn)});
+    g_source_set_callback(source, Task::run, task.release(), Task::destroy);
+    g_source_attach(source, context);
+    return source;  // the caller holds this reference
+  }
+
+  static void cancel_timer(GSource *&source) {
+    if (!source) return;
+    g_source_destroy(source);
+    g_source_unref(source);
+    source = nullptr;
+  }
+
+  void teardown() {
+    cancel_timer(handshake_timer);
+    cancel_timer(close_timer);
+    media.clear();
+    signaling.reset();
+    // Let libsoup deliver the close frames it queued before the session goes.
+    while (g_main_context_iteration(context, FALSE)) {
+    }
+    soup.reset();
+  }
+
+  // ---- ending ----------------------------------------------------------
+  void fail(SessionError error) {
+    if (finished) return;
+    finished = true;
+    cancel_timer(handshake_timer);
+    close_all_sockets();
+    listener.on_error(error);
+  }
+
+  void end(StopReason reason, const std::string &detail) {
+    if (finished) return;
+    finished = true;
+    cancel_timer(handshake_timer);
+    cancel_timer(close_timer);
+    close_all_sockets();
+    listener.on_ended(reason, detail);
+  }
+
+  void close_all_sockets() {
+    for (auto &channel : media)
+      if (channel->socket) channel->socket->close();
+    if (signaling) signaling->close();
+  }
+
+  // ---- signaling -------------------------------------------------------
+  void connect_first() {
+    signaling_urls = order_signaling_urls(config.signaling_urls);
+    if (signaling_urls.empty()) {
+      fail({SessionErrorKind::Config, false, StatusCode::Ok, "",
+            "no signaling URL: set server-urls or webhook-payload"});
+      return;
+    }
+    if (config.rtms_stream_id.empty() || config.identity.instance_id.empty()) {
+      fail({SessionErrorKind::Config, false, StatusCode::Ok, "",
+            "the stream id and the meeting/webinar/session/engagement id are required"});
+      return;
+    }
+    if (!config.ca_file.empty()) {
+      std::string why = use_ca_file(soup.get(), config.ca_file);
+      if (!why.empty()) {
+        fail({SessionErrorKind::Config, false, StatusCode::Ok, "", why});
+        return;
+      }
+    }
+    signature = handshake_signature(config.client_id, config.identity.instance_id,
+                                    config.rtms_stream_id, config.client_secret);
+    handshake_timer = add_timeout(config.handshake_timeout_ms, [this] {
+      handshake_timer_fired();
+    });
+    connect_signaling();
+  }
+
+  void handshake_timer_fired() {
+    g_source_unref(handshake_timer);
+    handshake_timer = nullptr;
+    std::string what = signaling_ready ? "media handshake" : "signaling handshake";
+    fail({SessionErrorKind::Timeout, false, StatusCode::Ok, "",
+          "no answer to the " + what + " within " +
+              std::to_string(config.handshake_timeout_ms) + " ms"});
+  }
+
+  void connect_signaling() {
+    const std::string &url = signaling_urls[signaling_url_index];
+    WebSocketHandlers handlers;
+    handlers.on_message = [this](std::string_view payload) { on_signaling_message(payload); };
+    handlers.on_closed = [this](int code, const std::string &reason) {
+      on_signaling_closed(code, reason);
+    };
+    signaling = std::make_unique<WebSocket>(soup.get(), url, "signaling", !config.tls_strict,
+                                            config.max_message_size, std::move(handlers));
+    signaling->connect([this](const std::string &error) {
+      if (error.empty()) {
+        send_signaling_handshake();
+        return;
+      }
+      if (signaling_url_index + 1 < signaling_urls.size()) {
+        listener.on_warning(error + "; trying the next server URL");
+        signaling_url_index++;
+        connect_signaling();
+        return;
+      }
+      bool tls = error.find("TLS certificate") != std::string::npos;
+      fail({tls ? SessionErrorKind::Tls : SessionErrorKind::Connect, false, StatusCode::Ok, "",
+            error});
+    });
+  }
+
+  void send_signaling_handshake() {
+    SignalingHandshakeReq req;
+    req.sequence = 1;
+    req.identity = config.identity;
+    req.rtms_stream_id = config.rtms_stream_id;
+    req.signature = signature;
+    req.buffer_data = config.buffer_data;
+    signaling->send(encode_message(req));
+  }
+
+  void on_signaling_message(std::string_view payload) {
+    Result<Message> decoded = decode_message(payload);
+    if (!decoded) {
+      listener.on_warning("ignored a signaling message that does not decode: " +
+                          decoded.error().describe());
+      return;
+    }
+    Message &message = decoded.value();
+    if (auto *resp = std::get_if<SignalingHandshakeResp>(&message)) {
+      on_signaling_handshake(*resp);
+    } else if (auto *ka = std::get_if<KeepAliveReq>(&message)) {
+      signaling->send(encode_message(KeepAliveResp{ka->timestamp}));
+    } else if (auto *update = std::get_if<EventUpdate>(&message)) {
+      listener.on_event(update->event);
+    } else if (auto *stream = std::get_if<StreamStateUpdate>(&message)) {
+      listener.on_stream_state(*stream);
+      if (stream->state == StreamState::Terminated)
+        end(stream->reason, std::string("the server terminated the stream: ") +
+                                describe(stream->reason));
+    } else if (auto *sess = std::get_if<SessionStateUpdate>(&message)) {
+      listener.on_session_state(*sess);
+    } else if (auto *close_resp = std::get_if<StreamCloseResp>(&message)) {
+      listener.on_other_message(message);
+      if (closing)
+        end(StopReason::ReceiverRequestClose, "closed at our request (STREAM_CLOSE_RESP " +
+                                                  describe(close_resp->status_code) + ")");
+    } else if (std::holds_alternative<MediaData>(message)) {
+      listener.on_warning("ignored media data on the signaling socket");
+    } else {
+      listener.on_other_message(message);
+    }
+  }
+
+  void on_signaling_handshake(const SignalingHandshakeResp &resp) {
+    if (signaling_ready) {
+      listener.on_warning("ignored a second SIGNALING_HAND_SHAKE_RESP");
+      return;
+    }
+    if (resp.status_code != StatusCode::Ok) {
+      fail({SessionErrorKind::Handshake, true, resp.status_code, resp.reason,
+            "the server refused the signaling handshake: status " + describe(resp.status_code) +
+                (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\"")});
+      return;
+    }
+    signaling_ready = true;
+    media_urls = resp.media_urls;
+    listener.on_signaling_ready(resp);
+    if (!config.subscribe_events.empty()) {
+      EventSubscription sub;
+      for (int type : config.subscribe_events) sub.events.push_back({type, true});
+      signaling->send(encode_message(sub));
+    }
+    open_media_sockets();
+  }
+
+  void on_signaling_closed(int code, const std::string &reason) {
+    if (finished) return;
+    std::string detail = "the server closed the signaling socket (close code " +
+                         std::to_string(code) + (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
+    if (closing) {
+      end(StopReason::ReceiverRequestClose, "closed at our request; " + detail);
+      return;
+    }
+    if (!signaling_ready) {
+      fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
+            detail + " before answering the handshake; check the client id, client "
+                     "secret and stream id"});
+      return;
+    }
+    fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+  }
+
+  // ---- media -----------------------------------------------------------
+  void open_media_sockets() {
+    static const uint32_t kTypes[] = {kMediaAudio, kMediaVideo, kMediaDeskshare,
+                                      kMediaTranscript, kMediaChat};
+    uint32_t wanted = config.media_types & kMediaEveryType;
+    if (wanted == 0) wanted = kMediaAudio;
+    auto all = media_urls.find("all");
+    if (!config.split_sockets && all != media_urls.end()) {
+      // One unified socket. Ask for ALL only when every type is wanted;
+      // otherwise the OR of the wanted types keeps the server from sending
+      // (and us from decoding) media nobody asked for.
+      uint32_t mask = wanted == kMediaEveryType ? uint32_t(kMediaAll) : wanted;
+      open_media_socket(all->second, mask, "media(all)");
+      return;
+    }
+    for (uint32_t type : kTypes) {
+      if (!(wanted & type)) continue;
+      auto it = media_urls.find(media_type_key(type));
+      if (it == media_urls.end()) it = all;
+      if (it == media_urls.end()) {
+        fail({SessionErrorKind::Handshake, false, StatusCode::Ok, "",
+              std::string("the server offered no media URL for ") + media_type_key(type) +
+                  " (does the app have that scope?)"});
+        return;
+      }
+      open_media_socket(it->second, type, std::string("media(") + media_type_key(type) + ")");
+    }
+  }
+
+  MediaParams params_for(uint32_t mask) const {
+    MediaParams params;
+    bool every = mask == kMediaAll;
+    const MediaParams &want = config.media_params;
+    if (every || (mask & kMediaAudio)) params.audio = want.audio ? want.audio : AudioParams{};
+    if (every || (mask & kMediaVideo)) params.video = want.video ? want.video : VideoParams{};
+    if (every || (mask & kMediaDeskshare))
+      params.deskshare = want.deskshare ? want.deskshare : VideoParams{};
+    if (every || (mask & kMediaTranscript))
+      params.transcript = want.transcript ? want.transcript : TranscriptParams{};
+    if (every || (mask & kMediaChat)) params.chat = want.chat ? want.chat : ChatParams{};
+    return params;
+  }
+
+  void open_media_socket(const std::string &url, uint32_t mask, std::string label) {
+    auto channel = std::make_unique<MediaChannel>();
+    MediaChannel *ch = channel.get();
+    ch->media_type = mask;
+    ch->label = label;
+    WebSocketHandlers handlers;
+    handlers.on_message = [this, ch](std::string_view payload) { on_media_message(*ch, payload); };
+    handlers.on_closed = [this, ch](int code, const std::string &reason) {
+      on_media_closed(*ch, code, reason);
+    };
+    ch->socket = std::make_unique<WebSocket>(soup.get(), url, label, !config.tls_strict,
+                                             config.max_message_size, std::move(handlers));
+    media.push_back(std::move(channel));
+    ch->socket->connect([this, ch](const std::string &error) {
+      if (!error.empty()) {
+        bool tls = error.find("TLS certificate") != std::string::npos;
+        fail({tls ? SessionErrorKind::Tls : SessionErrorKind::Connect, false, StatusCode::Ok,
+              "", error});
+        return;
+      }
+      DataHandshakeReq req;
+      req.sequence = media_sequence++;
+      req.identity = config.identity;
+      req.rtms_stream_id = config.rtms_stream_id;
+      req.signature = signature;
+      req.media_type = ch->media_type;
+      req.payload_encryption = false;
+      req.media_params = params_for(ch->media_type);
+      ch->socket->send(encode_message(req));
+    });
+  }
+
+  void on_media_message(MediaChannel &ch, std::string_view payload) {
+    Result<Message> decoded = decode_message(payload);
+    if (!decoded) {
+      listener.on_warning("ignored a " + ch.label + " message that does not decode: " +
+                          decoded.error().describe());
+      return;
+    }
+    Message &message = decoded.value();
+    if (auto *data = std::get_if<MediaData>(&message)) {
+      if (!ch.ready) {
+        listener.on_warning("ignored media data that came before the " + ch.label +
+                            " handshake answer");
+        return;
+      }
+      listener.on_media(std::move(*data));
+    } else if (auto *ka = std::get_if<KeepAliveReq>(&message)) {
+      ch.socket->send(encode_message(KeepAliveResp{ka->timestamp}));
+    } else if (auto *resp = std::get_if<DataHandshakeResp>(&message)) {
+      on_media_handshake(ch, *resp);
+    } else {
+      listener.on_warning(std::string("ignored an unexpected ") +
+                          to_string(message_type_of(message)) + " on the " + ch.label +
+                          " socket");
+    }
+  }
+
+  void on_media_handshake(MediaChannel &ch, const DataHandshakeResp &resp) {
+    if (resp.status_code != StatusCode::Ok) {
+      fail({SessionErrorKind::Handshake, true, resp.status_code, resp.reason,
+            "the server refused the " + ch.label + " handshake: status " +
+                describe(resp.status_code) +
+                (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\"")});
+      return;
+    }
+    if (resp.payload_encrypted)
+      listener.on_warning("the server says the " + ch.label +
+                          " payload is encrypted although we asked for no encryption; "
+                          "no public source documents the cipher, payloads are read as plain");
+    ch.ready = true;
+    uint32_t types = ch.media_type == kMediaAll ? kMediaEveryType : ch.media_type;
+    listener.on_media_ready(types, resp.media_params);
+    if (signaling) signaling->send(encode_message(ClientReadyAck{config.rtms_stream_id}));
+    bool all_ready = std::all_of(media.begin(), media.end(),
+                                 [](const auto &c) { return c->ready; });
+    if (all_ready) cancel_timer(handshake_timer);
+  }
+
+  void on_media_closed(MediaChannel &ch, int code, const std::string &reason) {
+    if (finished) return;
+    std::string detail = "the server closed the " + ch.label + " socket (close code " +
+                         std::to_string(code) + (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
+    if (closing) return;  // the signaling side decides when we are done
+    if (!ch.ready) {
+      fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
+            detail + " before answering the media handshake"});
+      return;
+    }
+    // The stream's end arrives on signaling; a media socket that closes on
+    // its own while signaling is up is lost media.
+    fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+  }
+
+  // ---- commands --------------------------------------------------------
+  void do_request_close() {
+    if (finished || closing) return;
+    closing = true;
+    if (!signaling || !signaling->is_open() || !signaling_ready) {
+      end(StopReason::ReceiverRequestClose, "closed before the stream was established");
+      return;
+    }
+    signaling->send(encode_message(StreamCloseReq{config.rtms_stream_id}));
+    close_timer = add_timeout(config.close_timeout_ms, [this] {
+      g_source_unref(close_timer);
+      close_timer = nullptr;
+      end(StopReason::ReceiverRequestClose, "closed at our request (the server did not answer "
+                                            "STREAM_CLOSE_REQ in time)");
+    });
+  }
+};
+
+Session::Session(SessionConfig config, SessionListener &listener)
+    : impl_(std::make_unique<Impl>(std::move(config), listener)) {}
+
+Session::~Session() { stop(); }
+
+void Session::start() {
+  std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
+  if (impl_->started) return;
+  impl_->started = true;
+  impl_->context = g_main_context_new();
+  impl_->loop = g_main_loop_new(impl_->context, FALSE);
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run_thread(); });
+}
+
+void Session::request_close() {
+  std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
+  if (!impl_->started || !impl_->context) return;
+  Impl *impl = impl_.get();
+  impl->invoke([impl] { impl->do_request_close(); });
+}
+
+void Session::send_signaling(Message message) {
+  std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
+  if (!impl_->started || !impl_->context) return;
+  Impl *impl = impl_.get();
+  auto shared = std::make_shared<Message>(std::move(message));
+  impl->invoke([impl, shared] {
+    if (impl->signaling && impl->signaling_ready) impl->signaling->send(encode_message(*shared));
+  });
+}
+
+void Session::stop() {
+  std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
+  if (!impl_->started) return;
+  if (impl_->loop) {
+    Impl *impl = impl_.get();
+    // Marked finished first so that commands still queued behind the quit
+    // cannot reach the listener during teardown.
+    impl->invoke([impl] {
+      impl->finished = true;
+      g_main_loop_quit(impl->loop);
+    });
+  }
+  if (impl_->thread.joinable()) impl_->thread.join();
+  if (impl_->loop) g_main_loop_unref(impl_->loop);
+  if (impl_->context) g_main_context_unref(impl_->context);
+  impl_->loop = nullptr;
+  impl_->context = nullptr;
+  impl_->started = false;
+}
+
+}  // namespace rtms

@@ -1,0 +1,105 @@
+// The RTMS client session: the signaling socket, the media socket(s), the
+// handshakes, keep-alive answers and the orderly close, on a thread and
+// GMainContext of its own. It knows nothing of GStreamer: it hands decoded
+// events and media to a SessionListener.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocol/enums.h"
+#include "protocol/media_params.h"
+#include "protocol/messages.h"
+
+namespace rtms {
+
+struct SessionConfig {
+  // Signaling URLs from the webhook's server_urls; tried in order (wss://
+  // entries first) until one answers.
+  std::vector<std::string> signaling_urls;
+  Identity identity;
+  std::string rtms_stream_id;
+  std::string client_id;
+  std::string client_secret;  // secret: never logged
+  // Media types wanted (MediaTypeFlags bits, never kMediaAll).
+  uint32_t media_types = kMediaAudio;
+  // One socket per media type instead of one unified "all" socket.
+  bool split_sockets = false;
+  MediaParams media_params;     // what we ask for; the server answers with
+                                // the effective ones
+  std::vector<int> subscribe_events;
+  std::optional<bool> buffer_data;
+  std::string ca_file;          // empty: the system CAs
+  bool tls_strict = true;       // false: accept any certificate
+  unsigned handshake_timeout_ms = 10000;
+  size_t max_message_size = 64 * 1024 * 1024;
+  unsigned close_timeout_ms = 2000;  // wait for STREAM_CLOSE_RESP
+};
+
+enum class SessionErrorKind {
+  Config,         // the configuration cannot work (no URL, bad CA file)
+  Connect,        // no socket could be opened
+  Tls,            // the server's certificate is not trusted
+  Handshake,      // the server refused a handshake (status_code says why)
+  Timeout,        // the server did not answer in time
+  ConnectionLost, // a socket closed while streaming
+};
+const char *to_string(SessionErrorKind kind);
+
+struct SessionError {
+  SessionErrorKind kind = SessionErrorKind::Connect;
+  bool has_status = false;
+  StatusCode status = StatusCode::Ok;
+  std::string reason;   // the server's reason text, if any
+  std::string message;  // complete human readable description
+};
+
+// Called on the session thread, in wire order. Implementations must not
+// block (no waiting on downstream) and must not call Session::stop().
+class SessionListener {
+ public:
+  virtual ~SessionListener() = default;
+  virtual void on_signaling_ready(const SignalingHandshakeResp &) {}
+  // A media handshake succeeded; `effective` holds the server's parameters.
+  virtual void on_media_ready(uint32_t media_types, const MediaParams &effective) = 0;
+  virtual void on_media(MediaData &&data) = 0;
+  virtual void on_event(const Event &event) = 0;
+  virtual void on_stream_state(const StreamStateUpdate &) {}
+  virtual void on_session_state(const SessionStateUpdate &) {}
+  // Any other server message (state and subscription responses...).
+  virtual void on_other_message(const Message &) {}
+  // Something was wrong but the session goes on (a message that does not
+  // decode, an unexpected message).
+  virtual void on_warning(const std::string &message) = 0;
+  // Fatal: the session is over.
+  virtual void on_error(const SessionError &error) = 0;
+  // The stream ended normally: stopped by the server, or closed by us.
+  virtual void on_ended(StopReason reason, const std::string &detail) = 0;
+};
+
+class Session {
+ public:
+  Session(SessionConfig config, SessionListener &listener);
+  ~Session();
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+
+  // Starts the session thread and connects. Returns at once.
+  void start();
+  // Asks the server to close the stream (STREAM_CLOSE_REQ) and ends the
+  // session when it answers, or after close_timeout_ms. Thread safe.
+  void request_close();
+  // Sends a message on the signaling socket. Thread safe.
+  void send_signaling(Message message);
+  // Tears everything down and joins the thread. Thread safe, idempotent;
+  // no listener call happens after it returns.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rtms
