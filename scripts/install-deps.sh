@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package gst-rtms needs to build, test and run.
+set -euo pipefail
+packages=(
+  build-essential g++ meson ninja-build pkg-config git ca-certificates
+  libglib2.0-dev glib-networking
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+  libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

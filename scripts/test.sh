@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up everything and runs every test: installs the Debian packages, builds
+# from scratch (plus an ASan/UBSan build), runs meson test, and prints
+# "N passed, N failed" as the last line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+summary() {
+  # meson's testlog.json has one JSON object per test.
+  python3 - "$@" <<'PY'
+import json, sys
+passed = failed = 0
+for path in sys.argv[1:]:
+    try:
+        for line in open(path):
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line).get("result")
+            if r in ("OK", "EXPECTEDFAIL", "SKIP"):
+                passed += 1
+            else:
+                failed += 1
+    except FileNotFoundError:
+        failed += 1
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
+}
+
+status=0
+rm -rf build build-asan
+meson setup build --buildtype=debugoptimized >/dev/null || status=1
+if [ $status -eq 0 ]; then
+  ninja -C build || status=1
+fi
+if [ $status -eq 0 ]; then
+  meson test -C build --print-errorlogs --num-processes 2 || status=1
+fi
+
+logs=(build/meson-logs/testlog.json)
+if [ "${RTMS_SKIP_SANITIZERS:-0}" != "1" ]; then
+  # The same tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+  if meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug >/dev/null &&
+     ninja -C build-asan; then
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+    logs+=(build-asan/meson-logs/testlog.json)
+  else
+    status=1
+  fi
+fi
+summary "${logs[@]}" || status=1
+exit $status

@@ -1,0 +1,76 @@
+#include "e2e_common.h"
+
+#include <cstdlib>
+
+void configure_src(Capture &capture, const EmulatorRun &emulator, const char *client_secret) {
+  g_object_set(capture.src, "webhook-payload", emulator.webhook_json.c_str(), "client-id",
+               E2E_CLIENT_ID, "client-secret", client_secret, nullptr);
+  if (!emulator.ca_file.empty())
+    g_object_set(capture.src, "ssl-ca-file", emulator.ca_file.c_str(), nullptr);
+}
+
+guint check_audio_matches_manifest(Capture &capture, JsonObject *manifest, bool mixed) {
+  JsonObject *audio = json_object_path(manifest, "audio");
+  fail_unless(audio != nullptr, "manifest has no audio section");
+  GList *members = json_object_get_members(audio);
+  guint checked = 0;
+  for (GList *l = members; l; l = l->next) {
+    const char *user = static_cast<const char *>(l->data);
+    JsonObject *sent = json_object_get_object_member(audio, user);
+    gint64 user_id = g_ascii_strtoll(user, nullptr, 10);
+    gint64 packets = json_object_get_int_member(sent, "packets");
+    if (packets == 0) continue;
+    if (mixed) fail_unless(user_id == 0, "mixed audio must come as user 0, got %s", user);
+    PadCapture *pad = capture.by_participant(user_id);
+    fail_unless(pad != nullptr, "no pad for participant %s", user);
+    fail_unless(pad->stream_start && pad->segment, "pad %s: no stream-start or segment",
+                pad->pad_name.c_str());
+    fail_unless(pad->eos, "pad %s: no EOS", pad->pad_name.c_str());
+    fail_unless_equals_uint64(pad->buffers, guint64(packets));
+    fail_unless_equals_uint64(pad->bytes, guint64(json_object_get_int_member(sent, "bytes")));
+    fail_unless_equals_string(pad->sha256_hex().c_str(),
+                              json_object_get_string_member(sent, "sha256"));
+    // Timestamps: monotonic, and the server's spacing kept exactly.
+    gint64 first_ts = json_object_get_int_member(sent, "first_ts");
+    gint64 last_ts = json_object_get_int_member(sent, "last_ts");
+    fail_unless_equals_int64(pad->server_ms.front(), first_ts);
+    fail_unless_equals_int64(pad->server_ms.back(), last_ts);
+    for (size_t i = 1; i < pad->pts.size(); i++) {
+      fail_unless(GST_CLOCK_TIME_IS_VALID(pad->pts[i]), "pad %s buffer %zu has no PTS",
+                  pad->pad_name.c_str(), i);
+      fail_unless(pad->pts[i] > pad->pts[i - 1], "pad %s: PTS not increasing at %zu",
+                  pad->pad_name.c_str(), i);
+      GstClockTimeDiff pts_delta = GST_CLOCK_DIFF(pad->pts[0], pad->pts[i]);
+      gint64 server_delta = (pad->server_ms[i] - pad->server_ms[0]) * GST_MSECOND;
+      fail_unless_equals_int64(pts_delta, server_delta);
+      fail_unless(GST_CLOCK_TIME_IS_VALID(pad->durations[i]), "pad %s: no duration",
+                  pad->pad_name.c_str());
+    }
+    if (!mixed) {
+      const char *name = json_object_get_string_member_with_default(sent, "user_name", "");
+      fail_unless_equals_string(pad->participant_name.c_str(), name);
+      fail_unless_equals_string(pad->tag_name.c_str(), name);
+      fail_unless_equals_int64(pad->tag_id, user_id);
+    }
+    checked++;
+  }
+  g_list_free(members);
+  return checked;
+}
+
+void check_no_violations(JsonObject *manifest) {
+  JsonArray *violations = json_object_get_array_member(manifest, "violations");
+  fail_unless(violations != nullptr);
+  if (json_array_get_length(violations) > 0) {
+    JsonGenerator *gen = json_generator_new();
+    JsonNode *node = json_node_alloc();
+    json_node_init_array(node, violations);
+    json_generator_set_root(gen, node);
+    gchar *text = json_generator_to_data(gen, nullptr);
+    std::string copy = text;
+    g_free(text);
+    json_node_unref(node);
+    g_object_unref(gen);
+    fail("the emulator saw protocol violations: %s", copy.c_str());
+  }
+}

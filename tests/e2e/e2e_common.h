@@ -1,0 +1,23 @@
+// Shared steps of the end-to-end tests: point an rtmssrc at a running
+// emulator and compare what arrived with what the emulator says it sent.
+#pragma once
+
+#include <gst/check/gstcheck.h>
+
+#include "capture.h"
+#include "emulator_run.h"
+
+#define E2E_CLIENT_ID "emulator-client-id"
+#define E2E_CLIENT_SECRET "emulator-client-secret"
+
+// Sets webhook-payload, credentials and (for wss) the CA file.
+void configure_src(Capture &capture, const EmulatorRun &emulator,
+                   const char *client_secret = E2E_CLIENT_SECRET);
+
+// Every participant in manifest.audio arrived on its own pad with exactly the
+// bytes sent, in order; PTS are monotonic and spaced like the server's
+// timestamps. Returns the number of participants checked.
+guint check_audio_matches_manifest(Capture &capture, JsonObject *manifest, bool mixed);
+
+// No protocol violations were recorded by the emulator.
+void check_no_violations(JsonObject *manifest);

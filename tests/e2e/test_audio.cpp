@@ -1,0 +1,94 @@
+// End to end: rtmssrc against the real emulator over real sockets (ws and
+// wss), per-participant and mixed audio, unified and split media sockets.
+#include <set>
+
+#include "e2e_common.h"
+
+struct AudioCase {
+  bool tls = false;
+  const char *src_properties = "";
+  bool mixed = false;
+  guint media_sockets = 1;
+};
+
+static void run_case(const AudioCase &c) {
+  EmulatorRun emulator;
+  std::vector<std::string> args = {"--script", meeting_script("short.json"),
+                                   "--keepalive-interval", "300"};
+  if (c.tls) args.push_back("--tls");
+  emulator.start(args);
+  if (c.tls) fail_unless(!emulator.ca_file.empty(), "wss emulator gave no CA file");
+  fail_unless(g_str_has_prefix(emulator.signaling_url.c_str(), c.tls ? "wss://" : "ws://"));
+
+  Capture capture(c.src_properties);
+  configure_src(capture, emulator);
+  fail_unless(capture.run(60 * GST_SECOND), "no EOS within 60 s");
+  fail_if(capture.error != nullptr, "error: %s", capture.error_text().c_str());
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+
+  guint participants = check_audio_matches_manifest(capture, manifest, c.mixed);
+  fail_unless(participants >= (c.mixed ? 1u : 2u), "only %u participant(s) checked", participants);
+  fail_unless_equals_int(capture.pads.size(), participants);
+
+  // One group for every pad, distinct stream ids.
+  guint group = 0;
+  std::set<std::string> ids;
+  for (auto &kv : capture.pads) {
+    if (group == 0) group = kv.second->group_id;
+    fail_unless_equals_int(kv.second->group_id, group);
+    ids.insert(kv.second->stream_id);
+  }
+  fail_unless_equals_int(ids.size(), capture.pads.size());
+  fail_unless(capture.collections >= 1, "no stream collection posted");
+
+  // Keep-alives on every socket answered with the right timestamp.
+  gint64 sent = json_int_path(manifest, "keepalives.signaling.sent");
+  gint64 answered = json_int_path(manifest, "keepalives.signaling.answered");
+  fail_unless(sent >= 2, "the emulator sent %" G_GINT64_FORMAT " signaling keep-alives", sent);
+  fail_unless(answered >= sent - 1, "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " answered",
+              answered, sent);
+  gint64 media_sent = json_int_path(manifest, "keepalives.media.sent");
+  gint64 media_answered = json_int_path(manifest, "keepalives.media.answered");
+  fail_unless(media_sent >= 2);
+  fail_unless(media_answered >= media_sent - gint64(c.media_sockets));
+
+  fail_unless_equals_int64(json_int_path(manifest, "client.ready_acks"), c.media_sockets);
+  fail_unless_equals_int64(json_int_path(manifest, "client.signaling_handshakes"), 1);
+  fail_unless(capture.has_element_message("rtms-stream-stopped"));
+  fail_unless(capture.has_element_message("rtms-participant-join"));
+}
+
+GST_START_TEST(per_participant_ws) {
+  run_case({false, "", false, 1});
+}
+GST_END_TEST;
+
+GST_START_TEST(per_participant_wss) {
+  run_case({true, "", false, 1});
+}
+GST_END_TEST;
+
+GST_START_TEST(mixed_ws) {
+  run_case({false, "audio-mode=mixed", true, 1});
+}
+GST_END_TEST;
+
+GST_START_TEST(split_sockets_wss) {
+  run_case({true, "socket-mode=split", false, 1});
+}
+GST_END_TEST;
+
+static Suite *audio_suite() {
+  Suite *s = suite_create("rtmssrc-audio-e2e");
+  TCase *tc = tcase_create("audio");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, per_participant_ws);
+  tcase_add_test(tc, per_participant_wss);
+  tcase_add_test(tc, mixed_ws);
+  tcase_add_test(tc, split_sockets_wss);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(audio);
