@@ -116,6 +116,18 @@ static void apply_webhook(GstRtmsSrc *self, RtmsSrcSettings &s, const std::strin
     GST_WARNING_OBJECT(self, "%s", s.webhook_error.c_str());
     return;
   }
+  // Without an event name the parser cannot know the payload must start a
+  // stream; rtmssrc needs these whatever the event was.
+  const char *missing = hook.rtms_stream_id.empty()        ? "rtms_stream_id"
+                        : hook.server_urls.empty()          ? "server_urls"
+                        : hook.identity.instance_id.empty() ? "meeting_uuid (or webinar_uuid, "
+                                                              "session_id, engagement_id)"
+                                                            : nullptr;
+  if (missing) {
+    s.webhook_error = std::string("field '") + missing + "' is missing";
+    GST_WARNING_OBJECT(self, "webhook-payload is not usable: %s", s.webhook_error.c_str());
+    return;
+  }
   std::string urls;
   for (const auto &u : hook.server_urls) urls += (urls.empty() ? "" : ",") + u;
   s.server_urls = urls;
