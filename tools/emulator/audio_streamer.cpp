@@ -1,0 +1,42 @@
+#include "audio_streamer.h"
+
+#include <algorithm>
+
+namespace emulator {
+
+AudioStreamer::AudioStreamer(std::shared_ptr<const EncodedMeetingAudio> audio,
+                             const MeetingClock &clock, int64_t first_interval, SendFn send)
+    : audio_(std::move(audio)), clock_(clock), next_interval_(first_interval),
+      send_(std::move(send)) {}
+
+void AudioStreamer::start() { on_tick(); }
+
+void AudioStreamer::finish() {
+  timer_.cancel();
+  send_until(audio_->interval_count);
+}
+
+// Sends intervals [next_interval_, end). Within an interval, tracks go in
+// participant order, and each track's messages in time order.
+void AudioStreamer::send_until(int64_t end) {
+  const AudioFormat &f = audio_->format;
+  end = std::min(end, audio_->interval_count);
+  for (; next_interval_ < end; ++next_interval_) {
+    int64_t base = clock_.timestamp_of(next_interval_ * f.send_rate_ms);
+    for (const AudioTrack &track : audio_->tracks) {
+      const auto &messages = track.intervals[static_cast<size_t>(next_interval_)];
+      for (size_t k = 0; k < messages.size(); ++k)
+        send_(AudioMessage{&track, &messages[k], base + static_cast<int64_t>(k) * f.frame_ms});
+    }
+  }
+}
+
+void AudioStreamer::on_tick() {
+  const int send_rate = audio_->format.send_rate_ms;
+  // Interval n is complete, and so due, once meeting time reaches (n+1)*S.
+  send_until(clock_.now_ms() / send_rate);
+  if (next_interval_ >= audio_->interval_count) return;
+  timer_.once(clock_.delay_until((next_interval_ + 1) * send_rate), [this] { on_tick(); });
+}
+
+}  // namespace emulator

@@ -1,0 +1,86 @@
+#include "event_timeline.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace emulator {
+namespace {
+
+rtms::Participant named(const ScriptParticipant &p) {
+  rtms::Participant out;
+  out.user_id = p.user_id;
+  out.user_name = p.user_name;
+  out.has_user_name = true;
+  return out;
+}
+
+// Leave events carry no user_name (rtms-protocol.md 2.4).
+rtms::Participant unnamed(const ScriptParticipant &p) {
+  rtms::Participant out;
+  out.user_id = p.user_id;
+  return out;
+}
+
+// Same-time events go joins first, then speaker changes, then leaves, so a
+// participant never speaks before joining or after leaving.
+int order_of(int event_type) {
+  switch (static_cast<rtms::EventType>(event_type)) {
+    case rtms::EventType::ParticipantJoin: return 0;
+    case rtms::EventType::ActiveSpeakerChange: return 1;
+    default: return 2;
+  }
+}
+
+}  // namespace
+
+std::vector<TimelineEvent> build_event_timeline(const MeetingScript &script) {
+  std::vector<TimelineEvent> events;
+  // Participants joining (or leaving) at the same moment share one event,
+  // as the initial roster does in Zoom.
+  std::map<int64_t, rtms::Event> joins, leaves;
+  for (const auto &p : script.participants) {
+    rtms::Event &join = joins[p.join_ms];
+    join.event_type = static_cast<int>(rtms::EventType::ParticipantJoin);
+    join.participants.push_back(named(p));
+    if (p.leaves_before_end) {
+      rtms::Event &leave = leaves[p.leave_ms];
+      leave.event_type = static_cast<int>(rtms::EventType::ParticipantLeave);
+      leave.participants.push_back(unnamed(p));
+    }
+  }
+  for (auto &[at, e] : joins) events.push_back({at, std::move(e)});
+  for (auto &[at, e] : leaves) events.push_back({at, std::move(e)});
+
+  // Every talk start makes its speaker the active one, unless they already are.
+  std::vector<std::pair<int64_t, const ScriptParticipant *>> starts;
+  for (const auto &p : script.participants)
+    for (const auto &span : p.talk) starts.emplace_back(span.start_ms, &p);
+  std::stable_sort(starts.begin(), starts.end(),
+                   [](const auto &a, const auto &b) { return a.first < b.first; });
+  int64_t active = 0;
+  for (const auto &[at, p] : starts) {
+    if (p->user_id == active) continue;
+    active = p->user_id;
+    rtms::Event e;
+    e.event_type = static_cast<int>(rtms::EventType::ActiveSpeakerChange);
+    e.has_user = true;
+    e.user = named(*p);
+    events.push_back({at, std::move(e)});
+  }
+  std::stable_sort(events.begin(), events.end(), [](const TimelineEvent &a, const TimelineEvent &b) {
+    return std::make_tuple(a.at_ms, order_of(a.event.event_type)) <
+           std::make_tuple(b.at_ms, order_of(b.event.event_type));
+  });
+  return events;
+}
+
+rtms::Event final_leave_event(const MeetingScript &script) {
+  rtms::Event e;
+  e.event_type = static_cast<int>(rtms::EventType::ParticipantLeave);
+  for (const auto &p : script.participants)
+    if (!p.leaves_before_end) e.participants.push_back(unnamed(p));
+  return e;
+}
+
+}  // namespace emulator

@@ -1,0 +1,25 @@
+#include "json_text.h"
+
+namespace emulator {
+
+std::string to_json_text(JsonNode *node, bool pretty) {
+  g_autoptr(JsonGenerator) generator = json_generator_new();
+  json_generator_set_root(generator, node);
+  json_generator_set_pretty(generator, pretty);
+  g_autofree gchar *text = json_generator_to_data(generator, nullptr);
+  return text;
+}
+
+std::string builder_to_text(JsonBuilder *builder, bool pretty) {
+  JsonNodePtr root(json_builder_get_root(builder));
+  return to_json_text(root.get(), pretty);
+}
+
+JsonNodePtr parse_json_text(std::string_view text) {
+  g_autoptr(JsonParser) parser = json_parser_new();
+  if (!json_parser_load_from_data(parser, text.data(), static_cast<gssize>(text.size()), nullptr))
+    return nullptr;
+  return JsonNodePtr(json_node_copy(json_parser_get_root(parser)));
+}
+
+}  // namespace emulator

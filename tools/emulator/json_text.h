@@ -1,0 +1,19 @@
+// Small helpers to turn json-glib trees into text and back.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <json-glib/json-glib.h>
+
+#include "glib_ptr.h"
+
+namespace emulator {
+
+std::string to_json_text(JsonNode *node, bool pretty = false);
+std::string builder_to_text(JsonBuilder *builder, bool pretty = false);
+// nullptr when text is not JSON (the emulator only parses its own output
+// and the protocol layer's, so a failure here is a bug worth logging).
+JsonNodePtr parse_json_text(std::string_view text);
+
+}  // namespace emulator

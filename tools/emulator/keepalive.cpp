@@ -1,0 +1,46 @@
+#include "keepalive.h"
+
+#include <algorithm>
+
+#include <glib.h>
+
+namespace emulator {
+
+KeepAlive::KeepAlive(int interval_ms, int misses, Manifest::KeepAliveCount &counter,
+                     Callbacks callbacks)
+    : interval_ms_(interval_ms), misses_(misses), counter_(counter),
+      callbacks_(std::move(callbacks)) {}
+
+void KeepAlive::start() {
+  timer_.every(static_cast<guint>(interval_ms_), [this] { tick(); });
+}
+
+void KeepAlive::tick() {
+  if (static_cast<int>(outstanding_.size()) >= misses_) {
+    timer_.cancel();
+    callbacks_.on_timeout();  // may destroy this object; return right away
+    return;
+  }
+  // Timestamps identify requests, so they must be unique even when the
+  // interval is shorter than the clock's resolution allows.
+  int64_t timestamp = std::max(g_get_real_time() / 1000, last_timestamp_ + 1);
+  last_timestamp_ = timestamp;
+  outstanding_.push_back(timestamp);
+  counter_.sent++;
+  callbacks_.send_request(timestamp);
+}
+
+void KeepAlive::on_response(int64_t timestamp) {
+  auto it = std::find(outstanding_.begin(), outstanding_.end(), timestamp);
+  if (it == outstanding_.end()) {
+    callbacks_.on_mismatch("KEEP_ALIVE_RESP timestamp " + std::to_string(timestamp) +
+                           " does not echo any outstanding KEEP_ALIVE_REQ");
+    return;
+  }
+  // An echo of a later request also proves the client is alive for the
+  // earlier ones it skipped.
+  outstanding_.erase(outstanding_.begin(), it + 1);
+  counter_.answered++;
+}
+
+}  // namespace emulator

@@ -1,0 +1,42 @@
+// The server side of RTMS keep-alives on one socket: sends KEEP_ALIVE_REQ
+// every interval, matches the client's echoes, and reports when too many
+// in a row went unanswered.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+
+#include "manifest.h"
+#include "timer.h"
+
+namespace emulator {
+
+class KeepAlive {
+ public:
+  struct Callbacks {
+    std::function<void(int64_t timestamp)> send_request;
+    std::function<void()> on_timeout;                  // `misses` unanswered in a row
+    std::function<void(const std::string &)> on_mismatch;  // an echo we never sent
+  };
+
+  KeepAlive(int interval_ms, int misses, Manifest::KeepAliveCount &counter, Callbacks callbacks);
+
+  void start();
+  void stop() { timer_.cancel(); }
+  void on_response(int64_t timestamp);
+
+ private:
+  void tick();
+
+  int interval_ms_;
+  int misses_;
+  Manifest::KeepAliveCount &counter_;
+  Callbacks callbacks_;
+  std::deque<int64_t> outstanding_;  // timestamps sent and not yet echoed
+  int64_t last_timestamp_ = 0;
+  Timer timer_;
+};
+
+}  // namespace emulator

@@ -1,0 +1,153 @@
+#include "manifest.h"
+
+#include "json_text.h"
+
+namespace emulator {
+
+Manifest::Manifest(std::string rtms_stream_id, std::string meeting_uuid)
+    : rtms_stream_id_(std::move(rtms_stream_id)), meeting_uuid_(std::move(meeting_uuid)) {}
+
+void Manifest::add_media_handshake(uint32_t media_type, int status_code,
+                                   const rtms::MediaParams *effective) {
+  media_handshakes_.push_back({media_type, status_code, effective != nullptr,
+                               effective ? *effective : rtms::MediaParams{}});
+}
+
+void Manifest::add_event_subscription(std::vector<int> event_types) {
+  event_subscriptions_.push_back(std::move(event_types));
+}
+
+void Manifest::add_audio(int64_t user_id, const std::string &user_name, const uint8_t *data,
+                         size_t size, int64_t timestamp) {
+  AudioTally &tally = audio_[user_id];
+  if (!tally.sha256) {
+    tally.sha256.reset(g_checksum_new(G_CHECKSUM_SHA256));
+    tally.user_name = user_name;
+    tally.first_ts = timestamp;
+  }
+  g_checksum_update(tally.sha256.get(), data, static_cast<gssize>(size));
+  tally.packets++;
+  tally.bytes += static_cast<int64_t>(size);
+  tally.last_ts = timestamp;
+}
+
+void Manifest::add_event(JsonNodePtr event) { events_.push_back(std::move(event)); }
+
+void Manifest::add_violation(const char *socket, int status_code, std::string what) {
+  violations_.push_back({socket, status_code, std::move(what)});
+}
+
+std::string Manifest::to_json() const {
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "rtms_stream_id");
+  json_builder_add_string_value(b, rtms_stream_id_.c_str());
+  json_builder_set_member_name(b, "meeting_uuid");
+  json_builder_add_string_value(b, meeting_uuid_.c_str());
+
+  json_builder_set_member_name(b, "client");
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "signaling_handshakes");
+  json_builder_add_int_value(b, signaling_handshakes_);
+  json_builder_set_member_name(b, "media_handshakes");
+  json_builder_begin_array(b);
+  for (const auto &h : media_handshakes_) {
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "media_type");
+    json_builder_add_int_value(b, h.media_type);
+    json_builder_set_member_name(b, "status_code");
+    json_builder_add_int_value(b, h.status_code);
+    json_builder_set_member_name(b, "effective");
+    json_builder_begin_object(b);
+    if (h.has_effective) rtms::build_media_params(b, h.effective);
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "ready_acks");
+  json_builder_add_int_value(b, ready_acks_);
+  json_builder_set_member_name(b, "event_subscriptions");
+  json_builder_begin_array(b);
+  for (const auto &list : event_subscriptions_) {
+    json_builder_begin_array(b);
+    for (int type : list) json_builder_add_int_value(b, type);
+    json_builder_end_array(b);
+  }
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "stream_close_req");
+  json_builder_add_boolean_value(b, stream_close_req_);
+  json_builder_end_object(b);
+
+  json_builder_set_member_name(b, "keepalives");
+  json_builder_begin_object(b);
+  for (const auto &[name, count] : {std::pair<const char *, const KeepAliveCount &>{"signaling", signaling_keepalives_},
+                                    std::pair<const char *, const KeepAliveCount &>{"media", media_keepalives_}}) {
+    json_builder_set_member_name(b, name);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "sent");
+    json_builder_add_int_value(b, count.sent);
+    json_builder_set_member_name(b, "answered");
+    json_builder_add_int_value(b, count.answered);
+    json_builder_end_object(b);
+  }
+  json_builder_end_object(b);
+
+  json_builder_set_member_name(b, "audio");
+  json_builder_begin_object(b);
+  for (const auto &[user_id, tally] : audio_) {
+    json_builder_set_member_name(b, std::to_string(user_id).c_str());
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "user_name");
+    json_builder_add_string_value(b, tally.user_name.c_str());
+    json_builder_set_member_name(b, "packets");
+    json_builder_add_int_value(b, tally.packets);
+    json_builder_set_member_name(b, "bytes");
+    json_builder_add_int_value(b, tally.bytes);
+    json_builder_set_member_name(b, "first_ts");
+    json_builder_add_int_value(b, tally.first_ts);
+    json_builder_set_member_name(b, "last_ts");
+    json_builder_add_int_value(b, tally.last_ts);
+    // A copy, because reading a GChecksum's digest closes it for updates.
+    GChecksumPtr copy(g_checksum_copy(tally.sha256.get()));
+    json_builder_set_member_name(b, "sha256");
+    json_builder_add_string_value(b, g_checksum_get_string(copy.get()));
+    json_builder_end_object(b);
+  }
+  json_builder_end_object(b);
+
+  json_builder_set_member_name(b, "events_sent");
+  json_builder_begin_array(b);
+  for (const auto &event : events_) json_builder_add_value(b, json_node_copy(event.get()));
+  json_builder_end_array(b);
+
+  json_builder_set_member_name(b, "violations");
+  json_builder_begin_array(b);
+  for (const auto &v : violations_) {
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "socket");
+    json_builder_add_string_value(b, v.socket.c_str());
+    json_builder_set_member_name(b, "status_code");
+    json_builder_add_int_value(b, v.status_code);
+    json_builder_set_member_name(b, "what");
+    json_builder_add_string_value(b, v.what.c_str());
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+
+  json_builder_set_member_name(b, "stop_reason");
+  json_builder_add_int_value(b, stop_reason_);
+  json_builder_end_object(b);
+  return builder_to_text(b, true);
+}
+
+bool Manifest::write(const std::string &path, std::string *error) const {
+  std::string text = to_json() + "\n";
+  g_autoptr(GError) gerror = nullptr;
+  if (!g_file_set_contents(path.c_str(), text.c_str(), static_cast<gssize>(text.size()), &gerror)) {
+    *error = gerror->message;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace emulator

@@ -1,0 +1,80 @@
+// What happened during the run, written as JSON when the stream ends: the
+// record end-to-end tests compare against what their client received.
+// Key names are a contract (docs/emulator.md); do not rename them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "glib_ptr.h"
+#include "protocol/media_params.h"
+
+namespace emulator {
+
+class Manifest {
+ public:
+  struct KeepAliveCount {
+    int64_t sent = 0;
+    int64_t answered = 0;
+  };
+
+  Manifest(std::string rtms_stream_id, std::string meeting_uuid);
+
+  void count_signaling_handshake() { ++signaling_handshakes_; }
+  void add_media_handshake(uint32_t media_type, int status_code,
+                           const rtms::MediaParams *effective);
+  void count_ready_ack() { ++ready_acks_; }
+  void add_event_subscription(std::vector<int> event_types);
+  void set_stream_close_req() { stream_close_req_ = true; }
+  KeepAliveCount &signaling_keepalives() { return signaling_keepalives_; }
+  KeepAliveCount &media_keepalives() { return media_keepalives_; }
+  // One audio message as sent: the decoded payload bytes and its timestamp.
+  void add_audio(int64_t user_id, const std::string &user_name, const uint8_t *data,
+                 size_t size, int64_t timestamp);
+  // The `event` object of an EVENT_UPDATE as it went on the wire.
+  void add_event(JsonNodePtr event);
+  void add_violation(const char *socket, int status_code, std::string what);
+  void set_stop_reason(int reason) { stop_reason_ = reason; }
+
+  std::string to_json() const;
+  bool write(const std::string &path, std::string *error) const;
+
+ private:
+  struct MediaHandshake {
+    uint32_t media_type;
+    int status_code;
+    bool has_effective;
+    rtms::MediaParams effective;
+  };
+  struct AudioTally {
+    std::string user_name;
+    int64_t packets = 0;
+    int64_t bytes = 0;
+    int64_t first_ts = 0;
+    int64_t last_ts = 0;
+    GChecksumPtr sha256;
+  };
+  struct Violation {
+    std::string socket;
+    int status_code;
+    std::string what;
+  };
+
+  std::string rtms_stream_id_;
+  std::string meeting_uuid_;
+  int64_t signaling_handshakes_ = 0;
+  std::vector<MediaHandshake> media_handshakes_;
+  int64_t ready_acks_ = 0;
+  std::vector<std::vector<int>> event_subscriptions_;
+  bool stream_close_req_ = false;
+  KeepAliveCount signaling_keepalives_;
+  KeepAliveCount media_keepalives_;
+  std::map<int64_t, AudioTally> audio_;
+  std::vector<JsonNodePtr> events_;
+  std::vector<Violation> violations_;
+  int stop_reason_ = 0;
+};
+
+}  // namespace emulator

@@ -1,0 +1,178 @@
+#include "media_peer.h"
+
+#include <algorithm>
+
+#include "protocol/base64.h"
+#include "log.h"
+#include "rtms_stream.h"
+
+namespace emulator {
+
+MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, int id)
+    : stream_(stream),
+      ws_(connection, stream.script().binary_frames, "media#" + std::to_string(id)),
+      keepalive_(stream.options().keepalive_interval_ms, stream.options().keepalive_misses,
+                 stream.manifest().media_keepalives(),
+                 KeepAlive::Callbacks{
+                     [this](int64_t ts) { send(rtms::KeepAliveReq{ts}); },
+                     [this] { stream_.on_media_keepalive_timeout(this); },
+                     [this](const std::string &what) {
+                       stream_.record_violation("media", rtms::StatusCode::InvalidPayload, what);
+                     }}) {
+  ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
+                   [this](int code) { on_closed(code); });
+  log_info("%s: connected", ws_.label().c_str());
+}
+
+void MediaPeer::send(const rtms::Message &message) {
+  std::string json = rtms::encode_message(message);
+  // Media data is too chatty even for --verbose.
+  if (!std::holds_alternative<rtms::MediaData>(message))
+    log_debug("%s <- %s", ws_.label().c_str(), json.c_str());
+  ws_.send(json);
+}
+
+void MediaPeer::on_message(std::string_view payload) {
+  if (stream_.ended() || state_ == State::Rejected) return;
+  log_debug("%s -> %.*s", ws_.label().c_str(), static_cast<int>(std::min<size_t>(payload.size(), 2000)),
+            payload.data());
+  rtms::Result<rtms::Message> decoded = rtms::decode_message(payload);
+  if (state_ == State::AwaitingHandshake) {
+    handle_handshake(decoded);
+    return;
+  }
+  if (!decoded.ok()) {
+    stream_.record_violation("media", status_for_decode_error(decoded.error()),
+                             "undecodable message: " + decoded.error().describe());
+    return;
+  }
+  const rtms::Message &message = decoded.value();
+  if (const auto *ka = std::get_if<rtms::KeepAliveResp>(&message)) {
+    keepalive_.on_response(ka->timestamp);
+  } else if (const auto *ack = std::get_if<rtms::ClientReadyAck>(&message)) {
+    // Some ZCC docs say to send it here; Zoom meetings expect it on
+    // signaling. Honour it, but make the mistake visible.
+    stream_.record_violation("media", rtms::StatusCode::InvalidClientReadyAck,
+                             "CLIENT_READY_ACK sent on a media socket; it belongs on signaling");
+    stream_.on_ready_ack(*ack, "media");
+  } else {
+    rtms::MessageType type = rtms::message_type_of(message);
+    stream_.record_violation("media", rtms::StatusCode::InvalidMessageType,
+                             "msg_type " + std::to_string(static_cast<int>(type)) + " (" +
+                                 rtms::to_string(type) + ") is not accepted on a media socket");
+  }
+}
+
+void MediaPeer::reject_handshake(rtms::StatusCode status, const std::string &reason,
+                                 uint32_t media_type, const rtms::MediaParams *effective) {
+  state_ = State::Rejected;
+  stream_.manifest().add_media_handshake(media_type, static_cast<int>(status), effective);
+  stream_.record_violation("media", status, "media handshake rejected: " + reason);
+  rtms::DataHandshakeResp resp;
+  resp.status_code = status;
+  resp.reason = reason;
+  send(resp);
+  ws_.close(SOUP_WEBSOCKET_CLOSE_NORMAL, "handshake rejected");
+}
+
+void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded) {
+  if (!decoded.ok()) {
+    reject_handshake(status_for_decode_error(decoded.error()),
+                     "cannot decode DATA_HAND_SHAKE_REQ: " + decoded.error().describe(), 0, nullptr);
+    return;
+  }
+  const auto *req = std::get_if<rtms::DataHandshakeReq>(&decoded.value());
+  if (req == nullptr) {
+    reject_handshake(rtms::StatusCode::InvalidMessageType,
+                     std::string("expected DATA_HAND_SHAKE_REQ (msg_type 3) first, got ") +
+                         rtms::to_string(rtms::message_type_of(decoded.value())),
+                     0, nullptr);
+    return;
+  }
+  Verdict verdict = check_credentials(req->protocol_version, req->identity, req->rtms_stream_id,
+                                      req->signature, stream_.script(), stream_.options());
+  if (verdict.ok() && !stream_.signaling_ever_established())
+    verdict = Verdict{rtms::StatusCode::InvalidRtmsStreamId,
+                      "no signaling handshake has been made for this stream yet"};
+  if (!verdict.ok()) {
+    reject_handshake(verdict.status, verdict.reason, req->media_type, nullptr);
+    return;
+  }
+  MediaAdmission admission = admit_media(*req, stream_.options().scopes, stream_.media_in_use(this));
+  if (admission.verdict.ok() && admission.effective.audio) {
+    // Encoding happens here, before the answer, so a format the emulator
+    // cannot produce is refused instead of failing silently later.
+    std::string error;
+    audio_ = stream_.audio_for(audio_format_for(*admission.effective.audio, stream_.options().g711), &error);
+    if (!audio_)
+      admission.verdict = Verdict{rtms::StatusCode::InvalidMediaAudioParams, "cannot produce this audio: " + error};
+  }
+  if (!admission.verdict.ok()) {
+    reject_handshake(admission.verdict.status, admission.verdict.reason, req->media_type,
+                     admission.has_effective ? &admission.effective : nullptr);
+    return;
+  }
+  state_ = State::Established;
+  is_all_ = admission.is_all;
+  carried_ = admission.carried;
+  effective_ = admission.effective;
+  stream_.manifest().add_media_handshake(req->media_type, 0, &effective_);
+  rtms::DataHandshakeResp resp;
+  resp.sequence = req->sequence;
+  resp.payload_encrypted = false;
+  resp.media_params = effective_;
+  send(resp);
+  log_info("%s: media handshake accepted for %s%s", ws_.label().c_str(),
+           rtms::media_type_names(carried_).c_str(), is_all_ ? " (all socket)" : "");
+  if (audio_) log_info("%s: audio is %s", ws_.label().c_str(), audio_->format.describe().c_str());
+  keepalive_.start();
+}
+
+void MediaPeer::start_streaming(int64_t audio_interval) {
+  if (streaming_ || state_ != State::Established) return;
+  streaming_ = true;
+  log_info("%s: streaming starts", ws_.label().c_str());
+  if (audio_) {
+    audio_streamer_ = std::make_unique<AudioStreamer>(
+        audio_, stream_.clock(), audio_interval, [this](const AudioMessage &m) { send_audio(m); });
+    audio_streamer_->start();
+  }
+}
+
+void MediaPeer::send_audio(const AudioMessage &m) {
+  rtms::MediaData data;
+  data.type = rtms::MessageType::MediaDataAudio;
+  data.user.user_id = m.track->user_id;
+  // Mixed audio (user_id 0) carries no user_name at all, as Zoom does.
+  data.user.has_user_name = m.track->user_id != 0;
+  data.user.user_name = m.track->user_name;
+  data.data = rtms::base64_encode(m.payload->data(), m.payload->size());
+  data.has_length = true;
+  data.length = static_cast<int64_t>(m.payload->size());
+  data.timestamp = m.timestamp;
+  send(data);
+  stream_.manifest().add_audio(m.track->user_id, m.track->user_name, m.payload->data(),
+                               m.payload->size(), m.timestamp);
+}
+
+void MediaPeer::finish_media() {
+  if (audio_streamer_ && ws_.is_open()) audio_streamer_->finish();
+  stop();
+}
+
+void MediaPeer::stop() {
+  keepalive_.stop();
+  if (audio_streamer_) audio_streamer_->stop();
+}
+
+int64_t MediaPeer::audio_position() const {
+  return audio_streamer_ ? audio_streamer_->next_interval() : -1;
+}
+
+void MediaPeer::on_closed(int code) {
+  stop();
+  log_info("%s: closed (code %d)", ws_.label().c_str(), code);
+  if (state_ == State::Established) stream_.on_media_closed(this);
+}
+
+}  // namespace emulator

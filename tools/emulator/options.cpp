@@ -1,0 +1,133 @@
+#include "options.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include <glib.h>
+
+#include "glib_ptr.h"
+#include "protocol/enums.h"
+
+namespace emulator {
+namespace {
+
+bool parse_scopes(const std::string &text, uint32_t *out, std::string *error) {
+  uint32_t mask = 0;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) continue;
+    if (item == "all") mask |= rtms::kMediaEveryType;
+    else if (item == "audio") mask |= rtms::kMediaAudio;
+    else if (item == "video") mask |= rtms::kMediaVideo;
+    else if (item == "deskshare") mask |= rtms::kMediaDeskshare;
+    else if (item == "transcript") mask |= rtms::kMediaTranscript;
+    else if (item == "chat") mask |= rtms::kMediaChat;
+    else {
+      *error = "--scopes: unknown scope \"" + item +
+               "\" (use audio, video, deskshare, transcript, chat or all)";
+      return false;
+    }
+  }
+  if (mask == 0) {
+    *error = "--scopes: name at least one scope";
+    return false;
+  }
+  *out = mask;
+  return true;
+}
+
+void take(gchar *value, std::string *out) {
+  GCharPtr owned(value);
+  if (owned) *out = owned.get();
+}
+
+}  // namespace
+
+ParseOutcome parse_options(int argc, char **argv, Options *options) {
+  gchar *script = nullptr, *host = nullptr, *cert_dir = nullptr, *client_id = nullptr,
+        *client_secret = nullptr, *webhook_secret = nullptr, *webhook_url = nullptr,
+        *webhook_out = nullptr, *manifest = nullptr, *scopes = nullptr, *g711 = nullptr;
+  gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
+       keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
+       reconnect_grace = options->reconnect_grace_ms;
+  gboolean tls = FALSE, verbose = FALSE;
+  GOptionEntry entries[] = {
+      {"script", 0, 0, G_OPTION_ARG_FILENAME, &script, "Meeting script (JSON); default: a built-in 3 s meeting", "FILE.json"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, "Address to listen on (default 127.0.0.1)", "HOST"},
+      {"port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on; 0 picks a free one (default)", "PORT"},
+      {"tls", 0, 0, G_OPTION_ARG_NONE, &tls, "Serve wss:// with a generated CA and server certificate", nullptr},
+      {"cert-dir", 0, 0, G_OPTION_ARG_FILENAME, &cert_dir, "Where to write ca.pem, server.pem, server.key (default: a new temp dir)", "DIR"},
+      {"client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "App client id signatures are checked against", "ID"},
+      {"client-secret", 0, 0, G_OPTION_ARG_STRING, &client_secret, "App client secret signatures are checked against", "SECRET"},
+      {"webhook-secret", 0, 0, G_OPTION_ARG_STRING, &webhook_secret, "Secret token that signs webhooks", "TOKEN"},
+      {"webhook-url", 0, 0, G_OPTION_ARG_STRING, &webhook_url, "POST rtms_started/rtms_stopped webhooks here", "URL"},
+      {"webhook-out", 0, 0, G_OPTION_ARG_FILENAME, &webhook_out, "Also write the rtms_started body to FILE", "FILE"},
+      {"manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest, "Write the manifest (JSON) here when the stream ends", "FILE"},
+      {"keepalive-interval", 0, 0, G_OPTION_ARG_INT, &keepalive_interval, "Keep-alive period in ms (default 10000)", "MS"},
+      {"keepalive-misses", 0, 0, G_OPTION_ARG_INT, &keepalive_misses, "Unanswered keep-alives before interrupting (default 3)", "N"},
+      {"wait-client", 0, 0, G_OPTION_ARG_INT, &wait_client, "Exit 2 if no signaling handshake succeeds within MS (default 30000)", "MS"},
+      {"reconnect-grace", 0, 0, G_OPTION_ARG_INT, &reconnect_grace, "End the stream (reason 19) when signaling stays gone this long (default 60000)", "MS"},
+      {"scopes", 0, 0, G_OPTION_ARG_STRING, &scopes, "Granted media: audio,video,deskshare,transcript,chat or all (default all)", "LIST"},
+      {"g711", 0, 0, G_OPTION_ARG_STRING, &g711, "G.711 law: mulaw (default) or alaw", "LAW"},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
+      {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new("- Zoom RTMS server emulator");
+  g_option_context_set_summary(context,
+      "Plays a scripted meeting over the RTMS signaling and media WebSockets.\n"
+      "Prints one JSON line {\"event\":\"ready\",...} on stdout when listening,\n"
+      "and {\"event\":\"done\",\"manifest\":...} when the stream has ended.");
+  g_option_context_add_main_entries(context, entries, nullptr);
+  g_autoptr(GError) error = nullptr;
+  bool parsed = g_option_context_parse(context, &argc, &argv, &error);
+
+  take(script, &options->script_path);
+  take(host, &options->host);
+  take(cert_dir, &options->cert_dir);
+  take(client_id, &options->client_id);
+  take(client_secret, &options->client_secret);
+  take(webhook_secret, &options->webhook_secret);
+  take(webhook_url, &options->webhook_url);
+  take(webhook_out, &options->webhook_out);
+  take(manifest, &options->manifest_path);
+  std::string scopes_text = "all", g711_text = "mulaw";
+  take(scopes, &scopes_text);
+  take(g711, &g711_text);
+
+  if (!parsed) {
+    fprintf(stderr, "rtms-emulator: %s\n", error->message);
+    return ParseOutcome::ExitError;
+  }
+  if (argc > 1) {
+    fprintf(stderr, "rtms-emulator: unexpected argument \"%s\"\n", argv[1]);
+    return ParseOutcome::ExitError;
+  }
+  std::string problem;
+  if (port < 0 || port > 65535) problem = "--port must be between 0 and 65535";
+  else if (keepalive_interval < 10) problem = "--keepalive-interval must be at least 10 ms";
+  else if (keepalive_misses < 1) problem = "--keepalive-misses must be at least 1";
+  else if (wait_client < 1) problem = "--wait-client must be at least 1 ms";
+  else if (reconnect_grace < 0) problem = "--reconnect-grace must not be negative";
+  else if (options->host.empty()) problem = "--host must not be empty";
+  else if (!parse_scopes(scopes_text, &options->scopes, &problem)) {}
+  else if (g711_text == "mulaw" || g711_text == "ulaw") options->g711 = G711Law::Mulaw;
+  else if (g711_text == "alaw") options->g711 = G711Law::Alaw;
+  else problem = "--g711 must be mulaw or alaw";
+  if (!problem.empty()) {
+    fprintf(stderr, "rtms-emulator: %s\n", problem.c_str());
+    return ParseOutcome::ExitError;
+  }
+  options->port = port;
+  options->tls = tls;
+  options->keepalive_interval_ms = keepalive_interval;
+  options->keepalive_misses = keepalive_misses;
+  options->wait_client_ms = wait_client;
+  options->reconnect_grace_ms = reconnect_grace;
+  options->verbose = verbose;
+  return ParseOutcome::Run;
+}
+
+}  // namespace emulator

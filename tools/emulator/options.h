@@ -1,0 +1,38 @@
+// Command-line options (the CLI contract documented in docs/emulator.md;
+// tests of other components depend on it exactly).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "audio_format.h"
+
+namespace emulator {
+
+struct Options {
+  std::string script_path;  // empty: the built-in short meeting
+  std::string host = "127.0.0.1";
+  int port = 0;
+  bool tls = false;
+  std::string cert_dir;  // empty: a fresh temporary directory
+  std::string client_id = "emulator-client-id";
+  std::string client_secret = "emulator-client-secret";
+  std::string webhook_secret = "emulator-webhook-secret";
+  std::string webhook_url;
+  std::string webhook_out;
+  std::string manifest_path;  // empty: manifest.json in a temporary directory
+  int keepalive_interval_ms = 10000;
+  int keepalive_misses = 3;
+  int wait_client_ms = 30000;
+  int reconnect_grace_ms = 60000;
+  uint32_t scopes = 0;  // media-type flags the app has scopes for
+  G711Law g711 = G711Law::Mulaw;
+  bool verbose = false;
+};
+
+enum class ParseOutcome { Run, ExitOk, ExitError };
+
+// Parses argv. Prints usage/errors to stderr itself.
+ParseOutcome parse_options(int argc, char **argv, Options *options);
+
+}  // namespace emulator

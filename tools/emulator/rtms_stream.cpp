@@ -1,0 +1,321 @@
+#include "rtms_stream.h"
+
+#include <algorithm>
+
+#include "json_text.h"
+#include "log.h"
+#include "media_peer.h"
+#include "signaling_peer.h"
+
+namespace emulator {
+namespace {
+
+using rtms::StopReason;
+
+int64_t now_ms() { return g_get_real_time() / 1000; }
+
+// How long the end of the stream waits for clients to answer the close
+// handshake before giving up on them.
+constexpr int kCloseWaitMs = 2000;
+constexpr int kClosePollMs = 20;
+
+bool event_is_automatic(int event_type) {
+  return event_type == static_cast<int>(rtms::EventType::FirstPacketTimestamp) ||
+         event_type == static_cast<int>(rtms::EventType::MediaConnectionInterrupted);
+}
+
+}  // namespace
+
+RtmsStream::RtmsStream(const Options &options, const MeetingScript &script, Manifest &manifest,
+                       std::string media_url, EndedFn on_ended)
+    : options_(options), script_(script), manifest_(manifest), media_url_(std::move(media_url)),
+      on_ended_(std::move(on_ended)), timeline_(build_event_timeline(script)) {}
+
+RtmsStream::~RtmsStream() = default;
+
+void RtmsStream::prune_closed_peers() {
+  // Only called from the server's accept path, never from inside a peer's
+  // own callback, so erasing here cannot pull a peer out from under itself.
+  auto gone = [](const auto &peer) { return peer->closed(); };
+  signaling_peers_.erase(std::remove_if(signaling_peers_.begin(), signaling_peers_.end(), gone),
+                         signaling_peers_.end());
+  media_peers_.erase(std::remove_if(media_peers_.begin(), media_peers_.end(), gone), media_peers_.end());
+}
+
+void RtmsStream::accept_signaling(SoupWebsocketConnection *connection) {
+  prune_closed_peers();
+  signaling_peers_.push_back(std::make_unique<SignalingPeer>(*this, connection, next_peer_id_++));
+  if (ended_) signaling_peers_.back()->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "stream has ended");
+}
+
+void RtmsStream::accept_media(SoupWebsocketConnection *connection) {
+  prune_closed_peers();
+  media_peers_.push_back(std::make_unique<MediaPeer>(*this, connection, next_peer_id_++));
+  if (ended_) media_peers_.back()->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "stream has ended");
+}
+
+void RtmsStream::record_violation(const char *socket, rtms::StatusCode status, const std::string &what) {
+  log_warning("client violation on %s: %s: %s", socket, rtms::describe(status).c_str(), what.c_str());
+  manifest_.add_violation(socket, static_cast<int>(status), what);
+}
+
+SignalingPeer *RtmsStream::live_signaling() const {
+  for (const auto &peer : signaling_peers_)
+    if (peer->established() && peer->open()) return peer.get();
+  return nullptr;
+}
+
+bool RtmsStream::signaling_taken_by_other(const SignalingPeer *peer) const {
+  SignalingPeer *live = live_signaling();
+  return live != nullptr && live != peer;
+}
+
+void RtmsStream::send_signaling(const rtms::Message &message) {
+  if (SignalingPeer *peer = live_signaling()) peer->send(message);
+}
+
+void RtmsStream::on_signaling_established(SignalingPeer *) {
+  manifest_.count_signaling_handshake();
+  signaling_established_once_ = true;
+  reconnect_grace_timer_.cancel();
+}
+
+void RtmsStream::on_signaling_closed(SignalingPeer *) {
+  if (ended_ || live_signaling() != nullptr) return;
+  // Zoom keeps the stream (and buffers audio) while it waits for the app to
+  // reconnect, then gives up.
+  log_info("signaling is gone; waiting %d ms for a reconnection", options_.reconnect_grace_ms);
+  reconnect_grace_timer_.once(static_cast<guint>(options_.reconnect_grace_ms), [this] {
+    log_warning("the client did not reconnect signaling in time");
+    end(StopReason::AwaitReconnectionTimeout);
+  });
+}
+
+void RtmsStream::on_event_subscription(const rtms::EventSubscription &subscription) {
+  std::vector<int> subscribed;
+  for (const auto &entry : subscription.events) {
+    if (event_is_automatic(entry.event_type) || entry.event_type <= 0 ||
+        entry.event_type > static_cast<int>(rtms::EventType::ChatGroupMemberStatusUpdate)) {
+      record_violation("signaling", rtms::StatusCode::InvalidEventType,
+                       "EVENT_SUBSCRIPTION names event_type " + std::to_string(entry.event_type) +
+                           (event_is_automatic(entry.event_type) ? ", which is sent automatically and must not be subscribed"
+                                                                 : ", which does not exist"));
+      continue;
+    }
+    if (entry.subscribe) {
+      subscribed_events_.insert(entry.event_type);
+      subscribed.push_back(entry.event_type);
+    } else {
+      subscribed_events_.erase(entry.event_type);
+    }
+  }
+  manifest_.add_event_subscription(std::move(subscribed));
+}
+
+void RtmsStream::on_ready_ack(const rtms::ClientReadyAck &ack, const char *socket) {
+  manifest_.count_ready_ack();
+  if (ended_) return;
+  if (ack.rtms_stream_id != script_.rtms_stream_id) {
+    record_violation(socket, rtms::StatusCode::InvalidClientReadyAck,
+                     "CLIENT_READY_ACK carries rtms_stream_id \"" + ack.rtms_stream_id + "\", expected \"" +
+                         script_.rtms_stream_id + "\"");
+    return;
+  }
+  std::vector<MediaPeer *> ready;
+  bool any_established = false;
+  for (const auto &peer : media_peers_) {
+    if (!peer->established() || !peer->open()) continue;
+    any_established = true;
+    if (!peer->streaming()) ready.push_back(peer.get());
+  }
+  if (!any_established) {
+    record_violation(socket, rtms::StatusCode::InvalidClientReadyAck,
+                     "CLIENT_READY_ACK before any successful media handshake");
+    return;
+  }
+  if (ready.empty()) {
+    log_info("CLIENT_READY_ACK with every media socket already streaming (harmless)");
+    return;
+  }
+  if (!running_) start_meeting();
+  for (MediaPeer *peer : ready) peer->start_streaming(audio_resume_interval_);
+}
+
+void RtmsStream::start_meeting() {
+  running_ = true;
+  clock_.start(script_.buffered_audio_ms);
+  log_info("meeting starts (t0 %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " ms buffered)", clock_.t0_ms,
+           clock_.buffered_ms);
+  rtms::Event first;
+  first.event_type = static_cast<int>(rtms::EventType::FirstPacketTimestamp);
+  first.timestamp = clock_.timestamp_of(0);
+  send_event(first);
+  send_signaling(rtms::StreamStateUpdate{rtms::StreamState::Active, StopReason::Undefined, now_ms()});
+  send_signaling(rtms::SessionStateUpdate{rtms::SessionState::Started, StopReason::Undefined, now_ms(),
+                                          script_.rtms_session_id});
+  session_started_ = true;
+  run_timeline();
+}
+
+void RtmsStream::run_timeline() {
+  int64_t now = clock_.now_ms();
+  while (next_timeline_event_ < timeline_.size() && timeline_[next_timeline_event_].at_ms <= now) {
+    const TimelineEvent &entry = timeline_[next_timeline_event_++];
+    rtms::Event event = entry.event;
+    event.timestamp = clock_.timestamp_of(entry.at_ms);
+    send_event(std::move(event));
+  }
+  if (now >= script_.duration_ms) {
+    end(StopReason::MeetingEnded);
+    return;
+  }
+  int64_t next = script_.duration_ms;
+  if (next_timeline_event_ < timeline_.size()) next = std::min(next, timeline_[next_timeline_event_].at_ms);
+  timeline_timer_.once(clock_.delay_until(next), [this] { run_timeline(); });
+}
+
+void RtmsStream::send_event(rtms::Event event) {
+  if (!event_is_automatic(event.event_type) && subscribed_events_.count(event.event_type) == 0) return;
+  SignalingPeer *peer = live_signaling();
+  if (peer == nullptr) return;
+  rtms::EventUpdate update{std::move(event)};
+  std::string json = rtms::encode_message(update);
+  peer->send(update);
+  // The manifest keeps the event exactly as it went on the wire.
+  JsonNodePtr root = parse_json_text(json);
+  if (root && JSON_NODE_HOLDS_OBJECT(root.get())) {
+    JsonNode *inner = json_object_get_member(json_node_get_object(root.get()), "event");
+    if (inner != nullptr) manifest_.add_event(JsonNodePtr(json_node_copy(inner)));
+  }
+}
+
+void RtmsStream::on_stream_close_req(const rtms::StreamCloseReq &request) {
+  manifest_.set_stream_close_req();
+  if (ended_) return;
+  log_info("the client asked to close the stream");
+  rtms::StreamCloseResp resp;
+  resp.rtms_stream_id = request.rtms_stream_id;
+  resp.timestamp = now_ms();
+  send_signaling(resp);
+  end(StopReason::ReceiverRequestClose);
+}
+
+void RtmsStream::on_signaling_keepalive_timeout() {
+  if (ended_) return;
+  log_warning("%d signaling keep-alives in a row went unanswered", options_.keepalive_misses);
+  send_signaling(rtms::StreamStateUpdate{rtms::StreamState::Interrupted, StopReason::KeepAliveTimeout, now_ms()});
+  end(StopReason::KeepAliveTimeout);
+}
+
+rtms::SessionStateResp RtmsStream::session_state() const {
+  rtms::SessionStateResp resp;
+  resp.rtms_session_id = script_.rtms_session_id;
+  resp.state = ended_ ? rtms::SessionState::Stopped
+               : session_started_ ? rtms::SessionState::Started
+                                  : rtms::SessionState::Initialize;
+  resp.timestamp = now_ms();
+  return resp;
+}
+
+rtms::StreamStateResp RtmsStream::stream_state() const {
+  rtms::StreamStateResp resp;
+  resp.rtms_stream_id = script_.rtms_stream_id;
+  resp.state = ended_ ? rtms::StreamState::Terminated
+               : running_ ? rtms::StreamState::Active
+                          : rtms::StreamState::Inactive;
+  resp.timestamp = now_ms();
+  return resp;
+}
+
+bool RtmsStream::video_individual_mode() const {
+  for (const auto &peer : media_peers_)
+    if (peer->established() && peer->open() && peer->effective().video &&
+        peer->effective().video->data_opt == rtms::DataOption::VideoSingleIndividualStream)
+      return true;
+  return false;
+}
+
+MediaSocketsInUse RtmsStream::media_in_use(const MediaPeer *except) const {
+  MediaSocketsInUse in_use;
+  for (const auto &peer : media_peers_) {
+    if (peer.get() == except || !peer->established() || !peer->open()) continue;
+    if (peer->is_all()) in_use.all = true;
+    else in_use.split |= peer->carried();
+  }
+  return in_use;
+}
+
+std::shared_ptr<const EncodedMeetingAudio> RtmsStream::audio_for(const AudioFormat &format,
+                                                                 std::string *error) {
+  auto it = audio_cache_.find(format.cache_key());
+  if (it != audio_cache_.end()) return it->second;
+  gint64 started = g_get_monotonic_time();
+  auto audio = encode_meeting_audio(script_, format, error);
+  if (!audio) return nullptr;
+  log_info("encoded %" G_GINT64_FORMAT " ms of meeting audio as %s in %" G_GINT64_FORMAT " ms",
+           script_.duration_ms, format.describe().c_str(), (g_get_monotonic_time() - started) / 1000);
+  audio_cache_[format.cache_key()] = audio;
+  return audio;
+}
+
+void RtmsStream::on_media_closed(MediaPeer *peer) {
+  int64_t position = peer->audio_position();
+  if (position >= 0) audio_resume_interval_ = std::max(audio_resume_interval_, position);
+  if (ended_ || !running_) return;
+  rtms::Event event;
+  event.event_type = static_cast<int>(rtms::EventType::MediaConnectionInterrupted);
+  event.timestamp = now_ms();
+  send_event(event);
+}
+
+void RtmsStream::on_media_keepalive_timeout(MediaPeer *peer) {
+  if (ended_) return;
+  record_violation("media", rtms::StatusCode::Ok,
+                   std::to_string(options_.keepalive_misses) + " media keep-alives in a row went unanswered on " +
+                       peer->label() + "; closing that socket");
+  peer->close(SOUP_WEBSOCKET_CLOSE_NORMAL, "keep-alive timeout");
+}
+
+void RtmsStream::end(StopReason reason) {
+  if (ended_) return;
+  ended_ = true;
+  stop_reason_ = reason;
+  manifest_.set_stop_reason(static_cast<int>(reason));
+  log_info("stream ends: %s", rtms::describe(reason).c_str());
+  timeline_timer_.cancel();
+  reconnect_grace_timer_.cancel();
+  for (const auto &peer : signaling_peers_) peer->stop_keepalive();
+  if (reason == StopReason::MeetingEnded) {
+    for (const auto &peer : media_peers_) peer->finish_media();
+    rtms::Event leave = final_leave_event(script_);
+    leave.timestamp = clock_.timestamp_of(script_.duration_ms);
+    if (!leave.participants.empty()) send_event(std::move(leave));
+  } else {
+    for (const auto &peer : media_peers_) peer->stop();
+  }
+  send_signaling(rtms::StreamStateUpdate{rtms::StreamState::Terminated, reason, now_ms()});
+  if (session_started_)
+    send_signaling(rtms::SessionStateUpdate{rtms::SessionState::Stopped, reason, now_ms(), script_.rtms_session_id});
+  close_everything();
+  wait_for_sockets(0);
+}
+
+void RtmsStream::close_everything() {
+  for (const auto &peer : media_peers_) peer->close(SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
+  for (const auto &peer : signaling_peers_) peer->close(SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
+}
+
+void RtmsStream::wait_for_sockets(int waited_ms) {
+  bool all_closed = std::all_of(signaling_peers_.begin(), signaling_peers_.end(),
+                                [](const auto &p) { return p->closed(); }) &&
+                    std::all_of(media_peers_.begin(), media_peers_.end(), [](const auto &p) { return p->closed(); });
+  if (all_closed || waited_ms >= kCloseWaitMs) {
+    if (!all_closed) log_warning("some clients did not finish the close handshake in time");
+    // Deferred, so the owner may tear this object down from its callback.
+    shutdown_timer_.once(0, [this] { on_ended_(stop_reason_); });
+    return;
+  }
+  shutdown_timer_.once(kClosePollMs, [this, waited_ms] { wait_for_sockets(waited_ms + kClosePollMs); });
+}
+
+}  // namespace emulator

@@ -1,0 +1,119 @@
+// One RTMS stream as Zoom runs it: the rules that span sockets (duplicate
+// connections, which media sockets may stream, when the meeting starts and
+// ends), the scripted timeline, and the orderly shutdown. The per-socket
+// protocol lives in SignalingPeer and MediaPeer.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <libsoup/soup.h>
+
+#include "audio_source.h"
+#include "event_timeline.h"
+#include "handshake_checks.h"
+#include "manifest.h"
+#include "meeting_clock.h"
+#include "meeting_script.h"
+#include "options.h"
+#include "timer.h"
+
+namespace emulator {
+
+class SignalingPeer;
+class MediaPeer;
+
+class RtmsStream {
+ public:
+  // Called once every socket is closed (or given up on) after the end.
+  using EndedFn = std::function<void(rtms::StopReason reason)>;
+
+  RtmsStream(const Options &options, const MeetingScript &script, Manifest &manifest,
+             std::string media_url, EndedFn on_ended);
+  ~RtmsStream();
+
+  void accept_signaling(SoupWebsocketConnection *connection);
+  void accept_media(SoupWebsocketConnection *connection);
+  // Ends the stream from outside (signal, client never came back).
+  void end(rtms::StopReason reason);
+  bool ended() const { return ended_; }
+
+  // ---- used by the peers ----------------------------------------------------
+  const Options &options() const { return options_; }
+  const MeetingScript &script() const { return script_; }
+  Manifest &manifest() { return manifest_; }
+  const MeetingClock &clock() const { return clock_; }
+  const std::string &media_url() const { return media_url_; }
+  bool meeting_running() const { return running_; }
+
+  void record_violation(const char *socket, rtms::StatusCode status, const std::string &what);
+
+  // Signaling: whether another live signaling socket already owns the
+  // stream (status 8 for the newcomer).
+  bool signaling_taken_by_other(const SignalingPeer *peer) const;
+  void on_signaling_established(SignalingPeer *peer);
+  void on_signaling_closed(SignalingPeer *peer);
+  void on_event_subscription(const rtms::EventSubscription &subscription);
+  void on_ready_ack(const rtms::ClientReadyAck &ack, const char *socket);
+  void on_stream_close_req(const rtms::StreamCloseReq &request);
+  void on_signaling_keepalive_timeout();
+  rtms::SessionStateResp session_state() const;
+  rtms::StreamStateResp stream_state() const;
+  bool video_individual_mode() const;
+
+  // Media.
+  bool signaling_ever_established() const { return signaling_established_once_; }
+  MediaSocketsInUse media_in_use(const MediaPeer *except) const;
+  // The encoded meeting audio for this format, encoded on first use.
+  std::shared_ptr<const EncodedMeetingAudio> audio_for(const AudioFormat &format, std::string *error);
+  void on_media_closed(MediaPeer *peer);
+  void on_media_keepalive_timeout(MediaPeer *peer);
+
+  // Sends an EVENT_UPDATE on signaling, when the client subscribed to its
+  // type (1 and 7 always go), and records it in the manifest.
+  void send_event(rtms::Event event);
+
+ private:
+  void start_meeting();
+  void run_timeline();
+  void send_signaling(const rtms::Message &message);
+  SignalingPeer *live_signaling() const;
+  void close_everything();
+  void wait_for_sockets(int waited_ms);
+  void prune_closed_peers();
+
+  const Options &options_;
+  const MeetingScript &script_;
+  Manifest &manifest_;
+  std::string media_url_;
+  EndedFn on_ended_;
+
+  std::vector<std::unique_ptr<SignalingPeer>> signaling_peers_;
+  std::vector<std::unique_ptr<MediaPeer>> media_peers_;
+  int next_peer_id_ = 1;
+
+  std::set<int> subscribed_events_;
+  std::map<std::string, std::shared_ptr<const EncodedMeetingAudio>> audio_cache_;
+  std::vector<TimelineEvent> timeline_;
+  size_t next_timeline_event_ = 0;
+  // Where audio resumes when a media socket comes back: Zoom keeps
+  // buffering while the client reconnects, so nothing is skipped.
+  int64_t audio_resume_interval_ = 0;
+
+  MeetingClock clock_;
+  bool signaling_established_once_ = false;
+  bool running_ = false;
+  bool session_started_ = false;
+  bool ended_ = false;
+  rtms::StopReason stop_reason_ = rtms::StopReason::Undefined;
+  Timer reconnect_grace_timer_;
+  Timer timeline_timer_;
+  Timer shutdown_timer_;
+};
+
+}  // namespace emulator

@@ -1,0 +1,93 @@
+#include "server.h"
+
+#include <cstring>
+#include <exception>
+
+#include "log.h"
+
+namespace emulator {
+namespace {
+
+GObjectPtr<GSocketAddress> resolve(const std::string &host, int port, std::string *error) {
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string(host.c_str());
+  if (address == nullptr) {
+    g_autoptr(GResolver) resolver = g_resolver_get_default();
+    g_autoptr(GError) gerror = nullptr;
+    GList *found = g_resolver_lookup_by_name(resolver, host.c_str(), nullptr, &gerror);
+    if (found == nullptr) {
+      *error = "cannot resolve --host " + host + ": " + (gerror ? gerror->message : "no address");
+      return nullptr;
+    }
+    // Prefer IPv4, which is what "localhost" means to most test clients.
+    GInetAddress *chosen = static_cast<GInetAddress *>(found->data);
+    for (GList *l = found; l != nullptr; l = l->next)
+      if (g_inet_address_get_family(static_cast<GInetAddress *>(l->data)) == G_SOCKET_FAMILY_IPV4) {
+        chosen = static_cast<GInetAddress *>(l->data);
+        break;
+      }
+    address = static_cast<GInetAddress *>(g_object_ref(chosen));
+    g_resolver_free_addresses(found);
+  }
+  return GObjectPtr<GSocketAddress>(g_inet_socket_address_new(address, static_cast<guint16>(port)));
+}
+
+}  // namespace
+
+Server::Server(WebsocketFn on_signaling, WebsocketFn on_media)
+    : on_signaling_(std::move(on_signaling)), on_media_(std::move(on_media)) {}
+
+Server::~Server() {
+  if (server_) soup_server_disconnect(server_.get());
+}
+
+bool Server::start(const std::string &host, int port, const CertificateFiles *tls, std::string *error) {
+  server_.reset(SOUP_SERVER(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-emulator", nullptr)));
+  if (tls != nullptr) {
+    g_autoptr(GError) gerror = nullptr;
+    g_autoptr(GTlsCertificate) certificate =
+        g_tls_certificate_new_from_files(tls->cert_file.c_str(), tls->key_file.c_str(), &gerror);
+    if (certificate == nullptr) {
+      *error = "cannot load the generated certificate: " + std::string(gerror->message);
+      return false;
+    }
+    soup_server_set_tls_certificate(server_.get(), certificate);
+  }
+  // No origin check: RTMS clients are servers, not browsers.
+  soup_server_add_websocket_handler(server_.get(), "/signaling", nullptr, nullptr, &Server::on_websocket, this,
+                                    nullptr);
+  soup_server_add_websocket_handler(server_.get(), "/media", nullptr, nullptr, &Server::on_websocket, this,
+                                    nullptr);
+
+  GObjectPtr<GSocketAddress> address = resolve(host, port, error);
+  if (!address) return false;
+  g_autoptr(GError) gerror = nullptr;
+  SoupServerListenOptions flags = tls != nullptr ? SOUP_SERVER_LISTEN_HTTPS : static_cast<SoupServerListenOptions>(0);
+  if (!soup_server_listen(server_.get(), address.get(), flags, &gerror)) {
+    *error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + gerror->message;
+    return false;
+  }
+  // The actual port when 0 was asked for.
+  GSList *uris = soup_server_get_uris(server_.get());
+  int bound = port;
+  if (uris != nullptr) bound = g_uri_get_port(static_cast<GUri *>(uris->data));
+  g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+  // IPv6 literals need brackets in a URL.
+  std::string url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  base_url_ = std::string(tls != nullptr ? "wss://" : "ws://") + url_host + ":" + std::to_string(bound);
+  return true;
+}
+
+void Server::on_websocket(SoupServer *, SoupServerMessage *, const char *path,
+                          SoupWebsocketConnection *connection, gpointer data) {
+  auto *self = static_cast<Server *>(data);
+  try {
+    if (std::strcmp(path, "/signaling") == 0) self->on_signaling_(connection);
+    else self->on_media_(connection);
+  } catch (const std::exception &e) {
+    log_error("cannot accept a WebSocket on %s: %s", path, e.what());
+  } catch (...) {
+    log_error("cannot accept a WebSocket on %s", path);
+  }
+}
+
+}  // namespace emulator

@@ -1,0 +1,40 @@
+// The one HTTP(S) server Zoom's two endpoints share here: WebSocket paths
+// /signaling and /media on a single port.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <libsoup/soup.h>
+
+#include "certificates.h"
+#include "glib_ptr.h"
+
+namespace emulator {
+
+class Server {
+ public:
+  using WebsocketFn = std::function<void(SoupWebsocketConnection *connection)>;
+
+  Server(WebsocketFn on_signaling, WebsocketFn on_media);
+  ~Server();
+  Server(const Server &) = delete;
+  Server &operator=(const Server &) = delete;
+
+  // Listens on host:port (port 0 picks one); with `tls`, serves wss://.
+  bool start(const std::string &host, int port, const CertificateFiles *tls, std::string *error);
+
+  std::string signaling_url() const { return base_url_ + "/signaling"; }
+  std::string media_url() const { return base_url_ + "/media"; }
+
+ private:
+  static void on_websocket(SoupServer *, SoupServerMessage *, const char *path,
+                           SoupWebsocketConnection *connection, gpointer self);
+
+  WebsocketFn on_signaling_;
+  WebsocketFn on_media_;
+  GObjectPtr<SoupServer> server_;
+  std::string base_url_;  // ws(s)://host:port
+};
+
+}  // namespace emulator

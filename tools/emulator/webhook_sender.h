@@ -1,0 +1,39 @@
+// POSTs webhooks the way Zoom does: JSON body, x-zm-request-timestamp in
+// seconds and x-zm-signature over the raw body, retried a few times when the
+// receiver does not answer 2xx.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <libsoup/soup.h>
+
+#include "glib_ptr.h"
+#include "timer.h"
+
+namespace emulator {
+
+class WebhookSender {
+ public:
+  using DoneFn = std::function<void(bool delivered)>;
+
+  WebhookSender(std::string url, std::string secret_token);
+  ~WebhookSender();
+
+  // Sends body (already JSON). done runs once, delivered or given up.
+  void post(std::string body, DoneFn done);
+
+ private:
+  struct Delivery;
+  void attempt(std::shared_ptr<Delivery> delivery);
+  static void on_sent(GObject *source, GAsyncResult *result, gpointer data);
+
+  std::string url_;
+  std::string secret_token_;
+  GObjectPtr<SoupSession> session_;
+  GObjectPtr<GCancellable> cancellable_;
+  Timer retry_timer_;
+};
+
+}  // namespace emulator

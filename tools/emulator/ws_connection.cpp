@@ -1,0 +1,88 @@
+#include "ws_connection.h"
+
+#include <exception>
+
+#include "log.h"
+
+namespace emulator {
+namespace {
+
+// libsoup refuses frames above 128 KiB by default; a buffered burst or a
+// big video frame is larger, and the client's messages must never be cut.
+constexpr guint64 kMaxIncomingPayload = 64 * 1024 * 1024;
+
+}  // namespace
+
+WsConnection::WsConnection(SoupWebsocketConnection *connection, bool binary_frames,
+                           std::string label)
+    : connection_(ref_object(connection)), binary_frames_(binary_frames), label_(std::move(label)) {
+  soup_websocket_connection_set_max_incoming_payload_size(connection, kMaxIncomingPayload);
+  handler_ids_[0] = g_signal_connect(connection, "message", G_CALLBACK(on_message_cb), this);
+  handler_ids_[1] = g_signal_connect(connection, "closed", G_CALLBACK(on_closed_cb), this);
+  handler_ids_[2] = g_signal_connect(connection, "error", G_CALLBACK(on_error_cb), this);
+}
+
+WsConnection::~WsConnection() {
+  for (gulong id : handler_ids_)
+    if (id != 0) g_signal_handler_disconnect(connection_.get(), id);
+  if (is_open()) soup_websocket_connection_close(connection_.get(), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, nullptr);
+}
+
+void WsConnection::set_handlers(MessageHandler on_message, ClosedHandler on_closed) {
+  on_message_ = std::move(on_message);
+  on_closed_ = std::move(on_closed);
+}
+
+void WsConnection::send(const std::string &json) {
+  if (!is_open()) return;
+  if (binary_frames_)
+    soup_websocket_connection_send_binary(connection_.get(), json.data(), json.size());
+  else
+    soup_websocket_connection_send_text(connection_.get(), json.c_str());
+}
+
+void WsConnection::close(unsigned short code, const char *reason) {
+  if (is_open()) soup_websocket_connection_close(connection_.get(), code, reason);
+}
+
+bool WsConnection::is_open() const {
+  return soup_websocket_connection_get_state(connection_.get()) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+bool WsConnection::is_closed() const {
+  return soup_websocket_connection_get_state(connection_.get()) == SOUP_WEBSOCKET_STATE_CLOSED;
+}
+
+void WsConnection::on_message_cb(SoupWebsocketConnection *, gint, GBytes *message, gpointer data) {
+  auto *self = static_cast<WsConnection *>(data);
+  gsize size = 0;
+  const char *bytes = static_cast<const char *>(g_bytes_get_data(message, &size));
+  // Handlers may close the socket or end the stream; copy so the callable
+  // survives even if the owner replaces it meanwhile.
+  MessageHandler handler = self->on_message_;
+  try {
+    if (handler) handler(std::string_view(bytes != nullptr ? bytes : "", size));
+  } catch (const std::exception &e) {
+    log_error("%s: failed to handle a message: %s", self->label_.c_str(), e.what());
+  } catch (...) {
+    log_error("%s: failed to handle a message", self->label_.c_str());
+  }
+}
+
+void WsConnection::on_closed_cb(SoupWebsocketConnection *connection, gpointer data) {
+  auto *self = static_cast<WsConnection *>(data);
+  int code = soup_websocket_connection_get_close_code(connection);
+  ClosedHandler handler = self->on_closed_;
+  try {
+    if (handler) handler(code);
+  } catch (...) {
+    log_error("%s: failed to handle the close", self->label_.c_str());
+  }
+}
+
+void WsConnection::on_error_cb(SoupWebsocketConnection *, GError *error, gpointer data) {
+  auto *self = static_cast<WsConnection *>(data);
+  log_warning("%s: WebSocket error: %s", self->label_.c_str(), error->message);
+}
+
+}  // namespace emulator

@@ -1,0 +1,49 @@
+// One accepted WebSocket (signaling or media): sends JSON text in the
+// configured frame type, hands incoming frames (text or binary alike) to a
+// handler, and guarantees no libsoup signal reaches the owner after it is
+// gone.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <libsoup/soup.h>
+
+#include "glib_ptr.h"
+
+namespace emulator {
+
+class WsConnection {
+ public:
+  using MessageHandler = std::function<void(std::string_view payload)>;
+  using ClosedHandler = std::function<void(int close_code)>;
+
+  // Borrows `connection` (takes its own reference).
+  WsConnection(SoupWebsocketConnection *connection, bool binary_frames, std::string label);
+  ~WsConnection();
+  WsConnection(const WsConnection &) = delete;
+  WsConnection &operator=(const WsConnection &) = delete;
+
+  void set_handlers(MessageHandler on_message, ClosedHandler on_closed);
+  void send(const std::string &json);
+  // Starts the closing handshake; `closed` follows when the peer answers.
+  void close(unsigned short code, const char *reason);
+  bool is_open() const;
+  bool is_closed() const;
+  const std::string &label() const { return label_; }
+
+ private:
+  static void on_message_cb(SoupWebsocketConnection *, gint type, GBytes *message, gpointer self);
+  static void on_closed_cb(SoupWebsocketConnection *, gpointer self);
+  static void on_error_cb(SoupWebsocketConnection *, GError *error, gpointer self);
+
+  GObjectPtr<SoupWebsocketConnection> connection_;
+  bool binary_frames_;
+  std::string label_;
+  MessageHandler on_message_;
+  ClosedHandler on_closed_;
+  gulong handler_ids_[3] = {0, 0, 0};
+};
+
+}  // namespace emulator
