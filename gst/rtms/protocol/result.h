@@ -26,7 +26,9 @@ class Result {
   Result(T value) : state_(std::move(value)) {}
   Result(ProtocolError error) : state_(std::move(error)) {}
 
-  static Result fail(std::string field, std::string message) {
+  // The parentheses keep check.h's function-like `fail` macro from
+  // expanding here when a gst-check test includes this header after it.
+  static Result(fail)(std::string field, std::string message) {
     return Result(ProtocolError{std::move(field), std::move(message)});
   }
 
