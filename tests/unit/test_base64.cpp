@@ -1,0 +1,168 @@
+#include "check_helpers.h"
+#include "protocol/base64.h"
+
+#include <cstring>
+#include <vector>
+
+using namespace rtms;
+
+// Decodes into a buffer sized by base64_max_decoded_size, as the element does.
+static std::string decode_ok(std::string_view in)
+{
+  std::vector<uint8_t> out(base64_max_decoded_size(in.size()) + 1);
+  auto r = base64_decode_into(in, out.data(), out.size() - 1);
+  if (!r.ok())
+    ck_abort_msg("decode of '%.*s' failed: %s", int(in.size()), in.data(),
+                 r.error().describe().c_str());
+  fail_unless(*r <= base64_max_decoded_size(in.size()));
+  return std::string(reinterpret_cast<char *>(out.data()), *r);
+}
+
+static std::string decode_err(std::string_view in)
+{
+  uint8_t out[64];
+  auto r = base64_decode_into(in, out, sizeof out);
+  if (r.ok())
+    ck_abort_msg("decode of '%.*s' unexpectedly succeeded", int(in.size()),
+                 in.data());
+  return r.error().message;
+}
+
+GST_START_TEST(test_decode_basic)
+{
+  // RFC 4648 section 10 vectors.
+  assert_str(decode_ok(""), "");
+  assert_str(decode_ok("Zg=="), "f");
+  assert_str(decode_ok("Zm8="), "fo");
+  assert_str(decode_ok("Zm9v"), "foo");
+  assert_str(decode_ok("Zm9vYg=="), "foob");
+  assert_str(decode_ok("Zm9vYmE="), "fooba");
+  assert_str(decode_ok("Zm9vYmFy"), "foobar");
+  assert_str(decode_ok("aGVsbG8="), "hello");
+
+  std::string bin = decode_ok("AP/+EA==");
+  ck_assert_uint_eq(bin.size(), 4);
+  const uint8_t expected[] = {0x00, 0xff, 0xfe, 0x10};
+  fail_unless(std::memcmp(bin.data(), expected, 4) == 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_decode_padding_optional)
+{
+  assert_str(decode_ok("Zg"), "f");
+  assert_str(decode_ok("Zm8"), "fo");
+  assert_str(decode_ok("aGVsbG8"), "hello");
+  assert_str(decode_ok("aGk"), "hi");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_decode_whitespace)
+{
+  assert_str(decode_ok("  aGVs\r\nbG8=\n"), "hello");
+  assert_str(decode_ok("Zm9v\tYmFy"), "foobar");
+  assert_str(decode_ok("Zg= =\n"), "f");
+  assert_str(decode_ok(" \n "), "");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_decode_errors)
+{
+  assert_str(decode_err("Zm9v*mFy"), "invalid base64 character 0x2a at offset 4");
+  assert_contains(decode_err("aGVsbG8-"), "0x2d at offset 7");  // base64url
+  assert_contains(decode_err("aGVs_G8="), "0x5f at offset 4");
+  assert_contains(decode_err("Zm9v\x80"), "0x80 at offset 4");
+  assert_contains(decode_err("Z"), "truncated");
+  assert_contains(decode_err("Zm9vY"), "truncated");
+  assert_contains(decode_err("Zg=a"), "data after padding");
+  assert_contains(decode_err("Zg==Zg=="), "0x5a at offset 4");
+  assert_contains(decode_err("=Zg="), "misplaced padding");
+  assert_contains(decode_err("Zg==="), "misplaced padding");
+  assert_contains(decode_err("Zg="), "incomplete base64 padding");
+  assert_contains(decode_err("data:image/png;base64,Zg=="), "offset 4");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_decode_capacity)
+{
+  uint8_t out[3];
+  auto r = base64_decode_into("Zm9vYmFy", out, sizeof out);
+  fail_if(r.ok());
+  assert_contains(r.error().message, "too small");
+  auto tail = base64_decode_into("Zm9vYg==", out, sizeof out);
+  fail_if(tail.ok(), "the final partial quantum must be bounds-checked too");
+  auto fits = base64_decode_into("Zm9v", out, sizeof out);
+  fail_unless(fits.ok());
+  ck_assert_uint_eq(*fits, 3);
+  fail_unless(std::memcmp(out, "foo", 3) == 0);
+  auto empty = base64_decode_into("", nullptr, 0);
+  fail_unless(empty.ok());
+  ck_assert_uint_eq(*empty, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_max_decoded_size)
+{
+  ck_assert_uint_eq(base64_max_decoded_size(0), 0);
+  ck_assert_uint_eq(base64_max_decoded_size(4), 3);
+  ck_assert_uint_eq(base64_max_decoded_size(8), 6);
+  fail_unless(base64_max_decoded_size(2) >= 1);
+  fail_unless(base64_max_decoded_size(3) >= 2);
+  // 20 ms of 16 kHz mono L16 is 640 bytes = 856 base64 characters.
+  fail_unless(base64_max_decoded_size(856) >= 640);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_encode)
+{
+  auto enc = [](const char *s) {
+    return base64_encode(reinterpret_cast<const uint8_t *>(s), std::strlen(s));
+  };
+  assert_str(enc(""), "");
+  assert_str(enc("f"), "Zg==");
+  assert_str(enc("fo"), "Zm8=");
+  assert_str(enc("foo"), "Zm9v");
+  assert_str(enc("foob"), "Zm9vYg==");
+  assert_str(enc("fooba"), "Zm9vYmE=");
+  assert_str(enc("foobar"), "Zm9vYmFy");
+  const uint8_t bin[] = {0x00, 0xff, 0xfe, 0x10};
+  assert_str(base64_encode(bin, sizeof bin), "AP/+EA==");
+
+  // Every byte value survives a round trip.
+  std::vector<uint8_t> all(256);
+  for (int i = 0; i < 256; i++)
+    all[i] = uint8_t(i);
+  std::string text = base64_encode(all.data(), all.size());
+  std::string back = decode_ok(text);
+  ck_assert_uint_eq(back.size(), 256);
+  fail_unless(std::memcmp(back.data(), all.data(), 256) == 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_strip_data_url)
+{
+  assert_str(strip_data_url_prefix("data:image/jpeg;base64,/9j/4AAQ"), "/9j/4AAQ");
+  assert_str(strip_data_url_prefix("data:audio/L16;rate=16000;base64,AAAA"), "AAAA");
+  assert_str(strip_data_url_prefix("/9j/4AAQ"), "/9j/4AAQ");
+  assert_str(strip_data_url_prefix("data:text/plain,hello"), "data:text/plain,hello");
+  assert_str(strip_data_url_prefix(""), "");
+}
+GST_END_TEST;
+
+static Suite *
+base64_suite(void)
+{
+  Suite *s = suite_create("rtms-base64");
+  TCase *tc = tcase_create("base64");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_decode_basic);
+  tcase_add_test(tc, test_decode_padding_optional);
+  tcase_add_test(tc, test_decode_whitespace);
+  tcase_add_test(tc, test_decode_errors);
+  tcase_add_test(tc, test_decode_capacity);
+  tcase_add_test(tc, test_max_decoded_size);
+  tcase_add_test(tc, test_encode);
+  tcase_add_test(tc, test_strip_data_url);
+  return s;
+}
+
+GST_CHECK_MAIN(base64);
