@@ -110,7 +110,7 @@ VideoParams apply_video_block(const VideoParams &requested, int image_max_fps,
   return p;
 }
 
-std::optional<AudioParams> parse_audio(const json::ObjectReader &r) {
+AudioParams parse_audio(const json::ObjectReader &r) {
   AudioParams a;
   a.content_type = r.opt_enum<ContentType>("content_type", valid_content_type,
                                            "content_type");

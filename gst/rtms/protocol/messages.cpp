@@ -335,11 +335,16 @@ MediaData decode_media(const ObjectReader &r, MessageType type) {
     return m;
   m.user = read_participant(*c);
   m.channel_id = c->opt_text("channel_id").value_or("");
-  std::string data = c->req_string("data");
+  m.data = c->req_string("data");
   bool binary = type == MessageType::MediaDataAudio ||
                 type == MessageType::MediaDataVideo ||
                 type == MessageType::MediaDataShare;
-  m.data = binary ? std::string(strip_data_url_prefix(data)) : std::move(data);
+  if (binary) {
+    // Erase in place: video payloads are large and rarely carry a prefix.
+    size_t prefix = m.data.size() - strip_data_url_prefix(m.data).size();
+    if (prefix)
+      m.data.erase(0, prefix);
+  }
   if (auto length = c->opt_int("length", 0)) {
     m.has_length = true;
     m.length = *length;

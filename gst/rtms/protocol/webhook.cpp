@@ -214,8 +214,10 @@ Result<Webhook> parse_webhook(std::string_view text) {
   } else {
     payload = body;  // only the payload was handed over, as SDK join() takes
   }
-  if (sink.failed() || !payload)
+  if (sink.failed())
     return *sink.error;
+  if (!payload)
+    return Result<Webhook>::fail("payload", "missing required field");
 
   PayloadFields f{std::nullopt, *payload};
   if (JsonNode *node = payload->member("object");
