@@ -3,10 +3,27 @@
 #include <algorithm>
 
 #include "protocol/base64.h"
+#include "json_text.h"
 #include "log.h"
 #include "rtms_stream.h"
 
 namespace emulator {
+namespace {
+
+// The media_type of a handshake the protocol layer rejected, read straight
+// from the JSON so the manifest still says what the client asked for.
+uint32_t peek_media_type(std::string_view payload) {
+  JsonNodePtr root = parse_json_text(payload);
+  if (!root || !JSON_NODE_HOLDS_OBJECT(root.get())) return 0;
+  JsonNode *node = json_object_get_member(json_node_get_object(root.get()), "media_type");
+  if (node == nullptr || JSON_NODE_TYPE(node) != JSON_NODE_VALUE ||
+      json_node_get_value_type(node) != G_TYPE_INT64)
+    return 0;
+  gint64 value = json_node_get_int(node);
+  return value > 0 && value <= G_MAXUINT32 ? static_cast<uint32_t>(value) : 0;
+}
+
+}  // namespace
 
 MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, int id)
     : stream_(stream),
@@ -38,7 +55,7 @@ void MediaPeer::on_message(std::string_view payload) {
             payload.data());
   rtms::Result<rtms::Message> decoded = rtms::decode_message(payload);
   if (state_ == State::AwaitingHandshake) {
-    handle_handshake(decoded);
+    handle_handshake(decoded, payload);
     return;
   }
   if (!decoded.ok()) {
@@ -75,10 +92,11 @@ void MediaPeer::reject_handshake(rtms::StatusCode status, const std::string &rea
   ws_.close(SOUP_WEBSOCKET_CLOSE_NORMAL, "handshake rejected");
 }
 
-void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded) {
+void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std::string_view payload) {
   if (!decoded.ok()) {
     reject_handshake(status_for_decode_error(decoded.error()),
-                     "cannot decode DATA_HAND_SHAKE_REQ: " + decoded.error().describe(), 0, nullptr);
+                     "cannot decode DATA_HAND_SHAKE_REQ: " + decoded.error().describe(),
+                     peek_media_type(payload), nullptr);
     return;
   }
   const auto *req = std::get_if<rtms::DataHandshakeReq>(&decoded.value());

@@ -47,7 +47,7 @@ class MediaPeer {
 
   void on_message(std::string_view payload);
   void on_closed(int code);
-  void handle_handshake(const rtms::Result<rtms::Message> &decoded);
+  void handle_handshake(const rtms::Result<rtms::Message> &decoded, std::string_view payload);
   void reject_handshake(rtms::StatusCode status, const std::string &reason, uint32_t media_type,
                         const rtms::MediaParams *effective);
   void send(const rtms::Message &message);
