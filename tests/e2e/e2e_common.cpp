@@ -28,8 +28,8 @@ guint check_audio_matches_manifest(Capture &capture, JsonObject *manifest, bool 
     fail_unless(pad->eos, "pad %s: no EOS", pad->pad_name.c_str());
     fail_unless_equals_uint64(pad->buffers, guint64(packets));
     fail_unless_equals_uint64(pad->bytes, guint64(json_object_get_int_member(sent, "bytes")));
-    fail_unless_equals_string(pad->sha256_hex().c_str(),
-                              json_object_get_string_member(sent, "sha256"));
+    std::string received_sha = pad->sha256_hex();
+    fail_unless_equals_string(received_sha.c_str(), json_object_get_string_member(sent, "sha256"));
     // Timestamps: monotonic, and the server's spacing kept exactly.
     gint64 first_ts = json_object_get_int_member(sent, "first_ts");
     gint64 last_ts = json_object_get_int_member(sent, "last_ts");

@@ -80,6 +80,11 @@ struct Session::Impl {
   std::map<std::string, std::string> media_urls;
   GSource *handshake_timer = nullptr;
   GSource *close_timer = nullptr;
+  GSource *drain_timer = nullptr;
+  static constexpr unsigned kDrainGraceMs = 1000;
+  bool draining = false;
+  StopReason drain_reason = StopReason::Undefined;
+  std::string drain_detail;
   bool closing = false;
   bool finished = false;  // the listener got on_ended or on_error
   int64_t media_sequence = 0;
@@ -120,6 +125,7 @@ struct Session::Impl {
   void teardown() {
     cancel_timer(handshake_timer);
     cancel_timer(close_timer);
+    cancel_timer(drain_timer);
     media.clear();
     signaling.reset();
     // Let libsoup deliver the close frames it queued before the session goes.
@@ -142,8 +148,35 @@ struct Session::Impl {
     finished = true;
     cancel_timer(handshake_timer);
     cancel_timer(close_timer);
+    cancel_timer(drain_timer);
     close_all_sockets();
     listener.on_ended(reason, detail);
+  }
+
+  // The end arrives on signaling, but media sent just before it may still be
+  // in flight on the media sockets: keep reading them until the server closes
+  // them (or a short grace period passes) so the last packets are not lost.
+  void drain_then_end(StopReason reason, const std::string &detail) {
+    if (finished || draining) return;
+    draining = true;
+    drain_reason = reason;
+    drain_detail = detail;
+    cancel_timer(close_timer);
+    maybe_finish_drain();
+    if (!finished)
+      drain_timer = add_timeout(kDrainGraceMs, [this] {
+        g_source_unref(drain_timer);
+        drain_timer = nullptr;
+        end(drain_reason, drain_detail);
+      });
+  }
+
+  void maybe_finish_drain() {
+    if (!draining) return;
+    bool media_open = std::any_of(media.begin(), media.end(), [](const auto &c) {
+      return c->socket && c->socket->is_open();
+    });
+    if (!media_open) end(drain_reason, drain_detail);
   }
 
   void close_all_sockets() {
@@ -242,15 +275,16 @@ struct Session::Impl {
     } else if (auto *stream = std::get_if<StreamStateUpdate>(&message)) {
       listener.on_stream_state(*stream);
       if (stream->state == StreamState::Terminated)
-        end(stream->reason, std::string("the server terminated the stream: ") +
-                                describe(stream->reason));
+        drain_then_end(stream->reason, std::string("the server terminated the stream: ") +
+                                           describe(stream->reason));
     } else if (auto *sess = std::get_if<SessionStateUpdate>(&message)) {
       listener.on_session_state(*sess);
     } else if (auto *close_resp = std::get_if<StreamCloseResp>(&message)) {
       listener.on_other_message(message);
       if (closing)
-        end(StopReason::ReceiverRequestClose, "closed at our request (STREAM_CLOSE_RESP " +
-                                                  describe(close_resp->status_code) + ")");
+        drain_then_end(StopReason::ReceiverRequestClose,
+                       "closed at our request (STREAM_CLOSE_RESP " +
+                           describe(close_resp->status_code) + ")");
     } else if (std::holds_alternative<MediaData>(message)) {
       listener.on_warning("ignored media data on the signaling socket");
     } else {
@@ -281,7 +315,7 @@ struct Session::Impl {
   }
 
   void on_signaling_closed(int code, const std::string &reason) {
-    if (finished) return;
+    if (finished || draining) return;
     std::string detail = "the server closed the signaling socket (close code " +
                          std::to_string(code) + (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
     if (closing) {
@@ -421,6 +455,10 @@ struct Session::Impl {
 
   void on_media_closed(MediaChannel &ch, int code, const std::string &reason) {
     if (finished) return;
+    if (draining) {
+      maybe_finish_drain();
+      return;
+    }
     std::string detail = "the server closed the " + ch.label + " socket (close code " +
                          std::to_string(code) + (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
     if (closing) return;  // the signaling side decides when we are done
