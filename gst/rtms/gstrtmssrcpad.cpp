@@ -10,6 +10,7 @@ struct RtmsPadQueue {
   std::deque<GstMiniObject *> items;  // owned references
   guint64 bytes = 0;
   bool flushing = true;  // until the pad is activated
+  bool eos_queued = false;  // nothing may follow an EOS
 
   int64_t participant_id = 0;
   std::string participant_name;
@@ -119,10 +120,12 @@ std::string src_pad_participant_name(GstRtmsSrcPad *pad) {
 
 bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);
-  if (pad->queue->flushing) {
+  if (pad->queue->flushing || pad->queue->eos_queued) {
     gst_mini_object_unref(item);
     return false;
   }
+  if (GST_IS_EVENT(item) && GST_EVENT_TYPE(GST_EVENT_CAST(item)) == GST_EVENT_EOS)
+    pad->queue->eos_queued = true;
   if (GST_IS_BUFFER(item)) pad->queue->bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
   pad->queue->items.push_back(item);
   pad->queue->changed.notify_one();
@@ -145,6 +148,7 @@ void src_pad_set_flushing(GstRtmsSrcPad *pad, bool flushing) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);
   pad->queue->flushing = flushing;
   if (flushing) pad->queue->clear();
+  else pad->queue->eos_queued = false;
   pad->queue->changed.notify_all();
 }
 

@@ -250,6 +250,14 @@ void rtms_src_handle_media(GstRtmsSrc *self, rtms::MediaData &&data) {
     }
     per_participant = st->per_participant;
   }
+  {
+    std::lock_guard<std::mutex> guard(st->end_lock);
+    if (st->eos_requested) {
+      GST_LOG_OBJECT(self, "EOS was requested: media at %" G_GINT64_FORMAT " ms not pushed",
+                     data.timestamp);
+      return;
+    }
+  }
   int64_t user_id = per_participant ? data.user.user_id : 0;
   std::string key = "audio/" + std::to_string(user_id);
   RtmsOutput *out = find_output(st, key);

@@ -17,6 +17,7 @@ GstFlowReturn on_sample(GstAppSink *sink, gpointer data) {
     p->buffers++;
     p->bytes += map.size;
     g_checksum_update(p->sha256, map.data, map.size);
+    if (p->owner->keep_payloads) p->payloads.emplace_back(map.data, map.data + map.size);
     p->pts.push_back(GST_BUFFER_PTS(buffer));
     p->durations.push_back(GST_BUFFER_DURATION(buffer));
     if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT)) p->discont++;

@@ -27,6 +27,7 @@ struct PadCapture {
   std::vector<GstClockTime> pts;
   std::vector<GstClockTime> durations;
   std::vector<gint64> server_ms;  // from the reference timestamp meta
+  std::vector<std::vector<guint8>> payloads;  // when Capture::keep_payloads
   guint gaps = 0;
   guint discont = 0;
   bool stream_start = false;
@@ -47,6 +48,7 @@ struct Capture {
   GstMessage *error = nullptr;                  // owned, first error
   GstClockTime error_after = GST_CLOCK_TIME_NONE;  // since run() started
   guint collections = 0;
+  bool keep_payloads = false;
 
   // src_description: properties for rtmssrc, e.g. "audio-mode=mixed".
   explicit Capture(const std::string &src_properties);

@@ -81,7 +81,7 @@ JsonObject *EmulatorRun::finish() {
 
 EmulatorRun::~EmulatorRun() {
   if (process) {
-    if (!g_subprocess_get_if_exited(process)) g_subprocess_force_exit(process);
+    g_subprocess_force_exit(process);  // no-op once it has exited
     g_subprocess_wait(process, nullptr, nullptr);
     g_object_unref(process);
   }

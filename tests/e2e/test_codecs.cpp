@@ -1,0 +1,135 @@
+// End to end: every audio codec and L16 rate, the caps they negotiate, and
+// that what arrives decodes with stock GStreamer decoders.
+#include <gst/app/gstappsrc.h>
+
+#include "e2e_common.h"
+
+struct CodecCase {
+  const char *src_properties;
+  const char *emulator_g711;  // --g711 value, or nullptr
+  const char *caps_prefix;    // what the pad caps must start with
+  const char *decoder;        // element that must decode it, or nullptr
+  GstClockTime packet_duration;
+};
+
+// Feeds the captured buffers of one participant through a decoder and
+// checks that it produces audio without an error.
+static void check_decodes(const std::string &caps_text, const char *decoder,
+                          const std::vector<std::vector<guint8>> &payloads) {
+  std::string desc = std::string("appsrc name=in format=time ! ") + decoder +
+                     " ! audioconvert ! fakesink name=out";
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
+  GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
+  GstCaps *caps = gst_caps_from_string(caps_text.c_str());
+  g_object_set(in, "caps", caps, nullptr);
+  gst_caps_unref(caps);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  for (const auto &p : payloads) {
+    GstBuffer *b = gst_buffer_new_memdup(p.data(), p.size());
+    fail_unless_equals_int(gst_app_src_push_buffer(GST_APP_SRC(in), b), GST_FLOW_OK);
+  }
+  gst_app_src_end_of_stream(GST_APP_SRC(in));
+  GstBus *bus = gst_element_get_bus(pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 20 * GST_SECOND,
+                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg != nullptr, "%s: no EOS", decoder);
+  fail_unless(GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS, "%s could not decode the stream", decoder);
+  gst_message_unref(msg);
+  gst_object_unref(bus);
+  gst_object_unref(in);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+}
+
+static void run_codec(const CodecCase &c) {
+  EmulatorRun emulator;
+  std::vector<std::string> args = {"--script", meeting_script("short.json")};
+  if (c.emulator_g711) {
+    args.push_back("--g711");
+    args.push_back(c.emulator_g711);
+  }
+  emulator.start(args);
+  Capture capture(c.src_properties);
+  configure_src(capture, emulator);
+  capture.keep_payloads = true;
+  fail_unless(capture.run(60 * GST_SECOND), "no EOS within 60 s");
+  fail_if(capture.error != nullptr, "error: %s", capture.error_text().c_str());
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+  guint participants = check_audio_matches_manifest(capture, manifest, false);
+  fail_unless(participants >= 2);
+  for (auto &kv : capture.pads) {
+    PadCapture *pad = kv.second.get();
+    fail_unless(g_str_has_prefix(pad->caps.c_str(), c.caps_prefix), "caps %s, expected %s",
+                pad->caps.c_str(), c.caps_prefix);
+    for (GstClockTime d : pad->durations)
+      fail_unless_equals_uint64(d, c.packet_duration);
+    if (c.decoder) check_decodes(pad->caps, c.decoder, pad->payloads);
+  }
+}
+
+GST_START_TEST(l16_8k) {
+  run_codec({"audio-sample-rate=8000", nullptr,
+             "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)8000, "
+             "channels=(int)1",
+             nullptr, 20 * GST_MSECOND});
+}
+GST_END_TEST;
+
+GST_START_TEST(l16_32k_stereo) {
+  run_codec({"audio-sample-rate=32000 audio-channels=2", nullptr,
+             "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)32000, "
+             "channels=(int)2",
+             nullptr, 20 * GST_MSECOND});
+}
+GST_END_TEST;
+
+GST_START_TEST(l16_48k_40ms) {
+  run_codec({"audio-sample-rate=48000 audio-send-rate=40", nullptr,
+             "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)48000",
+             nullptr, 40 * GST_MSECOND});
+}
+GST_END_TEST;
+
+GST_START_TEST(g711_mulaw) {
+  run_codec({"audio-codec=g711", "mulaw", "audio/x-mulaw, rate=(int)8000", "mulawdec",
+             20 * GST_MSECOND});
+}
+GST_END_TEST;
+
+GST_START_TEST(g711_alaw) {
+  run_codec({"audio-codec=g711 g711-law=alaw", "alaw", "audio/x-alaw, rate=(int)8000", "alawdec",
+             20 * GST_MSECOND});
+}
+GST_END_TEST;
+
+GST_START_TEST(g722) {
+  run_codec({"audio-codec=g722", nullptr, "audio/G722, rate=(int)16000", "avdec_g722",
+             20 * GST_MSECOND});
+}
+GST_END_TEST;
+
+GST_START_TEST(opus) {
+  run_codec({"audio-codec=opus", nullptr, "audio/x-opus, rate=(int)48000", "opusdec",
+             20 * GST_MSECOND});
+}
+GST_END_TEST;
+
+static Suite *codecs_suite() {
+  Suite *s = suite_create("rtmssrc-codecs-e2e");
+  TCase *tc = tcase_create("codecs");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, l16_8k);
+  tcase_add_test(tc, l16_32k_stereo);
+  tcase_add_test(tc, l16_48k_40ms);
+  tcase_add_test(tc, g711_mulaw);
+  tcase_add_test(tc, g711_alaw);
+  tcase_add_test(tc, g722);
+  tcase_add_test(tc, opus);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(codecs);

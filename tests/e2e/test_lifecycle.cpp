@@ -1,0 +1,81 @@
+// End to end: stopping a running stream from our side, by EOS or by a state
+// change, closes it on the server (STREAM_CLOSE_REQ) and loses nothing that
+// was pushed.
+#include "e2e_common.h"
+
+static guint64 total_bytes(Capture &capture) {
+  std::lock_guard<std::mutex> guard(capture.lock);
+  guint64 n = 0;
+  for (auto &kv : capture.pads) n += kv.second->bytes;
+  return n;
+}
+
+GST_START_TEST(eos_closes_the_stream) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("default.json")});
+  Capture capture("");
+  configure_src(capture, emulator);
+  capture.play();
+  // Let media flow, then end it from the application's side.
+  capture.wait(1500 * GST_MSECOND);
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  fail_unless(total_bytes(capture) > 0, "no media before the EOS");
+  gst_element_send_event(capture.pipeline, gst_event_new_eos());
+  fail_unless(capture.wait(10 * GST_SECOND), "no EOS after sending EOS");
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  for (auto &kv : capture.pads) fail_unless(kv.second->eos, "%s: no EOS", kv.first.c_str());
+  JsonObject *manifest = emulator.finish();
+  JsonObject *client = json_object_path(manifest, "client");
+  fail_unless(json_object_get_boolean_member(client, "stream_close_req"),
+              "the emulator did not get STREAM_CLOSE_REQ");
+  fail_unless_equals_int64(json_int_path(manifest, "stop_reason"), 20);
+  check_no_violations(manifest);
+}
+GST_END_TEST;
+
+GST_START_TEST(stopping_the_pipeline_closes_the_stream) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("default.json")});
+  Capture capture("");
+  configure_src(capture, emulator);
+  capture.play();
+  capture.wait(1500 * GST_MSECOND);
+  fail_unless(total_bytes(capture) > 0, "no media before stopping");
+  gint64 start = g_get_monotonic_time();
+  gst_element_set_state(capture.pipeline, GST_STATE_NULL);
+  gint64 took_ms = (g_get_monotonic_time() - start) / 1000;
+  fail_unless(took_ms < 3000, "stopping took %" G_GINT64_FORMAT " ms", took_ms);
+  JsonObject *manifest = emulator.finish();
+  JsonObject *client = json_object_path(manifest, "client");
+  fail_unless(json_object_get_boolean_member(client, "stream_close_req"));
+  check_no_violations(manifest);
+}
+GST_END_TEST;
+
+GST_START_TEST(restart_after_stop) {
+  // A second stream in the same process and element (a crash in the SDK).
+  for (int round = 0; round < 2; round++) {
+    EmulatorRun emulator;
+    emulator.start({"--script", meeting_script("short.json")});
+    Capture capture("");
+    configure_src(capture, emulator);
+    fail_unless(capture.run(60 * GST_SECOND));
+    fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+    JsonObject *manifest = emulator.finish();
+    fail_unless(check_audio_matches_manifest(capture, manifest, false) >= 2);
+  }
+}
+GST_END_TEST;
+
+static Suite *lifecycle_suite() {
+  Suite *s = suite_create("rtmssrc-lifecycle-e2e");
+  TCase *tc = tcase_create("lifecycle");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, eos_closes_the_stream);
+  tcase_add_test(tc, stopping_the_pipeline_closes_the_stream);
+  tcase_add_test(tc, restart_after_stop);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(lifecycle);
