@@ -41,12 +41,12 @@ MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, in
   log_info("%s: connected", ws_.label().c_str());
 }
 
-void MediaPeer::send(const rtms::Message &message) {
+bool MediaPeer::send(const rtms::Message &message) {
   std::string json = rtms::encode_message(message);
   // Media data is too chatty even for --verbose.
   if (!std::holds_alternative<rtms::MediaData>(message))
     log_debug("%s <- %s", ws_.label().c_str(), json.c_str());
-  ws_.send(json);
+  return ws_.send(json);
 }
 
 void MediaPeer::on_message(std::string_view payload) {
@@ -168,7 +168,8 @@ void MediaPeer::send_audio(const AudioMessage &m) {
   data.has_length = true;
   data.length = static_cast<int64_t>(m.payload->size());
   data.timestamp = m.timestamp;
-  send(data);
+  // The manifest records what really went out, not what a dead socket refused.
+  if (!send(data)) return;
   stream_.manifest().add_audio(m.track->user_id, m.track->user_name, m.payload->data(),
                                m.payload->size(), m.timestamp);
 }

@@ -50,7 +50,7 @@ class MediaPeer {
   void handle_handshake(const rtms::Result<rtms::Message> &decoded, std::string_view payload);
   void reject_handshake(rtms::StatusCode status, const std::string &reason, uint32_t media_type,
                         const rtms::MediaParams *effective);
-  void send(const rtms::Message &message);
+  bool send(const rtms::Message &message);
   void send_audio(const AudioMessage &message);
 
   RtmsStream &stream_;

@@ -33,12 +33,13 @@ void WsConnection::set_handlers(MessageHandler on_message, ClosedHandler on_clos
   on_closed_ = std::move(on_closed);
 }
 
-void WsConnection::send(const std::string &json) {
-  if (!is_open()) return;
+bool WsConnection::send(const std::string &json) {
+  if (!is_open()) return false;
   if (binary_frames_)
     soup_websocket_connection_send_binary(connection_.get(), json.data(), json.size());
   else
     soup_websocket_connection_send_text(connection_.get(), json.c_str());
+  return true;
 }
 
 void WsConnection::close(unsigned short code, const char *reason) {

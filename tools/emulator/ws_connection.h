@@ -26,7 +26,8 @@ class WsConnection {
   WsConnection &operator=(const WsConnection &) = delete;
 
   void set_handlers(MessageHandler on_message, ClosedHandler on_closed);
-  void send(const std::string &json);
+  // False when the socket is no longer open (nothing was sent).
+  bool send(const std::string &json);
   // Starts the closing handshake; `closed` follows when the peer answers.
   void close(unsigned short code, const char *reason);
   bool is_open() const;
