@@ -5,7 +5,8 @@ packages=(
   build-essential g++ meson ninja-build pkg-config git ca-certificates
   libglib2.0-dev glib-networking
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
+  gstreamer1.0-plugins-good gstreamer1.0-libav python3
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
 )
 missing=()
