@@ -1,5 +1,7 @@
 // rtms-emulator: a local stand-in for Zoom's RTMS servers. See
 // docs/emulator.md for the options, the script format and the manifest.
+#include <csignal>
+
 #include <gst/gst.h>
 
 #include "emulator_app.h"
@@ -15,6 +17,9 @@ int main(int argc, char **argv) {
     case emulator::ParseOutcome::ExitError: return emulator::kExitFailure;
   }
   emulator::set_verbose(options.verbose);
+  // A test harness may close our stdout early; that must not kill the
+  // emulator in the middle of a stream (sockets already avoid SIGPIPE).
+  std::signal(SIGPIPE, SIG_IGN);
   gst_init(nullptr, nullptr);
 
   emulator::MeetingScript script;

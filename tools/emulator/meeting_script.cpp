@@ -17,7 +17,9 @@ constexpr const char *kDefaultMeetingUuid = "EmuMeetingUuid0000000001==";
 constexpr const char *kDefaultStreamId = "0123456789abcdef0123456789abcdef";
 constexpr const char *kDefaultSessionId = "fedcba9876543210fedcba9876543210";
 constexpr const char *kDefaultOperatorId = "EmuOperator0000000001";
-constexpr int64_t kMaxDurationMs = 4 * 3600 * 1000;
+// Audio is encoded ahead of time and kept in memory (up to ~190 KB per
+// second per track at 48 kHz stereo L16), so meetings are capped at an hour.
+constexpr int64_t kMaxDurationMs = 3600 * 1000;
 constexpr int64_t kMaxBufferedMs = 60 * 1000;
 
 // The built-in meeting, also shipped as meetings/short.json.
