@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 
+#include <cstring>
 #include <string>
 
 static const char *kWebhook =
@@ -261,10 +262,53 @@ GST_START_TEST(state_changes_in_any_order) {
 }
 GST_END_TEST;
 
+// gst-inspect-1.0 documents everything: every property has a nick and a
+// sentence, enums describe every value, the pad template and its pad type
+// are there.
+GST_START_TEST(inspect_documents_everything) {
+  GstElement *src = make_src();
+  guint n = 0;
+  GParamSpec **specs = g_object_class_list_properties(G_OBJECT_GET_CLASS(src), &n);
+  for (guint i = 0; i < n; i++) {
+    GParamSpec *p = specs[i];
+    if (p->owner_type != G_OBJECT_TYPE(src)) continue;
+    const char *blurb = g_param_spec_get_blurb(p);
+    fail_unless(blurb && strlen(blurb) > 20, "property %s has no useful description", p->name);
+    fail_unless(g_param_spec_get_nick(p) && strcmp(g_param_spec_get_nick(p), p->name) != 0,
+                "property %s has no nick", p->name);
+    if (G_IS_PARAM_SPEC_ENUM(p)) {
+      GEnumClass *e = G_PARAM_SPEC_ENUM(p)->enum_class;
+      for (guint v = 0; v < e->n_values; v++)
+        fail_unless(strlen(e->values[v].value_name) > 5, "%s value %s undocumented", p->name,
+                    e->values[v].value_nick);
+    }
+  }
+  g_free(specs);
+  GstPadTemplate *templ =
+      gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(src), "audio_%u");
+  fail_unless(templ != nullptr);
+  fail_unless_equals_int(GST_PAD_TEMPLATE_PRESENCE(templ), GST_PAD_SOMETIMES);
+  GType pad_type = GST_PAD_TEMPLATE_GTYPE(templ);
+  fail_unless(g_type_is_a(pad_type, GST_TYPE_PAD) && pad_type != GST_TYPE_PAD);
+  GObjectClass *pad_class = G_OBJECT_CLASS(g_type_class_ref(pad_type));
+  for (const char *name : {"participant-id", "participant-name", "media-type"}) {
+    GParamSpec *p = g_object_class_find_property(pad_class, name);
+    fail_unless(p != nullptr, "pad property %s missing", name);
+    fail_unless(strlen(g_param_spec_get_blurb(p)) > 20);
+  }
+  g_type_class_unref(pad_class);
+  GstElementFactory *factory = gst_element_get_factory(src);
+  fail_unless(strlen(gst_element_factory_get_metadata(factory, GST_ELEMENT_METADATA_DESCRIPTION)) > 40);
+  fail_unless(GST_OBJECT_FLAG_IS_SET(src, GST_ELEMENT_FLAG_SOURCE));
+  gst_object_unref(src);
+}
+GST_END_TEST;
+
 static Suite *rtmssrc_suite() {
   Suite *s = suite_create("rtmssrc");
   TCase *tc = tcase_create("general");
   tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, inspect_documents_everything);
   tcase_add_test(tc, webhook_payload_fills_properties);
   tcase_add_test(tc, payload_only_is_accepted);
   tcase_add_test(tc, client_secret_is_write_only);
