@@ -1,5 +1,8 @@
 // End to end: what the server refuses and what cannot be trusted ends in a
 // clear element error, quickly, never a hang.
+#include <cstring>
+#include <mutex>
+
 #include "e2e_common.h"
 
 static void expect_handshake_error(const char *secret, bool wrong_stream, int status_code,
@@ -87,6 +90,45 @@ GST_START_TEST(credentials_from_environment) {
 }
 GST_END_TEST;
 
+// Every debug line of a whole stream, at the most verbose level, is free of
+// the client secret.
+static GString *debug_log = nullptr;
+static std::mutex debug_log_lock;
+
+static void collect_log(GstDebugCategory *, GstDebugLevel, const gchar *, const gchar *, gint,
+                        GObject *, GstDebugMessage *message, gpointer) {
+  std::lock_guard<std::mutex> guard(debug_log_lock);
+  const gchar *text = gst_debug_message_get(message);
+  if (text) g_string_append_printf(debug_log, "%s\n", text);
+}
+
+GST_START_TEST(secret_never_logged) {
+  debug_log = g_string_new(nullptr);
+  gst_debug_set_active(TRUE);
+  gst_debug_set_threshold_from_string("rtmssrc:9", FALSE);
+  gst_debug_add_log_function(collect_log, nullptr, nullptr);
+  {
+    EmulatorRun emulator;
+    emulator.start({"--script", meeting_script("short.json")});
+    Capture capture("");
+    configure_src(capture, emulator);
+    fail_unless(capture.run(60 * GST_SECOND));
+    fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+    gchar *dump = nullptr;
+    g_object_get(capture.src, "client-id", &dump, nullptr);
+    g_free(dump);
+  }
+  gst_debug_remove_log_function(collect_log);
+  gst_debug_set_threshold_from_string("rtmssrc:0", TRUE);
+  std::lock_guard<std::mutex> guard(debug_log_lock);
+  fail_unless(debug_log->len > 1000, "too little was logged (%zu bytes) to prove anything",
+              debug_log->len);
+  fail_if(strstr(debug_log->str, E2E_CLIENT_SECRET) != nullptr, "the client secret was logged");
+  g_string_free(debug_log, TRUE);
+  debug_log = nullptr;
+}
+GST_END_TEST;
+
 static Suite *errors_suite() {
   Suite *s = suite_create("rtmssrc-errors-e2e");
   TCase *tc = tcase_create("errors");
@@ -96,6 +138,7 @@ static Suite *errors_suite() {
   tcase_add_test(tc, untrusted_certificate);
   tcase_add_test(tc, ssl_strict_off_accepts_any_certificate);
   tcase_add_test(tc, credentials_from_environment);
+  tcase_add_test(tc, secret_never_logged);
   suite_add_tcase(s, tc);
   return s;
 }

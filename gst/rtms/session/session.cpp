@@ -185,6 +185,16 @@ struct Session::Impl {
     if (signaling) signaling->close();
   }
 
+  std::string describe_close(const std::string &label, int code, const std::string &reason) const {
+    std::string text = "the " + label + " socket closed (close code " + std::to_string(code) +
+                       (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
+    // libsoup refuses a message over the size limit by closing with 1009.
+    if (code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+      text += ": the server sent a message larger than the limit of " +
+              std::to_string(config.max_message_size) + " bytes (max-message-size)";
+    return text;
+  }
+
   // ---- signaling -------------------------------------------------------
   void connect_first() {
     signaling_urls = order_signaling_urls(config.signaling_urls);
@@ -316,8 +326,7 @@ struct Session::Impl {
 
   void on_signaling_closed(int code, const std::string &reason) {
     if (finished || draining) return;
-    std::string detail = "the server closed the signaling socket (close code " +
-                         std::to_string(code) + (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
+    std::string detail = describe_close("signaling", code, reason);
     if (closing) {
       end(StopReason::ReceiverRequestClose, "closed at our request; " + detail);
       return;
@@ -459,8 +468,7 @@ struct Session::Impl {
       maybe_finish_drain();
       return;
     }
-    std::string detail = "the server closed the " + ch.label + " socket (close code " +
-                         std::to_string(code) + (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
+    std::string detail = describe_close(ch.label, code, reason);
     if (closing) return;  // the signaling side decides when we are done
     if (!ch.ready) {
       fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
