@@ -47,13 +47,18 @@ struct RtmsSrcSettings {
   guint max_message_size = 64 * 1024 * 1024;
 };
 
+// What an output pad carries; also names its template ("<kind>_%u").
+enum class RtmsOutputKind { Audio = 0, Video, Deskshare, Transcript, Chat };
+constexpr int kRtmsOutputKinds = 5;
+const char *rtms_output_kind_name(RtmsOutputKind kind);
+
 // One output pad and what we know to stamp its data.
 struct RtmsOutput {
   GstRtmsSrcPad *pad = nullptr;  // owned by the element once added
   std::string stream_id;
   GstStream *stream = nullptr;   // owned
   GstCaps *caps = nullptr;       // owned
-  uint32_t media_type = 0;
+  RtmsOutputKind kind = RtmsOutputKind::Audio;
   int64_t user_id = 0;
   // Server time (ms) the next packet should carry if nothing is missing.
   bool has_next = false;
@@ -77,7 +82,7 @@ struct RtmsSrcState {
   std::mutex outputs_lock;
   std::vector<std::unique_ptr<RtmsOutput>> outputs;
   std::map<std::string, RtmsOutput *> outputs_by_key;
-  guint next_audio_pad = 0;
+  guint next_pad_number[kRtmsOutputKinds] = {};  // never reused while running
   GstFlowCombiner *flow_combiner = nullptr;
   guint group_id = 0;
   rtms::ServerTimeMapper time_mapper;
@@ -95,13 +100,19 @@ struct RtmsSrcState {
 };
 
 // rtms-src-outputs.cpp
-void rtms_src_handle_media_ready(GstRtmsSrc *self, uint32_t types,
-                                 const rtms::MediaParams &effective);
-void rtms_src_handle_media(GstRtmsSrc *self, rtms::MediaData &&data);
+RtmsOutput *rtms_src_find_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id);
+// caps: transfer none.
+RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id,
+                                const std::string &user_name, GstCaps *caps);
+GstTagList *participant_tags(RtmsOutputKind kind, int64_t user_id, const std::string &name);
 void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
 void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name);
 void rtms_src_remove_outputs(GstRtmsSrc *self);
 GstPadTemplate *rtms_src_audio_template();
+
+// rtms-src-audio.cpp
+void rtms_src_handle_audio_ready(GstRtmsSrc *self, const rtms::MediaParams &effective);
+void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data);
 
 // rtms-src-messages.cpp
 void rtms_src_post_event(GstRtmsSrc *self, const rtms::Event &event);

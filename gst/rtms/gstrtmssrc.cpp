@@ -307,7 +307,7 @@ static bool start_session(GstRtmsSrc *self) {
     st->group_id = gst_util_group_id_next();
     st->time_mapper.reset();
     st->audio_ready = false;
-    st->next_audio_pad = 0;
+    for (guint &n : st->next_pad_number) n = 0;
     st->not_linked_warned = false;
   }
   GST_INFO_OBJECT(self, "connecting to stream %s (%zu signaling URL(s))",
@@ -387,11 +387,18 @@ static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
 // ---- listener ---------------------------------------------------------------
 
 void RtmsSrcListener::on_media_ready(uint32_t types, const rtms::MediaParams &effective) {
-  rtms_src_handle_media_ready(self_, types, effective);
+  if (types & rtms::kMediaAudio) rtms_src_handle_audio_ready(self_, effective);
 }
 
 void RtmsSrcListener::on_media(rtms::MediaData &&data) {
-  rtms_src_handle_media(self_, std::move(data));
+  switch (data.type) {
+    case rtms::MessageType::MediaDataAudio:
+      rtms_src_handle_audio(self_, std::move(data));
+      break;
+    default:
+      GST_LOG_OBJECT(self_, "ignoring %s (not requested)", rtms::to_string(data.type));
+      break;
+  }
 }
 
 void RtmsSrcListener::on_event(const rtms::Event &event) {

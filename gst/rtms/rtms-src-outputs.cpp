@@ -1,5 +1,6 @@
-// rtmssrc outputs: turning the session's media into pads, caps, events and
-// timestamped buffers, and the pads' streaming tasks.
+// rtmssrc outputs: creating and announcing pads, their streaming tasks, and
+// ending or removing them. What goes into them is decided per media type
+// (rtms-src-audio.cpp, ...).
 #include <string>
 
 #include "gstrtmssrc-private.h"
@@ -113,9 +114,18 @@ static GstStreamCollection *collection_locked(RtmsSrcState *st, const std::strin
   return collection;
 }
 
-static GstTagList *participant_tags(int64_t user_id, const std::string &name) {
+static GstStreamType stream_type_of(RtmsOutputKind kind) {
+  switch (kind) {
+    case RtmsOutputKind::Audio: return GST_STREAM_TYPE_AUDIO;
+    case RtmsOutputKind::Video:
+    case RtmsOutputKind::Deskshare: return GST_STREAM_TYPE_VIDEO;
+    default: return GST_STREAM_TYPE_TEXT;
+  }
+}
+
+GstTagList *participant_tags(RtmsOutputKind kind, int64_t user_id, const std::string &name) {
   GstTagList *tags = gst_tag_list_new(kTagParticipantId, gint64(user_id), nullptr);
-  std::string title = user_id == 0 ? std::string("Mixed audio") : name;
+  std::string title = user_id == 0 && kind == RtmsOutputKind::Audio ? std::string("Mixed audio") : name;
   if (!name.empty()) gst_tag_list_add(tags, GST_TAG_MERGE_REPLACE, kTagParticipantName, name.c_str(), nullptr);
   if (!title.empty()) gst_tag_list_add(tags, GST_TAG_MERGE_REPLACE, GST_TAG_TITLE, title.c_str(), nullptr);
   gst_tag_list_set_scope(tags, GST_TAG_SCOPE_STREAM);
@@ -127,39 +137,65 @@ static std::string stream_id_setting(GstRtmsSrc *self) {
   return self->state->settings.stream_id;
 }
 
-// Creates, announces and starts the pad for one participant's audio. Runs on
-// the session thread, the only thread that creates outputs.
-static RtmsOutput *create_audio_output(GstRtmsSrc *self, int64_t user_id,
-                                       const std::string &user_name) {
+const char *rtms_output_kind_name(RtmsOutputKind kind) {
+  switch (kind) {
+    case RtmsOutputKind::Audio: return "audio";
+    case RtmsOutputKind::Video: return "video";
+    case RtmsOutputKind::Deskshare: return "deskshare";
+    case RtmsOutputKind::Transcript: return "transcript";
+    case RtmsOutputKind::Chat: return "chat";
+  }
+  return "unknown";
+}
+
+static std::string output_key(RtmsOutputKind kind, int64_t user_id) {
+  return std::string(rtms_output_kind_name(kind)) + "/" + std::to_string(user_id);
+}
+
+RtmsOutput *rtms_src_find_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id) {
+  RtmsSrcState *st = self->state;
+  std::lock_guard<std::mutex> guard(st->outputs_lock);
+  auto it = st->outputs_by_key.find(output_key(kind, user_id));
+  return it == st->outputs_by_key.end() ? nullptr : it->second;
+}
+
+// Creates, announces and starts one output pad. Runs on the session thread,
+// the only thread that creates outputs; the pad gets its sticky events
+// (stream-start, collection, caps, segment, tags) before it is added, and
+// data only after, so a pad-added handler always links it in time.
+RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id,
+                                const std::string &user_name, GstCaps *caps) {
   RtmsSrcState *st = self->state;
   std::string rtms_stream = stream_id_setting(self);
+  const char *kind_name = rtms_output_kind_name(kind);
   GstRtmsSrcPad *pad;
   RtmsOutput *out;
   GstStreamCollection *collection;
-  GstCaps *caps;
   guint group_id;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
-    caps = rtms::audio_caps(st->audio_effective, st->g711_law);
-    if (!caps) return nullptr;
-    std::string name = "audio_" + std::to_string(st->next_audio_pad++);
+    guint &counter = st->next_pad_number[int(kind)];
+    std::string name = std::string(kind_name) + "_" + std::to_string(counter++);
+    std::string templ_name = std::string(kind_name) + "_%u";
     GstPadTemplate *templ =
-        gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self), "audio_%u");
-    pad = rtms::src_pad_new(templ, name, "audio", user_id, user_name);
+        gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self), templ_name.c_str());
+    pad = rtms::src_pad_new(templ, name, kind_name, user_id, user_name);
     auto owned = std::make_unique<RtmsOutput>();
     out = owned.get();
     out->pad = pad;
-    out->media_type = rtms::kMediaAudio;
+    out->kind = kind;
     out->user_id = user_id;
     out->caps = gst_caps_ref(caps);
-    out->stream_id = rtms_stream + "/audio/" + std::to_string(user_id);
-    out->stream = gst_stream_new(out->stream_id.c_str(), caps, GST_STREAM_TYPE_AUDIO,
-                                 GST_STREAM_FLAG_NONE);
-    GstTagList *tags = participant_tags(user_id, user_name);
+    out->stream_id = rtms_stream + "/" + kind_name + "/" + std::to_string(user_id);
+    out->stream = gst_stream_new(out->stream_id.c_str(), caps, stream_type_of(kind),
+                                 kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat
+                                     ? GST_STREAM_FLAG_SPARSE
+                                     : GST_STREAM_FLAG_NONE);
+    GstTagList *tags = participant_tags(kind, user_id, user_name);
     gst_stream_set_tags(out->stream, tags);
     gst_tag_list_unref(tags);
     st->outputs.push_back(std::move(owned));
-    st->outputs_by_key["audio/" + std::to_string(user_id)] = out;
+    st->outputs_by_key[output_key(kind, user_id)] = out;
     collection = collection_locked(st, rtms_stream);
     gst_flow_combiner_add_pad(st->flow_combiner, GST_PAD(pad));
     group_id = st->group_id;
@@ -172,17 +208,20 @@ static RtmsOutput *create_audio_output(GstRtmsSrc *self, int64_t user_id,
   GstEvent *start = gst_event_new_stream_start(out->stream_id.c_str());
   gst_event_set_group_id(start, group_id);
   gst_event_set_stream(start, out->stream);
+  if (kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat)
+    gst_event_set_stream_flags(start, GST_STREAM_FLAG_SPARSE);
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(start));
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_stream_collection(collection)));
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_caps(caps)));
   GstSegment segment;
   gst_segment_init(&segment, GST_FORMAT_TIME);
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_segment(&segment)));
-  rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(user_id, user_name))));
-  gst_caps_unref(caps);
+  rtms::src_pad_enqueue(
+      pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(kind, user_id, user_name))));
 
   GST_INFO_OBJECT(self, "new pad %s for participant %" G_GINT64_FORMAT " (%s)",
-                  GST_PAD_NAME(pad), user_id, user_name.empty() ? "name not known yet" : user_name.c_str());
+                  GST_PAD_NAME(pad), user_id,
+                  user_name.empty() ? "name not known yet" : user_name.c_str());
   gst_element_add_pad(GST_ELEMENT(self), GST_PAD(pad));
   gst_element_post_message(GST_ELEMENT(self),
                            gst_message_new_stream_collection(GST_OBJECT(self), collection));
@@ -190,147 +229,20 @@ static RtmsOutput *create_audio_output(GstRtmsSrc *self, int64_t user_id,
   return out;
 }
 
-void rtms_src_handle_media_ready(GstRtmsSrc *self, uint32_t types,
-                                 const rtms::MediaParams &effective) {
-  RtmsSrcState *st = self->state;
-  if (!(types & rtms::kMediaAudio)) return;
-  bool mixed;
-  {
-    std::lock_guard<std::mutex> guard(st->outputs_lock);
-    st->audio_effective = effective.audio ? rtms::apply_defaults(*effective.audio)
-                                          : rtms::apply_defaults(rtms::AudioParams{});
-    st->audio_ready = true;
-    mixed = st->audio_effective.data_opt == rtms::DataOption::AudioMixedStream;
-    if (mixed && st->per_participant)
-      GST_WARNING_OBJECT(self, "asked for per-participant audio, the server grants mixed audio");
-    st->per_participant = !mixed;
-  }
-  GstCaps *caps = rtms::audio_caps(st->audio_effective, st->g711_law);
-  if (!caps) {
-    GST_ELEMENT_ERROR(self, STREAM, CODEC_NOT_FOUND,
-                      ("the server granted audio codec %s, which an audio pad cannot carry",
-                       rtms::to_string(st->audio_effective.codec.value_or(rtms::Codec::Undefined))),
-                      (nullptr));
-    return;
-  }
-  gchar *caps_text = gst_caps_to_string(caps);
-  GST_INFO_OBJECT(self, "audio ready: %s, %s", caps_text, mixed ? "mixed" : "per participant");
-  g_free(caps_text);
-  gst_caps_unref(caps);
-  // Mixed audio has a single, known output: expose it now so that a stream
-  // nobody speaks in still ends with EOS on a pad.
-  if (mixed) {
-    bool exists;
-    {
-      std::lock_guard<std::mutex> guard(st->outputs_lock);
-      exists = st->outputs_by_key.count("audio/0") > 0;
-    }
-    if (!exists) create_audio_output(self, 0, "");
-  }
-}
-
-static RtmsOutput *find_output(RtmsSrcState *st, const std::string &key) {
-  std::lock_guard<std::mutex> guard(st->outputs_lock);
-  auto it = st->outputs_by_key.find(key);
-  return it == st->outputs_by_key.end() ? nullptr : it->second;
-}
-
-void rtms_src_handle_media(GstRtmsSrc *self, rtms::MediaData &&data) {
-  RtmsSrcState *st = self->state;
-  if (data.type != rtms::MessageType::MediaDataAudio) {
-    GST_LOG_OBJECT(self, "ignoring %s (not requested)", rtms::to_string(data.type));
-    return;
-  }
-  bool per_participant;
-  {
-    std::lock_guard<std::mutex> guard(st->outputs_lock);
-    if (!st->audio_ready) {
-      GST_WARNING_OBJECT(self, "audio data before the audio handshake answer: dropped");
-      return;
-    }
-    per_participant = st->per_participant;
-  }
-  {
-    std::lock_guard<std::mutex> guard(st->end_lock);
-    if (st->eos_requested) {
-      GST_LOG_OBJECT(self, "EOS was requested: media at %" G_GINT64_FORMAT " ms not pushed",
-                     data.timestamp);
-      return;
-    }
-  }
-  int64_t user_id = per_participant ? data.user.user_id : 0;
-  std::string key = "audio/" + std::to_string(user_id);
-  RtmsOutput *out = find_output(st, key);
-  if (!out) out = create_audio_output(self, user_id, data.user.has_user_name ? data.user.user_name : "");
-  if (!out) return;
-  if (per_participant && data.user.has_user_name && !data.user.user_name.empty())
-    rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
-
-  // Decode straight into the buffer's memory.
-  size_t max_size = rtms::base64_max_decoded_size(data.data.size());
-  if (max_size == 0) {
-    GST_WARNING_OBJECT(self, "empty audio payload from participant %" G_GINT64_FORMAT
-                       " at %" G_GINT64_FORMAT " ms", user_id, data.timestamp);
-    return;
-  }
-  GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);
-  GstMapInfo map;
-  gst_buffer_map(buffer, &map, GST_MAP_WRITE);
-  rtms::Result<size_t> decoded = rtms::base64_decode_into(data.data, map.data, map.size);
-  GstClockTime duration = decoded ? rtms::audio_payload_duration(st->audio_effective, map.data,
-                                                                 *decoded)
-                                  : GST_CLOCK_TIME_NONE;
-  gst_buffer_unmap(buffer, &map);
-  if (!decoded) {
-    gst_buffer_unref(buffer);
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("audio packet of participant %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT
-                         " ms dropped: content.data is not base64 (%s)",
-                         user_id, data.timestamp, decoded.error().describe().c_str()),
-                        (nullptr));
-    return;
-  }
-  gst_buffer_set_size(buffer, gssize(*decoded));
-  if (data.has_length && data.length != int64_t(*decoded))
-    GST_WARNING_OBJECT(self, "content.length says %" G_GINT64_FORMAT " bytes, data holds %zu",
-                       data.length, *decoded);
-
-  GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
-  GstEvent *gap = nullptr;
-  {
-    std::lock_guard<std::mutex> guard(st->outputs_lock);
-    GstClockTime pts = st->time_mapper.to_running_time(data.timestamp, now);
-    GST_BUFFER_PTS(buffer) = pts;
-    GST_BUFFER_DURATION(buffer) = duration;
-    int64_t duration_ms = GST_CLOCK_TIME_IS_VALID(duration) ? int64_t(duration / GST_MSECOND) : 0;
-    if (out->buffers == 0) {
-      GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
-    } else if (out->has_next && data.timestamp > out->next_server_ms + duration_ms / 2) {
-      // Nothing was sent for a while (muted): tell downstream that the time
-      // in between holds no data, and mark the discontinuity.
-      GstClockTime gap_start = st->time_mapper.to_running_time(out->next_server_ms, now);
-      if (pts > gap_start) gap = gst_event_new_gap(gap_start, pts - gap_start);
-      GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
-    }
-    out->has_next = true;
-    out->next_server_ms = data.timestamp + duration_ms;
-    out->buffers++;
-    out->bytes += *decoded;
-  }
-  static GstStaticCaps unix_caps = GST_STATIC_CAPS("timestamp/x-unix");
-  gst_buffer_add_reference_timestamp_meta(buffer, gst_static_caps_get(&unix_caps),
-                                          GstClockTime(data.timestamp) * GST_MSECOND,
-                                          GST_CLOCK_TIME_NONE);
-  if (gap) rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gap));
-  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
-}
-
 void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name) {
-  RtmsOutput *out = find_output(self->state, "audio/" + std::to_string(user_id));
-  if (!out || user_id == 0) return;
-  if (rtms::src_pad_participant_name(out->pad) == name) return;
-  rtms::src_pad_set_participant_name(out->pad, name);
-  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(user_id, name))));
+  if (user_id == 0) return;
+  std::vector<RtmsOutput *> theirs;
+  {
+    std::lock_guard<std::mutex> guard(self->state->outputs_lock);
+    for (const auto &out : self->state->outputs)
+      if (out->user_id == user_id) theirs.push_back(out.get());
+  }
+  for (RtmsOutput *out : theirs) {
+    if (rtms::src_pad_participant_name(out->pad) == name) continue;
+    rtms::src_pad_set_participant_name(out->pad, name);
+    rtms::src_pad_enqueue(
+        out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(out->kind, user_id, name))));
+  }
 }
 
 void rtms_src_push_eos_everywhere(GstRtmsSrc *self) {

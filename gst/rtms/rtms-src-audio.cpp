@@ -1,0 +1,135 @@
+// rtmssrc audio: effective audio parameters to caps, and audio packets to
+// timestamped buffers on per-participant (or mixed) pads.
+#include "gstrtmssrc-private.h"
+#include "protocol/base64.h"
+
+#define GST_CAT_DEFAULT gst_rtms_src_debug
+
+void rtms_src_handle_audio_ready(GstRtmsSrc *self, const rtms::MediaParams &effective) {
+  RtmsSrcState *st = self->state;
+  bool mixed;
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    st->audio_effective = effective.audio ? rtms::apply_defaults(*effective.audio)
+                                          : rtms::apply_defaults(rtms::AudioParams{});
+    st->audio_ready = true;
+    mixed = st->audio_effective.data_opt == rtms::DataOption::AudioMixedStream;
+    if (mixed && st->per_participant)
+      GST_WARNING_OBJECT(self, "asked for per-participant audio, the server grants mixed audio");
+    st->per_participant = !mixed;
+  }
+  GstCaps *caps = rtms::audio_caps(st->audio_effective, st->g711_law);
+  if (!caps) {
+    GST_ELEMENT_ERROR(self, STREAM, CODEC_NOT_FOUND,
+                      ("the server granted audio codec %s, which an audio pad cannot carry",
+                       rtms::to_string(st->audio_effective.codec.value_or(rtms::Codec::Undefined))),
+                      (nullptr));
+    return;
+  }
+  gchar *caps_text = gst_caps_to_string(caps);
+  GST_INFO_OBJECT(self, "audio ready: %s, %s", caps_text, mixed ? "mixed" : "per participant");
+  g_free(caps_text);
+  gst_caps_unref(caps);
+  // Mixed audio has a single, known output: expose it now so that a stream
+  // nobody speaks in still ends with EOS on a pad.
+  if (mixed && !rtms_src_find_output(self, RtmsOutputKind::Audio, 0)) {
+    GstCaps *pad_caps = rtms::audio_caps(st->audio_effective, st->g711_law);
+    rtms_src_add_output(self, RtmsOutputKind::Audio, 0, "", pad_caps);
+    gst_caps_unref(pad_caps);
+  }
+}
+
+void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
+  RtmsSrcState *st = self->state;
+  bool per_participant;
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    if (!st->audio_ready) {
+      GST_WARNING_OBJECT(self, "audio data before the audio handshake answer: dropped");
+      return;
+    }
+    per_participant = st->per_participant;
+  }
+  {
+    std::lock_guard<std::mutex> guard(st->end_lock);
+    if (st->eos_requested) {
+      GST_LOG_OBJECT(self, "EOS was requested: media at %" G_GINT64_FORMAT " ms not pushed",
+                     data.timestamp);
+      return;
+    }
+  }
+  int64_t user_id = per_participant ? data.user.user_id : 0;
+  RtmsOutput *out = rtms_src_find_output(self, RtmsOutputKind::Audio, user_id);
+  if (!out) {
+    GstCaps *caps;
+    {
+      std::lock_guard<std::mutex> guard(st->outputs_lock);
+      caps = rtms::audio_caps(st->audio_effective, st->g711_law);
+    }
+    if (!caps) return;
+    out = rtms_src_add_output(self, RtmsOutputKind::Audio, user_id,
+                              data.user.has_user_name ? data.user.user_name : "", caps);
+    gst_caps_unref(caps);
+  }
+  if (per_participant && data.user.has_user_name && !data.user.user_name.empty())
+    rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
+
+  // Decode straight into the buffer's memory.
+  size_t max_size = rtms::base64_max_decoded_size(data.data.size());
+  if (max_size == 0) {
+    GST_WARNING_OBJECT(self, "empty audio payload from participant %" G_GINT64_FORMAT
+                       " at %" G_GINT64_FORMAT " ms", user_id, data.timestamp);
+    return;
+  }
+  GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);
+  GstMapInfo map;
+  gst_buffer_map(buffer, &map, GST_MAP_WRITE);
+  rtms::Result<size_t> decoded = rtms::base64_decode_into(data.data, map.data, map.size);
+  GstClockTime duration = decoded ? rtms::audio_payload_duration(st->audio_effective, map.data,
+                                                                 *decoded)
+                                  : GST_CLOCK_TIME_NONE;
+  gst_buffer_unmap(buffer, &map);
+  if (!decoded) {
+    gst_buffer_unref(buffer);
+    GST_ELEMENT_WARNING(self, STREAM, DECODE,
+                        ("audio packet of participant %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT
+                         " ms dropped: content.data is not base64 (%s)",
+                         user_id, data.timestamp, decoded.error().describe().c_str()),
+                        (nullptr));
+    return;
+  }
+  gst_buffer_set_size(buffer, gssize(*decoded));
+  if (data.has_length && data.length != int64_t(*decoded))
+    GST_WARNING_OBJECT(self, "content.length says %" G_GINT64_FORMAT " bytes, data holds %zu",
+                       data.length, *decoded);
+
+  GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
+  GstEvent *gap = nullptr;
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    GstClockTime pts = st->time_mapper.to_running_time(data.timestamp, now);
+    GST_BUFFER_PTS(buffer) = pts;
+    GST_BUFFER_DURATION(buffer) = duration;
+    int64_t duration_ms = GST_CLOCK_TIME_IS_VALID(duration) ? int64_t(duration / GST_MSECOND) : 0;
+    if (out->buffers == 0) {
+      GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+    } else if (out->has_next && data.timestamp > out->next_server_ms + duration_ms / 2) {
+      // Nothing was sent for a while (muted): tell downstream that the time
+      // in between holds no data, and mark the discontinuity.
+      GstClockTime gap_start = st->time_mapper.to_running_time(out->next_server_ms, now);
+      if (pts > gap_start) gap = gst_event_new_gap(gap_start, pts - gap_start);
+      GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+    }
+    out->has_next = true;
+    out->next_server_ms = data.timestamp + duration_ms;
+    out->buffers++;
+    out->bytes += *decoded;
+  }
+  static GstStaticCaps unix_caps = GST_STATIC_CAPS("timestamp/x-unix");
+  gst_buffer_add_reference_timestamp_meta(buffer, gst_static_caps_get(&unix_caps),
+                                          GstClockTime(data.timestamp) * GST_MSECOND,
+                                          GST_CLOCK_TIME_NONE);
+  if (gap) rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gap));
+  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
+}
+
