@@ -21,13 +21,17 @@ void KeepAlive::tick() {
     callbacks_.on_timeout();  // may destroy this object; return right away
     return;
   }
+  callbacks_.send_request(issue());
+}
+
+int64_t KeepAlive::issue() {
   // Timestamps identify requests, so they must be unique even when the
   // interval is shorter than the clock's resolution allows.
   int64_t timestamp = std::max(g_get_real_time() / 1000, last_timestamp_ + 1);
   last_timestamp_ = timestamp;
   outstanding_.push_back(timestamp);
   counter_.sent++;
-  callbacks_.send_request(timestamp);
+  return timestamp;
 }
 
 void KeepAlive::on_response(int64_t timestamp) {

@@ -26,6 +26,10 @@ class KeepAlive {
   void start();
   void stop() { timer_.cancel(); }
   void on_response(int64_t timestamp);
+  // Registers one more request outside the schedule and returns its
+  // timestamp; the caller sends it (fault injection sends it in an unusual
+  // frame). Its echo is matched and counted like any other.
+  int64_t issue();
 
  private:
   void tick();

@@ -37,6 +37,15 @@ void Manifest::add_violation(const char *socket, int status_code, std::string wh
   violations_.push_back({socket, status_code, std::move(what)});
 }
 
+size_t Manifest::add_injection(const char *kind, const char *socket, int64_t at_ms) {
+  injections_.push_back({kind, socket, at_ms, false});
+  return injections_.size() - 1;
+}
+
+void Manifest::add_close(const char *socket, int code, bool by_server) {
+  closes_.push_back({socket, code, by_server});
+}
+
 std::string Manifest::to_json() const {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
@@ -130,6 +139,36 @@ std::string Manifest::to_json() const {
     json_builder_add_int_value(b, v.status_code);
     json_builder_set_member_name(b, "what");
     json_builder_add_string_value(b, v.what.c_str());
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+
+  json_builder_set_member_name(b, "injected");
+  json_builder_begin_array(b);
+  for (const auto &i : injections_) {
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "kind");
+    json_builder_add_string_value(b, i.kind.c_str());
+    json_builder_set_member_name(b, "socket");
+    json_builder_add_string_value(b, i.socket.c_str());
+    json_builder_set_member_name(b, "at_ms");
+    json_builder_add_int_value(b, i.at_ms);
+    json_builder_set_member_name(b, "sent");
+    json_builder_add_boolean_value(b, i.sent);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+
+  json_builder_set_member_name(b, "closes");
+  json_builder_begin_array(b);
+  for (const auto &c : closes_) {
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "socket");
+    json_builder_add_string_value(b, c.socket.c_str());
+    json_builder_set_member_name(b, "code");
+    json_builder_add_int_value(b, c.code);
+    json_builder_set_member_name(b, "by");
+    json_builder_add_string_value(b, c.by_server ? "server" : "client");
     json_builder_end_object(b);
   }
   json_builder_end_array(b);

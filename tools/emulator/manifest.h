@@ -37,6 +37,12 @@ class Manifest {
   void add_event(JsonNodePtr event);
   void add_violation(const char *socket, int status_code, std::string what);
   void set_stop_reason(int reason) { stop_reason_ = reason; }
+  // Every configured fault injection, listed up front as not sent; the
+  // index returned is what mark_injection_sent takes.
+  size_t add_injection(const char *kind, const char *socket, int64_t at_ms);
+  void mark_injection_sent(size_t index) { injections_.at(index).sent = true; }
+  // How a socket closed: the code of whoever started the close.
+  void add_close(const char *socket, int code, bool by_server);
 
   std::string to_json() const;
   bool write(const std::string &path, std::string *error) const;
@@ -74,6 +80,19 @@ class Manifest {
   std::map<int64_t, AudioTally> audio_;
   std::vector<JsonNodePtr> events_;
   std::vector<Violation> violations_;
+  struct InjectionRecord {
+    std::string kind;
+    std::string socket;
+    int64_t at_ms;
+    bool sent;
+  };
+  std::vector<InjectionRecord> injections_;
+  struct Close {
+    std::string socket;
+    int code;
+    bool by_server;
+  };
+  std::vector<Close> closes_;
   int stop_reason_ = 0;
 };
 

@@ -37,7 +37,7 @@ MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, in
                        stream_.record_violation("media", rtms::StatusCode::InvalidPayload, what);
                      }}) {
   ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
-                   [this](int code) { on_closed(code); });
+                   [this](int code, bool by_server) { on_closed(code, by_server); });
   log_info("%s: connected", ws_.label().c_str());
 }
 
@@ -188,9 +188,10 @@ int64_t MediaPeer::audio_position() const {
   return audio_streamer_ ? audio_streamer_->next_interval() : -1;
 }
 
-void MediaPeer::on_closed(int code) {
+void MediaPeer::on_closed(int code, bool by_server) {
   stop();
-  log_info("%s: closed (code %d)", ws_.label().c_str(), code);
+  log_info("%s: closed by the %s (code %d)", ws_.label().c_str(), by_server ? "emulator" : "client", code);
+  stream_.manifest().add_close("media", code, by_server);
   if (state_ == State::Established) stream_.on_media_closed(this);
 }
 

@@ -46,7 +46,7 @@ class MediaPeer {
   enum class State { AwaitingHandshake, Established, Rejected };
 
   void on_message(std::string_view payload);
-  void on_closed(int code);
+  void on_closed(int code, bool by_server);
   void handle_handshake(const rtms::Result<rtms::Message> &decoded, std::string_view payload);
   void reject_handshake(rtms::StatusCode status, const std::string &reason, uint32_t media_type,
                         const rtms::MediaParams *effective);

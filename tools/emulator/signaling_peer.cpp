@@ -24,7 +24,7 @@ SignalingPeer::SignalingPeer(RtmsStream &stream, SoupWebsocketConnection *connec
                        stream_.record_violation("signaling", rtms::StatusCode::InvalidPayload, what);
                      }}) {
   ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
-                   [this](int code) { on_closed(code); });
+                   [this](int code, bool by_server) { on_closed(code, by_server); });
   log_info("%s: connected", ws_.label().c_str());
 }
 
@@ -151,9 +151,10 @@ void SignalingPeer::handle(const rtms::Message &message) {
   }
 }
 
-void SignalingPeer::on_closed(int code) {
+void SignalingPeer::on_closed(int code, bool by_server) {
   keepalive_.stop();
-  log_info("%s: closed (code %d)", ws_.label().c_str(), code);
+  log_info("%s: closed by the %s (code %d)", ws_.label().c_str(), by_server ? "emulator" : "client", code);
+  stream_.manifest().add_close("signaling", code, by_server);
   if (state_ == State::Established) stream_.on_signaling_closed(this);
 }
 

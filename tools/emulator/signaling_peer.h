@@ -30,7 +30,7 @@ class SignalingPeer {
   enum class State { AwaitingHandshake, Established, Rejected };
 
   void on_message(std::string_view payload);
-  void on_closed(int code);
+  void on_closed(int code, bool by_server);
   void handle_handshake(const rtms::Result<rtms::Message> &decoded);
   void reject_handshake(rtms::StatusCode status, const std::string &reason);
   void handle(const rtms::Message &message);

@@ -42,8 +42,23 @@ bool WsConnection::send(const std::string &json) {
   return true;
 }
 
+bool WsConnection::send_frame(std::string_view payload, bool force_binary) {
+  if (!is_open()) return false;
+  // libsoup copies the payload into its frame before returning, so a static
+  // view avoids a second copy of what may be a very large fault frame.
+  GBytesPtr bytes(g_bytes_new_static(payload.data(), payload.size()));
+  soup_websocket_connection_send_message(connection_.get(),
+                                         force_binary || binary_frames_ ? SOUP_WEBSOCKET_DATA_BINARY
+                                                                        : SOUP_WEBSOCKET_DATA_TEXT,
+                                         bytes.get());
+  return true;
+}
+
 void WsConnection::close(unsigned short code, const char *reason) {
-  if (is_open()) soup_websocket_connection_close(connection_.get(), code, reason);
+  if (!is_open()) return;
+  close_requested_ = true;
+  requested_close_code_ = code;
+  soup_websocket_connection_close(connection_.get(), code, reason);
 }
 
 bool WsConnection::is_open() const {
@@ -72,10 +87,14 @@ void WsConnection::on_message_cb(SoupWebsocketConnection *, gint, GBytes *messag
 
 void WsConnection::on_closed_cb(SoupWebsocketConnection *connection, gpointer data) {
   auto *self = static_cast<WsConnection *>(data);
-  int code = soup_websocket_connection_get_close_code(connection);
+  int code = self->requested_close_code_;
+  if (!self->close_requested_) {
+    code = soup_websocket_connection_get_close_code(connection);
+    if (code == 0) code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+  }
   ClosedHandler handler = self->on_closed_;
   try {
-    if (handler) handler(code);
+    if (handler) handler(code, self->close_requested_);
   } catch (...) {
     log_error("%s: failed to handle the close", self->label_.c_str());
   }

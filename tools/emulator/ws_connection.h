@@ -17,7 +17,10 @@ namespace emulator {
 class WsConnection {
  public:
   using MessageHandler = std::function<void(std::string_view payload)>;
-  using ClosedHandler = std::function<void(int close_code)>;
+  // close_code: the code of whoever started the close (RFC 6455's 1006 when
+  // the connection ended without a close frame); by_server: the emulator
+  // started it.
+  using ClosedHandler = std::function<void(int close_code, bool by_server)>;
 
   // Borrows `connection` (takes its own reference).
   WsConnection(SoupWebsocketConnection *connection, bool binary_frames, std::string label);
@@ -28,6 +31,9 @@ class WsConnection {
   void set_handlers(MessageHandler on_message, ClosedHandler on_closed);
   // False when the socket is no longer open (nothing was sent).
   bool send(const std::string &json);
+  // Sends arbitrary bytes as one frame (fault injection): BINARY when asked
+  // to, else the configured frame type. False when the socket is not open.
+  bool send_frame(std::string_view payload, bool force_binary);
   // Starts the closing handshake; `closed` follows when the peer answers.
   void close(unsigned short code, const char *reason);
   bool is_open() const;
@@ -45,6 +51,8 @@ class WsConnection {
   MessageHandler on_message_;
   ClosedHandler on_closed_;
   gulong handler_ids_[3] = {0, 0, 0};
+  bool close_requested_ = false;
+  unsigned short requested_close_code_ = 0;
 };
 
 }  // namespace emulator
