@@ -32,6 +32,13 @@ int main(int argc, char **argv) {
       return emulator::kExitFailure;
     }
   }
+  for (const auto &injection : options.injections) {
+    std::string error;
+    if (!emulator::check_injection_fits(injection, script.duration_ms - script.buffered_audio_ms, &error)) {
+      emulator::log_error("--inject: %s", error.c_str());
+      return emulator::kExitFailure;
+    }
+  }
   int code;
   {
     emulator::EmulatorApp app(std::move(options), std::move(script));

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "audio_streamer.h"
+#include "fault_injector.h"
 #include "protocol/messages.h"
 #include "keepalive.h"
 #include "ws_connection.h"
@@ -31,6 +32,8 @@ class MediaPeer {
   bool open() const { return ws_.is_open(); }
   bool closed() const { return ws_.is_closed(); }
   const std::string &label() const { return ws_.label(); }
+  bool carries_audio() const { return effective_.audio.has_value(); }
+  FaultTarget fault_target() { return FaultTarget{&ws_, &keepalive_}; }
 
   // Starts sending media (after a CLIENT_READY_ACK); audio begins at
   // `audio_interval`.

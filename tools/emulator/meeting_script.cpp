@@ -188,11 +188,33 @@ ScriptParticipant parse_participant(JsonObject *object, const std::string &path,
   return p;
 }
 
+// The script form of --inject: {"kind": ..., "at_ms": ..., "socket": ...}.
+Injection parse_injection_entry(JsonObject *object, const std::string &path, int64_t meeting_ms_after_t0) {
+  reject_unknown_keys(object, path, {"kind", "at_ms", "socket"});
+  Injection injection;
+  if (!json_object_has_member(object, "kind")) fail(join_path(path, "kind"), "is required");
+  std::string kind = as_string(json_object_get_member(object, "kind"), join_path(path, "kind"));
+  if (!parse_fault_kind(kind, &injection.kind))
+    fail(join_path(path, "kind"), "unknown kind \"" + kind + "\" (use " + fault_kind_list() + ")");
+  if (!json_object_has_member(object, "at_ms")) fail(join_path(path, "at_ms"), "is required");
+  injection.at_ms = as_int(json_object_get_member(object, "at_ms"), join_path(path, "at_ms"));
+  if (injection.at_ms < 0) fail(join_path(path, "at_ms"), "must not be negative");
+  std::string error;
+  if (!check_injection_fits(injection, meeting_ms_after_t0, &error)) fail(join_path(path, "at_ms"), error);
+  injection.socket = default_fault_socket(injection.kind);
+  if (json_object_has_member(object, "socket")) {
+    std::string socket = as_string(json_object_get_member(object, "socket"), join_path(path, "socket"));
+    if (!parse_fault_socket(socket, &injection.socket))
+      fail(join_path(path, "socket"), "unknown socket \"" + socket + "\" (use signaling or media)");
+  }
+  return injection;
+}
+
 void parse_root(JsonNode *root, MeetingScript *script) {
   JsonObject *object = as_object(root, "");
   reject_unknown_keys(object, "",
                       {"meeting_uuid", "rtms_stream_id", "rtms_session_id", "operator_id",
-                       "duration_ms", "buffered_audio_ms", "binary_frames", "participants"});
+                       "duration_ms", "buffered_audio_ms", "binary_frames", "participants", "inject"});
   MeetingScript s;
   s.meeting_uuid = kDefaultMeetingUuid;
   s.rtms_stream_id = kDefaultStreamId;
@@ -231,6 +253,15 @@ void parse_root(JsonNode *root, MeetingScript *script) {
       if (!ids.insert(p.user_id).second)
         fail(path + ".user_id", "duplicate user_id " + std::to_string(p.user_id));
       s.participants.push_back(std::move(p));
+    }
+  }
+  if (json_object_has_member(object, "inject")) {
+    JsonArray *list = as_array(json_object_get_member(object, "inject"), "inject");
+    for (guint i = 0; i < json_array_get_length(list); ++i) {
+      std::string path = "inject[" + std::to_string(i) + "]";
+      s.injections.push_back(
+          parse_injection_entry(as_object(json_array_get_element(list, i), path), path,
+                                s.duration_ms - s.buffered_audio_ms));
     }
   }
   *script = std::move(s);

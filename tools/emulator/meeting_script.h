@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fault_injection.h"
+
 namespace emulator {
 
 struct TalkSpan {
@@ -41,6 +43,8 @@ struct MeetingScript {
   // Zoom sometimes sends its JSON in BINARY frames; clients must cope.
   bool binary_frames = false;
   std::vector<ScriptParticipant> participants;
+  // Same as --inject; sent before the command line's.
+  std::vector<Injection> injections;
 };
 
 // Parses and validates a script. On failure returns false and sets *error to

@@ -54,6 +54,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
        reconnect_grace = options->reconnect_grace_ms;
   gboolean tls = FALSE, verbose = FALSE;
+  gchar **injects = nullptr;
+  gint64 huge_frame_bytes = options->huge_frame_bytes;
   GOptionEntry entries[] = {
       {"script", 0, 0, G_OPTION_ARG_FILENAME, &script, "Meeting script (JSON); default: a built-in 3 s meeting", "FILE.json"},
       {"host", 0, 0, G_OPTION_ARG_STRING, &host, "Address to listen on (default 127.0.0.1)", "HOST"},
@@ -72,6 +74,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"reconnect-grace", 0, 0, G_OPTION_ARG_INT, &reconnect_grace, "End the stream (reason 19) when signaling stays gone this long (default 60000)", "MS"},
       {"scopes", 0, 0, G_OPTION_ARG_STRING, &scopes, "Granted media: audio,video,deskshare,transcript,chat or all (default all)", "LIST"},
       {"g711", 0, 0, G_OPTION_ARG_STRING, &g711, "G.711 law: mulaw (default) or alaw", "LAW"},
+      {"inject", 0, 0, G_OPTION_ARG_STRING_ARRAY, &injects, "Send a fault once, MS after t0 (repeatable): malformed-json, not-an-object, unknown-msg-type, wrong-type, bad-base64, empty-data, huge-frame, binary-json or unknown-event; SOCKET is signaling or media", "KIND@MS[:SOCKET]"},
+      {"huge-frame-bytes", 0, 0, G_OPTION_ARG_INT64, &huge_frame_bytes, "Size of the huge-frame fault (default 83886080, 80 MiB)", "N"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -96,6 +100,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   std::string scopes_text = "all", g711_text = "mulaw";
   take(scopes, &scopes_text);
   take(g711, &g711_text);
+  g_auto(GStrv) inject_texts = injects;
 
   if (!parsed) {
     fprintf(stderr, "rtms-emulator: %s\n", error->message);
@@ -116,6 +121,13 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   else if (g711_text == "mulaw" || g711_text == "ulaw") options->g711 = G711Law::Mulaw;
   else if (g711_text == "alaw") options->g711 = G711Law::Alaw;
   else problem = "--g711 must be mulaw or alaw";
+  if (problem.empty() && (huge_frame_bytes < kHugeFrameMinBytes || huge_frame_bytes > kHugeFrameMaxBytes))
+    problem = "--huge-frame-bytes must be between " + std::to_string(kHugeFrameMinBytes) + " and " +
+              std::to_string(kHugeFrameMaxBytes);
+  for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
+    Injection injection;
+    if (parse_injection(*text, &injection, &problem)) options->injections.push_back(injection);
+  }
   if (!problem.empty()) {
     fprintf(stderr, "rtms-emulator: %s\n", problem.c_str());
     return ParseOutcome::ExitError;
@@ -127,6 +139,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->wait_client_ms = wait_client;
   options->reconnect_grace_ms = reconnect_grace;
   options->verbose = verbose;
+  options->huge_frame_bytes = huge_frame_bytes;
   return ParseOutcome::Run;
 }
 

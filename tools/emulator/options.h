@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "audio_format.h"
+#include "fault_injection.h"
 
 namespace emulator {
 
@@ -28,6 +30,8 @@ struct Options {
   uint32_t scopes = 0;  // media-type flags the app has scopes for
   G711Law g711 = G711Law::Mulaw;
   bool verbose = false;
+  std::vector<Injection> injections;  // --inject, in the order given
+  int64_t huge_frame_bytes = kHugeFrameDefaultBytes;
 };
 
 enum class ParseOutcome { Run, ExitOk, ExitError };

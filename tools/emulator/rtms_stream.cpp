@@ -24,12 +24,22 @@ bool event_is_automatic(int event_type) {
          event_type == static_cast<int>(rtms::EventType::MediaConnectionInterrupted);
 }
 
+// The script's injections first, then the command line's, in the order
+// given; the manifest lists them the same way.
+std::vector<Injection> all_injections(const Options &options, const MeetingScript &script) {
+  std::vector<Injection> all = script.injections;
+  all.insert(all.end(), options.injections.begin(), options.injections.end());
+  return all;
+}
+
 }  // namespace
 
 RtmsStream::RtmsStream(const Options &options, const MeetingScript &script, Manifest &manifest,
                        std::string media_url, EndedFn on_ended)
     : options_(options), script_(script), manifest_(manifest), media_url_(std::move(media_url)),
-      on_ended_(std::move(on_ended)), timeline_(build_event_timeline(script)) {}
+      on_ended_(std::move(on_ended)), timeline_(build_event_timeline(script)),
+      faults_(all_injections(options, script), options.huge_frame_bytes, script, clock_, manifest,
+              [this](FaultSocket socket) { return fault_target(socket); }) {}
 
 RtmsStream::~RtmsStream() = default;
 
@@ -68,6 +78,20 @@ SignalingPeer *RtmsStream::live_signaling() const {
 bool RtmsStream::signaling_taken_by_other(const SignalingPeer *peer) const {
   SignalingPeer *live = live_signaling();
   return live != nullptr && live != peer;
+}
+
+FaultTarget RtmsStream::fault_target(FaultSocket socket) const {
+  if (socket == FaultSocket::Signaling) {
+    SignalingPeer *peer = live_signaling();
+    return peer != nullptr ? peer->fault_target() : FaultTarget{};
+  }
+  MediaPeer *fallback = nullptr;
+  for (const auto &peer : media_peers_) {
+    if (!peer->established() || !peer->open()) continue;
+    if (peer->carries_audio()) return peer->fault_target();
+    if (fallback == nullptr) fallback = peer.get();
+  }
+  return fallback != nullptr ? fallback->fault_target() : FaultTarget{};
 }
 
 void RtmsStream::send_signaling(const rtms::Message &message) {
@@ -155,6 +179,7 @@ void RtmsStream::start_meeting() {
                                           script_.rtms_session_id});
   session_started_ = true;
   run_timeline();
+  if (!ended_) faults_.start();
 }
 
 void RtmsStream::run_timeline() {
@@ -284,6 +309,7 @@ void RtmsStream::end(StopReason reason) {
   log_info("stream ends: %s", rtms::describe(reason).c_str());
   timeline_timer_.cancel();
   reconnect_grace_timer_.cancel();
+  faults_.stop();
   for (const auto &peer : signaling_peers_) peer->stop_keepalive();
   if (reason == StopReason::MeetingEnded) {
     for (const auto &peer : media_peers_) peer->finish_media();

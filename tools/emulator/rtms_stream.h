@@ -16,6 +16,7 @@
 
 #include "audio_source.h"
 #include "event_timeline.h"
+#include "fault_injector.h"
 #include "handshake_checks.h"
 #include "manifest.h"
 #include "meeting_clock.h"
@@ -83,6 +84,9 @@ class RtmsStream {
   void run_timeline();
   void send_signaling(const rtms::Message &message);
   SignalingPeer *live_signaling() const;
+  // Signaling: the live socket. Media: the first established one carrying
+  // audio, else the first established one.
+  FaultTarget fault_target(FaultSocket socket) const;
   void close_everything();
   void wait_for_sockets(int waited_ms);
   void prune_closed_peers();
@@ -106,6 +110,7 @@ class RtmsStream {
   int64_t audio_resume_interval_ = 0;
 
   MeetingClock clock_;
+  FaultInjector faults_;
   bool signaling_established_once_ = false;
   bool running_ = false;
   bool session_started_ = false;

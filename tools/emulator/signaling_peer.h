@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "protocol/messages.h"
+#include "fault_injector.h"
 #include "keepalive.h"
 #include "ws_connection.h"
 
@@ -25,6 +26,7 @@ class SignalingPeer {
   bool open() const { return ws_.is_open(); }
   bool closed() const { return ws_.is_closed(); }
   void stop_keepalive() { keepalive_.stop(); }
+  FaultTarget fault_target() { return FaultTarget{&ws_, &keepalive_}; }
 
  private:
   enum class State { AwaitingHandshake, Established, Rejected };
