@@ -4,9 +4,9 @@ set -euo pipefail
 packages=(
   build-essential g++ meson ninja-build pkg-config git ca-certificates
   libglib2.0-dev glib-networking
-  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
-  gstreamer1.0-plugins-good gstreamer1.0-libav python3
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav python3
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
 )
 missing=()

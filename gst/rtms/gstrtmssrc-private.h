@@ -40,6 +40,17 @@ struct RtmsSrcSettings {
   int audio_channels = 1;
   GstRtmsAudioMode audio_mode = GST_RTMS_AUDIO_MODE_PER_PARTICIPANT;
   guint audio_send_rate = 20;
+  guint media = GST_RTMS_MEDIA_AUDIO;
+  GstRtmsVideoCodec video_codec = GST_RTMS_VIDEO_CODEC_H264;
+  GstRtmsVideoResolution video_resolution = GST_RTMS_VIDEO_RESOLUTION_HD;
+  guint video_fps = 30;
+  GstRtmsVideoMode video_mode = GST_RTMS_VIDEO_MODE_ACTIVE_SPEAKER;
+  GstRtmsVideoCodec deskshare_codec = GST_RTMS_VIDEO_CODEC_H264;
+  GstRtmsVideoResolution deskshare_resolution = GST_RTMS_VIDEO_RESOLUTION_FHD;
+  guint deskshare_fps = 15;
+  int transcript_language = -1;  // -1: automatic
+  bool transcript_lid = true;
+  guint text_gap_delay = 5000;  // ms behind real time that text pads' GAPs trail
   GstRtmsSocketMode socket_mode = GST_RTMS_SOCKET_MODE_UNIFIED;
   guint handshake_timeout = 10000;
   guint latency = 100;  // ms
@@ -60,6 +71,12 @@ struct RtmsOutput {
   GstCaps *caps = nullptr;       // owned
   RtmsOutputKind kind = RtmsOutputKind::Audio;
   int64_t user_id = 0;
+  // Video: the size in the current caps, who is on it, frames dropped while
+  // waiting for a decodable start.
+  int width = 0;
+  int height = 0;
+  int64_t shown_user = -1;
+  guint64 dropped = 0;
   // Server time (ms) the next packet should carry if nothing is missing.
   bool has_next = false;
   int64_t next_server_ms = 0;
@@ -88,6 +105,13 @@ struct RtmsSrcState {
   rtms::ServerTimeMapper time_mapper;
   rtms::AudioParams audio_effective;
   bool audio_ready = false;
+  rtms::VideoParams video_effective;
+  bool video_ready = false;
+  rtms::VideoParams deskshare_effective;
+  bool deskshare_ready = false;
+  bool transcript_ready = false;
+  bool chat_ready = false;
+  guint64 video_dropped_waiting = 0;  // H.264 frames before the first IDR
   bool per_participant = true;
   GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
   bool not_linked_warned = false;
@@ -109,6 +133,24 @@ void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
 void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name);
 void rtms_src_remove_outputs(GstRtmsSrc *self);
 GstPadTemplate *rtms_src_audio_template();
+
+// rtms-src-video.cpp (video and deskshare)
+void rtms_src_handle_video_ready(GstRtmsSrc *self, RtmsOutputKind kind,
+                                 const rtms::MediaParams &effective);
+void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaData &&data);
+GstPadTemplate *rtms_src_video_template(RtmsOutputKind kind);
+
+// rtms-src-text.cpp (transcript and chat)
+void rtms_src_handle_text_ready(GstRtmsSrc *self, RtmsOutputKind kind);
+void rtms_src_handle_text(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaData &&data);
+GstPadTemplate *rtms_src_text_template(RtmsOutputKind kind);
+
+// rtms-meta.cpp: the per-buffer GstCustomMeta "GstRtmsMeta".
+void rtms_meta_register();
+GstStructure *rtms_buffer_add_meta(GstBuffer *buffer);
+
+// Buffer timing shared by every kind: maps a server timestamp to running time.
+GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms);
 
 // rtms-src-audio.cpp
 void rtms_src_handle_audio_ready(GstRtmsSrc *self, const rtms::MediaParams &effective);

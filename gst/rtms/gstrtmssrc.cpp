@@ -35,12 +35,29 @@ enum {
   PROP_AUDIO_CHANNELS,
   PROP_AUDIO_MODE,
   PROP_AUDIO_SEND_RATE,
+  PROP_MEDIA,
+  PROP_VIDEO_CODEC,
+  PROP_VIDEO_RESOLUTION,
+  PROP_VIDEO_FPS,
+  PROP_VIDEO_MODE,
+  PROP_DESKSHARE_CODEC,
+  PROP_DESKSHARE_RESOLUTION,
+  PROP_DESKSHARE_FPS,
+  PROP_TRANSCRIPT_LANGUAGE,
+  PROP_TRANSCRIPT_LID,
+  PROP_TEXT_GAP_DELAY,
   PROP_SOCKET_MODE,
   PROP_HANDSHAKE_TIMEOUT,
   PROP_LATENCY,
   PROP_BUFFER_DATA,
   PROP_MAX_MESSAGE_SIZE,
 };
+
+enum {
+  SIGNAL_SUBSCRIBE_VIDEO,
+  LAST_SIGNAL,
+};
+static guint signals[LAST_SIGNAL];
 
 #define gst_rtms_src_parent_class parent_class
 G_DEFINE_TYPE(GstRtmsSrc, gst_rtms_src, GST_TYPE_ELEMENT)
@@ -87,6 +104,53 @@ static GType gst_rtms_socket_mode_get_type() {
       {GST_RTMS_SOCKET_MODE_SPLIT, "One media socket per media type", "split"},
       {0, nullptr, nullptr}};
   if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsSocketMode", values));
+  return type;
+}
+
+static GType gst_rtms_media_get_type() {
+  static GType type = 0;
+  static const GFlagsValue values[] = {
+      {GST_RTMS_MEDIA_AUDIO, "Audio (audio_%u pads)", "audio"},
+      {GST_RTMS_MEDIA_VIDEO, "Participant video (video_%u pad)", "video"},
+      {GST_RTMS_MEDIA_DESKSHARE, "Screen share (deskshare_%u pad)", "deskshare"},
+      {GST_RTMS_MEDIA_TRANSCRIPT, "Live transcript (transcript_%u pad)", "transcript"},
+      {GST_RTMS_MEDIA_CHAT, "In-meeting chat (chat_%u pad)", "chat"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_flags_register_static("GstRtmsMedia", values));
+  return type;
+}
+
+static GType gst_rtms_video_codec_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_VIDEO_CODEC_H264, "H.264 byte-stream, one access unit per buffer (6 to 30 fps)", "h264"},
+      {GST_RTMS_VIDEO_CODEC_JPEG, "JPEG images (at most 5 fps; screen share at most 1 fps)", "jpeg"},
+      {GST_RTMS_VIDEO_CODEC_PNG, "PNG images (at most 5 fps; screen share at most 1 fps)", "png"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsVideoCodec", values));
+  return type;
+}
+
+static GType gst_rtms_video_resolution_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_VIDEO_RESOLUTION_SD, "SD: 854x480 or 640x360", "sd"},
+      {GST_RTMS_VIDEO_RESOLUTION_HD, "HD: 1280x720", "hd"},
+      {GST_RTMS_VIDEO_RESOLUTION_FHD, "Full HD: 1920x1080", "fhd"},
+      {GST_RTMS_VIDEO_RESOLUTION_QHD, "QHD: 2560x1440", "qhd"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsVideoResolution", values));
+  return type;
+}
+
+static GType gst_rtms_video_mode_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_RTMS_VIDEO_MODE_ACTIVE_SPEAKER, "Whoever speaks (one pad that follows the speaker)", "active-speaker"},
+      {GST_RTMS_VIDEO_MODE_INDIVIDUAL, "One chosen participant (see the subscribe-video signal)", "individual"},
+      {GST_RTMS_VIDEO_MODE_GALLERY, "Gallery view: not documented by the server, refused", "gallery"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRtmsVideoMode", values));
   return type;
 }
 
@@ -171,6 +235,17 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
     case PROP_AUDIO_CHANNELS: s.audio_channels = g_value_get_int(value); break;
     case PROP_AUDIO_MODE: s.audio_mode = GstRtmsAudioMode(g_value_get_enum(value)); break;
     case PROP_AUDIO_SEND_RATE: s.audio_send_rate = g_value_get_uint(value); break;
+    case PROP_MEDIA: s.media = g_value_get_flags(value); break;
+    case PROP_VIDEO_CODEC: s.video_codec = GstRtmsVideoCodec(g_value_get_enum(value)); break;
+    case PROP_VIDEO_RESOLUTION: s.video_resolution = GstRtmsVideoResolution(g_value_get_enum(value)); break;
+    case PROP_VIDEO_FPS: s.video_fps = g_value_get_uint(value); break;
+    case PROP_VIDEO_MODE: s.video_mode = GstRtmsVideoMode(g_value_get_enum(value)); break;
+    case PROP_DESKSHARE_CODEC: s.deskshare_codec = GstRtmsVideoCodec(g_value_get_enum(value)); break;
+    case PROP_DESKSHARE_RESOLUTION: s.deskshare_resolution = GstRtmsVideoResolution(g_value_get_enum(value)); break;
+    case PROP_DESKSHARE_FPS: s.deskshare_fps = g_value_get_uint(value); break;
+    case PROP_TRANSCRIPT_LANGUAGE: s.transcript_language = g_value_get_int(value); break;
+    case PROP_TRANSCRIPT_LID: s.transcript_lid = g_value_get_boolean(value); break;
+    case PROP_TEXT_GAP_DELAY: s.text_gap_delay = g_value_get_uint(value); break;
     case PROP_SOCKET_MODE: s.socket_mode = GstRtmsSocketMode(g_value_get_enum(value)); break;
     case PROP_HANDSHAKE_TIMEOUT: s.handshake_timeout = g_value_get_uint(value); break;
     case PROP_LATENCY: s.latency = g_value_get_uint(value); break;
@@ -202,6 +277,17 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
     case PROP_AUDIO_CHANNELS: g_value_set_int(value, s.audio_channels); break;
     case PROP_AUDIO_MODE: g_value_set_enum(value, s.audio_mode); break;
     case PROP_AUDIO_SEND_RATE: g_value_set_uint(value, s.audio_send_rate); break;
+    case PROP_MEDIA: g_value_set_flags(value, s.media); break;
+    case PROP_VIDEO_CODEC: g_value_set_enum(value, s.video_codec); break;
+    case PROP_VIDEO_RESOLUTION: g_value_set_enum(value, s.video_resolution); break;
+    case PROP_VIDEO_FPS: g_value_set_uint(value, s.video_fps); break;
+    case PROP_VIDEO_MODE: g_value_set_enum(value, s.video_mode); break;
+    case PROP_DESKSHARE_CODEC: g_value_set_enum(value, s.deskshare_codec); break;
+    case PROP_DESKSHARE_RESOLUTION: g_value_set_enum(value, s.deskshare_resolution); break;
+    case PROP_DESKSHARE_FPS: g_value_set_uint(value, s.deskshare_fps); break;
+    case PROP_TRANSCRIPT_LANGUAGE: g_value_set_int(value, s.transcript_language); break;
+    case PROP_TRANSCRIPT_LID: g_value_set_boolean(value, s.transcript_lid); break;
+    case PROP_TEXT_GAP_DELAY: g_value_set_uint(value, s.text_gap_delay); break;
     case PROP_SOCKET_MODE: g_value_set_enum(value, s.socket_mode); break;
     case PROP_HANDSHAKE_TIMEOUT: g_value_set_uint(value, s.handshake_timeout); break;
     case PROP_LATENCY: g_value_set_uint(value, s.latency); break;
@@ -267,12 +353,59 @@ static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &c
   audio.data_opt = s.audio_mode == GST_RTMS_AUDIO_MODE_MIXED ? rtms::DataOption::AudioMixedStream
                                                              : rtms::DataOption::AudioMultiStreams;
   audio.send_rate_ms = int(s.audio_send_rate);
-  config.media_params.audio = audio;
-  config.media_types = rtms::kMediaAudio;
+  if (s.media == 0) return "media is empty: choose at least one of audio, video, deskshare, transcript, chat";
+  if (s.media & GST_RTMS_MEDIA_AUDIO) config.media_params.audio = audio;
+  if (s.media & GST_RTMS_MEDIA_VIDEO) {
+    if (s.video_mode == GST_RTMS_VIDEO_MODE_GALLERY)
+      return "video-mode gallery is not supported: RTMS servers do not document it; use "
+             "active-speaker or individual";
+    if (s.video_codec != GST_RTMS_VIDEO_CODEC_H264 && s.video_fps > 5)
+      return "video-fps " + std::to_string(s.video_fps) +
+             " is too high for JPEG or PNG video (at most 5); use video-codec h264 above 5 fps";
+    rtms::VideoParams video;
+    video.content_type = rtms::ContentType::RawVideo;
+    video.codec = rtms::Codec(int(s.video_codec));
+    video.resolution = rtms::Resolution(int(s.video_resolution));
+    video.data_opt = rtms::DataOption(int(s.video_mode));
+    video.fps = int(s.video_fps);
+    config.media_params.video = video;
+  }
+  if (s.media & GST_RTMS_MEDIA_DESKSHARE) {
+    if (s.deskshare_codec != GST_RTMS_VIDEO_CODEC_H264 && s.deskshare_fps > 1)
+      return "deskshare-fps " + std::to_string(s.deskshare_fps) +
+             " is too high for JPEG or PNG screen share (at most 1); use deskshare-codec h264";
+    rtms::VideoParams share;
+    share.content_type = rtms::ContentType::RawVideo;
+    share.codec = rtms::Codec(int(s.deskshare_codec));
+    share.resolution = rtms::Resolution(int(s.deskshare_resolution));
+    share.fps = int(s.deskshare_fps);
+    config.media_params.deskshare = share;
+  }
+  if (s.media & GST_RTMS_MEDIA_TRANSCRIPT) {
+    rtms::TranscriptParams transcript;
+    transcript.content_type = rtms::ContentType::Text;
+    transcript.src_language = rtms::TranscriptLanguage(s.transcript_language);
+    transcript.enable_lid = s.transcript_lid;
+    config.media_params.transcript = transcript;
+  }
+  if (s.media & GST_RTMS_MEDIA_CHAT) {
+    rtms::ChatParams chat;
+    chat.content_type = rtms::ContentType::Text;
+    config.media_params.chat = chat;
+  }
+  config.media_types = s.media;
   config.split_sockets = s.socket_mode == GST_RTMS_SOCKET_MODE_SPLIT;
   config.subscribe_events = {int(rtms::EventType::ActiveSpeakerChange),
                              int(rtms::EventType::ParticipantJoin),
                              int(rtms::EventType::ParticipantLeave)};
+  if (s.media & GST_RTMS_MEDIA_DESKSHARE) {
+    config.subscribe_events.push_back(int(rtms::EventType::SharingStart));
+    config.subscribe_events.push_back(int(rtms::EventType::SharingStop));
+  }
+  if (s.media & GST_RTMS_MEDIA_VIDEO) {
+    config.subscribe_events.push_back(int(rtms::EventType::ParticipantVideoOn));
+    config.subscribe_events.push_back(int(rtms::EventType::ParticipantVideoOff));
+  }
   config.buffer_data = s.buffer_data;
   config.ca_file = s.ssl_ca_file;
   config.tls_strict = s.ssl_strict;
@@ -384,16 +517,56 @@ static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
   return GST_ELEMENT_CLASS(parent_class)->send_event(element, event);
 }
 
+// Action signal: in individual video mode, (un)subscribe one participant's
+// video. The answer arrives as an rtms-video-subscription element message.
+static gboolean gst_rtms_src_subscribe_video(GstRtmsSrc *self, gint64 user_id, gboolean subscribe) {
+  if (!self->state->session) {
+    GST_WARNING_OBJECT(self, "subscribe-video: no stream is running");
+    return FALSE;
+  }
+  rtms::VideoSubscriptionReq req;
+  req.user_id = user_id;
+  req.subscribe = subscribe;
+  req.timestamp = g_get_real_time() / 1000;
+  GST_INFO_OBJECT(self, "%s video of participant %" G_GINT64_FORMAT,
+                  subscribe ? "subscribing to" : "unsubscribing from", user_id);
+  self->state->session->send_signaling(req);
+  return TRUE;
+}
+
 // ---- listener ---------------------------------------------------------------
 
 void RtmsSrcListener::on_media_ready(uint32_t types, const rtms::MediaParams &effective) {
+  guint wanted;
+  {
+    std::lock_guard<std::mutex> guard(self_->state->settings_lock);
+    wanted = self_->state->settings.media;
+  }
+  types &= wanted;
   if (types & rtms::kMediaAudio) rtms_src_handle_audio_ready(self_, effective);
+  if (types & rtms::kMediaVideo) rtms_src_handle_video_ready(self_, RtmsOutputKind::Video, effective);
+  if (types & rtms::kMediaDeskshare)
+    rtms_src_handle_video_ready(self_, RtmsOutputKind::Deskshare, effective);
+  if (types & rtms::kMediaTranscript) rtms_src_handle_text_ready(self_, RtmsOutputKind::Transcript);
+  if (types & rtms::kMediaChat) rtms_src_handle_text_ready(self_, RtmsOutputKind::Chat);
 }
 
 void RtmsSrcListener::on_media(rtms::MediaData &&data) {
   switch (data.type) {
     case rtms::MessageType::MediaDataAudio:
       rtms_src_handle_audio(self_, std::move(data));
+      break;
+    case rtms::MessageType::MediaDataVideo:
+      rtms_src_handle_video(self_, RtmsOutputKind::Video, std::move(data));
+      break;
+    case rtms::MessageType::MediaDataShare:
+      rtms_src_handle_video(self_, RtmsOutputKind::Deskshare, std::move(data));
+      break;
+    case rtms::MessageType::MediaDataTranscript:
+      rtms_src_handle_text(self_, RtmsOutputKind::Transcript, std::move(data));
+      break;
+    case rtms::MessageType::MediaDataChat:
+      rtms_src_handle_text(self_, RtmsOutputKind::Chat, std::move(data));
       break;
     default:
       GST_LOG_OBJECT(self_, "ignoring %s (not requested)", rtms::to_string(data.type));
@@ -418,6 +591,16 @@ void RtmsSrcListener::on_session_state(const rtms::SessionStateUpdate &update) {
 
 void RtmsSrcListener::on_other_message(const rtms::Message &message) {
   GST_DEBUG_OBJECT(self_, "server message %s", rtms::to_string(rtms::message_type_of(message)));
+  if (auto *resp = std::get_if<rtms::VideoSubscriptionResp>(&message)) {
+    gst_element_post_message(
+        GST_ELEMENT(self_),
+        gst_message_new_element(
+            GST_OBJECT(self_),
+            gst_structure_new("rtms-video-subscription", "user-id", G_TYPE_INT64, resp->user_id,
+                              "status-code", G_TYPE_INT, int(resp->status_code), "status-name",
+                              G_TYPE_STRING, rtms::to_string(resp->status_code), "reason",
+                              G_TYPE_STRING, resp->reason.c_str(), nullptr)));
+  }
 }
 
 void RtmsSrcListener::on_warning(const std::string &message) {
@@ -574,9 +757,86 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "socket with an error",
                         65536, G_MAXUINT, 64 * 1024 * 1024, rw));
 
+  g_object_class_install_property(
+      gobject_class, PROP_MEDIA,
+      g_param_spec_flags("media", "Media",
+                         "Which media to receive; each needs the matching scope in the Zoom app. "
+                         "Pads appear for what the server grants",
+                         gst_rtms_media_get_type(), GST_RTMS_MEDIA_AUDIO, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_VIDEO_CODEC,
+      g_param_spec_enum("video-codec", "Video codec",
+                        "Codec of participant video; JPEG and PNG only up to 5 fps",
+                        gst_rtms_video_codec_get_type(), GST_RTMS_VIDEO_CODEC_H264, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_VIDEO_RESOLUTION,
+      g_param_spec_enum("video-resolution", "Video resolution",
+                        "Resolution of participant video to ask for; the caps follow what "
+                        "arrives, which may change mid-stream",
+                        gst_rtms_video_resolution_get_type(), GST_RTMS_VIDEO_RESOLUTION_HD, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_VIDEO_FPS,
+      g_param_spec_uint("video-fps", "Video frame rate",
+                        "Frames per second of participant video (H.264: 1 to 30; JPEG/PNG: at "
+                        "most 5)",
+                        1, 30, 30, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_VIDEO_MODE,
+      g_param_spec_enum("video-mode", "Video mode",
+                        "Active speaker (the pad follows whoever speaks) or one individual "
+                        "participant chosen with the subscribe-video signal",
+                        gst_rtms_video_mode_get_type(), GST_RTMS_VIDEO_MODE_ACTIVE_SPEAKER, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_DESKSHARE_CODEC,
+      g_param_spec_enum("deskshare-codec", "Screen share codec",
+                        "Codec of the screen share; JPEG and PNG only at 1 fps",
+                        gst_rtms_video_codec_get_type(), GST_RTMS_VIDEO_CODEC_H264, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_DESKSHARE_RESOLUTION,
+      g_param_spec_enum("deskshare-resolution", "Screen share resolution",
+                        "Resolution of the screen share to ask for",
+                        gst_rtms_video_resolution_get_type(), GST_RTMS_VIDEO_RESOLUTION_FHD, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_DESKSHARE_FPS,
+      g_param_spec_uint("deskshare-fps", "Screen share frame rate",
+                        "Frames per second of the screen share (H.264: up to 30; JPEG/PNG: 1)",
+                        1, 30, 15, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_TRANSCRIPT_LANGUAGE,
+      g_param_spec_int("transcript-language", "Transcript language",
+                       "Language hint for the transcript as an RTMS language number (9 = "
+                       "English, 14 = German, 28 = Spanish ...; see docs/rtmssrc.md); -1 lets "
+                       "the server detect it",
+                       -1, 36, -1, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_TRANSCRIPT_LID,
+      g_param_spec_boolean("transcript-language-identification", "Transcript language identification",
+                           "Let the server identify the spoken language after the first 30 s; "
+                           "FALSE keeps transcript-language for the whole stream",
+                           TRUE, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_TEXT_GAP_DELAY,
+      g_param_spec_uint("text-gap-delay", "Text GAP delay",
+                        "Milliseconds behind real time at which transcript and chat pads send "
+                        "GAP events while nothing is said (a transcript line arrives only after "
+                        "its utterance, and lines that start earlier are moved up)",
+                        0, 60000, 5000, rw));
+
+  signals[SIGNAL_SUBSCRIBE_VIDEO] = g_signal_new_class_handler(
+      "subscribe-video", G_TYPE_FROM_CLASS(klass),
+      GSignalFlags(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION), G_CALLBACK(gst_rtms_src_subscribe_video),
+      nullptr, nullptr, nullptr, G_TYPE_BOOLEAN, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
+
   gst_element_class_add_pad_template(element_class, rtms_src_audio_template());
+  gst_element_class_add_pad_template(element_class, rtms_src_video_template(RtmsOutputKind::Video));
+  gst_element_class_add_pad_template(element_class,
+                                     rtms_src_video_template(RtmsOutputKind::Deskshare));
+  gst_element_class_add_pad_template(element_class,
+                                     rtms_src_text_template(RtmsOutputKind::Transcript));
+  gst_element_class_add_pad_template(element_class, rtms_src_text_template(RtmsOutputKind::Chat));
+  rtms_meta_register();
   gst_element_class_set_static_metadata(
-      element_class, "Zoom RTMS source", "Source/Network/Audio",
+      element_class, "Zoom RTMS source", "Source/Network/Audio/Video/Text",
       "Receives a Zoom Realtime Media Stream (meeting, webinar, Video SDK session or Contact "
       "Center engagement) over its signaling and media WebSockets and exposes one pad per "
       "participant and media type",
@@ -586,6 +846,10 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
   gst_type_mark_as_plugin_api(gst_rtms_g711_law_get_type(), GstPluginAPIFlags(0));
   gst_type_mark_as_plugin_api(gst_rtms_audio_mode_get_type(), GstPluginAPIFlags(0));
   gst_type_mark_as_plugin_api(gst_rtms_socket_mode_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_media_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_video_codec_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_video_resolution_get_type(), GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(gst_rtms_video_mode_get_type(), GstPluginAPIFlags(0));
   gst_type_mark_as_plugin_api(GST_TYPE_RTMS_SRC_PAD, GstPluginAPIFlags(0));
   GST_DEBUG_CATEGORY_INIT(gst_rtms_src_debug, "rtmssrc", 0, "Zoom RTMS source");
 }

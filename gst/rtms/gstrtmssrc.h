@@ -25,6 +25,36 @@ typedef enum {
   GST_RTMS_SOCKET_MODE_SPLIT = 1,
 } GstRtmsSocketMode;
 
+// Which media to receive (flags; the values are RTMS media_type bits).
+typedef enum {
+  GST_RTMS_MEDIA_AUDIO = 1 << 0,
+  GST_RTMS_MEDIA_VIDEO = 1 << 1,
+  GST_RTMS_MEDIA_DESKSHARE = 1 << 2,
+  GST_RTMS_MEDIA_TRANSCRIPT = 1 << 3,
+  GST_RTMS_MEDIA_CHAT = 1 << 4,
+} GstRtmsMedia;
+
+// RTMS codec numbers of the video codecs.
+typedef enum {
+  GST_RTMS_VIDEO_CODEC_JPEG = 5,
+  GST_RTMS_VIDEO_CODEC_PNG = 6,
+  GST_RTMS_VIDEO_CODEC_H264 = 7,
+} GstRtmsVideoCodec;
+
+typedef enum {
+  GST_RTMS_VIDEO_RESOLUTION_SD = 1,
+  GST_RTMS_VIDEO_RESOLUTION_HD = 2,
+  GST_RTMS_VIDEO_RESOLUTION_FHD = 3,
+  GST_RTMS_VIDEO_RESOLUTION_QHD = 4,
+} GstRtmsVideoResolution;
+
+// RTMS data_opt values of the video modes.
+typedef enum {
+  GST_RTMS_VIDEO_MODE_ACTIVE_SPEAKER = 3,
+  GST_RTMS_VIDEO_MODE_INDIVIDUAL = 4,
+  GST_RTMS_VIDEO_MODE_GALLERY = 5,
+} GstRtmsVideoMode;
+
 struct RtmsSrcState;
 
 struct _GstRtmsSrc {

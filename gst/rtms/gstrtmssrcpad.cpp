@@ -1,6 +1,7 @@
 #include "gstrtmssrcpad.h"
 
 #include <condition_variable>
+#include <chrono>
 #include <deque>
 #include <mutex>
 
@@ -12,6 +13,7 @@ struct RtmsPadQueue {
   bool flushing = true;  // until the pad is activated
   bool eos_queued = false;  // nothing may follow an EOS
 
+  rtms::SrcPadProgress progress;
   int64_t participant_id = 0;
   std::string participant_name;
   std::string media_type;
@@ -143,6 +145,20 @@ GstMiniObject *src_pad_dequeue(GstRtmsSrcPad *pad) {
   if (GST_IS_BUFFER(item)) pad->queue->bytes -= gst_buffer_get_size(GST_BUFFER_CAST(item));
   return item;
 }
+
+GstMiniObject *src_pad_dequeue_for(GstRtmsSrcPad *pad, guint timeout_ms, bool *timed_out) {
+  std::unique_lock<std::mutex> guard(pad->queue->lock);
+  *timed_out = !pad->queue->changed.wait_for(guard, std::chrono::milliseconds(timeout_ms), [pad] {
+    return pad->queue->flushing || !pad->queue->items.empty();
+  });
+  if (*timed_out || pad->queue->flushing) return nullptr;
+  GstMiniObject *item = pad->queue->items.front();
+  pad->queue->items.pop_front();
+  if (GST_IS_BUFFER(item)) pad->queue->bytes -= gst_buffer_get_size(GST_BUFFER_CAST(item));
+  return item;
+}
+
+SrcPadProgress &src_pad_progress(GstRtmsSrcPad *pad) { return pad->queue->progress; }
 
 void src_pad_set_flushing(GstRtmsSrcPad *pad, bool flushing) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);

@@ -39,6 +39,22 @@ std::string src_pad_participant_name(GstRtmsSrcPad *pad);
 bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item);
 // Waits for the next item; nullptr when the pad starts flushing.
 GstMiniObject *src_pad_dequeue(GstRtmsSrcPad *pad);
+// The same, waiting at most timeout_ms; nullptr with *timed_out set when
+// nothing came.
+GstMiniObject *src_pad_dequeue_for(GstRtmsSrcPad *pad, guint timeout_ms, bool *timed_out);
+
+// State of the pad's streaming task, touched by that task only: whether the
+// pad is sparse (text) and how far its timeline has been pushed.
+struct SrcPadProgress {
+  // The element the pad belongs to. Known before the pad is added (its task
+  // starts earlier), and valid as long as the task runs: the element stops
+  // every task before it lets a pad go.
+  GstElement *element = nullptr;
+  bool sparse = false;
+  bool segment_sent = false;
+  GstClockTime position = 0;  // end of the last buffer or GAP pushed
+};
+SrcPadProgress &src_pad_progress(GstRtmsSrcPad *pad);
 // Flushing wakes the streaming task and makes enqueue refuse items.
 void src_pad_set_flushing(GstRtmsSrcPad *pad, bool flushing);
 // Items and bytes waiting, for diagnostics.

@@ -1,6 +1,7 @@
 // rtmssrc outputs: creating and announcing pads, their streaming tasks, and
 // ending or removing them. What goes into them is decided per media type
 // (rtms-src-audio.cpp, ...).
+#include <algorithm>
 #include <string>
 
 #include "gstrtmssrc-private.h"
@@ -44,24 +45,76 @@ static GstFlowReturn combine_flow(GstRtmsSrc *self, GstPad *pad, GstFlowReturn r
   return combined;
 }
 
+// Text pads are sparse: while nothing is said, a GAP every so often tells
+// muxers and mixers that time passes, trailing real time by text-gap-delay
+// because a transcript line arrives only after the utterance it starts with.
+static const guint kSparseTickMs = 250;
+
+static GstMiniObject *next_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
+  rtms::SrcPadProgress &progress = rtms::src_pad_progress(rpad);
+  if (!progress.sparse || !progress.segment_sent) return rtms::src_pad_dequeue(rpad);
+  for (;;) {
+    bool timed_out = false;
+    GstMiniObject *item = rtms::src_pad_dequeue_for(rpad, kSparseTickMs, &timed_out);
+    if (!timed_out) return item;
+    GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
+    GstClockTime delay;
+    {
+      std::lock_guard<std::mutex> guard(self->state->settings_lock);
+      delay = self->state->settings.text_gap_delay * GST_MSECOND;
+    }
+    if (!GST_CLOCK_TIME_IS_VALID(now) || now < delay) continue;
+    GstClockTime until = now - delay;
+    if (until > progress.position) {
+      gst_pad_push_event(GST_PAD(rpad), gst_event_new_gap(progress.position, until - progress.position));
+      progress.position = until;
+    }
+  }
+}
+
 static void pad_loop(gpointer user_data) {
   GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(user_data);
   GstPad *pad = GST_PAD(rpad);
-  GstMiniObject *item = rtms::src_pad_dequeue(rpad);
+  GstRtmsSrc *self = GST_RTMS_SRC(rtms::src_pad_progress(rpad).element);
+  GstMiniObject *item = next_item(self, rpad);
   if (!item) {
     gst_pad_pause_task(pad);
     return;
   }
-  GstRtmsSrc *self = GST_RTMS_SRC(GST_PAD_PARENT(pad));
+  rtms::SrcPadProgress &progress = rtms::src_pad_progress(rpad);
   if (GST_IS_EVENT(item)) {
     GstEvent *event = GST_EVENT_CAST(item);
-    bool eos = GST_EVENT_TYPE(event) == GST_EVENT_EOS;
+    GstEventType type = GST_EVENT_TYPE(event);
+    if (type == GST_EVENT_GAP) {
+      GstClockTime ts, dur;
+      gst_event_parse_gap(event, &ts, &dur);
+      if (GST_CLOCK_TIME_IS_VALID(dur)) progress.position = std::max(progress.position, ts + dur);
+    }
     gst_pad_push_event(pad, event);
-    if (eos) gst_pad_pause_task(pad);
+    if (type == GST_EVENT_SEGMENT) progress.segment_sent = true;
+    if (type == GST_EVENT_EOS) gst_pad_pause_task(pad);
     return;
   }
-  GstFlowReturn ret = gst_pad_push(pad, GST_BUFFER_CAST(item));
-  if (!self) return;
+  GstBuffer *buffer = GST_BUFFER_CAST(item);
+  if (progress.sparse && GST_BUFFER_PTS_IS_VALID(buffer) &&
+      GST_BUFFER_PTS(buffer) < progress.position) {
+    // A line that starts before time already declared empty: keep the text,
+    // move it to where the timeline is (shortening it by as much).
+    GstClockTime shift = progress.position - GST_BUFFER_PTS(buffer);
+    buffer = gst_buffer_make_writable(buffer);
+    GST_BUFFER_PTS(buffer) = progress.position;
+    if (GST_BUFFER_DURATION_IS_VALID(buffer))
+      GST_BUFFER_DURATION(buffer) =
+          GST_BUFFER_DURATION(buffer) > shift ? GST_BUFFER_DURATION(buffer) - shift : 0;
+    GST_DEBUG_OBJECT(pad, "text %" GST_TIME_FORMAT " late, moved to %" GST_TIME_FORMAT,
+                     GST_TIME_ARGS(shift), GST_TIME_ARGS(progress.position));
+  }
+  if (GST_BUFFER_PTS_IS_VALID(buffer)) {
+    GstClockTime end = GST_BUFFER_PTS(buffer) +
+                       (GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : 0);
+    progress.position = std::max(progress.position, end);
+  }
+  GstFlowReturn ret = gst_pad_push(pad, buffer);
   GstFlowReturn combined = combine_flow(self, pad, ret);
   if (ret == GST_FLOW_FLUSHING) {
     gst_pad_pause_task(pad);
@@ -200,6 +253,9 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
     gst_flow_combiner_add_pad(st->flow_combiner, GST_PAD(pad));
     group_id = st->group_id;
   }
+  rtms::src_pad_progress(pad).element = GST_ELEMENT(self);
+  rtms::src_pad_progress(pad).sparse =
+      kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat;
   gst_pad_set_activatemode_function(GST_PAD(pad), pad_activate_mode);
   gst_pad_set_query_function(GST_PAD(pad), pad_query);
   gst_pad_use_fixed_caps(GST_PAD(pad));
@@ -267,4 +323,10 @@ void rtms_src_remove_outputs(GstRtmsSrc *self) {
     gst_object_unref(out->stream);
     gst_caps_unref(out->caps);
   }
+}
+
+GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms) {
+  GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
+  std::lock_guard<std::mutex> guard(self->state->outputs_lock);
+  return self->state->time_mapper.to_running_time(server_ms, now);
 }

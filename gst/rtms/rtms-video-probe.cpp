@@ -1,0 +1,87 @@
+#include "rtms-video-probe.h"
+
+#include <gst/codecparsers/gsth264parser.h>
+
+#include <cstring>
+
+namespace rtms {
+
+VideoProbe probe_h264(const guint8 *data, gsize size) {
+  VideoProbe probe;
+  GstH264NalParser *parser = gst_h264_nal_parser_new();
+  GstH264NalUnit nalu;
+  guint offset = 0;
+  GstH264ParserResult res;
+  while ((res = gst_h264_parser_identify_nalu(parser, data, offset, size, &nalu)) ==
+             GST_H264_PARSER_OK ||
+         res == GST_H264_PARSER_NO_NAL_END) {
+    probe.valid = true;
+    switch (nalu.type) {
+      case GST_H264_NAL_SPS: {
+        GstH264SPS sps;
+        if (gst_h264_parser_parse_sps(parser, &nalu, &sps) == GST_H264_PARSER_OK) {
+          probe.has_sps = true;
+          probe.has_size = true;
+          probe.width = sps.frame_cropping_flag ? sps.crop_rect_width : sps.width;
+          probe.height = sps.frame_cropping_flag ? sps.crop_rect_height : sps.height;
+          gst_h264_sps_clear(&sps);
+        }
+        break;
+      }
+      case GST_H264_NAL_PPS:
+        probe.has_pps = true;
+        break;
+      case GST_H264_NAL_SLICE_IDR:
+        probe.has_idr = true;
+        break;
+      default:
+        break;
+    }
+    if (res == GST_H264_PARSER_NO_NAL_END) break;
+    offset = nalu.offset + nalu.size;
+  }
+  gst_h264_nal_parser_free(parser);
+  return probe;
+}
+
+VideoProbe probe_jpeg(const guint8 *data, gsize size) {
+  VideoProbe probe;
+  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) return probe;
+  probe.valid = true;
+  gsize i = 2;
+  // Walk the marker segments up to a start-of-frame, which holds the size.
+  while (i + 4 <= size) {
+    if (data[i] != 0xFF) return probe;
+    guint8 marker = data[i + 1];
+    if (marker == 0xFF) {
+      i++;
+      continue;
+    }
+    guint16 length = guint16(data[i + 2] << 8 | data[i + 3]);
+    bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+               marker != 0xCC;
+    if (sof && i + 9 <= size) {
+      probe.height = data[i + 5] << 8 | data[i + 6];
+      probe.width = data[i + 7] << 8 | data[i + 8];
+      probe.has_size = probe.width > 0 && probe.height > 0;
+      return probe;
+    }
+    if (marker == 0xDA) break;  // start of scan: no frame header before it
+    i += 2 + length;
+  }
+  return probe;
+}
+
+VideoProbe probe_png(const guint8 *data, gsize size) {
+  static const guint8 signature[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  VideoProbe probe;
+  if (size < 24 || memcmp(data, signature, 8) != 0 || memcmp(data + 12, "IHDR", 4) != 0)
+    return probe;
+  probe.valid = true;
+  probe.width = int(GST_READ_UINT32_BE(data + 16));
+  probe.height = int(GST_READ_UINT32_BE(data + 20));
+  probe.has_size = probe.width > 0 && probe.height > 0;
+  return probe;
+}
+
+}  // namespace rtms
