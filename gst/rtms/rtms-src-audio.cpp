@@ -77,8 +77,11 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   // Decode straight into the buffer's memory.
   size_t max_size = rtms::base64_max_decoded_size(data.data.size());
   if (max_size == 0) {
-    GST_WARNING_OBJECT(self, "empty audio payload from participant %" G_GINT64_FORMAT
-                       " at %" G_GINT64_FORMAT " ms", user_id, data.timestamp);
+    GST_ELEMENT_WARNING(self, STREAM, DECODE,
+                        ("audio packet of participant %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT
+                         " ms ignored: content.data is empty",
+                         user_id, data.timestamp),
+                        (nullptr));
     return;
   }
   GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);

@@ -82,8 +82,10 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
 
   size_t max_size = rtms::base64_max_decoded_size(data.data.size());
   if (max_size == 0) {
-    GST_WARNING_OBJECT(self, "empty %s payload at %" G_GINT64_FORMAT " ms",
-                       rtms_output_kind_name(kind), data.timestamp);
+    GST_ELEMENT_WARNING(self, STREAM, DECODE,
+                        ("%s frame at %" G_GINT64_FORMAT " ms ignored: content.data is empty",
+                         rtms_output_kind_name(kind), data.timestamp),
+                        (nullptr));
     return;
   }
   GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);

@@ -146,6 +146,14 @@ bool Capture::wait(GstClockTime timeout) {
         done = true;
         break;
       case GST_MESSAGE_ELEMENT: element_messages.push_back(msg); break;
+      case GST_MESSAGE_WARNING: {
+        GError *err = nullptr;
+        gst_message_parse_warning(msg, &err, nullptr);
+        warnings.push_back(err ? err->message : "");
+        g_clear_error(&err);
+        gst_message_unref(msg);
+        break;
+      }
       case GST_MESSAGE_STREAM_COLLECTION: collections++; gst_message_unref(msg); break;
       default: gst_message_unref(msg); break;
     }
@@ -199,5 +207,14 @@ const GstStructure *Capture::error_details() const {
 bool Capture::has_element_message(const char *name) {
   for (auto *m : element_messages)
     if (gst_structure_has_name(gst_message_get_structure(m), name)) return true;
+  return false;
+}
+
+bool Capture::has_warning(std::initializer_list<const char *> fragments) const {
+  for (const auto &w : warnings) {
+    bool all = true;
+    for (const char *f : fragments) all = all && w.find(f) != std::string::npos;
+    if (all) return true;
+  }
   return false;
 }

@@ -46,6 +46,7 @@ struct Capture {
   std::map<std::string, std::unique_ptr<PadCapture>> pads;
   std::vector<GstMessage *> element_messages;  // owned
   GstMessage *error = nullptr;                  // owned, first error
+  std::vector<std::string> warnings;            // texts of WARNING messages
   GstClockTime error_after = GST_CLOCK_TIME_NONE;  // since run() started
   guint collections = 0;
   bool keep_payloads = false;
@@ -65,4 +66,6 @@ struct Capture {
   std::string error_text() const;
   const GstStructure *error_details() const;
   bool has_element_message(const char *name);
+  // Whether some warning contains all of the given fragments.
+  bool has_warning(std::initializer_list<const char *> fragments) const;
 };

@@ -189,7 +189,8 @@ struct Session::Impl {
     std::string text = "the " + label + " socket closed (close code " + std::to_string(code) +
                        (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
     // libsoup refuses a message over the size limit by closing with 1009.
-    if (code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+    if (code == SOUP_WEBSOCKET_CLOSE_TOO_BIG ||
+        reason.find("max-incoming-payload-size") != std::string::npos)
       text += ": the server sent a message larger than the limit of " +
               std::to_string(config.max_message_size) + " bytes (max-message-size)";
     return text;
