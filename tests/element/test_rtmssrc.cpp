@@ -140,6 +140,26 @@ GST_START_TEST(bad_settings_are_named) {
   fail_unless(error.find("opus needs audio-sample-rate 48000") != std::string::npos,
               "error was: %s", error.c_str());
 
+  struct VideoCase {
+    const char *description;
+    const char *expect;
+  } video_cases[] = {
+      {"media=video video-mode=gallery", "video-mode gallery is not supported"},
+      {"media=video video-codec=jpeg video-fps=10", "video-fps 10 is too high for JPEG"},
+      {"media=deskshare deskshare-codec=png deskshare-fps=2", "deskshare-fps 2 is too high"},
+      {"media=0", "media is empty"},
+  };
+  for (const auto &c : video_cases) {
+    std::string desc = std::string("rtmssrc ") + c.description;
+    GstElement *vsrc = gst_parse_launch(desc.c_str(), nullptr);
+    fail_unless(vsrc != nullptr, "%s", desc.c_str());
+    g_object_set(vsrc, "webhook-payload", kWebhook, "client-id", "id", "client-secret", "s",
+                 nullptr);
+    std::string verror = first_error(vsrc, 5 * GST_SECOND);
+    fail_unless(verror.find(c.expect) != std::string::npos, "%s: error was: %s", c.description,
+                verror.c_str());
+  }
+
   src = make_src();
   g_object_set(src, "server-urls", "http://example.invalid/", "stream-id", "s", "meeting-uuid",
                "m", "client-id", "id", "client-secret", "s", nullptr);
@@ -284,6 +304,12 @@ GST_START_TEST(inspect_documents_everything) {
     }
   }
   g_free(specs);
+  for (const char *name : {"video_%u", "deskshare_%u", "transcript_%u", "chat_%u"}) {
+    GstPadTemplate *t = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(src), name);
+    fail_unless(t != nullptr, "no %s template", name);
+    fail_unless_equals_int(GST_PAD_TEMPLATE_PRESENCE(t), GST_PAD_SOMETIMES);
+  }
+  fail_unless(g_signal_lookup("subscribe-video", G_OBJECT_TYPE(src)) != 0);
   GstPadTemplate *templ =
       gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(src), "audio_%u");
   fail_unless(templ != nullptr);
