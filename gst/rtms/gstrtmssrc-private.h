@@ -90,7 +90,10 @@ struct RtmsSrcState {
   std::mutex settings_lock;
   RtmsSrcSettings settings;
 
-  // The running session (READY->PAUSED to PAUSED->READY).
+  // The running session (READY->PAUSED to PAUSED->READY). session_lock
+  // guards the pointer for callers on other threads (EOS, action signals,
+  // failover); it is never held while the session is stopped and joined.
+  std::mutex session_lock;
   std::unique_ptr<RtmsSrcListener> listener;
   std::unique_ptr<rtms::Session> session;
 
@@ -174,6 +177,9 @@ class RtmsSrcListener : public rtms::SessionListener {
   void on_session_state(const rtms::SessionStateUpdate &update) override;
   void on_other_message(const rtms::Message &message) override;
   void on_warning(const std::string &message) override;
+  void on_reconnecting(const std::string &socket, unsigned attempt, unsigned delay_ms,
+                       const std::string &why) override;
+  void on_reconnected(const std::string &socket) override;
   void on_error(const rtms::SessionError &error) override;
   void on_ended(rtms::StopReason reason, const std::string &detail) override;
 

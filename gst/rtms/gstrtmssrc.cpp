@@ -212,14 +212,42 @@ static void apply_webhook(GstRtmsSrc *self, RtmsSrcSettings &s, const std::strin
                   hook.identity.instance_id.c_str(), hook.server_urls.size());
 }
 
+// A new rtms_started for the running stream (server failover, 5.3 scenario
+// 1) names other servers: move the running session there.
+static void maybe_fail_over(GstRtmsSrc *self, const std::string &old_urls) {
+  std::string urls;
+  {
+    std::lock_guard<std::mutex> guard(self->state->settings_lock);
+    if (!self->state->settings.webhook_error.empty()) return;
+    urls = self->state->settings.server_urls;
+  }
+  if (urls == old_urls || urls.empty()) return;
+  std::lock_guard<std::mutex> guard(self->state->session_lock);
+  if (!self->state->session) return;
+  GST_INFO_OBJECT(self, "server failover: new server URL(s) %s", urls.c_str());
+  self->state->session->fail_over(rtms::split_server_urls(urls));
+}
+
 static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GValue *value,
                                       GParamSpec *pspec) {
   GstRtmsSrc *self = GST_RTMS_SRC(object);
+  if (prop_id == PROP_WEBHOOK_PAYLOAD || prop_id == PROP_SERVER_URLS) {
+    std::string old_urls;
+    {
+      std::lock_guard<std::mutex> guard(self->state->settings_lock);
+      RtmsSrcSettings &s = self->state->settings;
+      old_urls = s.server_urls;
+      if (prop_id == PROP_WEBHOOK_PAYLOAD)
+        apply_webhook(self, s, string_or_empty(value));
+      else
+        s.server_urls = string_or_empty(value);
+    }
+    maybe_fail_over(self, old_urls);
+    return;
+  }
   std::lock_guard<std::mutex> guard(self->state->settings_lock);
   RtmsSrcSettings &s = self->state->settings;
   switch (prop_id) {
-    case PROP_WEBHOOK_PAYLOAD: apply_webhook(self, s, string_or_empty(value)); break;
-    case PROP_SERVER_URLS: s.server_urls = string_or_empty(value); break;
     case PROP_STREAM_ID: s.stream_id = string_or_empty(value); break;
     case PROP_MEETING_UUID: s.meeting_uuid = string_or_empty(value); break;
     case PROP_WEBINAR_UUID: s.webinar_uuid = string_or_empty(value); break;
@@ -446,6 +474,7 @@ static bool start_session(GstRtmsSrc *self) {
   GST_INFO_OBJECT(self, "connecting to stream %s (%zu signaling URL(s))",
                   config.rtms_stream_id.c_str(), config.signaling_urls.size());
   st->listener = std::make_unique<RtmsSrcListener>(self);
+  std::lock_guard<std::mutex> guard(st->session_lock);
   st->session = std::make_unique<rtms::Session>(std::move(config), *st->listener);
   st->session->start();
   return true;
@@ -455,14 +484,19 @@ static bool start_session(GstRtmsSrc *self) {
 // bounded time for the server to agree, then tears the session down.
 static void stop_session(GstRtmsSrc *self) {
   RtmsSrcState *st = self->state;
-  if (!st->session) return;
-  st->session->request_close();
+  std::unique_ptr<rtms::Session> session;
+  {
+    std::lock_guard<std::mutex> guard(st->session_lock);
+    session = std::move(st->session);
+  }
+  if (!session) return;
+  session->request_close();
   {
     std::unique_lock<std::mutex> guard(st->end_lock);
     st->end_cond.wait_for(guard, std::chrono::milliseconds(2500), [st] { return st->session_over; });
   }
-  st->session->stop();
-  st->session.reset();
+  session->stop();
+  session.reset();
   st->listener.reset();
 }
 
@@ -510,7 +544,10 @@ static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
       std::lock_guard<std::mutex> guard(self->state->end_lock);
       self->state->eos_requested = true;
     }
-    if (self->state->session) self->state->session->request_close();
+    {
+      std::lock_guard<std::mutex> guard(self->state->session_lock);
+      if (self->state->session) self->state->session->request_close();
+    }
     rtms_src_push_eos_everywhere(self);
     return TRUE;
   }
@@ -520,6 +557,7 @@ static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
 // Action signal: in individual video mode, (un)subscribe one participant's
 // video. The answer arrives as an rtms-video-subscription element message.
 static gboolean gst_rtms_src_subscribe_video(GstRtmsSrc *self, gint64 user_id, gboolean subscribe) {
+  std::lock_guard<std::mutex> guard(self->state->session_lock);
   if (!self->state->session) {
     GST_WARNING_OBJECT(self, "subscribe-video: no stream is running");
     return FALSE;
@@ -607,6 +645,29 @@ void RtmsSrcListener::on_warning(const std::string &message) {
   GST_ELEMENT_WARNING(self_, STREAM, DECODE, ("%s", message.c_str()), (nullptr));
 }
 
+void RtmsSrcListener::on_reconnecting(const std::string &socket, unsigned attempt,
+                                      unsigned delay_ms, const std::string &why) {
+  GST_ELEMENT_WARNING(self_, RESOURCE, READ,
+                      ("%s: reconnecting in %u ms (attempt %u)", why.c_str(), delay_ms, attempt),
+                      (nullptr));
+  gst_element_post_message(
+      GST_ELEMENT(self_),
+      gst_message_new_element(GST_OBJECT(self_),
+                              gst_structure_new("rtms-reconnecting", "socket", G_TYPE_STRING,
+                                                socket.c_str(), "attempt", G_TYPE_UINT, attempt,
+                                                "delay-ms", G_TYPE_UINT, delay_ms, "reason",
+                                                G_TYPE_STRING, why.c_str(), nullptr)));
+}
+
+void RtmsSrcListener::on_reconnected(const std::string &socket) {
+  GST_INFO_OBJECT(self_, "%s reconnected", socket.c_str());
+  gst_element_post_message(
+      GST_ELEMENT(self_),
+      gst_message_new_element(GST_OBJECT(self_),
+                              gst_structure_new("rtms-reconnected", "socket", G_TYPE_STRING,
+                                                socket.c_str(), nullptr)));
+}
+
 void RtmsSrcListener::on_error(const rtms::SessionError &error) {
   rtms_src_post_error(self_, error);
   mark_over();
@@ -629,6 +690,7 @@ void RtmsSrcListener::mark_over() {
 static void gst_rtms_src_finalize(GObject *object) {
   GstRtmsSrc *self = GST_RTMS_SRC(object);
   if (self->state->session) self->state->session->stop();
+  self->state->session.reset();
   gst_flow_combiner_free(self->state->flow_combiner);
   delete self->state;
   G_OBJECT_CLASS(parent_class)->finalize(object);
@@ -641,9 +703,9 @@ static void gst_rtms_src_init(GstRtmsSrc *self) {
 }
 
 static void install_string(GObjectClass *klass, guint id, const char *name, const char *nick,
-                           const char *blurb, bool readable = true) {
-  GParamFlags flags = GParamFlags(G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
-                                  GST_PARAM_MUTABLE_READY);
+                           const char *blurb, bool readable = true,
+                           GParamFlags mutability = GParamFlags(GST_PARAM_MUTABLE_READY)) {
+  GParamFlags flags = GParamFlags(G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | mutability);
   if (readable) flags = GParamFlags(flags | G_PARAM_READABLE);
   g_object_class_install_property(klass, id, g_param_spec_string(name, nick, blurb, "", flags));
 }
@@ -663,10 +725,15 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
   install_string(gobject_class, PROP_WEBHOOK_PAYLOAD, "webhook-payload", "Webhook payload",
                  "JSON of a meeting./webinar./session./contact_center.voice_rtms_started "
                  "webhook: the whole body or only its 'payload' object. Sets server-urls, "
-                 "stream-id and the meeting/webinar/session/engagement id in one go");
+                 "stream-id and the meeting/webinar/session/engagement id in one go. Set while "
+                 "streaming, a new rtms_started for the same stream with other server URLs "
+                 "moves the stream there (server failover)",
+                 true, GParamFlags(GST_PARAM_MUTABLE_PLAYING));
   install_string(gobject_class, PROP_SERVER_URLS, "server-urls", "Server URLs",
                  "Signaling WebSocket URL(s) from the webhook's server_urls; several may be "
-                 "given separated by commas (wss:// entries are tried first)");
+                 "given separated by commas (wss:// entries are tried first). Changed while "
+                 "streaming, the stream moves to the new servers (server failover)",
+                 true, GParamFlags(GST_PARAM_MUTABLE_PLAYING));
   install_string(gobject_class, PROP_STREAM_ID, "stream-id", "Stream ID",
                  "rtms_stream_id of the stream to receive");
   install_string(gobject_class, PROP_MEETING_UUID, "meeting-uuid", "Meeting UUID",

@@ -53,8 +53,14 @@ std::vector<std::string> order_signaling_urls(std::vector<std::string> urls) {
 struct MediaChannel {
   uint32_t media_type = 0;  // what the handshake asks for (a mask, or kMediaAll)
   std::string label;
+  std::string url;
   std::unique_ptr<WebSocket> socket;
   bool ready = false;
+  bool ever_ready = false;
+  // Reconnection after the socket was lost while streaming.
+  GSource *retry_timer = nullptr;
+  unsigned attempt = 0;
+  gint64 lost_at = 0;  // monotonic us, 0 while connected
 };
 
 struct Session::Impl {
@@ -87,6 +93,11 @@ struct Session::Impl {
   std::string drain_detail;
   bool closing = false;
   bool finished = false;  // the listener got on_ended or on_error
+  // Reconnection of the signaling socket (and with it every media socket).
+  GSource *signaling_retry_timer = nullptr;
+  unsigned signaling_attempt = 0;
+  gint64 signaling_lost_at = 0;  // monotonic us, 0 while connected
+  std::string last_reconnect_error;
   int64_t media_sequence = 0;
 
   // ---- thread plumbing -------------------------------------------------
@@ -126,6 +137,8 @@ struct Session::Impl {
     cancel_timer(handshake_timer);
     cancel_timer(close_timer);
     cancel_timer(drain_timer);
+    cancel_timer(signaling_retry_timer);
+    for (auto &channel : media) cancel_timer(channel->retry_timer);
     media.clear();
     signaling.reset();
     // Let libsoup deliver the close frames it queued before the session goes.
@@ -138,6 +151,7 @@ struct Session::Impl {
   void fail(SessionError error) {
     if (finished) return;
     finished = true;
+    cancel_retries();
     cancel_timer(handshake_timer);
     close_all_sockets();
     listener.on_error(error);
@@ -146,6 +160,7 @@ struct Session::Impl {
   void end(StopReason reason, const std::string &detail) {
     if (finished) return;
     finished = true;
+    cancel_retries();
     cancel_timer(handshake_timer);
     cancel_timer(close_timer);
     cancel_timer(drain_timer);
@@ -177,6 +192,17 @@ struct Session::Impl {
       return c->socket && c->socket->is_open();
     });
     if (!media_open) end(drain_reason, drain_detail);
+  }
+
+  void cancel_retries() {
+    cancel_timer(signaling_retry_timer);
+    for (auto &channel : media) cancel_timer(channel->retry_timer);
+  }
+
+  unsigned backoff_ms(unsigned attempt) const {
+    // 3 s, 6 s, 12 s, 24 s, then 30 s (rtms-protocol.md 5.3).
+    uint64_t delay = uint64_t(config.reconnect_delay_ms) << std::min(attempt - 1, 10u);
+    return unsigned(std::min<uint64_t>(delay, std::max(30000u, config.reconnect_delay_ms)));
   }
 
   void close_all_sockets() {
@@ -218,9 +244,7 @@ struct Session::Impl {
     }
     signature = handshake_signature(config.client_id, config.identity.instance_id,
                                     config.rtms_stream_id, config.client_secret);
-    handshake_timer = add_timeout(config.handshake_timeout_ms, [this] {
-      handshake_timer_fired();
-    });
+    arm_handshake_timer();
     connect_signaling();
   }
 
@@ -230,7 +254,8 @@ struct Session::Impl {
     std::string what = signaling_ready ? "media handshake" : "signaling handshake";
     fail({SessionErrorKind::Timeout, false, StatusCode::Ok, "",
           "no answer to the " + what + " within " +
-              std::to_string(config.handshake_timeout_ms) + " ms"});
+              std::to_string(config.handshake_timeout_ms) + " ms" +
+              (last_reconnect_error.empty() ? "" : "; last: " + last_reconnect_error)});
   }
 
   void connect_signaling() {
@@ -245,6 +270,10 @@ struct Session::Impl {
     signaling->connect([this](const std::string &error) {
       if (error.empty()) {
         send_signaling_handshake();
+        return;
+      }
+      if (signaling_lost_at != 0) {
+        schedule_signaling_reconnect(error);
         return;
       }
       if (signaling_url_index + 1 < signaling_urls.size()) {
@@ -308,6 +337,12 @@ struct Session::Impl {
       listener.on_warning("ignored a second SIGNALING_HAND_SHAKE_RESP");
       return;
     }
+    // While reconnecting, the server may still hold our old connection.
+    if (signaling_lost_at != 0 && resp.status_code == StatusCode::DuplicateSignalRequest) {
+      schedule_signaling_reconnect("the server still holds the previous signaling connection (" +
+                                   describe(resp.status_code) + ")");
+      return;
+    }
     if (resp.status_code != StatusCode::Ok) {
       fail({SessionErrorKind::Handshake, true, resp.status_code, resp.reason,
             "the server refused the signaling handshake: status " + describe(resp.status_code) +
@@ -316,7 +351,16 @@ struct Session::Impl {
     }
     signaling_ready = true;
     media_urls = resp.media_urls;
+    bool reconnected = signaling_lost_at != 0;
+    signaling_lost_at = 0;
+    signaling_attempt = 0;
     listener.on_signaling_ready(resp);
+    if (reconnected) {
+      listener.on_reconnected("signaling");
+      // The old media sockets went with the old signaling connection.
+      for (auto &channel : media) cancel_timer(channel->retry_timer);
+      media.clear();
+    }
     if (!config.subscribe_events.empty()) {
       EventSubscription sub;
       for (int type : config.subscribe_events) sub.events.push_back({type, true});
@@ -332,13 +376,81 @@ struct Session::Impl {
       end(StopReason::ReceiverRequestClose, "closed at our request; " + detail);
       return;
     }
+    if (signaling_lost_at != 0) {  // a reconnection attempt that did not make it
+      schedule_signaling_reconnect(detail);
+      return;
+    }
     if (!signaling_ready) {
       fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
             detail + " before answering the handshake; check the client id, client "
                      "secret and stream id"});
       return;
     }
-    fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+    if (config.signaling_reconnect_window_ms == 0 || too_big(code, reason)) {
+      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+      return;
+    }
+    signaling_ready = false;
+    signaling_lost_at = g_get_monotonic_time();
+    // Media sockets cannot outlive their signaling connection.
+    for (auto &channel : media) {
+      cancel_timer(channel->retry_timer);
+      channel->lost_at = 0;
+      if (channel->socket) channel->socket->close();
+    }
+    schedule_signaling_reconnect(detail);
+  }
+
+  static bool too_big(int code, const std::string &reason) {
+    // A message over our limit would come again on a new connection.
+    return code == SOUP_WEBSOCKET_CLOSE_TOO_BIG ||
+           reason.find("max-incoming-payload-size") != std::string::npos;
+  }
+
+  void schedule_signaling_reconnect(const std::string &why) {
+    if (finished) return;
+    last_reconnect_error = why;
+    gint64 elapsed_ms = (g_get_monotonic_time() - signaling_lost_at) / 1000;
+    if (elapsed_ms >= gint64(config.signaling_reconnect_window_ms)) {
+      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, "",
+            "the signaling connection was lost and could not be re-established within " +
+                std::to_string(config.signaling_reconnect_window_ms) + " ms; last: " + why});
+      return;
+    }
+    signaling_attempt++;
+    unsigned delay = backoff_ms(signaling_attempt);
+    listener.on_reconnecting("signaling", signaling_attempt, delay, why);
+    cancel_timer(signaling_retry_timer);
+    signaling_retry_timer = add_timeout(delay, [this] {
+      g_source_unref(signaling_retry_timer);
+      signaling_retry_timer = nullptr;
+      // Replacing the socket here, not in its own callback, keeps it alive
+      // for as long as libsoup is inside it.
+      arm_handshake_timer();
+      connect_signaling();
+    });
+  }
+
+  void do_fail_over(std::vector<std::string> urls) {
+    if (finished || closing) return;
+    signaling_urls = order_signaling_urls(std::move(urls));
+    signaling_url_index = 0;
+    cancel_retries();
+    // Not inside any socket callback here: the old sockets can go at once,
+    // and their close notifications with them.
+    media.clear();
+    signaling.reset();
+    signaling_ready = false;
+    signaling_lost_at = g_get_monotonic_time();
+    signaling_attempt = 0;
+    listener.on_reconnecting("signaling", 1, 0, "server failover to " + signaling_urls.front());
+    arm_handshake_timer();
+    connect_signaling();
+  }
+
+  void arm_handshake_timer() {
+    if (handshake_timer) return;
+    handshake_timer = add_timeout(config.handshake_timeout_ms, [this] { handshake_timer_fired(); });
   }
 
   // ---- media -----------------------------------------------------------
@@ -386,18 +498,30 @@ struct Session::Impl {
 
   void open_media_socket(const std::string &url, uint32_t mask, std::string label) {
     auto channel = std::make_unique<MediaChannel>();
+    channel->media_type = mask;
+    channel->label = std::move(label);
+    channel->url = url;
     MediaChannel *ch = channel.get();
-    ch->media_type = mask;
-    ch->label = label;
-    WebSocketHandlers handlers;
-    handlers.on_message = [this, ch](std::string_view payload) { on_media_message(*ch, payload); };
-    handlers.on_closed = [this, ch](int code, const std::string &reason) {
-      on_media_closed(*ch, code, reason);
-    };
-    ch->socket = std::make_unique<WebSocket>(soup.get(), url, label, !config.tls_strict,
-                                             config.max_message_size, std::move(handlers));
     media.push_back(std::move(channel));
+    connect_media(*ch);
+  }
+
+  void connect_media(MediaChannel &channel) {
+    MediaChannel *ch = &channel;
+    if (!ch->socket) {
+      WebSocketHandlers handlers;
+      handlers.on_message = [this, ch](std::string_view payload) { on_media_message(*ch, payload); };
+      handlers.on_closed = [this, ch](int code, const std::string &reason) {
+        on_media_closed(*ch, code, reason);
+      };
+      ch->socket = std::make_unique<WebSocket>(soup.get(), ch->url, ch->label, !config.tls_strict,
+                                               config.max_message_size, std::move(handlers));
+    }
     ch->socket->connect([this, ch](const std::string &error) {
+      if (!error.empty() && ch->lost_at != 0) {
+        schedule_media_reconnect(*ch, error);
+        return;
+      }
       if (!error.empty()) {
         bool tls = error.find("TLS certificate") != std::string::npos;
         fail({tls ? SessionErrorKind::Tls : SessionErrorKind::Connect, false, StatusCode::Ok,
@@ -455,6 +579,11 @@ struct Session::Impl {
                           " payload is encrypted although we asked for no encryption; "
                           "no public source documents the cipher, payloads are read as plain");
     ch.ready = true;
+    ch.ever_ready = true;
+    bool reconnected = ch.lost_at != 0;
+    ch.lost_at = 0;
+    ch.attempt = 0;
+    if (reconnected) listener.on_reconnected(ch.label);
     uint32_t types = ch.media_type == kMediaAll ? kMediaEveryType : ch.media_type;
     listener.on_media_ready(types, resp.media_params);
     if (signaling) signaling->send(encode_message(ClientReadyAck{config.rtms_stream_id}));
@@ -471,14 +600,50 @@ struct Session::Impl {
     }
     std::string detail = describe_close(ch.label, code, reason);
     if (closing) return;  // the signaling side decides when we are done
-    if (!ch.ready) {
+    if (!signaling_ready) return;  // signaling reconnects all media with it
+    if (ch.lost_at != 0) {  // a reconnection attempt that did not make it
+      schedule_media_reconnect(ch, detail);
+      return;
+    }
+    if (!ch.ever_ready) {
       fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
             detail + " before answering the media handshake"});
       return;
     }
+    if (config.media_reconnect_window_ms == 0 || too_big(code, reason)) {
+      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+      return;
+    }
     // The stream's end arrives on signaling; a media socket that closes on
-    // its own while signaling is up is lost media.
-    fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+    // its own while signaling is up is lost media, which the server keeps
+    // buffering (audio) for a while: reconnect it.
+    ch.ready = false;
+    ch.lost_at = g_get_monotonic_time();
+    schedule_media_reconnect(ch, detail);
+  }
+
+  void schedule_media_reconnect(MediaChannel &ch, const std::string &why) {
+    if (finished) return;
+    last_reconnect_error = why;
+    gint64 elapsed_ms = (g_get_monotonic_time() - ch.lost_at) / 1000;
+    if (elapsed_ms >= gint64(config.media_reconnect_window_ms)) {
+      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, "",
+            "the " + ch.label + " connection was lost and could not be re-established within " +
+                std::to_string(config.media_reconnect_window_ms) + " ms; last: " + why});
+      return;
+    }
+    ch.attempt++;
+    unsigned delay = backoff_ms(ch.attempt);
+    listener.on_reconnecting(ch.label, ch.attempt, delay, why);
+    cancel_timer(ch.retry_timer);
+    MediaChannel *chp = &ch;
+    ch.retry_timer = add_timeout(delay, [this, chp] {
+      g_source_unref(chp->retry_timer);
+      chp->retry_timer = nullptr;
+      chp->socket.reset();  // not from inside its own callback: this is a timer
+      arm_handshake_timer();
+      connect_media(*chp);
+    });
   }
 
   // ---- commands --------------------------------------------------------
@@ -528,6 +693,14 @@ void Session::send_signaling(Message message) {
   impl->invoke([impl, shared] {
     if (impl->signaling && impl->signaling_ready) impl->signaling->send(encode_message(*shared));
   });
+}
+
+void Session::fail_over(std::vector<std::string> signaling_urls) {
+  std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
+  if (!impl_->started || !impl_->context) return;
+  Impl *impl = impl_.get();
+  auto urls = std::make_shared<std::vector<std::string>>(std::move(signaling_urls));
+  impl->invoke([impl, urls] { impl->do_fail_over(*urls); });
 }
 
 void Session::stop() {

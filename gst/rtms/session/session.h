@@ -36,6 +36,13 @@ struct SessionConfig {
   unsigned handshake_timeout_ms = 10000;
   size_t max_message_size = 64 * 1024 * 1024;
   unsigned close_timeout_ms = 2000;  // wait for STREAM_CLOSE_RESP
+  // Failover (rtms-protocol.md 5.3): a socket lost while streaming is
+  // re-established after reconnect_delay_ms, doubling up to 30 s, for as long
+  // as the server keeps the stream (60 s for signaling, 65 s for media).
+  // 0 windows turn reconnection off.
+  unsigned reconnect_delay_ms = 3000;
+  unsigned signaling_reconnect_window_ms = 60000;
+  unsigned media_reconnect_window_ms = 65000;
 };
 
 enum class SessionErrorKind {
@@ -70,6 +77,11 @@ class SessionListener {
   virtual void on_session_state(const SessionStateUpdate &) {}
   // Any other server message (state and subscription responses...).
   virtual void on_other_message(const Message &) {}
+  // A socket was lost and will be re-established after delay_ms (attempt
+  // counts from 1); then it is back.
+  virtual void on_reconnecting(const std::string & /*socket*/, unsigned /*attempt*/,
+                               unsigned /*delay_ms*/, const std::string & /*why*/) {}
+  virtual void on_reconnected(const std::string & /*socket*/) {}
   // Something was wrong but the session goes on (a message that does not
   // decode, an unexpected message).
   virtual void on_warning(const std::string &message) = 0;
@@ -93,6 +105,9 @@ class Session {
   void request_close();
   // Sends a message on the signaling socket. Thread safe.
   void send_signaling(Message message);
+  // Server failover: a new rtms_started for this stream named other servers.
+  // Drops every socket and connects to them. Thread safe.
+  void fail_over(std::vector<std::string> signaling_urls);
   // Tears everything down and joins the thread. Thread safe, idempotent;
   // no listener call happens after it returns.
   void stop();
