@@ -21,6 +21,15 @@ GstFlowReturn on_sample(GstAppSink *sink, gpointer data) {
     p->pts.push_back(GST_BUFFER_PTS(buffer));
     p->durations.push_back(GST_BUFFER_DURATION(buffer));
     if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT)) p->discont++;
+    p->delta.push_back(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT));
+    GstCustomMeta *rtms_meta = gst_buffer_get_custom_meta(buffer, "GstRtmsMeta");
+    if (rtms_meta) {
+      gchar *text = gst_structure_to_string(gst_custom_meta_get_structure(rtms_meta));
+      p->metas.push_back(text);
+      g_free(text);
+    } else {
+      p->metas.push_back("");
+    }
     GstReferenceTimestampMeta *meta = gst_buffer_get_reference_timestamp_meta(buffer, nullptr);
     p->server_ms.push_back(meta ? gint64(meta->timestamp / GST_MSECOND) : -1);
   }
@@ -43,13 +52,12 @@ GstPadProbeReturn on_event(GstPad *, GstPadProbeInfo *info, gpointer data) {
       break;
     }
     case GST_EVENT_CAPS: {
-      if (p->caps.empty()) {
-        GstCaps *caps;
-        gst_event_parse_caps(event, &caps);
-        gchar *s = gst_caps_to_string(caps);
-        p->caps = s;
-        g_free(s);
-      }
+      GstCaps *caps;
+      gst_event_parse_caps(event, &caps);
+      gchar *s = gst_caps_to_string(caps);
+      if (p->caps.empty()) p->caps = s;
+      p->all_caps.push_back(s);
+      g_free(s);
       break;
     }
     case GST_EVENT_SEGMENT: p->segment = true; break;

@@ -19,6 +19,9 @@ struct PadCapture {
   gint64 participant_id = -1;
   std::string participant_name;  // from the pad property at EOS
   std::string caps;              // caps string of the first caps event
+  std::vector<std::string> all_caps;  // every caps event, in order
+  std::vector<bool> delta;       // DELTA_UNIT flag per buffer
+  std::vector<std::string> metas;  // GstRtmsMeta structure per buffer ("" if none)
   std::string tag_name;          // rtms-participant-name tag, last seen
   gint64 tag_id = -1;            // rtms-participant-id tag
   guint64 buffers = 0;

@@ -1,0 +1,239 @@
+// End to end: every media type of a meeting (short-av.json) through one
+// rtmssrc: active-speaker H.264 that decodes and starts with a keyframe, caps
+// renegotiated when the speaker's picture size differs, JPEG and PNG, screen
+// share, transcript and chat with who said what, and the meeting's events.
+#include <glib/gstdio.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "e2e_common.h"
+
+static const char *kAllMedia = "media=audio+video+deskshare+transcript+chat";
+
+// Pushes the payloads through a decoder and fails on any error.
+static void check_decodes(const std::string &caps_text, const char *chain,
+                          const std::vector<std::vector<guint8>> &payloads) {
+  std::string desc = std::string("appsrc name=in format=time ! ") + chain + " ! fakesink";
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
+  GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
+  GstCaps *caps = gst_caps_from_string(caps_text.c_str());
+  g_object_set(in, "caps", caps, nullptr);
+  gst_caps_unref(caps);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  for (const auto &p : payloads)
+    gst_app_src_push_buffer(GST_APP_SRC(in), gst_buffer_new_memdup(p.data(), p.size()));
+  gst_app_src_end_of_stream(GST_APP_SRC(in));
+  GstBus *bus = gst_element_get_bus(pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND,
+                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg != nullptr, "%s: no EOS", chain);
+  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+    GError *err = nullptr;
+    gst_message_parse_error(msg, &err, nullptr);
+    std::string text = err->message;
+    g_clear_error(&err);
+    fail("%s could not decode the stream: %s", chain, text.c_str());
+  }
+  gst_message_unref(msg);
+  gst_object_unref(bus);
+  gst_object_unref(in);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+}
+
+static gint64 sum_member(JsonObject *section, const char *member) {
+  gint64 total = 0;
+  if (!section) return 0;
+  GList *keys = json_object_get_members(section);
+  for (GList *l = keys; l; l = l->next)
+    total += json_object_get_int_member(
+        json_object_get_object_member(section, static_cast<const char *>(l->data)), member);
+  g_list_free(keys);
+  return total;
+}
+
+static PadCapture *pad_named(Capture &capture, const char *name) {
+  auto it = capture.pads.find(name);
+  fail_if(it == capture.pads.end(), "no pad %s", name);
+  return it->second.get();
+}
+
+GST_START_TEST(every_media_type_h264) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  Capture capture(std::string(kAllMedia) +
+                  " video-codec=h264 video-fps=15 video-resolution=sd deskshare-codec=h264 "
+                  "deskshare-fps=5 deskshare-resolution=sd text-gap-delay=1000");
+  configure_src(capture, emulator);
+  capture.keep_payloads = true;
+  fail_unless(capture.run(60 * GST_SECOND), "no EOS");
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+  fail_unless(check_audio_matches_manifest(capture, manifest, false) >= 2);
+
+  // Video: what was sent arrived, starting with a keyframe, with the size in the caps.
+  PadCapture *video = pad_named(capture, "video_0");
+  JsonObject *video_sent = json_object_path(manifest, "video");
+  fail_unless_equals_uint64(video->buffers, guint64(sum_member(video_sent, "frames")));
+  fail_unless_equals_uint64(video->bytes, guint64(sum_member(video_sent, "bytes")));
+  fail_unless(g_str_has_prefix(video->caps.c_str(), "video/x-h264"), "%s", video->caps.c_str());
+  fail_unless(video->caps.find("framerate=(fraction)15/1") != std::string::npos, "%s", video->caps.c_str());
+  fail_unless(video->caps.find("width=(int)") != std::string::npos);
+  fail_if(video->delta.front(), "the first video buffer is not a keyframe");
+  // Two speakers with different picture sizes: caps follow the stream.
+  fail_unless(video->all_caps.size() >= 2, "caps never renegotiated: %s", video->caps.c_str());
+  for (size_t i = 0; i < video->metas.size(); i++)
+    fail_unless(video->metas[i].find("user-id=(gint64)") != std::string::npos, "buffer %zu: %s", i,
+                video->metas[i].c_str());
+  check_decodes(video->caps, "h264parse ! avdec_h264", video->payloads);
+
+  // Screen share.
+  PadCapture *share = pad_named(capture, "deskshare_0");
+  fail_unless_equals_uint64(share->buffers,
+                            guint64(sum_member(json_object_path(manifest, "deskshare"), "frames")));
+  fail_if(share->delta.front());
+  check_decodes(share->caps, "h264parse ! avdec_h264", share->payloads);
+  fail_unless(capture.has_element_message("rtms-sharing-start"));
+  fail_unless(capture.has_element_message("rtms-sharing-stop"));
+
+  // Transcript: every line, in order, with its speaker and timing.
+  PadCapture *transcript = pad_named(capture, "transcript_0");
+  JsonArray *lines = json_object_get_array_member(manifest, "transcript");
+  guint n_lines = json_array_get_length(lines);
+  fail_unless(n_lines >= 2);
+  fail_unless_equals_uint64(transcript->buffers, n_lines);
+  fail_unless(transcript->caps.find("text/x-raw") == 0 && transcript->caps.find("utf8") != std::string::npos);
+  JsonObject *first_line = json_array_get_object_element(lines, 0);
+  for (guint i = 0; i < n_lines; i++) {
+    JsonObject *line = json_array_get_object_element(lines, i);
+    std::string text(transcript->payloads[i].begin(), transcript->payloads[i].end());
+    fail_unless_equals_string(text.c_str(), json_object_get_string_member(line, "text"));
+    fail_unless(transcript->metas[i].find(json_object_get_string_member(line, "user_name")) !=
+                    std::string::npos,
+                "%s", transcript->metas[i].c_str());
+    gint64 duration_ms = json_object_get_int_member(line, "end_time") -
+                         json_object_get_int_member(line, "start_time");
+    fail_unless_equals_uint64(transcript->durations[i], guint64(duration_ms) * GST_MSECOND);
+    // Same time base as audio: PTS spacing is the server's start_time spacing.
+    gint64 since_first = json_object_get_int_member(line, "start_time") -
+                         json_object_get_int_member(first_line, "start_time");
+    fail_unless_equals_int64(GST_CLOCK_DIFF(transcript->pts[0], transcript->pts[i]),
+                             since_first * GST_MSECOND);
+  }
+  fail_unless(transcript->gaps > 0, "the sparse transcript pad sent no GAP");
+
+  // Chat: every message with its sender, plain and structured.
+  PadCapture *chat = pad_named(capture, "chat_0");
+  JsonArray *chats = json_object_get_array_member(manifest, "chat");
+  fail_unless_equals_uint64(chat->buffers, json_array_get_length(chats));
+  for (guint i = 0; i < json_array_get_length(chats); i++) {
+    JsonObject *c = json_array_get_object_element(chats, i);
+    std::string text(chat->payloads[i].begin(), chat->payloads[i].end());
+    fail_unless_equals_string(text.c_str(), json_object_get_string_member(c, "text"));
+    fail_unless(chat->metas[i].find(json_object_get_string_member(c, "user_name")) != std::string::npos,
+                "%s", chat->metas[i].c_str());
+  }
+
+  fail_unless(capture.has_element_message("rtms-active-speaker-change"));
+  fail_unless(capture.collections >= capture.pads.size());
+}
+GST_END_TEST;
+
+GST_START_TEST(jpeg_video_png_share) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  Capture capture("media=video+deskshare video-codec=jpeg video-fps=5 video-resolution=sd "
+                  "deskshare-codec=png deskshare-fps=1 deskshare-resolution=sd");
+  configure_src(capture, emulator);
+  capture.keep_payloads = true;
+  fail_unless(capture.run(60 * GST_SECOND), "no EOS");
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+  PadCapture *video = pad_named(capture, "video_0");
+  fail_unless(g_str_has_prefix(video->caps.c_str(), "image/jpeg, width=(int)"), "%s", video->caps.c_str());
+  fail_unless_equals_uint64(video->buffers,
+                            guint64(sum_member(json_object_path(manifest, "video"), "frames")));
+  for (auto &payload : video->payloads) check_decodes(video->all_caps.back(), "jpegdec", {payload});
+  PadCapture *share = pad_named(capture, "deskshare_0");
+  fail_unless(g_str_has_prefix(share->caps.c_str(), "image/png, width=(int)"), "%s", share->caps.c_str());
+  check_decodes(share->caps, "pngdec", share->payloads);
+}
+GST_END_TEST;
+
+// The cookbook's Matroska recording: active speaker video (passthrough),
+// mixed audio and the transcript as subtitles, in one file.
+GST_START_TEST(record_to_matroska) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  std::string file = emulator.dir + "/meeting.mkv";
+  std::string desc =
+      "rtmssrc name=src media=audio+video+transcript audio-mode=mixed video-codec=h264 "
+      "video-fps=15 video-resolution=sd text-gap-delay=1000 "
+      "matroskamux name=mux ! filesink location=" + file + " "
+      "src.video_0 ! queue ! h264parse ! mux. "
+      "src.audio_0 ! queue ! audioconvert ! opusenc ! mux. "
+      "src.transcript_0 ! queue ! mux.subtitle_%u";
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
+  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
+               "client-secret", E2E_CLIENT_SECRET, nullptr);
+  gst_object_unref(src);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus(pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 60 * GST_SECOND,
+                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg != nullptr, "no EOS");
+  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+    GError *err = nullptr;
+    gst_message_parse_error(msg, &err, nullptr);
+    std::string text = err->message;
+    g_clear_error(&err);
+    fail("recording failed: %s", text.c_str());
+  }
+  gst_message_unref(msg);
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+  emulator.finish();
+
+  GstDiscoverer *discoverer = gst_discoverer_new(10 * GST_SECOND, nullptr);
+  gchar *uri = gst_filename_to_uri(file.c_str(), nullptr);
+  GstDiscovererInfo *info = gst_discoverer_discover_uri(discoverer, uri, &error);
+  fail_unless(info != nullptr, "%s", error ? error->message : "?");
+  GList *video = gst_discoverer_info_get_video_streams(info);
+  GList *audio = gst_discoverer_info_get_audio_streams(info);
+  GList *subtitles = gst_discoverer_info_get_subtitle_streams(info);
+  fail_unless_equals_int(g_list_length(video), 1);
+  fail_unless_equals_int(g_list_length(audio), 1);
+  fail_unless_equals_int(g_list_length(subtitles), 1);
+  GstClockTime duration = gst_discoverer_info_get_duration(info);
+  fail_unless(duration > 2 * GST_SECOND && duration < 10 * GST_SECOND,
+              "duration %" GST_TIME_FORMAT, GST_TIME_ARGS(duration));
+  gst_discoverer_stream_info_list_free(video);
+  gst_discoverer_stream_info_list_free(audio);
+  gst_discoverer_stream_info_list_free(subtitles);
+  gst_discoverer_info_unref(info);
+  g_free(uri);
+  g_object_unref(discoverer);
+  g_remove(file.c_str());
+}
+GST_END_TEST;
+
+static Suite *media_suite() {
+  Suite *s = suite_create("rtmssrc-media-e2e");
+  TCase *tc = tcase_create("media");
+  tcase_set_timeout(tc, 180);
+  tcase_add_test(tc, every_media_type_h264);
+  tcase_add_test(tc, jpeg_video_png_share);
+  tcase_add_test(tc, record_to_matroska);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(media);
