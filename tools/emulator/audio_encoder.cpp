@@ -2,24 +2,12 @@
 
 #include <memory>
 
-#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
-#include <gst/gst.h>
+
+#include "gst_ptr.h"
 
 namespace emulator {
 namespace {
-
-struct PipelineStopper {
-  void operator()(GstElement *pipeline) const {
-    gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(pipeline);
-  }
-};
-using PipelinePtr = std::unique_ptr<GstElement, PipelineStopper>;
-
-struct GstObjectUnref {
-  void operator()(gpointer object) const { gst_object_unref(object); }
-};
 
 std::string encoder_description(const AudioFormat &format) {
   switch (format.codec) {
@@ -59,16 +47,10 @@ bool run_pipeline(const AudioFormat &format, const std::vector<int16_t> &pcm,
   std::string description =
       "appsrc name=src format=time ! audioconvert ! " + encoder_description(format) +
       " ! appsink name=sink sync=false";
-  g_autoptr(GError) gerror = nullptr;
-  PipelinePtr pipeline(gst_parse_launch(description.c_str(), &gerror));
-  if (!pipeline) {
-    *error = "cannot build \"" + description + "\": " + (gerror ? gerror->message : "unknown error");
-    return false;
-  }
-  std::unique_ptr<GstElement, GstObjectUnref> src(
-      gst_bin_get_by_name(GST_BIN(pipeline.get()), "src"));
-  std::unique_ptr<GstElement, GstObjectUnref> sink(
-      gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink"));
+  PipelinePtr pipeline = launch_pipeline(description, error);
+  if (!pipeline) return false;
+  GstElementPtr src = element_by_name(pipeline.get(), "src");
+  GstElementPtr sink = element_by_name(pipeline.get(), "sink");
   g_autoptr(GstCaps) caps = gst_caps_new_simple(
       "audio/x-raw", "format", G_TYPE_STRING, G_BYTE_ORDER == G_LITTLE_ENDIAN ? "S16LE" : "S16BE", "layout", G_TYPE_STRING,
       "interleaved", "rate", G_TYPE_INT, format.rate_hz, "channels", G_TYPE_INT,
@@ -90,28 +72,7 @@ bool run_pipeline(const AudioFormat &format, const std::vector<int16_t> &pcm,
   gst_app_src_push_buffer(GST_APP_SRC(src.get()), buffer);  // takes ownership
   gst_app_src_end_of_stream(GST_APP_SRC(src.get()));
 
-  while (true) {
-    g_autoptr(GstSample) sample =
-        gst_app_sink_try_pull_sample(GST_APP_SINK(sink.get()), 30 * GST_SECOND);
-    if (sample == nullptr) break;
-    GstBuffer *out = gst_sample_get_buffer(sample);
-    GstMapInfo map;
-    if (out == nullptr || !gst_buffer_map(out, &map, GST_MAP_READ)) continue;
-    buffers->emplace_back(map.data, map.data + map.size);
-    gst_buffer_unmap(out, &map);
-  }
-  if (!gst_app_sink_is_eos(GST_APP_SINK(sink.get()))) {
-    g_autoptr(GstBus) bus = gst_element_get_bus(pipeline.get());
-    g_autoptr(GstMessage) message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
-    *error = "encoding with \"" + description + "\" failed";
-    if (message != nullptr) {
-      g_autoptr(GError) perror = nullptr;
-      gst_message_parse_error(message, &perror, nullptr);
-      if (perror != nullptr) *error += std::string(": ") + perror->message;
-    }
-    return false;
-  }
-  return true;
+  return pull_until_eos(pipeline.get(), sink.get(), "encoding with \"" + description + "\"", buffers, error);
 }
 
 }  // namespace

@@ -7,10 +7,9 @@
 #include <vector>
 
 #include "audio_format.h"
+#include "payload.h"
 
 namespace emulator {
-
-using Payload = std::vector<uint8_t>;
 
 // pcm: interleaved native-endian S16 at format.rate_hz / format.channels,
 // exactly `frames` frames of format.frame_ms each. Returns `frames` payloads

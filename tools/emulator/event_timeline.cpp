@@ -22,13 +22,60 @@ rtms::Participant unnamed(const ScriptParticipant &p) {
   return out;
 }
 
-// Same-time events go joins first, then speaker changes, then leaves, so a
-// participant never speaks before joining or after leaving.
+// Same-time events go joins first and leaves last, so a participant never
+// speaks, shows video or shares before joining or after leaving; whatever
+// stops goes before whatever starts at the same moment.
 int order_of(int event_type) {
   switch (static_cast<rtms::EventType>(event_type)) {
     case rtms::EventType::ParticipantJoin: return 0;
-    case rtms::EventType::ActiveSpeakerChange: return 1;
-    default: return 2;
+    case rtms::EventType::SharingStop: return 1;
+    case rtms::EventType::ParticipantVideoOff: return 2;
+    case rtms::EventType::ParticipantVideoOn: return 3;
+    case rtms::EventType::ActiveSpeakerChange: return 4;
+    case rtms::EventType::SharingStart: return 5;
+    default: return 6;
+  }
+}
+
+rtms::Event of_type(rtms::EventType type) {
+  rtms::Event e;
+  e.event_type = static_cast<int>(type);
+  return e;
+}
+
+// Cameras switching on and off; participants changing at the same moment
+// share one event, like joins. A camera still on when the meeting ends
+// gets no VIDEO_OFF: the end of the stream says it.
+void add_camera_events(const MeetingScript &script, std::vector<TimelineEvent> *events) {
+  std::map<int64_t, rtms::Event> on, off;
+  for (const auto &p : script.participants) {
+    for (const auto &span : p.camera) {
+      rtms::Event &start = on[span.start_ms];
+      start.event_type = static_cast<int>(rtms::EventType::ParticipantVideoOn);
+      start.participants.push_back(unnamed(p));
+      if (span.end_ms < script.duration_ms) {
+        rtms::Event &stop = off[span.end_ms];
+        stop.event_type = static_cast<int>(rtms::EventType::ParticipantVideoOff);
+        stop.participants.push_back(unnamed(p));
+      }
+    }
+  }
+  for (auto &[at, e] : on) events->push_back({at, std::move(e)});
+  for (auto &[at, e] : off) events->push_back({at, std::move(e)});
+}
+
+// SHARING_START names the sharer; SHARING_STOP carries only a timestamp
+// (rtms-protocol.md 2.4). As with cameras, a share still running at the
+// end gets no stop event.
+void add_share_events(const MeetingScript &script, std::vector<TimelineEvent> *events) {
+  for (const auto &share : script.shares) {
+    const ScriptParticipant *p = script.find(share.user_id);
+    if (p == nullptr) continue;
+    rtms::Event start = of_type(rtms::EventType::SharingStart);
+    start.has_user = true;
+    start.user = named(*p);
+    events->push_back({share.start_ms, std::move(start)});
+    if (share.end_ms < script.duration_ms) events->push_back({share.end_ms, of_type(rtms::EventType::SharingStop)});
   }
 }
 
@@ -51,6 +98,8 @@ std::vector<TimelineEvent> build_event_timeline(const MeetingScript &script) {
   }
   for (auto &[at, e] : joins) events.push_back({at, std::move(e)});
   for (auto &[at, e] : leaves) events.push_back({at, std::move(e)});
+  add_camera_events(script, &events);
+  add_share_events(script, &events);
 
   // Every talk start makes its speaker the active one, unless they already are.
   std::vector<std::pair<int64_t, const ScriptParticipant *>> starts;

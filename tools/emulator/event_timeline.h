@@ -1,5 +1,6 @@
 // The scripted meeting's events in time order: participants joining and
-// leaving, and the active speaker changing whenever someone starts talking.
+// leaving, the active speaker changing whenever someone starts talking,
+// cameras going on and off, and screen shares starting and stopping.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,26 @@
 #include "json_text.h"
 
 namespace emulator {
+namespace {
+
+void add_int(JsonBuilder *b, const char *name, int64_t value) {
+  json_builder_set_member_name(b, name);
+  json_builder_add_int_value(b, value);
+}
+
+void add_string(JsonBuilder *b, const char *name, const std::string &value) {
+  json_builder_set_member_name(b, name);
+  json_builder_add_string_value(b, value.c_str());
+}
+
+// A copy, because reading a GChecksum's digest closes it for updates.
+void add_digest(JsonBuilder *b, const char *name, GChecksum *checksum) {
+  GChecksumPtr copy(g_checksum_copy(checksum));
+  json_builder_set_member_name(b, name);
+  json_builder_add_string_value(b, g_checksum_get_string(copy.get()));
+}
+
+}  // namespace
 
 Manifest::Manifest(std::string rtms_stream_id, std::string meeting_uuid)
     : rtms_stream_id_(std::move(rtms_stream_id)), meeting_uuid_(std::move(meeting_uuid)) {}
@@ -29,6 +49,35 @@ void Manifest::add_audio(int64_t user_id, const std::string &user_name, const ui
   tally.packets++;
   tally.bytes += static_cast<int64_t>(size);
   tally.last_ts = timestamp;
+}
+
+void Manifest::add_video(bool deskshare, int64_t user_id, const std::string &user_name, const uint8_t *data,
+                         size_t size, int64_t timestamp, bool keyframe) {
+  VideoTally &tally = (deskshare ? deskshare_ : video_)[user_id];
+  if (!tally.sha256) {
+    tally.sha256.reset(g_checksum_new(G_CHECKSUM_SHA256));
+    tally.user_name = user_name;
+    tally.first_ts = timestamp;
+  }
+  g_checksum_update(tally.sha256.get(), data, static_cast<gssize>(size));
+  tally.frames++;
+  tally.bytes += static_cast<int64_t>(size);
+  tally.last_ts = timestamp;
+  if (keyframe) tally.keyframes++;
+}
+
+void Manifest::add_transcript(int64_t user_id, const std::string &user_name, int64_t start_time,
+                              int64_t end_time, int language, const std::string &text) {
+  transcript_.push_back({user_id, user_name, start_time, end_time, language, text});
+}
+
+void Manifest::add_chat(int64_t user_id, const std::string &user_name, int64_t timestamp,
+                        const std::string &text, bool structured, int64_t to) {
+  chat_.push_back({user_id, user_name, timestamp, text, structured, to});
+}
+
+void Manifest::add_video_subscription(int64_t user_id, bool subscribe, int status_code) {
+  video_subscriptions_.push_back({user_id, subscribe, status_code});
 }
 
 void Manifest::add_event(JsonNodePtr event) { events_.push_back(std::move(event)); }
@@ -123,6 +172,68 @@ std::string Manifest::to_json() const {
     json_builder_end_object(b);
   }
   json_builder_end_object(b);
+
+  for (const auto &[key, tallies] : {std::pair<const char *, const std::map<int64_t, VideoTally> &>{"video", video_},
+                                     std::pair<const char *, const std::map<int64_t, VideoTally> &>{"deskshare", deskshare_}}) {
+    json_builder_set_member_name(b, key);
+    json_builder_begin_object(b);
+    for (const auto &[user_id, tally] : tallies) {
+      json_builder_set_member_name(b, std::to_string(user_id).c_str());
+      json_builder_begin_object(b);
+      add_string(b, "user_name", tally.user_name);
+      add_int(b, "frames", tally.frames);
+      add_int(b, "bytes", tally.bytes);
+      add_int(b, "first_ts", tally.first_ts);
+      add_int(b, "last_ts", tally.last_ts);
+      add_digest(b, "sha256", tally.sha256.get());
+      add_int(b, "keyframes", tally.keyframes);
+      json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+  }
+
+  json_builder_set_member_name(b, "transcript");
+  json_builder_begin_array(b);
+  for (const auto &t : transcript_) {
+    json_builder_begin_object(b);
+    add_int(b, "user_id", t.user_id);
+    add_string(b, "user_name", t.user_name);
+    add_int(b, "start_time", t.start_time);
+    add_int(b, "end_time", t.end_time);
+    add_int(b, "language", t.language);
+    add_string(b, "text", t.text);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+
+  json_builder_set_member_name(b, "chat");
+  json_builder_begin_array(b);
+  for (const auto &c : chat_) {
+    json_builder_begin_object(b);
+    add_int(b, "user_id", c.user_id);
+    add_string(b, "user_name", c.user_name);
+    add_int(b, "timestamp", c.timestamp);
+    add_string(b, "text", c.text);
+    json_builder_set_member_name(b, "structured");
+    json_builder_add_boolean_value(b, c.structured);
+    json_builder_set_member_name(b, "to");
+    if (c.to != 0) json_builder_add_int_value(b, c.to);
+    else json_builder_add_null_value(b);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+
+  json_builder_set_member_name(b, "video_subscriptions");
+  json_builder_begin_array(b);
+  for (const auto &v : video_subscriptions_) {
+    json_builder_begin_object(b);
+    add_int(b, "user_id", v.user_id);
+    json_builder_set_member_name(b, "subscribe");
+    json_builder_add_boolean_value(b, v.subscribe);
+    add_int(b, "status_code", v.status_code);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
 
   json_builder_set_member_name(b, "events_sent");
   json_builder_begin_array(b);

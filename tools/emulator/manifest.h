@@ -33,6 +33,16 @@ class Manifest {
   // One audio message as sent: the decoded payload bytes and its timestamp.
   void add_audio(int64_t user_id, const std::string &user_name, const uint8_t *data,
                  size_t size, int64_t timestamp);
+  // One video or screen-share frame as sent (on the stream named by
+  // `deskshare`), counted under the participant it shows.
+  void add_video(bool deskshare, int64_t user_id, const std::string &user_name, const uint8_t *data,
+                 size_t size, int64_t timestamp, bool keyframe);
+  void add_transcript(int64_t user_id, const std::string &user_name, int64_t start_time, int64_t end_time,
+                      int language, const std::string &text);
+  // to: the receiver's user_id, or 0 for everyone.
+  void add_chat(int64_t user_id, const std::string &user_name, int64_t timestamp, const std::string &text,
+                bool structured, int64_t to);
+  void add_video_subscription(int64_t user_id, bool subscribe, int status_code);
   // The `event` object of an EVENT_UPDATE as it went on the wire.
   void add_event(JsonNodePtr event);
   void add_violation(const char *socket, int status_code, std::string what);
@@ -62,6 +72,36 @@ class Manifest {
     int64_t last_ts = 0;
     GChecksumPtr sha256;
   };
+  struct VideoTally {
+    std::string user_name;
+    int64_t frames = 0;
+    int64_t bytes = 0;
+    int64_t first_ts = 0;
+    int64_t last_ts = 0;
+    int64_t keyframes = 0;
+    GChecksumPtr sha256;
+  };
+  struct TranscriptRecord {
+    int64_t user_id;
+    std::string user_name;
+    int64_t start_time;
+    int64_t end_time;
+    int language;
+    std::string text;
+  };
+  struct ChatRecord {
+    int64_t user_id;
+    std::string user_name;
+    int64_t timestamp;
+    std::string text;
+    bool structured;
+    int64_t to;
+  };
+  struct SubscriptionRecord {
+    int64_t user_id;
+    bool subscribe;
+    int status_code;
+  };
   struct Violation {
     std::string socket;
     int status_code;
@@ -78,6 +118,11 @@ class Manifest {
   KeepAliveCount signaling_keepalives_;
   KeepAliveCount media_keepalives_;
   std::map<int64_t, AudioTally> audio_;
+  std::map<int64_t, VideoTally> video_;
+  std::map<int64_t, VideoTally> deskshare_;
+  std::vector<TranscriptRecord> transcript_;
+  std::vector<ChatRecord> chat_;
+  std::vector<SubscriptionRecord> video_subscriptions_;
   std::vector<JsonNodePtr> events_;
   std::vector<Violation> violations_;
   struct InjectionRecord {

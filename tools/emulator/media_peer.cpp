@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/base64.h"
+#include "active_speaker.h"
 #include "json_text.h"
 #include "log.h"
 #include "rtms_stream.h"
@@ -117,14 +118,10 @@ void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std
     return;
   }
   MediaAdmission admission = admit_media(*req, stream_.options().scopes, stream_.media_in_use(this));
-  if (admission.verdict.ok() && admission.effective.audio) {
-    // Encoding happens here, before the answer, so a format the emulator
-    // cannot produce is refused instead of failing silently later.
-    std::string error;
-    audio_ = stream_.audio_for(audio_format_for(*admission.effective.audio, stream_.options().g711), &error);
-    if (!audio_)
-      admission.verdict = Verdict{rtms::StatusCode::InvalidMediaAudioParams, "cannot produce this audio: " + error};
-  }
+  requested_ = admission.is_all ? req->media_params.present_types() & admission.carried : admission.carried;
+  // Encoding happens here, before the answer, so a format the emulator
+  // cannot produce is refused instead of failing silently later.
+  if (admission.verdict.ok()) admission.verdict = prepare_media(admission.effective);
   if (!admission.verdict.ok()) {
     reject_handshake(admission.verdict.status, admission.verdict.reason, req->media_type,
                      admission.has_effective ? &admission.effective : nullptr);
@@ -143,7 +140,30 @@ void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std
   log_info("%s: media handshake accepted for %s%s", ws_.label().c_str(),
            rtms::media_type_names(carried_).c_str(), is_all_ ? " (all socket)" : "");
   if (audio_) log_info("%s: audio is %s", ws_.label().c_str(), audio_->format.describe().c_str());
+  if (video_) log_info("%s: video is %s", ws_.label().c_str(), video_->format.describe().c_str());
+  if (deskshare_) log_info("%s: screen share is %s", ws_.label().c_str(), deskshare_->format.describe().c_str());
+  if (requested_ != carried_)
+    log_info("%s: sends only %s (media_params names no other type)", ws_.label().c_str(),
+             rtms::media_type_names(requested_).c_str());
   keepalive_.start();
+}
+
+Verdict MediaPeer::prepare_media(const rtms::MediaParams &effective) {
+  std::string error;
+  if ((requested_ & rtms::kMediaAudio) && effective.audio) {
+    audio_ = stream_.audio_for(audio_format_for(*effective.audio, stream_.options().g711), &error);
+    if (!audio_) return Verdict{rtms::StatusCode::InvalidMediaAudioParams, "cannot produce this audio: " + error};
+  }
+  if ((requested_ & rtms::kMediaVideo) && effective.video) {
+    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera), &error);
+    if (!video_) return Verdict{rtms::StatusCode::InvalidMediaVideoParams, "cannot produce this video: " + error};
+  }
+  if ((requested_ & rtms::kMediaDeskshare) && effective.deskshare) {
+    deskshare_ = stream_.video_for(video_format_for(*effective.deskshare, VideoKind::Share), &error);
+    if (!deskshare_)
+      return Verdict{rtms::StatusCode::InvalidMediaDeskshareParams, "cannot produce this screen share: " + error};
+  }
+  return {};
 }
 
 void MediaPeer::start_streaming(int64_t audio_interval) {
@@ -155,6 +175,85 @@ void MediaPeer::start_streaming(int64_t audio_interval) {
         audio_, stream_.clock(), audio_interval, [this](const AudioMessage &m) { send_audio(m); });
     audio_streamer_->start();
   }
+  start_video();
+  start_text();
+}
+
+void MediaPeer::start_video() {
+  if (video_) {
+    const bool individual = effective_.video &&
+                            effective_.video->data_opt == rtms::DataOption::VideoSingleIndividualStream;
+    VideoStreamer::ChooseFn choose;
+    if (individual) {
+      choose = [this](int64_t) { return stream_.subscribed_video_track(); };
+    } else {
+      auto video = video_;
+      const MeetingScript &script = stream_.script();
+      choose = [video, &script](int64_t frame) { return active_camera(script, video->format.frame_ms(frame)); };
+    }
+    video_streamer_ = std::make_unique<VideoStreamer>(
+        video_, stream_.clock(), std::move(choose),
+        individual ? VideoStreamer::Switching::Cut : VideoStreamer::Switching::HoldPrevious,
+        [this](const VideoTrack &t, const VideoFrame &f, int64_t ts) { send_video(false, t, f, ts); });
+    video_streamer_->start();
+  }
+  if (deskshare_) {
+    auto share = deskshare_;
+    // Shares never overlap, so at most one track has a frame at a time.
+    auto choose = [share](int64_t frame) {
+      for (size_t i = 0; i < share->tracks.size(); ++i)
+        if (share->tracks[i].frame(frame) != nullptr) return static_cast<int>(i);
+      return -1;
+    };
+    deskshare_streamer_ = std::make_unique<VideoStreamer>(
+        deskshare_, stream_.clock(), choose, VideoStreamer::Switching::Cut,
+        [this](const VideoTrack &t, const VideoFrame &f, int64_t ts) { send_video(true, t, f, ts); });
+    deskshare_streamer_->start();
+  }
+}
+
+void MediaPeer::start_text() {
+  if (requested_ & rtms::kMediaTranscript) {
+    transcript_streamer_ = std::make_unique<TextStreamer>(stream_.transcript_items(), stream_.clock(),
+                                                          stream_.text_start(false),
+                                                          [this](const TextItem &item) { send_transcript(item); });
+    transcript_streamer_->start();
+  }
+  if (requested_ & rtms::kMediaChat) {
+    chat_streamer_ = std::make_unique<TextStreamer>(stream_.chat_items(), stream_.clock(), stream_.text_start(true),
+                                                    [this](const TextItem &item) { send_chat(item); });
+    chat_streamer_->start();
+  }
+}
+
+void MediaPeer::send_video(bool deskshare, const VideoTrack &track, const VideoFrame &frame, int64_t timestamp) {
+  rtms::MediaData data;
+  data.type = deskshare ? rtms::MessageType::MediaDataShare : rtms::MessageType::MediaDataVideo;
+  data.user.user_id = track.user_id;
+  data.user.has_user_name = true;
+  data.user.user_name = track.user_name;
+  data.data = rtms::base64_encode(frame.data.data(), frame.data.size());
+  data.has_length = true;
+  data.length = static_cast<int64_t>(frame.data.size());
+  data.timestamp = timestamp;
+  if (!send(data)) return;
+  stream_.manifest().add_video(deskshare, track.user_id, track.user_name, frame.data.data(), frame.data.size(),
+                               timestamp, frame.keyframe);
+}
+
+void MediaPeer::send_transcript(const TextItem &item) {
+  rtms::MediaData data = transcript_message(stream_.script(), item.index, stream_.clock());
+  if (!send(data)) return;
+  stream_.manifest().add_transcript(data.user.user_id, data.user.user_name, data.start_time, data.end_time,
+                                    data.language, stream_.script().transcript[item.index].text);
+}
+
+void MediaPeer::send_chat(const TextItem &item) {
+  rtms::MediaData data = chat_message(stream_.script(), item.index, stream_.clock());
+  if (!send(data)) return;
+  const ScriptChat &chat = stream_.script().chat[item.index];
+  stream_.manifest().add_chat(data.user.user_id, data.user.user_name, data.timestamp, chat.text, chat.structured,
+                              chat.has_to ? chat.to : 0);
 }
 
 void MediaPeer::send_audio(const AudioMessage &m) {
@@ -175,13 +274,29 @@ void MediaPeer::send_audio(const AudioMessage &m) {
 }
 
 void MediaPeer::finish_media() {
-  if (audio_streamer_ && ws_.is_open()) audio_streamer_->finish();
+  if (ws_.is_open()) {
+    if (audio_streamer_) audio_streamer_->finish();
+    if (video_streamer_) video_streamer_->finish();
+    if (deskshare_streamer_) deskshare_streamer_->finish();
+    // A line whose utterance ends with the meeting is still sent.
+    if (transcript_streamer_) transcript_streamer_->finish(stream_.script().duration_ms);
+    if (chat_streamer_) chat_streamer_->finish(stream_.script().duration_ms);
+  }
   stop();
 }
 
 void MediaPeer::stop() {
   keepalive_.stop();
   if (audio_streamer_) audio_streamer_->stop();
+  if (video_streamer_) video_streamer_->stop();
+  if (deskshare_streamer_) deskshare_streamer_->stop();
+  if (transcript_streamer_) transcript_streamer_->stop();
+  if (chat_streamer_) chat_streamer_->stop();
+}
+
+size_t MediaPeer::text_position(bool chat) const {
+  const auto &streamer = chat ? chat_streamer_ : transcript_streamer_;
+  return streamer ? streamer->position() : 0;
 }
 
 int64_t MediaPeer::audio_position() const {

@@ -1,7 +1,7 @@
 // The server side of one media WebSocket: the data handshake (validation and
 // the effective params), keep-alives, and once the client is ready, the
-// media this socket carries. Only audio produces data so far; other types
-// are negotiated and then stay silent, and plug in next to AudioStreamer.
+// media this socket carries: audio, video, screen share, transcript and
+// chat, each with its own streamer, for the types the handshake asked for.
 #pragma once
 
 #include <memory>
@@ -11,7 +11,10 @@
 #include <libsoup/soup.h>
 
 #include "audio_streamer.h"
+#include "text_streamer.h"
+#include "video_streamer.h"
 #include "fault_injector.h"
+#include "handshake_checks.h"
 #include "protocol/messages.h"
 #include "keepalive.h"
 #include "ws_connection.h"
@@ -32,7 +35,9 @@ class MediaPeer {
   bool open() const { return ws_.is_open(); }
   bool closed() const { return ws_.is_closed(); }
   const std::string &label() const { return ws_.label(); }
-  bool carries_audio() const { return effective_.audio.has_value(); }
+  // Whether the handshake asked for audio (a media_type bit, or a params
+  // block on an "all" socket); only asked-for types are sent.
+  bool carries_audio() const { return (requested_ & rtms::kMediaAudio) != 0; }
   FaultTarget fault_target() { return FaultTarget{&ws_, &keepalive_}; }
 
   // Starts sending media (after a CLIENT_READY_ACK); audio begins at
@@ -43,6 +48,9 @@ class MediaPeer {
   void stop();
   // Where this socket's audio stopped, or -1 when it carried none.
   int64_t audio_position() const;
+  // The next transcript (chat: false) or chat item this socket would have
+  // sent, 0 when it carries none.
+  size_t text_position(bool chat) const;
   void close(unsigned short code, const char *reason) { ws_.close(code, reason); }
 
  private:
@@ -55,6 +63,14 @@ class MediaPeer {
                         const rtms::MediaParams *effective);
   bool send(const rtms::Message &message);
   void send_audio(const AudioMessage &message);
+  // Encodes what the handshake asks for; a verdict refusing the handshake
+  // when the emulator cannot produce it.
+  Verdict prepare_media(const rtms::MediaParams &effective);
+  void start_video();
+  void start_text();
+  void send_video(bool deskshare, const VideoTrack &track, const VideoFrame &frame, int64_t timestamp);
+  void send_transcript(const TextItem &item);
+  void send_chat(const TextItem &item);
 
   RtmsStream &stream_;
   WsConnection ws_;
@@ -63,9 +79,16 @@ class MediaPeer {
   bool is_all_ = false;
   uint32_t carried_ = 0;
   rtms::MediaParams effective_;
+  uint32_t requested_ = 0;
   bool streaming_ = false;
   std::shared_ptr<const EncodedMeetingAudio> audio_;
   std::unique_ptr<AudioStreamer> audio_streamer_;
+  std::shared_ptr<const EncodedMeetingVideo> video_;
+  std::shared_ptr<const EncodedMeetingVideo> deskshare_;
+  std::unique_ptr<VideoStreamer> video_streamer_;
+  std::unique_ptr<VideoStreamer> deskshare_streamer_;
+  std::unique_ptr<TextStreamer> transcript_streamer_;
+  std::unique_ptr<TextStreamer> chat_streamer_;
 };
 
 }  // namespace emulator

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include <json-glib/json-glib.h>
 
 #include "glib_ptr.h"
+#include "script_json.h"
+#include "script_media.h"
+#include "video_pattern.h"
 
 namespace emulator {
 namespace {
@@ -33,92 +37,7 @@ constexpr const char *kBuiltinScript = R"({
   ]
 })";
 
-// Thrown inside this file only, caught by parse_meeting_script.
-struct ScriptError {
-  std::string message;
-};
-
-[[noreturn]] void fail(const std::string &path, const std::string &what) {
-  throw ScriptError{path.empty() ? what : path + ": " + what};
-}
-
-const char *node_kind(JsonNode *node) {
-  switch (JSON_NODE_TYPE(node)) {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY: return "an array";
-    case JSON_NODE_NULL: return "null";
-    case JSON_NODE_VALUE: {
-      GType type = json_node_get_value_type(node);
-      if (type == G_TYPE_STRING) return "a string";
-      if (type == G_TYPE_BOOLEAN) return "a boolean";
-      if (type == G_TYPE_DOUBLE) return "a fractional number";
-      return "a number";
-    }
-  }
-  return "something else";
-}
-
-int64_t as_int(JsonNode *node, const std::string &path) {
-  if (JSON_NODE_TYPE(node) != JSON_NODE_VALUE ||
-      json_node_get_value_type(node) != G_TYPE_INT64)
-    fail(path, std::string("expected an integer, got ") + node_kind(node));
-  return json_node_get_int(node);
-}
-
-double as_number(JsonNode *node, const std::string &path) {
-  if (JSON_NODE_TYPE(node) == JSON_NODE_VALUE) {
-    GType type = json_node_get_value_type(node);
-    if (type == G_TYPE_INT64) return static_cast<double>(json_node_get_int(node));
-    if (type == G_TYPE_DOUBLE) return json_node_get_double(node);
-  }
-  fail(path, std::string("expected a number, got ") + node_kind(node));
-}
-
-std::string as_string(JsonNode *node, const std::string &path) {
-  if (JSON_NODE_TYPE(node) != JSON_NODE_VALUE ||
-      json_node_get_value_type(node) != G_TYPE_STRING)
-    fail(path, std::string("expected a string, got ") + node_kind(node));
-  return json_node_get_string(node);
-}
-
-bool as_bool(JsonNode *node, const std::string &path) {
-  if (JSON_NODE_TYPE(node) != JSON_NODE_VALUE ||
-      json_node_get_value_type(node) != G_TYPE_BOOLEAN)
-    fail(path, std::string("expected true or false, got ") + node_kind(node));
-  return json_node_get_boolean(node);
-}
-
-JsonArray *as_array(JsonNode *node, const std::string &path) {
-  if (!JSON_NODE_HOLDS_ARRAY(node))
-    fail(path, std::string("expected an array, got ") + node_kind(node));
-  return json_node_get_array(node);
-}
-
-JsonObject *as_object(JsonNode *node, const std::string &path) {
-  if (!JSON_NODE_HOLDS_OBJECT(node))
-    fail(path, std::string("expected an object, got ") + node_kind(node));
-  return json_node_get_object(node);
-}
-
-// Unknown keys are errors: a misspelt "leave_ms" must not silently become
-// "stays until the end".
-void reject_unknown_keys(JsonObject *object, const std::string &path,
-                         const std::set<std::string> &known) {
-  g_autoptr(GList) members = json_object_get_members(object);
-  for (GList *l = members; l != nullptr; l = l->next) {
-    const char *name = static_cast<const char *>(l->data);
-    if (known.count(name) == 0) {
-      std::string list;
-      for (const auto &k : known) list += (list.empty() ? "" : ", ") + k;
-      fail(path.empty() ? name : path + "." + name,
-           "unknown field (known fields: " + list + ")");
-    }
-  }
-}
-
-std::string join_path(const std::string &path, const char *key) {
-  return path.empty() ? key : path + "." + key;
-}
+using namespace script_json;
 
 bool is_hex32(const std::string &s) {
   return s.size() == 32 &&
@@ -139,51 +58,80 @@ TalkSpan parse_span(JsonNode *node, const std::string &path) {
   return span;
 }
 
+// Talk and camera spans: in order, not overlapping, within the presence.
+std::vector<TalkSpan> parse_spans(JsonNode *node, const std::string &path, const ScriptParticipant &p,
+                                  const char *what) {
+  std::vector<TalkSpan> out;
+  JsonArray *spans = as_array(node, path);
+  for (guint i = 0; i < json_array_get_length(spans); ++i) {
+    std::string span_path = index_path(path, i);
+    TalkSpan span = parse_span(json_array_get_element(spans, i), span_path);
+    if (span.start_ms < p.join_ms || span.end_ms > p.leave_ms)
+      fail(span_path, std::string(what) + " outside the participant's presence [" + std::to_string(p.join_ms) +
+                          ", " + std::to_string(p.leave_ms) + ")");
+    if (!out.empty() && span.start_ms < out.back().end_ms)
+      fail(span_path, "overlaps or precedes the previous span; list spans in order");
+    out.push_back(span);
+  }
+  return out;
+}
+
+// x264 and the 4:2:0 formats need even sizes; 16 is the smallest macroblock.
+void parse_video_size(JsonNode *node, const std::string &path, ScriptParticipant *p) {
+  JsonArray *pair = as_array(node, path);
+  if (json_array_get_length(pair) != 2) fail(path, "expected [width, height]");
+  int64_t w = as_int(json_array_get_element(pair, 0), path + "[0]");
+  int64_t h = as_int(json_array_get_element(pair, 1), path + "[1]");
+  if (w < 16 || w > 3840 || w % 2 != 0)
+    fail(path + "[0]", "width must be even and between 16 and 3840, got " + std::to_string(w));
+  if (h < 16 || h > 2160 || h % 2 != 0)
+    fail(path + "[1]", "height must be even and between 16 and 2160, got " + std::to_string(h));
+  p->video_width = static_cast<int>(w);
+  p->video_height = static_cast<int>(h);
+}
+
 ScriptParticipant parse_participant(JsonObject *object, const std::string &path,
-                                    int64_t duration_ms) {
+                                    int64_t duration_ms, size_t index) {
   reject_unknown_keys(object, path,
-                      {"user_id", "user_name", "tone_hz", "join_ms", "leave_ms", "talk"});
+                      {"user_id", "user_name", "tone_hz", "join_ms", "leave_ms", "talk", "camera",
+                       "video_size", "video_pattern"});
   ScriptParticipant p;
-  if (!json_object_has_member(object, "user_id")) fail(join_path(path, "user_id"), "is required");
-  p.user_id = as_int(json_object_get_member(object, "user_id"), join_path(path, "user_id"));
+  p.user_id = as_int(required(object, path, "user_id"), join_path(path, "user_id"));
   // 0 is reserved on the wire for the mixed audio stream.
   if (p.user_id <= 0 || p.user_id > G_MAXUINT32)
     fail(join_path(path, "user_id"), "must be between 1 and 4294967295 (0 means mixed audio)");
-  if (!json_object_has_member(object, "user_name")) fail(join_path(path, "user_name"), "is required");
-  p.user_name = as_string(json_object_get_member(object, "user_name"), join_path(path, "user_name"));
+  p.user_name = as_string(required(object, path, "user_name"), join_path(path, "user_name"));
   if (p.user_name.empty()) fail(join_path(path, "user_name"), "must not be empty");
-  if (json_object_has_member(object, "tone_hz")) {
-    p.tone_hz = as_number(json_object_get_member(object, "tone_hz"), join_path(path, "tone_hz"));
+  if (JsonNode *tone = member(object, "tone_hz")) {
+    p.tone_hz = as_number(tone, join_path(path, "tone_hz"));
     // Must stay below the Nyquist frequency of the lowest rate (8 kHz).
     if (!(p.tone_hz >= 50.0 && p.tone_hz <= 3800.0))
       fail(join_path(path, "tone_hz"), "must be between 50 and 3800 Hz");
   }
-  if (json_object_has_member(object, "join_ms"))
-    p.join_ms = as_int(json_object_get_member(object, "join_ms"), join_path(path, "join_ms"));
+  if (JsonNode *join = member(object, "join_ms")) p.join_ms = as_int(join, join_path(path, "join_ms"));
   if (p.join_ms < 0 || p.join_ms >= duration_ms)
     fail(join_path(path, "join_ms"), "must be within the meeting (0 <= join_ms < duration_ms " +
                                          std::to_string(duration_ms) + ")");
   p.leave_ms = duration_ms;
-  if (json_object_has_member(object, "leave_ms")) {
-    p.leave_ms = as_int(json_object_get_member(object, "leave_ms"), join_path(path, "leave_ms"));
+  if (JsonNode *leave = member(object, "leave_ms")) {
+    p.leave_ms = as_int(leave, join_path(path, "leave_ms"));
     if (p.leave_ms <= p.join_ms || p.leave_ms > duration_ms)
       fail(join_path(path, "leave_ms"), "must be after join_ms " + std::to_string(p.join_ms) +
                                             " and at most duration_ms " + std::to_string(duration_ms));
   }
   p.leaves_before_end = p.leave_ms < duration_ms;
-  if (json_object_has_member(object, "talk")) {
-    std::string talk_path = join_path(path, "talk");
-    JsonArray *spans = as_array(json_object_get_member(object, "talk"), talk_path);
-    for (guint i = 0; i < json_array_get_length(spans); ++i) {
-      std::string span_path = talk_path + "[" + std::to_string(i) + "]";
-      TalkSpan span = parse_span(json_array_get_element(spans, i), span_path);
-      if (span.start_ms < p.join_ms || span.end_ms > p.leave_ms)
-        fail(span_path, "talks outside the participant's presence [" + std::to_string(p.join_ms) +
-                            ", " + std::to_string(p.leave_ms) + ")");
-      if (!p.talk.empty() && span.start_ms < p.talk.back().end_ms)
-        fail(span_path, "overlaps or precedes the previous span; list spans in order");
-      p.talk.push_back(span);
-    }
+  if (JsonNode *talk = member(object, "talk")) p.talk = parse_spans(talk, join_path(path, "talk"), p, "talks");
+  if (JsonNode *camera = member(object, "camera"))
+    p.camera = parse_spans(camera, join_path(path, "camera"), p, "camera on");
+  else
+    p.camera.push_back(TalkSpan{p.join_ms, p.leave_ms});
+  if (JsonNode *size = member(object, "video_size")) parse_video_size(size, join_path(path, "video_size"), &p);
+  p.video_pattern = default_camera_pattern(index);
+  if (JsonNode *pattern = member(object, "video_pattern")) {
+    p.video_pattern = as_string(pattern, join_path(path, "video_pattern"));
+    if (!is_video_pattern(p.video_pattern))
+      fail(join_path(path, "video_pattern"),
+           "unknown videotestsrc pattern \"" + p.video_pattern + "\" (use " + video_pattern_list() + ")");
   }
   return p;
 }
@@ -192,12 +140,10 @@ ScriptParticipant parse_participant(JsonObject *object, const std::string &path,
 Injection parse_injection_entry(JsonObject *object, const std::string &path, int64_t meeting_ms_after_t0) {
   reject_unknown_keys(object, path, {"kind", "at_ms", "socket"});
   Injection injection;
-  if (!json_object_has_member(object, "kind")) fail(join_path(path, "kind"), "is required");
-  std::string kind = as_string(json_object_get_member(object, "kind"), join_path(path, "kind"));
+  std::string kind = as_string(required(object, path, "kind"), join_path(path, "kind"));
   if (!parse_fault_kind(kind, &injection.kind))
     fail(join_path(path, "kind"), "unknown kind \"" + kind + "\" (use " + fault_kind_list() + ")");
-  if (!json_object_has_member(object, "at_ms")) fail(join_path(path, "at_ms"), "is required");
-  injection.at_ms = as_int(json_object_get_member(object, "at_ms"), join_path(path, "at_ms"));
+  injection.at_ms = as_int(required(object, path, "at_ms"), join_path(path, "at_ms"));
   if (injection.at_ms < 0) fail(join_path(path, "at_ms"), "must not be negative");
   std::string error;
   if (!check_injection_fits(injection, meeting_ms_after_t0, &error)) fail(join_path(path, "at_ms"), error);
@@ -214,7 +160,8 @@ void parse_root(JsonNode *root, MeetingScript *script) {
   JsonObject *object = as_object(root, "");
   reject_unknown_keys(object, "",
                       {"meeting_uuid", "rtms_stream_id", "rtms_session_id", "operator_id",
-                       "duration_ms", "buffered_audio_ms", "binary_frames", "participants", "inject"});
+                       "duration_ms", "buffered_audio_ms", "binary_frames", "participants", "inject",
+                       "shares", "transcript", "chat"});
   MeetingScript s;
   s.meeting_uuid = kDefaultMeetingUuid;
   s.rtms_stream_id = kDefaultStreamId;
@@ -249,7 +196,7 @@ void parse_root(JsonNode *root, MeetingScript *script) {
     for (guint i = 0; i < json_array_get_length(list); ++i) {
       std::string path = "participants[" + std::to_string(i) + "]";
       ScriptParticipant p = parse_participant(
-          as_object(json_array_get_element(list, i), path), path, s.duration_ms);
+          as_object(json_array_get_element(list, i), path), path, s.duration_ms, i);
       if (!ids.insert(p.user_id).second)
         fail(path + ".user_id", "duplicate user_id " + std::to_string(p.user_id));
       s.participants.push_back(std::move(p));
@@ -264,6 +211,9 @@ void parse_root(JsonNode *root, MeetingScript *script) {
                                 s.duration_ms - s.buffered_audio_ms));
     }
   }
+  if (JsonNode *shares = member(object, "shares")) parse_shares(shares, &s);
+  if (JsonNode *transcript = member(object, "transcript")) parse_transcript(transcript, &s);
+  if (JsonNode *chat = member(object, "chat")) parse_chat(chat, &s);
   *script = std::move(s);
 }
 
@@ -274,6 +224,26 @@ bool ScriptParticipant::talking_at(int64_t ms) const {
   for (const auto &span : talk)
     if (ms >= span.start_ms && ms < span.end_ms) return true;
   return false;
+}
+
+bool ScriptParticipant::camera_on_at(int64_t ms) const {
+  if (!present_at(ms)) return false;
+  for (const auto &span : camera)
+    if (ms >= span.start_ms && ms < span.end_ms) return true;
+  return false;
+}
+
+int64_t ScriptParticipant::last_talk_start(int64_t ms) const {
+  int64_t last = -1;
+  for (const auto &span : talk)
+    if (span.start_ms <= ms) last = span.start_ms;
+  return last;
+}
+
+const ScriptParticipant *MeetingScript::find(int64_t user_id) const {
+  for (const auto &p : participants)
+    if (p.user_id == user_id) return &p;
+  return nullptr;
 }
 
 bool parse_meeting_script(std::string_view json, MeetingScript *script,
@@ -287,7 +257,7 @@ bool parse_meeting_script(std::string_view json, MeetingScript *script,
   }
   try {
     parse_root(json_parser_get_root(parser), script);
-  } catch (const ScriptError &e) {
+  } catch (const script_json::ScriptError &e) {
     *error = e.message;
     return false;
   }

@@ -38,6 +38,7 @@ RtmsStream::RtmsStream(const Options &options, const MeetingScript &script, Mani
                        std::string media_url, EndedFn on_ended)
     : options_(options), script_(script), manifest_(manifest), media_url_(std::move(media_url)),
       on_ended_(std::move(on_ended)), timeline_(build_event_timeline(script)),
+      transcript_items_(transcript_schedule(script)), chat_items_(chat_schedule(script)),
       faults_(all_injections(options, script), options.huge_frame_bytes, script, clock_, manifest,
               [this](FaultSocket socket) { return fault_target(socket); }) {}
 
@@ -260,6 +261,39 @@ bool RtmsStream::video_individual_mode() const {
   return false;
 }
 
+rtms::VideoSubscriptionResp RtmsStream::on_video_subscription(const rtms::VideoSubscriptionReq &request) {
+  rtms::VideoSubscriptionResp resp;
+  resp.user_id = request.user_id;
+  resp.timestamp = now_ms();
+  resp.reason = "OK";
+  if (!video_individual_mode()) {
+    resp.status_code = rtms::StatusCode::InvalidMediaVideoDataOpt;
+    resp.reason = "VIDEO_SUBSCRIPTION_REQ needs video data_opt 4 (VIDEO_SINGLE_INDIVIDUAL_STREAM)";
+  } else if (script_.find(request.user_id) == nullptr) {
+    resp.status_code = rtms::StatusCode::InvalidPayload;
+    resp.reason = "user_id " + std::to_string(request.user_id) + " is not a participant of this meeting";
+  } else if (request.subscribe && request.user_id == subscribed_video_user_) {
+    resp.status_code = rtms::StatusCode::DuplicateVideoSubscription;
+    resp.reason = "already subscribed to the video of user_id " + std::to_string(request.user_id);
+  } else if (request.subscribe) {
+    // One individual stream at a time: a new subscription replaces the old.
+    subscribed_video_user_ = request.user_id;
+    log_info("individual video now shows user_id %" G_GINT64_FORMAT, request.user_id);
+  } else if (request.user_id == subscribed_video_user_) {
+    subscribed_video_user_ = 0;
+    log_info("individual video stopped");
+  }
+  if (resp.status_code != rtms::StatusCode::Ok) record_violation("signaling", resp.status_code, resp.reason);
+  manifest_.add_video_subscription(request.user_id, request.subscribe, static_cast<int>(resp.status_code));
+  return resp;
+}
+
+int RtmsStream::subscribed_video_track() const {
+  for (size_t i = 0; i < script_.participants.size(); ++i)
+    if (script_.participants[i].user_id == subscribed_video_user_) return static_cast<int>(i);
+  return -1;
+}
+
 MediaSocketsInUse RtmsStream::media_in_use(const MediaPeer *except) const {
   MediaSocketsInUse in_use;
   for (const auto &peer : media_peers_) {
@@ -283,9 +317,31 @@ std::shared_ptr<const EncodedMeetingAudio> RtmsStream::audio_for(const AudioForm
   return audio;
 }
 
+std::shared_ptr<const EncodedMeetingVideo> RtmsStream::video_for(const VideoFormat &format, std::string *error) {
+  auto it = video_cache_.find(format.cache_key());
+  if (it != video_cache_.end()) return it->second;
+  gint64 started = g_get_monotonic_time();
+  auto video = encode_meeting_video(script_, format, error);
+  if (!video) return nullptr;
+  log_info("encoded %" G_GINT64_FORMAT " ms of meeting %s as %s in %" G_GINT64_FORMAT " ms", script_.duration_ms,
+           format.kind == VideoKind::Camera ? "video" : "screen share", format.describe().c_str(),
+           (g_get_monotonic_time() - started) / 1000);
+  video_cache_[format.cache_key()] = video;
+  return video;
+}
+
+size_t RtmsStream::text_start(bool chat) const {
+  const std::vector<TextItem> &items = chat ? chat_items_ : transcript_items_;
+  size_t first = 0;
+  while (first < items.size() && items[first].at_ms < script_.buffered_audio_ms) ++first;
+  return std::max(first, chat ? chat_resume_ : transcript_resume_);
+}
+
 void RtmsStream::on_media_closed(MediaPeer *peer) {
   int64_t position = peer->audio_position();
   if (position >= 0) audio_resume_interval_ = std::max(audio_resume_interval_, position);
+  transcript_resume_ = std::max(transcript_resume_, peer->text_position(false));
+  chat_resume_ = std::max(chat_resume_, peer->text_position(true));
   if (ended_ || !running_) return;
   rtms::Event event;
   event.event_type = static_cast<int>(rtms::EventType::MediaConnectionInterrupted);

@@ -22,7 +22,9 @@
 #include "meeting_clock.h"
 #include "meeting_script.h"
 #include "options.h"
+#include "text_timeline.h"
 #include "timer.h"
+#include "video_source.h"
 
 namespace emulator {
 
@@ -66,12 +68,23 @@ class RtmsStream {
   rtms::SessionStateResp session_state() const;
   rtms::StreamStateResp stream_state() const;
   bool video_individual_mode() const;
+  // VIDEO_SUBSCRIPTION_REQ: the answer, after applying it.
+  rtms::VideoSubscriptionResp on_video_subscription(const rtms::VideoSubscriptionReq &request);
+  // The participant index the individual video stream shows, -1 for none.
+  int subscribed_video_track() const;
 
   // Media.
   bool signaling_ever_established() const { return signaling_established_once_; }
   MediaSocketsInUse media_in_use(const MediaPeer *except) const;
   // The encoded meeting audio for this format, encoded on first use.
   std::shared_ptr<const EncodedMeetingAudio> audio_for(const AudioFormat &format, std::string *error);
+  // The encoded cameras or screen shares for this format, encoded on first use.
+  std::shared_ptr<const EncodedMeetingVideo> video_for(const VideoFormat &format, std::string *error);
+  // Where a new socket's transcript or chat starts: after what an earlier
+  // socket already sent, and never before t0 (Zoom buffers audio only).
+  size_t text_start(bool chat) const;
+  const std::vector<TextItem> &transcript_items() const { return transcript_items_; }
+  const std::vector<TextItem> &chat_items() const { return chat_items_; }
   void on_media_closed(MediaPeer *peer);
   void on_media_keepalive_timeout(MediaPeer *peer);
 
@@ -108,6 +121,13 @@ class RtmsStream {
   // Where audio resumes when a media socket comes back: Zoom keeps
   // buffering while the client reconnects, so nothing is skipped.
   int64_t audio_resume_interval_ = 0;
+  std::map<std::string, std::shared_ptr<const EncodedMeetingVideo>> video_cache_;
+  std::vector<TextItem> transcript_items_;
+  std::vector<TextItem> chat_items_;
+  size_t transcript_resume_ = 0;
+  size_t chat_resume_ = 0;
+  // The participant the individual video stream shows (0: nobody).
+  int64_t subscribed_video_user_ = 0;
 
   MeetingClock clock_;
   FaultInjector faults_;

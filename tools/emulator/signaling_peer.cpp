@@ -129,17 +129,7 @@ void SignalingPeer::handle(const rtms::Message &message) {
     }
     stream_.on_stream_close_req(*req);
   } else if (const auto *req = std::get_if<rtms::VideoSubscriptionReq>(&message)) {
-    rtms::VideoSubscriptionResp resp;
-    resp.user_id = req->user_id;
-    resp.timestamp = now_ms();
-    if (stream_.video_individual_mode()) {
-      resp.reason = "OK";
-    } else {
-      resp.status_code = rtms::StatusCode::InvalidMediaVideoDataOpt;
-      resp.reason = "VIDEO_SUBSCRIPTION_REQ needs video data_opt 4 (VIDEO_SINGLE_INDIVIDUAL_STREAM)";
-      stream_.record_violation("signaling", resp.status_code, resp.reason);
-    }
-    send(resp);
+    send(stream_.on_video_subscription(*req));
   } else if (std::holds_alternative<rtms::SignalingHandshakeReq>(message)) {
     stream_.record_violation("signaling", rtms::StatusCode::DuplicateSignalRequest,
                              "second SIGNALING_HAND_SHAKE_REQ on an established socket (ignored)");
