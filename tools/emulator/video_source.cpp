@@ -41,23 +41,22 @@ bool encode_track(const VideoFormat &format, int64_t frame_count, int64_t first_
   track->user_name = plan.user_name;
   track->width = plan.width;
   track->height = plan.height;
-  track->frames.assign(static_cast<size_t>(frame_count), VideoFrame{});
-  int64_t i = first_frame;
-  while (i < frame_count) {
+  track->slots.assign(static_cast<size_t>(frame_count), -1);
+  // A run restarts the loop, so it opens with the keyframe.
+  int32_t position = -1;
+  bool any = false;
+  for (int64_t i = first_frame; i < frame_count; ++i) {
     if (!plan.visible(format.frame_ms(i))) {
-      ++i;
+      position = -1;
       continue;
     }
-    int64_t run_end = i;
-    while (run_end < frame_count && plan.visible(format.frame_ms(run_end))) ++run_end;
-    VideoSegmentSpec spec{format.codec, plan.width, plan.height, format.fps, plan.pattern, plan.label, run_end - i};
-    std::vector<VideoFrame> frames;
-    if (!encode_video_segment(spec, &frames, error)) return false;
-    for (int64_t k = 0; k < run_end - i; ++k)
-      track->frames[static_cast<size_t>(i + k)] = std::move(frames[static_cast<size_t>(k)]);
-    i = run_end;
+    position = (position + 1) % format.fps;
+    track->slots[static_cast<size_t>(i)] = position;
+    any = true;
   }
-  return true;
+  if (!any) return true;
+  VideoSegmentSpec spec{format.codec, plan.width, plan.height, format.fps, plan.pattern, plan.label, format.fps};
+  return encode_video_segment(spec, &track->loop, error);
 }
 
 }  // namespace

@@ -2,8 +2,13 @@
 // is needed, so sending is only copying bytes on a timer. Cameras give one
 // track per participant (frames while their camera is on and they are
 // present); screen sharing gives one track per share (frames while it
-// lasts). Each continuous run of frames is encoded on its own, so it starts
-// with a keyframe.
+// lasts).
+//
+// Each track encodes one second of its picture (one GOP: a keyframe and
+// fps-1 frames after it) and plays it in a loop: every continuous run of
+// frames starts at the loop's keyframe, and a keyframe follows every second.
+// That keeps setup time and memory independent of the meeting's length
+// (an hour of 30 fps HD would otherwise take minutes and gigabytes).
 #pragma once
 
 #include <cstdint>
@@ -22,13 +27,15 @@ struct VideoTrack {
   std::string user_name;
   int width = 0;
   int height = 0;
-  // frames[i]: meeting frame i (time format.frame_ms(i)), empty when absent.
-  std::vector<VideoFrame> frames;
+  std::vector<VideoFrame> loop;  // one second, keyframe first
+  // slots[i]: the loop frame shown at meeting frame i (time
+  // format.frame_ms(i)), -1 when there is none.
+  std::vector<int32_t> slots;
 
   const VideoFrame *frame(int64_t i) const {
-    if (i < 0 || i >= static_cast<int64_t>(frames.size()) || !frames[static_cast<size_t>(i)].present())
-      return nullptr;
-    return &frames[static_cast<size_t>(i)];
+    if (i < 0 || i >= static_cast<int64_t>(slots.size())) return nullptr;
+    int32_t slot = slots[static_cast<size_t>(i)];
+    return slot < 0 ? nullptr : &loop[static_cast<size_t>(slot)];
   }
 };
 
