@@ -1,0 +1,24 @@
+// One benchmark run: N emulators, N rtmssrc pipelines in this process, a
+// start-up phase, a fixed steady-state window, then the natural end of every
+// meeting so that what was sent can be compared with what arrived.
+#pragma once
+
+#include "options.h"
+#include "profile.h"
+#include "run_result.h"
+
+namespace bench {
+
+// Seconds between the first and the last stream's first buffer that a run
+// allows (the meetings are made long enough for it).
+int start_spread_s(int streams);
+// Seconds every stream may take to deliver its first buffer, measured from
+// the first pipeline going to PLAYING.
+int default_startup_timeout_s(const Profile &profile, int streams);
+
+RunResult run_bench(const Options &options, const Profile &profile);
+
+// Set from a SIGINT/SIGTERM handler on the main context: every wait stops.
+void request_stop();
+
+}  // namespace bench

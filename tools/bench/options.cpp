@@ -1,0 +1,89 @@
+#include "options.h"
+
+#include <glib.h>
+
+#include "gobject_ptr.h"
+
+#ifndef RTMS_BENCH_EMULATOR
+#define RTMS_BENCH_EMULATOR "rtms-emulator"
+#endif
+#ifndef RTMS_BENCH_PLUGIN_DIR
+#define RTMS_BENCH_PLUGIN_DIR ""
+#endif
+
+namespace bench {
+namespace {
+
+struct OptionContextFree {
+  void operator()(GOptionContext *c) const { g_option_context_free(c); }
+};
+
+}  // namespace
+
+bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
+  gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr;
+  gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0;
+  gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE;
+  GOptionEntry entries[] = {
+      {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "audio, meeting or video-heavy (default audio)", "NAME"},
+      {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Concurrent streams (default 1)", "N"},
+      {"duration", 0, 0, G_OPTION_ARG_INT, &duration, "Seconds of steady state to measure (default 20)", "S"},
+      {"tls", 0, 0, G_OPTION_ARG_NONE, &tls, "wss:// instead of ws://", nullptr},
+      {"scaling", 0, 0, G_OPTION_ARG_NONE, &scaling,
+       "Run N = 1, 10, 50, 100, 200, 400, ... until p99 > 50 ms, a loss, a failure or --max-streams", nullptr},
+      {"max-streams", 0, 0, G_OPTION_ARG_INT, &max_streams, "Largest N of --scaling (default 400)", "N"},
+      {"startup-timeout", 0, 0, G_OPTION_ARG_INT, &startup,
+       "Seconds every stream has to deliver its first buffer (default from profile and N)", "S"},
+      {"emulator", 0, 0, G_OPTION_ARG_FILENAME, &emulator, "rtms-emulator binary (default: this build's)", "PATH"},
+      {"script", 0, 0, G_OPTION_ARG_FILENAME, &script,
+       "Meeting script for every emulator instead of the profile's (its duration must cover the run)", "PATH"},
+      {"plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &plugin_dir, "Directory of the rtms plugin (default: this build's)",
+       "DIR"},
+      {"keep-temp", 0, 0, G_OPTION_ARG_NONE, &keep_temp, "Keep the scripts, logs and manifests", nullptr},
+      {"json-row", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &json_row, "Print the result as JSON", nullptr},
+      {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
+  std::unique_ptr<GOptionContext, OptionContextFree> context(
+      g_option_context_new("- measure rtmssrc against N emulated RTMS streams"));
+  g_option_context_add_main_entries(context.get(), entries, nullptr);
+  GErrorOut err;
+  bool ok = g_option_context_parse(context.get(), &argc, &argv, err.out());
+  GCharPtr profile_owned(profile), emulator_owned(emulator), script_owned(script), plugin_owned(plugin_dir);
+  if (!ok) {
+    g_printerr("rtms-bench: %s\n", err.message());
+    *exit_code = 2;
+    return false;
+  }
+  if (argc > 1) {
+    g_printerr("rtms-bench: unexpected argument %s\n", argv[1]);
+    *exit_code = 2;
+    return false;
+  }
+  if (profile) options->profile = profile;
+  options->emulator = emulator ? emulator : RTMS_BENCH_EMULATOR;
+  if (script) options->script = script;
+  options->plugin_dir = plugin_dir ? plugin_dir : RTMS_BENCH_PLUGIN_DIR;
+  options->streams = streams;
+  options->duration_s = duration;
+  options->startup_timeout_s = startup;
+  options->max_streams = max_streams;
+  options->tls = tls;
+  options->scaling = scaling;
+  options->json_row = json_row;
+  options->keep_temp = keep_temp;
+  // Every run must stop by itself: bound what a typo could ask for.
+  if (streams < 1 || streams > 2000) {
+    g_printerr("rtms-bench: --streams must be 1 ... 2000, got %d\n", streams);
+  } else if (duration < 2 || duration > 600) {
+    g_printerr("rtms-bench: --duration must be 2 ... 600 s, got %d\n", duration);
+  } else if (startup < 0 || startup > 600) {
+    g_printerr("rtms-bench: --startup-timeout must be 1 ... 600 s, got %d\n", startup);
+  } else if (max_streams < 0 || max_streams > 2000) {
+    g_printerr("rtms-bench: --max-streams must be 1 ... 2000, got %d\n", max_streams);
+  } else {
+    return true;
+  }
+  *exit_code = 2;
+  return false;
+}
+
+}  // namespace bench

@@ -1,0 +1,27 @@
+// rtms-bench's command line.
+#pragma once
+
+#include <string>
+
+namespace bench {
+
+struct Options {
+  std::string profile = "audio";
+  int streams = 1;
+  int duration_s = 20;          // steady-state measurement window
+  int startup_timeout_s = 0;    // 0: chosen from the profile and N
+  bool tls = false;
+  bool scaling = false;
+  int max_streams = 0;          // scaling cap; 0: the default cap
+  std::string emulator;         // rtms-emulator binary
+  std::string script;           // a meeting script to play instead of the profile's
+  std::string plugin_dir;       // where the rtms plugin is
+  bool json_row = false;        // internal: print the result as one JSON line (scaling children)
+  bool keep_temp = false;
+};
+
+// false and a message on stderr (or --help printed, *exit_code 0) when the
+// program should stop.
+bool parse_options(int argc, char **argv, Options *options, int *exit_code);
+
+}  // namespace bench
