@@ -165,10 +165,11 @@ GST_START_TEST(jpeg_video_png_share) {
 GST_END_TEST;
 
 // The cookbook's Matroska recording: active speaker video (passthrough),
-// mixed audio and the transcript as subtitles, in one file.
+// mixed audio and the transcript as subtitles, in one file. Matroska cannot
+// change the picture size mid-file, so every camera has one size here.
 GST_START_TEST(record_to_matroska) {
   EmulatorRun emulator;
-  emulator.start({"--script", meeting_script("short-av.json")});
+  emulator.start({"--script", meeting_script("short-av-one-size.json")});
   std::string file = emulator.dir + "/meeting.mkv";
   std::string desc =
       "rtmssrc name=src media=audio+video+transcript audio-mode=mixed video-codec=h264 "
