@@ -65,7 +65,7 @@ GST_START_TEST(every_media_type_h264) {
   emulator.start({"--script", meeting_script("short-av.json")});
   Capture capture(std::string(kAllMedia) +
                   " video-codec=h264 video-fps=15 video-resolution=sd deskshare-codec=h264 "
-                  "deskshare-fps=5 deskshare-resolution=sd text-gap-delay=1000");
+                  "deskshare-fps=5 deskshare-resolution=sd text-gap-delay=3000");
   configure_src(capture, emulator);
   capture.keep_payloads = true;
   fail_unless(capture.run(60 * GST_SECOND), "no EOS");
