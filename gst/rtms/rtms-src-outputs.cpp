@@ -201,6 +201,12 @@ const char *rtms_output_kind_name(RtmsOutputKind kind) {
   return "unknown";
 }
 
+// Text and screen share come in bursts with nothing in between.
+static bool is_sparse_kind(RtmsOutputKind kind) {
+  return kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat ||
+         kind == RtmsOutputKind::Deskshare;
+}
+
 static std::string output_key(RtmsOutputKind kind, int64_t user_id) {
   return std::string(rtms_output_kind_name(kind)) + "/" + std::to_string(user_id);
 }
@@ -241,9 +247,8 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
     out->caps = gst_caps_ref(caps);
     out->stream_id = rtms_stream + "/" + kind_name + "/" + std::to_string(user_id);
     out->stream = gst_stream_new(out->stream_id.c_str(), caps, stream_type_of(kind),
-                                 kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat
-                                     ? GST_STREAM_FLAG_SPARSE
-                                     : GST_STREAM_FLAG_NONE);
+                                 is_sparse_kind(kind) ? GST_STREAM_FLAG_SPARSE
+                                                      : GST_STREAM_FLAG_NONE);
     GstTagList *tags = participant_tags(kind, user_id, user_name);
     gst_stream_set_tags(out->stream, tags);
     gst_tag_list_unref(tags);
@@ -254,8 +259,9 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
     group_id = st->group_id;
   }
   rtms::src_pad_progress(pad).element = GST_ELEMENT(self);
-  rtms::src_pad_progress(pad).sparse =
-      kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat;
+  // Everything but audio can go quiet for long stretches (cameras off, no
+  // sharing, nobody speaking): those pads declare the silence with GAPs.
+  rtms::src_pad_progress(pad).sparse = kind != RtmsOutputKind::Audio;
   gst_pad_set_activatemode_function(GST_PAD(pad), pad_activate_mode);
   gst_pad_set_query_function(GST_PAD(pad), pad_query);
   gst_pad_use_fixed_caps(GST_PAD(pad));
@@ -264,8 +270,7 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   GstEvent *start = gst_event_new_stream_start(out->stream_id.c_str());
   gst_event_set_group_id(start, group_id);
   gst_event_set_stream(start, out->stream);
-  if (kind == RtmsOutputKind::Transcript || kind == RtmsOutputKind::Chat)
-    gst_event_set_stream_flags(start, GST_STREAM_FLAG_SPARSE);
+  if (is_sparse_kind(kind)) gst_event_set_stream_flags(start, GST_STREAM_FLAG_SPARSE);
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(start));
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_stream_collection(collection)));
   rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_caps(caps)));

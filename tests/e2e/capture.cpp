@@ -119,6 +119,12 @@ Capture::Capture(const std::string &src_properties) {
   src = src_only;
   gst_bin_add(GST_BIN(pipeline), src);
   g_signal_connect(src, "pad-added", G_CALLBACK(on_pad_added), this);
+  g_signal_connect(src, "no-more-pads", G_CALLBACK(+[](GstElement *, gpointer data) {
+                     auto *self = static_cast<Capture *>(data);
+                     std::lock_guard<std::mutex> guard(self->lock);
+                     self->no_more_pads++;
+                   }),
+                   this);
 }
 
 Capture::~Capture() {
@@ -162,7 +168,15 @@ bool Capture::wait(GstClockTime timeout) {
         gst_message_unref(msg);
         break;
       }
-      case GST_MESSAGE_STREAM_COLLECTION: collections++; gst_message_unref(msg); break;
+      case GST_MESSAGE_STREAM_COLLECTION: {
+        GstStreamCollection *collection = nullptr;
+        gst_message_parse_stream_collection(msg, &collection);
+        collections++;
+        last_collection_size = gst_stream_collection_get_size(collection);
+        gst_object_unref(collection);
+        gst_message_unref(msg);
+        break;
+      }
       default: gst_message_unref(msg); break;
     }
   }
@@ -225,4 +239,11 @@ bool Capture::has_warning(std::initializer_list<const char *> fragments) const {
     if (all) return true;
   }
   return false;
+}
+
+guint Capture::count_element_messages(const char *name) {
+  guint n = 0;
+  for (auto *m : element_messages)
+    if (gst_structure_has_name(gst_message_get_structure(m), name)) n++;
+  return n;
 }

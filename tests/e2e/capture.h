@@ -52,6 +52,8 @@ struct Capture {
   std::vector<std::string> warnings;            // texts of WARNING messages
   GstClockTime error_after = GST_CLOCK_TIME_NONE;  // since run() started
   guint collections = 0;
+  guint last_collection_size = 0;
+  guint no_more_pads = 0;
   bool keep_payloads = false;
 
   // src_description: properties for rtmssrc, e.g. "audio-mode=mixed".
@@ -69,6 +71,7 @@ struct Capture {
   std::string error_text() const;
   const GstStructure *error_details() const;
   bool has_element_message(const char *name);
+  guint count_element_messages(const char *name);
   // Whether some warning contains all of the given fragments.
   bool has_warning(std::initializer_list<const char *> fragments) const;
 };

@@ -136,8 +136,68 @@ GST_START_TEST(every_media_type_h264) {
                 "%s", chat->metas[i].c_str());
   }
 
-  fail_unless(capture.has_element_message("rtms-active-speaker-change"));
+  // Events: a message for every join and speaker change the emulator sent.
+  JsonArray *events = json_object_get_array_member(manifest, "events_sent");
+  guint joins = 0, speakers = 0, leaves = 0;
+  for (guint i = 0; i < json_array_get_length(events); i++) {
+    JsonObject *e = json_array_get_object_element(events, i);
+    gint64 type = json_object_get_int_member(e, "event_type");
+    guint participants = json_object_has_member(e, "participants")
+                             ? json_array_get_length(json_object_get_array_member(e, "participants"))
+                             : 1;
+    if (type == 3) joins += participants;
+    if (type == 4) leaves += participants;
+    if (type == 2) speakers++;
+  }
+  fail_unless(joins >= 3);
+  fail_unless_equals_int(capture.count_element_messages("rtms-participant-join"), joins);
+  fail_unless_equals_int(capture.count_element_messages("rtms-participant-leave"), leaves);
+  fail_unless_equals_int(capture.count_element_messages("rtms-active-speaker-change"), speakers);
+  // The last stream collection lists exactly the pads; the initial roster
+  // was announced once.
   fail_unless(capture.collections >= capture.pads.size());
+  fail_unless_equals_int(capture.last_collection_size, capture.pads.size());
+  fail_unless_equals_int(capture.no_more_pads, 1);
+}
+GST_END_TEST;
+
+// Individual video mode: nothing until the application subscribes to one
+// participant with the subscribe-video action signal; the answer is on the bus.
+GST_START_TEST(individual_video_subscription) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  Capture capture("media=video video-mode=individual video-codec=h264 video-fps=15 "
+                  "video-resolution=sd");
+  configure_src(capture, emulator);
+  capture.keep_payloads = true;
+  capture.play();
+  capture.wait(800 * GST_MSECOND);
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  fail_unless(capture.pads.empty(), "video before any subscription");
+  const gint64 bob = 16779264;
+  gboolean sent = FALSE;
+  g_signal_emit_by_name(capture.src, "subscribe-video", bob, TRUE, &sent);
+  fail_unless(sent);
+  fail_unless(capture.wait(60 * GST_SECOND), "no EOS");
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+  fail_unless(capture.has_element_message("rtms-video-subscription"));
+  JsonArray *subs = json_object_get_array_member(manifest, "video_subscriptions");
+  fail_unless_equals_int(json_array_get_length(subs), 1);
+  JsonObject *sub = json_array_get_object_element(subs, 0);
+  fail_unless_equals_int64(json_object_get_int_member(sub, "user_id"), bob);
+  fail_unless_equals_int64(json_object_get_int_member(sub, "status_code"), 0);
+  PadCapture *video = pad_named(capture, "video_0");
+  fail_unless_equals_int64(video->participant_id, 0);
+  fail_unless_equals_string(video->participant_name.c_str(), "Bob");
+  fail_unless(video->caps.find("width=(int)320, height=(int)240") != std::string::npos, "%s",
+              video->caps.c_str());
+  JsonObject *sent_video = json_object_path(manifest, "video");
+  fail_unless(sent_video && json_object_has_member(sent_video, std::to_string(bob).c_str()));
+  fail_unless_equals_uint64(video->buffers, guint64(sum_member(sent_video, "frames")));
+  fail_if(video->delta.front(), "the subscribed video does not start with a keyframe");
+  check_decodes(video->caps, "h264parse ! avdec_h264", video->payloads);
 }
 GST_END_TEST;
 
@@ -238,6 +298,7 @@ static Suite *media_suite() {
   tcase_set_timeout(tc, 180);
   tcase_add_test(tc, every_media_type_h264);
   tcase_add_test(tc, jpeg_video_png_share);
+  tcase_add_test(tc, individual_video_subscription);
   tcase_add_test(tc, record_to_matroska);
   suite_add_tcase(s, tc);
   return s;
