@@ -1,5 +1,7 @@
 #include "e2e_common.h"
 
+#include <gst/app/gstappsrc.h>
+
 #include <cstdlib>
 
 void configure_src(Capture &capture, const EmulatorRun &emulator, const char *client_secret) {
@@ -73,4 +75,45 @@ void check_no_violations(JsonObject *manifest) {
     g_object_unref(gen);
     fail("the emulator saw protocol violations: %s", copy.c_str());
   }
+}
+
+void check_decodes(const std::string &caps_text, const std::string &chain,
+                   const std::vector<std::vector<guint8>> &payloads) {
+  std::string desc = "appsrc name=in format=time ! " + chain + " ! fakesink";
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
+  GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
+  GstCaps *caps = gst_caps_from_string(caps_text.c_str());
+  g_object_set(in, "caps", caps, nullptr);
+  gst_caps_unref(caps);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  for (const auto &p : payloads)
+    fail_unless_equals_int(
+        gst_app_src_push_buffer(GST_APP_SRC(in), gst_buffer_new_memdup(p.data(), p.size())),
+        GST_FLOW_OK);
+  gst_app_src_end_of_stream(GST_APP_SRC(in));
+  GstBus *bus = gst_element_get_bus(pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND,
+                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg != nullptr, "%s: no EOS", chain.c_str());
+  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+    GError *err = nullptr;
+    gst_message_parse_error(msg, &err, nullptr);
+    std::string text = err->message;
+    g_clear_error(&err);
+    fail("%s could not decode the stream: %s", chain.c_str(), text.c_str());
+  }
+  gst_message_unref(msg);
+  gst_object_unref(bus);
+  gst_object_unref(in);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+}
+
+guint64 total_bytes(Capture &capture) {
+  std::lock_guard<std::mutex> guard(capture.lock);
+  guint64 n = 0;
+  for (auto &kv : capture.pads) n += kv.second->bytes;
+  return n;
 }

@@ -19,5 +19,13 @@ void configure_src(Capture &capture, const EmulatorRun &emulator,
 // timestamps. Returns the number of participants checked.
 guint check_audio_matches_manifest(Capture &capture, JsonObject *manifest, bool mixed);
 
+// Pushes payloads (with these caps) through a decoding chain such as
+// "h264parse ! avdec_h264" and fails the test on any error.
+void check_decodes(const std::string &caps, const std::string &chain,
+                   const std::vector<std::vector<guint8>> &payloads);
+
+// Bytes received on all pads so far.
+guint64 total_bytes(Capture &capture);
+
 // No protocol violations were recorded by the emulator.
 void check_no_violations(JsonObject *manifest);

@@ -1,7 +1,5 @@
 // End to end: every audio codec and L16 rate, the caps they negotiate, and
 // that what arrives decodes with stock GStreamer decoders.
-#include <gst/app/gstappsrc.h>
-
 #include "e2e_common.h"
 
 struct CodecCase {
@@ -11,37 +9,6 @@ struct CodecCase {
   const char *decoder;        // element that must decode it, or nullptr
   GstClockTime packet_duration;
 };
-
-// Feeds the captured buffers of one participant through a decoder and
-// checks that it produces audio without an error.
-static void check_decodes(const std::string &caps_text, const char *decoder,
-                          const std::vector<std::vector<guint8>> &payloads) {
-  std::string desc = std::string("appsrc name=in format=time ! ") + decoder +
-                     " ! audioconvert ! fakesink name=out";
-  GError *error = nullptr;
-  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
-  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
-  GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
-  GstCaps *caps = gst_caps_from_string(caps_text.c_str());
-  g_object_set(in, "caps", caps, nullptr);
-  gst_caps_unref(caps);
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  for (const auto &p : payloads) {
-    GstBuffer *b = gst_buffer_new_memdup(p.data(), p.size());
-    fail_unless_equals_int(gst_app_src_push_buffer(GST_APP_SRC(in), b), GST_FLOW_OK);
-  }
-  gst_app_src_end_of_stream(GST_APP_SRC(in));
-  GstBus *bus = gst_element_get_bus(pipeline);
-  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 20 * GST_SECOND,
-                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-  fail_unless(msg != nullptr, "%s: no EOS", decoder);
-  fail_unless(GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS, "%s could not decode the stream", decoder);
-  gst_message_unref(msg);
-  gst_object_unref(bus);
-  gst_object_unref(in);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(pipeline);
-}
 
 static void run_codec(const CodecCase &c) {
   EmulatorRun emulator;
@@ -66,7 +33,7 @@ static void run_codec(const CodecCase &c) {
                 pad->caps.c_str(), c.caps_prefix);
     for (GstClockTime d : pad->durations)
       fail_unless_equals_uint64(d, c.packet_duration);
-    if (c.decoder) check_decodes(pad->caps, c.decoder, pad->payloads);
+    if (c.decoder) check_decodes(pad->caps, std::string(c.decoder) + " ! audioconvert", pad->payloads);
   }
 }
 

@@ -3,12 +3,6 @@
 // there without an error, keeping pads, one time base and monotonic PTS.
 #include "e2e_common.h"
 
-static guint64 total_bytes(Capture &capture) {
-  std::lock_guard<std::mutex> guard(capture.lock);
-  guint64 n = 0;
-  for (auto &kv : capture.pads) n += kv.second->bytes;
-  return n;
-}
 
 GST_START_TEST(second_rtms_started_moves_the_stream) {
   EmulatorRun first;

@@ -3,12 +3,6 @@
 // was pushed.
 #include "e2e_common.h"
 
-static guint64 total_bytes(Capture &capture) {
-  std::lock_guard<std::mutex> guard(capture.lock);
-  guint64 n = 0;
-  for (auto &kv : capture.pads) n += kv.second->bytes;
-  return n;
-}
 
 GST_START_TEST(eos_closes_the_stream) {
   EmulatorRun emulator;

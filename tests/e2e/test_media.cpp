@@ -3,45 +3,11 @@
 // renegotiated when the speaker's picture size differs, JPEG and PNG, screen
 // share, transcript and chat with who said what, and the meeting's events.
 #include <glib/gstdio.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/pbutils/pbutils.h>
 
 #include "e2e_common.h"
 
 static const char *kAllMedia = "media=audio+video+deskshare+transcript+chat";
-
-// Pushes the payloads through a decoder and fails on any error.
-static void check_decodes(const std::string &caps_text, const char *chain,
-                          const std::vector<std::vector<guint8>> &payloads) {
-  std::string desc = std::string("appsrc name=in format=time ! ") + chain + " ! fakesink";
-  GError *error = nullptr;
-  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
-  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
-  GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
-  GstCaps *caps = gst_caps_from_string(caps_text.c_str());
-  g_object_set(in, "caps", caps, nullptr);
-  gst_caps_unref(caps);
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  for (const auto &p : payloads)
-    gst_app_src_push_buffer(GST_APP_SRC(in), gst_buffer_new_memdup(p.data(), p.size()));
-  gst_app_src_end_of_stream(GST_APP_SRC(in));
-  GstBus *bus = gst_element_get_bus(pipeline);
-  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND,
-                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-  fail_unless(msg != nullptr, "%s: no EOS", chain);
-  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-    GError *err = nullptr;
-    gst_message_parse_error(msg, &err, nullptr);
-    std::string text = err->message;
-    g_clear_error(&err);
-    fail("%s could not decode the stream: %s", chain, text.c_str());
-  }
-  gst_message_unref(msg);
-  gst_object_unref(bus);
-  gst_object_unref(in);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(pipeline);
-}
 
 static gint64 sum_member(JsonObject *section, const char *member) {
   gint64 total = 0;
