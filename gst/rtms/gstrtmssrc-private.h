@@ -134,6 +134,10 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
                                 const std::string &user_name, GstCaps *caps);
 GstTagList *participant_tags(RtmsOutputKind kind, int64_t user_id, const std::string &name);
 void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
+// A buffer holding the decoded base64 payload of a media message, or nullptr
+// (after a warning that starts with `what`) when there is nothing usable.
+GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data,
+                                   const std::string &what);
 void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name);
 void rtms_src_remove_outputs(GstRtmsSrc *self);
 GstPadTemplate *rtms_src_audio_template();

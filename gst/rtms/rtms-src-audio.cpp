@@ -1,7 +1,6 @@
 // rtmssrc audio: effective audio parameters to caps, and audio packets to
 // timestamped buffers on per-participant (or mixed) pads.
 #include "gstrtmssrc-private.h"
-#include "protocol/base64.h"
 
 #define GST_CAT_DEFAULT gst_rtms_src_debug
 
@@ -74,37 +73,17 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   if (per_participant && data.user.has_user_name && !data.user.user_name.empty())
     rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
 
-  // Decode straight into the buffer's memory.
-  size_t max_size = rtms::base64_max_decoded_size(data.data.size());
-  if (max_size == 0) {
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("audio packet of participant %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT
-                         " ms ignored: content.data is empty",
-                         user_id, data.timestamp),
-                        (nullptr));
-    return;
+  GstBuffer *buffer = rtms_src_decode_payload(
+      self, data, "audio packet of participant " + std::to_string(user_id));
+  if (!buffer) return;
+  GstClockTime duration;
+  {
+    GstMapInfo map;
+    gst_buffer_map(buffer, &map, GST_MAP_READ);
+    duration = rtms::audio_payload_duration(st->audio_effective, map.data, map.size);
+    gst_buffer_unmap(buffer, &map);
   }
-  GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);
-  GstMapInfo map;
-  gst_buffer_map(buffer, &map, GST_MAP_WRITE);
-  rtms::Result<size_t> decoded = rtms::base64_decode_into(data.data, map.data, map.size);
-  GstClockTime duration = decoded ? rtms::audio_payload_duration(st->audio_effective, map.data,
-                                                                 *decoded)
-                                  : GST_CLOCK_TIME_NONE;
-  gst_buffer_unmap(buffer, &map);
-  if (!decoded) {
-    gst_buffer_unref(buffer);
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("audio packet of participant %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT
-                         " ms dropped: content.data is not base64 (%s)",
-                         user_id, data.timestamp, decoded.error().describe().c_str()),
-                        (nullptr));
-    return;
-  }
-  gst_buffer_set_size(buffer, gssize(*decoded));
-  if (data.has_length && data.length != int64_t(*decoded))
-    GST_WARNING_OBJECT(self, "content.length says %" G_GINT64_FORMAT " bytes, data holds %zu",
-                       data.length, *decoded);
+  const size_t decoded_size = gst_buffer_get_size(buffer);
 
   GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
   GstEvent *gap = nullptr;
@@ -126,7 +105,7 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     out->has_next = true;
     out->next_server_ms = data.timestamp + duration_ms;
     out->buffers++;
-    out->bytes += *decoded;
+    out->bytes += decoded_size;
   }
   static GstStaticCaps unix_caps = GST_STATIC_CAPS("timestamp/x-unix");
   gst_buffer_add_reference_timestamp_meta(buffer, gst_static_caps_get(&unix_caps),

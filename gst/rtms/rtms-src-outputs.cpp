@@ -335,3 +335,34 @@ GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms) {
   std::lock_guard<std::mutex> guard(self->state->outputs_lock);
   return self->state->time_mapper.to_running_time(server_ms, now);
 }
+
+GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data,
+                                   const std::string &what) {
+  size_t max_size = rtms::base64_max_decoded_size(data.data.size());
+  if (max_size == 0) {
+    GST_ELEMENT_WARNING(self, STREAM, DECODE,
+                        ("%s at %" G_GINT64_FORMAT " ms ignored: content.data is empty",
+                         what.c_str(), data.timestamp),
+                        (nullptr));
+    return nullptr;
+  }
+  // Decode straight into the buffer's memory: no intermediate copy.
+  GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);
+  GstMapInfo map;
+  gst_buffer_map(buffer, &map, GST_MAP_WRITE);
+  rtms::Result<size_t> decoded = rtms::base64_decode_into(data.data, map.data, map.size);
+  gst_buffer_unmap(buffer, &map);
+  if (!decoded) {
+    gst_buffer_unref(buffer);
+    GST_ELEMENT_WARNING(self, STREAM, DECODE,
+                        ("%s at %" G_GINT64_FORMAT " ms dropped: content.data is not base64 (%s)",
+                         what.c_str(), data.timestamp, decoded.error().describe().c_str()),
+                        (nullptr));
+    return nullptr;
+  }
+  gst_buffer_set_size(buffer, gssize(*decoded));
+  if (data.has_length && data.length != int64_t(*decoded))
+    GST_WARNING_OBJECT(self, "%s: content.length says %" G_GINT64_FORMAT " bytes, data holds %zu",
+                       what.c_str(), data.length, *decoded);
+  return buffer;
+}

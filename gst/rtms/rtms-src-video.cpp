@@ -2,7 +2,6 @@
 // stream itself (H.264 SPS, JPEG/PNG header), renegotiated when the picture
 // size changes; H.264 starts at a decodable point.
 #include "gstrtmssrc-private.h"
-#include "protocol/base64.h"
 #include "rtms-video-probe.h"
 
 #define GST_CAT_DEFAULT gst_rtms_src_debug
@@ -80,41 +79,31 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     if (st->eos_requested) return;
   }
 
-  size_t max_size = rtms::base64_max_decoded_size(data.data.size());
-  if (max_size == 0) {
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("%s frame at %" G_GINT64_FORMAT " ms ignored: content.data is empty",
-                         rtms_output_kind_name(kind), data.timestamp),
-                        (nullptr));
-    return;
-  }
-  GstBuffer *buffer = gst_buffer_new_allocate(nullptr, max_size, nullptr);
-  GstMapInfo map;
-  gst_buffer_map(buffer, &map, GST_MAP_WRITE);
-  rtms::Result<size_t> decoded = rtms::base64_decode_into(data.data, map.data, map.size);
+  std::string what = std::string(rtms_output_kind_name(kind)) + " frame of participant " +
+                     std::to_string(data.user.user_id);
+  GstBuffer *buffer = rtms_src_decode_payload(self, data, what);
+  if (!buffer) return;
   rtms::VideoProbe probe;
-  if (decoded) {
+  {
+    GstMapInfo map;
+    gst_buffer_map(buffer, &map, GST_MAP_READ);
     switch (codec) {
-      case rtms::Codec::H264: probe = rtms::probe_h264(map.data, *decoded); break;
-      case rtms::Codec::Jpg: probe = rtms::probe_jpeg(map.data, *decoded); break;
-      case rtms::Codec::Png: probe = rtms::probe_png(map.data, *decoded); break;
+      case rtms::Codec::H264: probe = rtms::probe_h264(map.data, map.size); break;
+      case rtms::Codec::Jpg: probe = rtms::probe_jpeg(map.data, map.size); break;
+      case rtms::Codec::Png: probe = rtms::probe_png(map.data, map.size); break;
       default: break;
     }
+    gst_buffer_unmap(buffer, &map);
   }
-  gst_buffer_unmap(buffer, &map);
-  if (!decoded || !probe.valid) {
+  if (!probe.valid) {
     gst_buffer_unref(buffer);
     GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("%s frame of participant %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT
-                         " ms dropped: %s",
-                         rtms_output_kind_name(kind), data.user.user_id, data.timestamp,
-                         !decoded ? ("content.data is not base64 (" +
-                                     decoded.error().describe() + ")").c_str()
-                                  : (std::string("it is not ") + rtms::to_string(codec)).c_str()),
+                        ("%s at %" G_GINT64_FORMAT " ms dropped: it is not %s", what.c_str(),
+                         data.timestamp, rtms::to_string(codec)),
                         (nullptr));
     return;
   }
-  gst_buffer_set_size(buffer, gssize(*decoded));
+  const size_t decoded_size = gst_buffer_get_size(buffer);
 
   // One pad per kind: it follows the active speaker (or the subscribed
   // participant, or the sharer); the identity is in tags and per-buffer meta.
@@ -182,7 +171,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     out->buffers++;
-    out->bytes += *decoded;
+    out->bytes += decoded_size;
   }
   rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
 }
