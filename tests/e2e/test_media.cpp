@@ -196,16 +196,18 @@ GST_START_TEST(jpeg_video_png_share) {
 }
 GST_END_TEST;
 
-// The cookbook's Matroska recording: active speaker video (passthrough),
-// mixed audio and the transcript as subtitles, in one file. Matroska cannot
-// change the picture size mid-file, so every camera has one size here.
+// The cookbook's Matroska recording of a 30 s meeting: active speaker video
+// (passthrough), mixed audio and the transcript as subtitles, in one file
+// whose length is the meeting's. Matroska cannot change the picture size
+// mid-file, so every camera has one size here. Cameras go on and off in this
+// meeting: each change is a bus message.
 GST_START_TEST(record_to_matroska) {
   EmulatorRun emulator;
-  emulator.start({"--script", meeting_script("short-av-one-size.json")});
+  emulator.start({"--script", meeting_script("default-one-size.json")});
   std::string file = emulator.dir + "/meeting.mkv";
   std::string desc =
       "rtmssrc name=src media=audio+video+transcript audio-mode=mixed video-codec=h264 "
-      "video-fps=15 video-resolution=sd text-gap-delay=1000 "
+      "video-fps=15 video-resolution=sd text-gap-delay=3000 "
       "matroskamux name=mux ! filesink location=" + file + " "
       "src.video_0 ! queue ! h264parse ! mux. "
       "src.audio_0 ! queue ! audioconvert ! opusenc ! mux. "
@@ -219,21 +221,46 @@ GST_START_TEST(record_to_matroska) {
   gst_object_unref(src);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   GstBus *bus = gst_element_get_bus(pipeline);
-  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 60 * GST_SECOND,
-                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-  fail_unless(msg != nullptr, "no EOS");
-  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-    GError *err = nullptr;
-    gst_message_parse_error(msg, &err, nullptr);
-    std::string text = err->message;
-    g_clear_error(&err);
-    fail("recording failed: %s", text.c_str());
+  guint video_on = 0, video_off = 0;
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered(
+        bus, 90 * GST_SECOND,
+        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT));
+    fail_unless(msg != nullptr, "no EOS");
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+      GError *err = nullptr;
+      gst_message_parse_error(msg, &err, nullptr);
+      std::string text = err->message;
+      g_clear_error(&err);
+      fail("recording failed: %s", text.c_str());
+    }
+    bool eos = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT) {
+      const GstStructure *s = gst_message_get_structure(msg);
+      video_on += gst_structure_has_name(s, "rtms-participant-video-on");
+      video_off += gst_structure_has_name(s, "rtms-participant-video-off");
+    }
+    gst_message_unref(msg);
+    if (eos) break;
   }
-  gst_message_unref(msg);
   gst_object_unref(bus);
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(pipeline);
-  emulator.finish();
+  JsonObject *manifest = emulator.finish();
+  guint sent_on = 0, sent_off = 0;
+  JsonArray *events = json_object_get_array_member(manifest, "events_sent");
+  for (guint i = 0; i < json_array_get_length(events); i++) {
+    JsonObject *e = json_array_get_object_element(events, i);
+    gint64 type = json_object_get_int_member(e, "event_type");
+    guint n = json_object_has_member(e, "participants")
+                  ? json_array_get_length(json_object_get_array_member(e, "participants"))
+                  : 1;
+    if (type == 8) sent_on += n;
+    if (type == 9) sent_off += n;
+  }
+  fail_unless(sent_on > 0 && sent_off > 0, "the meeting has no camera changes");
+  fail_unless_equals_int(video_on, sent_on);
+  fail_unless_equals_int(video_off, sent_off);
 
   GstDiscoverer *discoverer = gst_discoverer_new(10 * GST_SECOND, nullptr);
   gchar *uri = gst_filename_to_uri(file.c_str(), nullptr);
@@ -245,8 +272,9 @@ GST_START_TEST(record_to_matroska) {
   fail_unless_equals_int(g_list_length(video), 1);
   fail_unless_equals_int(g_list_length(audio), 1);
   fail_unless_equals_int(g_list_length(subtitles), 1);
+  // The meeting lasts 30 s; the file covers it, within a frame or two.
   GstClockTime duration = gst_discoverer_info_get_duration(info);
-  fail_unless(duration > 2 * GST_SECOND && duration < 10 * GST_SECOND,
+  fail_unless(duration > 29 * GST_SECOND && duration < 31 * GST_SECOND,
               "duration %" GST_TIME_FORMAT, GST_TIME_ARGS(duration));
   gst_discoverer_stream_info_list_free(video);
   gst_discoverer_stream_info_list_free(audio);
