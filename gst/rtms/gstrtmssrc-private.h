@@ -115,7 +115,8 @@ struct RtmsSrcState {
   bool transcript_ready = false;
   bool chat_ready = false;
   guint64 video_dropped_waiting = 0;  // H.264 frames before the first IDR
-  uint32_t ready_types = 0;  // media types whose handshake succeeded (this session)
+  uint32_t ready_types = 0;
+  guint reconnects = 0;  // media types whose handshake succeeded (this session)
   bool per_participant = true;
   GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
   bool not_linked_warned = false;

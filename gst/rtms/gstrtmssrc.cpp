@@ -51,6 +51,7 @@ enum {
   PROP_LATENCY,
   PROP_BUFFER_DATA,
   PROP_MAX_MESSAGE_SIZE,
+  PROP_STATS,
 };
 
 enum {
@@ -283,9 +284,37 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
   }
 }
 
+// Counters of what went through, per media kind, for monitoring.
+static GstStructure *make_stats(GstRtmsSrc *self) {
+  RtmsSrcState *st = self->state;
+  GstStructure *stats = gst_structure_new_empty("application/x-rtms-stats");
+  std::lock_guard<std::mutex> guard(st->outputs_lock);
+  guint64 buffers[kRtmsOutputKinds] = {}, bytes[kRtmsOutputKinds] = {};
+  guint pads[kRtmsOutputKinds] = {};
+  for (const auto &out : st->outputs) {
+    buffers[int(out->kind)] += out->buffers;
+    bytes[int(out->kind)] += out->bytes;
+    pads[int(out->kind)]++;
+  }
+  for (int k = 0; k < kRtmsOutputKinds; k++) {
+    std::string name = rtms_output_kind_name(RtmsOutputKind(k));
+    gst_structure_set(stats, (name + "-pads").c_str(), G_TYPE_UINT, pads[k],
+                      (name + "-buffers").c_str(), G_TYPE_UINT64, buffers[k],
+                      (name + "-bytes").c_str(), G_TYPE_UINT64, bytes[k], nullptr);
+  }
+  gst_structure_set(stats, "video-frames-before-keyframe", G_TYPE_UINT64,
+                    st->video_dropped_waiting, "reconnects", G_TYPE_UINT, st->reconnects,
+                    nullptr);
+  return stats;
+}
+
 static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *value,
                                       GParamSpec *pspec) {
   GstRtmsSrc *self = GST_RTMS_SRC(object);
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed(value, make_stats(self));
+    return;
+  }
   std::lock_guard<std::mutex> guard(self->state->settings_lock);
   const RtmsSrcSettings &s = self->state->settings;
   switch (prop_id) {
@@ -470,6 +499,8 @@ static bool start_session(GstRtmsSrc *self) {
     st->audio_ready = false;
     for (guint &n : st->next_pad_number) n = 0;
     st->ready_types = 0;
+    st->reconnects = 0;
+    st->video_dropped_waiting = 0;
     st->not_linked_warned = false;
   }
   GST_INFO_OBJECT(self, "connecting to stream %s (%zu signaling URL(s))",
@@ -662,6 +693,10 @@ void RtmsSrcListener::on_warning(const std::string &message) {
 
 void RtmsSrcListener::on_reconnecting(const std::string &socket, unsigned attempt,
                                       unsigned delay_ms, const std::string &why) {
+  {
+    std::lock_guard<std::mutex> guard(self_->state->outputs_lock);
+    self_->state->reconnects++;
+  }
   GST_ELEMENT_WARNING(self_, RESOURCE, READ,
                       ("%s: reconnecting in %u ms (attempt %u)", why.c_str(), delay_ms, attempt),
                       (nullptr));
@@ -903,6 +938,16 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "GAP events while nothing is said (a transcript line arrives only after "
                         "its utterance, and lines that start earlier are moved up)",
                         0, 60000, 5000, rw));
+
+  g_object_class_install_property(
+      gobject_class, PROP_STATS,
+      g_param_spec_boxed("stats", "Statistics",
+                         "Counters since the stream started: <kind>-pads, <kind>-buffers and "
+                         "<kind>-bytes for audio, video, deskshare, transcript and chat; "
+                         "video-frames-before-keyframe (H.264 frames dropped while waiting for a "
+                         "decodable start); reconnects",
+                         GST_TYPE_STRUCTURE,
+                         GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   signals[SIGNAL_SUBSCRIBE_VIDEO] = g_signal_new_class_handler(
       "subscribe-video", G_TYPE_FROM_CLASS(klass),

@@ -57,6 +57,28 @@ static void run_case(const AudioCase &c) {
   fail_unless_equals_int64(json_int_path(manifest, "client.signaling_handshakes"), 1);
   fail_unless(capture.has_element_message("rtms-stream-stopped"));
   fail_unless(capture.has_element_message("rtms-participant-join"));
+
+  // The stats property counts what went through.
+  GstStructure *stats = nullptr;
+  g_object_get(capture.src, "stats", &stats, nullptr);
+  fail_unless(stats != nullptr);
+  guint64 buffers = 0, bytes = 0, sent_bytes = 0, sent_packets = 0;
+  guint pads = 0;
+  fail_unless(gst_structure_get_uint64(stats, "audio-buffers", &buffers));
+  fail_unless(gst_structure_get_uint64(stats, "audio-bytes", &bytes));
+  fail_unless(gst_structure_get_uint(stats, "audio-pads", &pads));
+  gst_structure_free(stats);
+  JsonObject *audio = json_object_path(manifest, "audio");
+  GList *members = json_object_get_members(audio);
+  for (GList *l = members; l; l = l->next) {
+    JsonObject *o = json_object_get_object_member(audio, static_cast<const char *>(l->data));
+    sent_bytes += json_object_get_int_member(o, "bytes");
+    sent_packets += json_object_get_int_member(o, "packets");
+  }
+  g_list_free(members);
+  fail_unless_equals_uint64(buffers, sent_packets);
+  fail_unless_equals_uint64(bytes, sent_bytes);
+  fail_unless_equals_int(pads, capture.pads.size());
 }
 
 GST_START_TEST(per_participant_ws) {
