@@ -1,0 +1,286 @@
+#include "gateway_app.h"
+
+#include <cstdio>
+#include <exception>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "log.h"
+
+namespace gateway {
+
+namespace {
+
+std::string utc_stamp(int64_t event_ts_ms) {
+  g_autoptr(GDateTime) t = event_ts_ms > 0 ? g_date_time_new_from_unix_utc(event_ts_ms / 1000)
+                                           : g_date_time_new_now_utc();
+  if (!t) return "00000000-000000";
+  g_autofree gchar *text = g_date_time_format(t, "%Y%m%d-%H%M%S");
+  return text;
+}
+
+std::string joined(const std::vector<std::string> &values) {
+  std::string out;
+  for (const auto &v : values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
+
+std::string ready_line(const std::string &url) {
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "event");
+  json_builder_add_string_value(b, "ready");
+  json_builder_set_member_name(b, "url");
+  json_builder_add_string_value(b, url.c_str());
+  json_builder_set_member_name(b, "pid");
+  json_builder_add_int_value(b, getpid());
+  json_builder_end_object(b);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  json_generator_set_root(gen, root);
+  g_autofree gchar *text = json_generator_to_data(gen, nullptr);
+  return text;
+}
+
+}  // namespace
+
+GatewayApp::GatewayApp(Options options)
+    : options_(std::move(options)), registry_(options_.max_streams), loop_(nullptr, g_main_loop_unref) {}
+
+GatewayApp::~GatewayApp() = default;
+
+int GatewayApp::run() {
+  if (!options_.pipeline.empty()) {
+    template_ = PipelineTemplate{"custom", options_.pipeline, options_.per_participant_audio};
+  } else if (!shipped_template(options_.template_name, &template_)) {
+    log_error("unknown --template '%s' (shipped: %s; or give --pipeline)", options_.template_name.c_str(),
+              shipped_template_names());
+    return 1;
+  }
+  std::string error;
+  if (!StreamPipeline::validate(template_, &error)) {
+    log_error("%s", error.c_str());
+    return 1;
+  }
+  if (g_mkdir_with_parents(options_.output_dir.c_str(), 0755) != 0) {
+    log_error("cannot create --output-dir %s: %s", options_.output_dir.c_str(), g_strerror(errno));
+    return 1;
+  }
+
+  loop_.reset(g_main_loop_new(nullptr, FALSE));
+  HttpConfig http_config{options_.host, options_.port, options_.webhook_path, options_.tls_cert_file,
+                         options_.tls_key_file, options_.max_body_bytes};
+  HttpServer::Handlers handlers;
+  handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
+    return check(sig, ts, body);
+  };
+  handlers.done = [this](Verdict &&verdict, std::string_view body) {
+    on_verdict(std::move(verdict), std::string(body));
+  };
+  handlers.metrics = [this] {
+    metrics_.set_active_streams(int64_t(registry_.size()));
+    return metrics_.render();
+  };
+  http_ = std::make_unique<HttpServer>(std::move(http_config), std::move(handlers));
+  if (!http_->listen(&error)) {
+    log_error("%s", error.c_str());
+    return 1;
+  }
+  sigterm_ = SourceId(g_unix_signal_add(SIGTERM, on_signal, this));
+  sigint_ = SourceId(g_unix_signal_add(SIGINT, on_signal, this));
+
+  log_info("listening on %s (template %s, output %s, max %d streams)", http_->webhook_url().c_str(),
+           template_.name.c_str(), options_.output_dir.c_str(), options_.max_streams);
+  std::printf("%s\n", ready_line(http_->webhook_url()).c_str());
+  std::fflush(stdout);
+
+  g_main_loop_run(loop_.get());
+
+  http_.reset();
+  for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
+  // The teardowns run on GStreamer's threads; let them close the files.
+  for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() > 0; i++) g_usleep(10000);
+  log_info("stopped");
+  return 0;
+}
+
+Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp, std::string_view body) {
+  CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
+  Verdict v = check_webhook(options_.webhook_secret, signature, timestamp, body,
+                            g_get_real_time() / G_USEC_PER_SEC, limits);
+  if (v.accepted() && shutting_down_ && v.webhook && v.webhook->kind == rtms::WebhookKind::RtmsStarted) {
+    // Zoom retries elsewhere (or later) on a 5xx; a stream started now would
+    // be cut short.
+    Verdict busy;
+    busy.status = 503;
+    busy.reason = "shutting_down";
+    busy.detail = "rtms_started for stream " + v.webhook->rtms_stream_id + " while shutting down";
+    return busy;
+  }
+  return v;
+}
+
+void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
+  metrics_.webhook(verdict.accepted(), verdict.reason);
+  if (!verdict.accepted()) {
+    log_warning("webhook rejected with %d (%s): %s", verdict.status, verdict.reason.c_str(), verdict.detail.c_str());
+    return;
+  }
+  // The answer is already set; the stream work waits for the loop to send it.
+  auto webhook = std::make_shared<rtms::Webhook>(std::move(*verdict.webhook));
+  auto body = std::make_shared<std::string>(std::move(raw_body));
+  run_on_idle([this, webhook, body] { handle_event(*webhook, *body); });
+}
+
+void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_body) {
+  const char *event = w.event.empty() ? event_label(w.kind) : w.event.c_str();
+  switch (w.kind) {
+    case rtms::WebhookKind::UrlValidation:
+      log_info("answered endpoint.url_validation");
+      break;
+    case rtms::WebhookKind::RtmsStarted:
+      start_stream(w, raw_body);
+      break;
+    case rtms::WebhookKind::RtmsStopped:
+      stop_stream(w);
+      break;
+    case rtms::WebhookKind::RtmsInterrupted:
+      log_warning("%s: stream %s (meeting %s) interrupted; rtmssrc reconnects by itself", event,
+                  w.rtms_stream_id.c_str(), w.identity.instance_id.c_str());
+      break;
+    case rtms::WebhookKind::ConcurrencyNearLimit:
+    case rtms::WebhookKind::ConcurrencyLimited:
+      log_warning("%s: Zoom's RTMS concurrency limit for this account is %s (meeting %s)", event,
+                  w.kind == rtms::WebhookKind::ConcurrencyLimited ? "reached: new streams are refused"
+                                                                  : "near",
+                  w.identity.instance_id.empty() ? "-" : w.identity.instance_id.c_str());
+      break;
+    case rtms::WebhookKind::StartFailed:
+      log_warning("%s: Zoom could not start a stream (meeting %s, stream %s)", event,
+                  w.identity.instance_id.empty() ? "-" : w.identity.instance_id.c_str(),
+                  w.rtms_stream_id.empty() ? "-" : w.rtms_stream_id.c_str());
+      break;
+    case rtms::WebhookKind::Unknown:
+      log_info("ignored event '%s'", event);
+      break;
+  }
+}
+
+void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_body) {
+  const std::string &id = w.rtms_stream_id;
+  const char *meeting = w.identity.instance_id.c_str();
+  StartAction action = registry_.decide(id, w.server_urls);
+  metrics_.stream_event(to_string(action));
+  switch (action) {
+    case StartAction::Duplicate:
+      log_info("stream %s (meeting %s): rtms_started again with the same servers (a Zoom retry): nothing to do",
+               id.c_str(), meeting);
+      return;
+    case StartAction::Failover:
+      log_info("stream %s (meeting %s): rtms_started with other servers (%s): server failover", id.c_str(), meeting,
+               joined(w.server_urls).c_str());
+      registry_.find(id)->update_webhook(raw_body);
+      registry_.set_server_urls(id, w.server_urls);
+      return;
+    case StartAction::LimitReached:
+      log_warning("stream %s (meeting %s) NOT started: --max-streams %d reached", id.c_str(), meeting,
+                  registry_.max_streams());
+      return;
+    case StartAction::Start:
+      break;
+  }
+  StreamInfo info;
+  info.stream_id = id;
+  info.meeting = w.identity.instance_id;
+  info.start_time = utc_stamp(w.event_ts);
+  info.out_dir = options_.output_dir + "/" + info.start_time + "_" + file_safe(info.meeting) + "_" + file_safe(id);
+  if (g_mkdir_with_parents(info.out_dir.c_str(), 0755) != 0) {
+    log_error("stream %s (meeting %s): cannot create %s: %s", id.c_str(), meeting, info.out_dir.c_str(),
+              g_strerror(errno));
+    metrics_.pipeline_error();
+    return;
+  }
+  std::string error;
+  std::unique_ptr<StreamPipeline> pipeline = StreamPipeline::build(template_, info, &error);
+  if (!pipeline) {
+    log_error("stream %s (meeting %s): %s", id.c_str(), meeting, error.c_str());
+    metrics_.pipeline_error();
+    return;
+  }
+  std::string stream_id = id;
+  auto on_end = [this, stream_id](StreamPipeline::End end) { on_stream_end(stream_id, end); };
+  if (!pipeline->play(raw_body, options_.ssl_ca_file, on_end, &error)) {
+    log_error("stream %s (meeting %s): %s", id.c_str(), meeting, error.c_str());
+    metrics_.pipeline_error();
+    return;
+  }
+  registry_.add(id, w.server_urls, std::move(pipeline));
+  metrics_.stream_started();
+  log_info("stream %s (meeting %s) started -> %s (%zu running)", id.c_str(), meeting, info.out_dir.c_str(),
+           registry_.size());
+}
+
+void GatewayApp::stop_stream(const rtms::Webhook &w) {
+  StreamPipeline *stream = registry_.find(w.rtms_stream_id);
+  std::string reason = w.has_stop_reason ? rtms::to_string(w.stop_reason) : "no stop_reason";
+  if (!stream) {
+    metrics_.stream_event("unknown_stream");
+    log_info("rtms_stopped for stream %s (meeting %s, %s): not running here (already ended)",
+             w.rtms_stream_id.c_str(), w.identity.instance_id.c_str(), reason.c_str());
+    return;
+  }
+  metrics_.stream_event("stopped");
+  log_info("rtms_stopped for stream %s (meeting %s, %s): ending it with EOS", w.rtms_stream_id.c_str(),
+           w.identity.instance_id.c_str(), reason.c_str());
+  stream->stop(options_.shutdown_timeout_s);
+}
+
+void GatewayApp::on_stream_end(const std::string &stream_id, StreamPipeline::End end) {
+  if (end == StreamPipeline::End::Error) metrics_.pipeline_error();
+  // Not from inside the pipeline's own bus callback.
+  run_on_idle([this, stream_id] {
+    registry_.remove(stream_id);
+    quit_if_drained();
+  });
+}
+
+gboolean GatewayApp::on_signal(gpointer data) {
+  auto *self = static_cast<GatewayApp *>(data);
+  try {
+    self->begin_shutdown("signal");
+  } catch (...) {
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+void GatewayApp::begin_shutdown(const char *why) {
+  if (shutting_down_) {
+    log_warning("second %s: exiting without waiting for files", why);
+    std::fflush(stderr);
+    _exit(1);
+  }
+  shutting_down_ = true;
+  log_info("shutting down (%s): EOS to %zu stream(s), waiting at most %d s", why, registry_.size(),
+           options_.shutdown_timeout_s);
+  for (StreamPipeline *stream : registry_.all()) stream->stop(options_.shutdown_timeout_s);
+  // Each stream has its own timeout; this one only guards against a stream
+  // whose timeout never fires.
+  deadline_ = SourceId(g_timeout_add_seconds(guint(options_.shutdown_timeout_s + 2), on_shutdown_deadline, this));
+  quit_if_drained();
+}
+
+gboolean GatewayApp::on_shutdown_deadline(gpointer data) {
+  auto *self = static_cast<GatewayApp *>(data);
+  self->deadline_.release();
+  log_warning("shutdown deadline passed with %zu stream(s) still running", self->registry_.size());
+  g_main_loop_quit(self->loop_.get());
+  return G_SOURCE_REMOVE;
+}
+
+void GatewayApp::quit_if_drained() {
+  if (shutting_down_ && registry_.size() == 0) g_main_loop_quit(loop_.get());
+}
+
+}  // namespace gateway

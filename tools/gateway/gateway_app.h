@@ -1,0 +1,51 @@
+// Wires the parts together: HTTP intake, webhook events to streams, the
+// ready line, signals and the bounded shutdown.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <glib.h>
+
+#include "glib_ptr.h"
+#include "http_server.h"
+#include "metrics.h"
+#include "options.h"
+#include "pipeline_template.h"
+#include "stream_registry.h"
+
+namespace gateway {
+
+class GatewayApp {
+ public:
+  explicit GatewayApp(Options options);
+  ~GatewayApp();
+  GatewayApp(const GatewayApp &) = delete;
+  GatewayApp &operator=(const GatewayApp &) = delete;
+
+  // Runs until SIGTERM/SIGINT; the exit code.
+  int run();
+
+ private:
+  Verdict check(std::string_view signature, std::string_view timestamp, std::string_view body);
+  void on_verdict(Verdict &&verdict, std::string raw_body);
+  void handle_event(const rtms::Webhook &webhook, const std::string &raw_body);
+  void start_stream(const rtms::Webhook &webhook, const std::string &raw_body);
+  void stop_stream(const rtms::Webhook &webhook);
+  void on_stream_end(const std::string &stream_id, StreamPipeline::End end);
+  void begin_shutdown(const char *why);
+  void quit_if_drained();
+  static gboolean on_signal(gpointer self);
+  static gboolean on_shutdown_deadline(gpointer self);
+
+  Options options_;
+  PipelineTemplate template_;
+  Metrics metrics_;
+  StreamRegistry registry_;
+  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<GMainLoop, decltype(&g_main_loop_unref)> loop_;
+  bool shutting_down_ = false;
+  SourceId sigterm_, sigint_, deadline_;
+};
+
+}  // namespace gateway

@@ -1,0 +1,162 @@
+#include "http_server.h"
+
+#include <exception>
+
+#include "log.h"
+
+namespace gateway {
+
+namespace {
+
+void set_text(SoupServerMessage *msg, int status, const char *content_type, const std::string &text) {
+  soup_server_message_set_status(msg, status, nullptr);
+  soup_server_message_set_response(msg, content_type, SOUP_MEMORY_COPY, text.data(), text.size());
+}
+
+std::string_view header(SoupServerMessage *msg, const char *name) {
+  const char *value = soup_message_headers_get_one(soup_server_message_get_request_headers(msg), name);
+  return value ? std::string_view(value) : std::string_view();
+}
+
+template <typename Fn>
+void guarded(SoupServerMessage *msg, Fn &&fn) {
+  // No exception may unwind into libsoup.
+  try {
+    fn();
+  } catch (const std::exception &e) {
+    log_error("internal error while answering a request: %s", e.what());
+    set_text(msg, 500, "text/plain", "internal error\n");
+  } catch (...) {
+    log_error("internal error while answering a request");
+    set_text(msg, 500, "text/plain", "internal error\n");
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpConfig config, Handlers handlers)
+    : config_(std::move(config)), handlers_(std::move(handlers)) {}
+
+HttpServer::~HttpServer() {
+  if (server_) soup_server_disconnect(server_.get());
+}
+
+bool HttpServer::listen(std::string *error) {
+  server_.reset(static_cast<SoupServer *>(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-gateway ", nullptr)));
+  SoupServerListenOptions listen_options = SoupServerListenOptions(0);
+  if (!config_.tls_cert_file.empty()) {
+    GError *raw_error = nullptr;
+    GObjectPtr<GTlsCertificate> cert(
+        g_tls_certificate_new_from_files(config_.tls_cert_file.c_str(), config_.tls_key_file.c_str(), &raw_error));
+    if (!cert) {
+      GErrorPtr owned(raw_error);
+      *error = "--tls-cert/--tls-key: " + std::string(owned->message);
+      return false;
+    }
+    soup_server_set_tls_certificate(server_.get(), cert.get());
+    listen_options = SOUP_SERVER_LISTEN_HTTPS;
+  }
+  soup_server_add_early_handler(server_.get(), config_.webhook_path.c_str(), on_early, this, nullptr);
+  soup_server_add_handler(server_.get(), config_.webhook_path.c_str(), on_webhook, this, nullptr);
+  soup_server_add_handler(server_.get(), "/healthz", on_healthz, this, nullptr);
+  soup_server_add_handler(server_.get(), "/metrics", on_metrics, this, nullptr);
+
+  GObjectPtr<GInetAddress> address(g_inet_address_new_from_string(config_.host.c_str()));
+  if (!address) {
+    *error = "--host must be an IP address (e.g. 127.0.0.1 or 0.0.0.0), got '" + config_.host + "'";
+    return false;
+  }
+  GObjectPtr<GSocketAddress> socket_address(g_inet_socket_address_new(address.get(), guint16(config_.port)));
+  GError *raw_error = nullptr;
+  if (!soup_server_listen(server_.get(), socket_address.get(), listen_options, &raw_error)) {
+    GErrorPtr owned(raw_error);
+    *error = "cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " + owned->message;
+    return false;
+  }
+  GSList *uris = soup_server_get_uris(server_.get());
+  int port = uris ? g_uri_get_port(static_cast<GUri *>(uris->data)) : config_.port;
+  g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+  std::string host = config_.host.find(':') != std::string::npos ? "[" + config_.host + "]" : config_.host;
+  url_ = std::string(config_.tls_cert_file.empty() ? "http" : "https") + "://" + host + ":" + std::to_string(port) +
+         config_.webhook_path;
+  return true;
+}
+
+void HttpServer::answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body) {
+  if (verdict.accepted()) {
+    if (!verdict.response_body.empty())
+      set_text(msg, verdict.status, "application/json", verdict.response_body);
+    else
+      set_text(msg, verdict.status, "application/json", "{}");
+  } else {
+    set_text(msg, verdict.status, "text/plain", verdict.reason + "\n");
+  }
+  if (handlers_.done) handlers_.done(std::move(verdict), body);
+}
+
+// Before the body is read: a declared length over the limit is refused
+// without reading (or buffering) a byte of it.
+void HttpServer::on_early(SoupServer *, SoupServerMessage *msg, const char *, GHashTable *, gpointer data) {
+  auto *self = static_cast<HttpServer *>(data);
+  guarded(msg, [&] {
+    SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+    if (soup_message_headers_get_encoding(headers) != SOUP_ENCODING_CONTENT_LENGTH) return;
+    goffset length = soup_message_headers_get_content_length(headers);
+    if (length <= self->config_.max_body_bytes) return;
+    Verdict v;
+    v.status = 413;
+    v.reason = "too_large";
+    v.detail = "declared body of " + std::to_string(length) + " bytes is over --max-body " +
+               std::to_string(self->config_.max_body_bytes);
+    // The connection cannot be reused: the body was never read.
+    soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
+    self->answer(msg, std::move(v), {});
+  });
+}
+
+void HttpServer::on_webhook(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data) {
+  auto *self = static_cast<HttpServer *>(data);
+  guarded(msg, [&] { self->handle_webhook(msg, path); });
+}
+
+void HttpServer::handle_webhook(SoupServerMessage *msg, const char *path) {
+  if (config_.webhook_path != path) {
+    set_text(msg, 404, "text/plain", "not found\n");
+    return;
+  }
+  if (g_strcmp0(soup_server_message_get_method(msg), SOUP_METHOD_POST) != 0) {
+    Verdict v;
+    v.status = 405;
+    v.reason = "method";
+    v.detail = std::string("method ") + soup_server_message_get_method(msg) + " (webhooks are POSTs)";
+    soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "POST");
+    answer(msg, std::move(v), {});
+    return;
+  }
+  GBytesPtr body(soup_message_body_flatten(soup_server_message_get_request_body(msg)));
+  gsize size = 0;
+  const char *data = static_cast<const char *>(g_bytes_get_data(body.get(), &size));
+  std::string_view raw(data ? data : "", size);
+  answer(msg, handlers_.check(header(msg, "x-zm-signature"), header(msg, "x-zm-request-timestamp"), raw), raw);
+}
+
+void HttpServer::on_healthz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer) {
+  guarded(msg, [&] {
+    if (g_strcmp0(path, "/healthz") != 0)
+      set_text(msg, 404, "text/plain", "not found\n");
+    else
+      set_text(msg, 200, "text/plain", "ok");
+  });
+}
+
+void HttpServer::on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data) {
+  auto *self = static_cast<HttpServer *>(data);
+  guarded(msg, [&] {
+    if (g_strcmp0(path, "/metrics") != 0)
+      set_text(msg, 404, "text/plain", "not found\n");
+    else
+      set_text(msg, 200, "text/plain; version=0.0.4", self->handlers_.metrics ? self->handlers_.metrics() : "");
+  });
+}
+
+}  // namespace gateway

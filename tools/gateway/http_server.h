@@ -1,0 +1,59 @@
+// The HTTP(S) side: the webhook endpoint, /healthz and /metrics, on a
+// SoupServer in the default main context. It only answers; what an accepted
+// webhook does is up to the owner, which must not block (see run_on_idle).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <libsoup/soup.h>
+
+#include "glib_ptr.h"
+#include "webhook_check.h"
+
+namespace gateway {
+
+struct HttpConfig {
+  std::string host;
+  int port = 0;
+  std::string webhook_path;
+  std::string tls_cert_file, tls_key_file;
+  int64_t max_body_bytes = 0;
+};
+
+class HttpServer {
+ public:
+  struct Handlers {
+    // Decides about one POST to the webhook path (headers empty = missing).
+    std::function<Verdict(std::string_view signature, std::string_view timestamp, std::string_view body)> check;
+    // Every verdict, accepted or not, after the answer is set, with the raw
+    // body (empty when it was never read).
+    std::function<void(Verdict &&, std::string_view body)> done;
+    std::function<std::string()> metrics;
+  };
+
+  HttpServer(HttpConfig config, Handlers handlers);
+  ~HttpServer();
+  HttpServer(const HttpServer &) = delete;
+  HttpServer &operator=(const HttpServer &) = delete;
+
+  bool listen(std::string *error);
+  // The webhook endpoint's URL as bound (the real port when 0 was asked).
+  const std::string &webhook_url() const { return url_; }
+
+ private:
+  static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_webhook(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_healthz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  void handle_webhook(SoupServerMessage *msg, const char *path);
+  void answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body);
+
+  HttpConfig config_;
+  Handlers handlers_;
+  GObjectPtr<SoupServer> server_;
+  std::string url_;
+};
+
+}  // namespace gateway

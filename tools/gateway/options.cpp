@@ -1,0 +1,245 @@
+#include "options.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include <glib.h>
+
+#include "glib_ptr.h"
+
+namespace gateway {
+
+namespace {
+
+// Command-line values before merging: unset strings stay null and unset
+// numbers keep kUnset, so the key file can fill what the command line left.
+constexpr gint64 kUnset = G_MININT64;
+
+struct Raw {
+  gchar *config = nullptr;
+  gchar *host = nullptr;
+  gint64 port = kUnset;
+  gchar *path = nullptr;
+  gint64 window = kUnset;
+  gint64 max_body = kUnset;
+  gint64 max_streams = kUnset;
+  gchar *template_name = nullptr;
+  gchar *pipeline = nullptr;
+  gchar *pipeline_file = nullptr;
+  gboolean per_participant_audio = FALSE;
+  gchar *output_dir = nullptr;
+  gchar *ssl_ca_file = nullptr;
+  gchar *tls_cert = nullptr;
+  gchar *tls_key = nullptr;
+  gchar *secret_file = nullptr;
+  gint64 shutdown_timeout = kUnset;
+
+  ~Raw() {
+    for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir,
+                     ssl_ca_file, tls_cert, tls_key, secret_file})
+      g_free(s);
+  }
+};
+
+class Merger {
+ public:
+  explicit Merger(GKeyFile *file) : file_(file) {}
+
+  bool str(const gchar *cli, const char *key, std::string *out) {
+    if (cli) {
+      *out = cli;
+      return true;
+    }
+    if (!file_ || !g_key_file_has_key(file_, "gateway", key, nullptr)) return true;
+    GError *raw_error = nullptr;
+    GCharPtr value(g_key_file_get_string(file_, "gateway", key, &raw_error));
+    GErrorPtr error(raw_error);
+    if (!value) return fail(key, error ? error->message : "unreadable");
+    *out = value.get();
+    return true;
+  }
+
+  template <typename T>
+  bool num(gint64 cli, const char *key, gint64 min, gint64 max, T *out) {
+    gint64 value = cli;
+    if (value == kUnset) {
+      if (!file_ || !g_key_file_has_key(file_, "gateway", key, nullptr)) return check(*out, key, min, max);
+      GError *raw_error = nullptr;
+      value = g_key_file_get_int64(file_, "gateway", key, &raw_error);
+      GErrorPtr error(raw_error);
+      if (error) return fail(key, error->message);
+    }
+    if (!check(value, key, min, max)) return false;
+    *out = static_cast<T>(value);
+    return true;
+  }
+
+  bool flag(gboolean cli, const char *key, bool *out) {
+    if (cli) {
+      *out = true;
+      return true;
+    }
+    if (!file_ || !g_key_file_has_key(file_, "gateway", key, nullptr)) return true;
+    GError *raw_error = nullptr;
+    gboolean value = g_key_file_get_boolean(file_, "gateway", key, &raw_error);
+    GErrorPtr error(raw_error);
+    if (error) return fail(key, error->message);
+    *out = value;
+    return true;
+  }
+
+ private:
+  static bool check(gint64 value, const char *key, gint64 min, gint64 max) {
+    if (value >= min && value <= max) return true;
+    std::fprintf(stderr, "rtms-gateway: %s must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
+                 ", got %" G_GINT64_FORMAT "\n", key, min, max, value);
+    return false;
+  }
+  static bool fail(const char *key, const char *why) {
+    std::fprintf(stderr, "rtms-gateway: --config: key '%s': %s\n", key, why);
+    return false;
+  }
+  GKeyFile *file_;
+};
+
+bool read_text_file(const char *path, std::string *out, std::string *error) {
+  gchar *raw = nullptr;
+  gsize size = 0;
+  GError *raw_error = nullptr;
+  if (!g_file_get_contents(path, &raw, &size, &raw_error)) {
+    GErrorPtr owned(raw_error);
+    *error = owned->message;
+    return false;
+  }
+  GCharPtr text(raw);
+  out->assign(text.get(), size);
+  return true;
+}
+
+}  // namespace
+
+bool load_webhook_secret(const std::string &file, std::string *secret, std::string *error) {
+  if (!file.empty()) {
+    std::string text;
+    if (!read_text_file(file.c_str(), &text, error)) {
+      *error = "--webhook-secret-file: " + *error;
+      return false;
+    }
+    // Editors and `echo` leave a newline the token never contains.
+    while (!text.empty() && g_ascii_isspace(text.back())) text.pop_back();
+    *secret = text;
+  } else if (const char *env = g_getenv("ZM_WEBHOOK_SECRET")) {
+    *secret = env;
+  }
+  if (secret->empty()) {
+    *error = "no webhook secret token: set ZM_WEBHOOK_SECRET or give --webhook-secret-file "
+             "(the token of your Zoom app's event subscription)";
+    return false;
+  }
+  return true;
+}
+
+ParseOutcome parse_options(int argc, char **argv, Options *options) {
+  Raw raw;
+  GOptionEntry entries[] = {
+      {"config", 'c', 0, G_OPTION_ARG_FILENAME, &raw.config, "Key file with a [gateway] group; options given here win", "FILE"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &raw.host, "Address to listen on (default 127.0.0.1)", "HOST"},
+      {"port", 'p', 0, G_OPTION_ARG_INT64, &raw.port, "Port to listen on; 0 picks a free one (default 8080)", "PORT"},
+      {"webhook-path", 0, 0, G_OPTION_ARG_STRING, &raw.path, "Path of the webhook endpoint (default /webhook)", "PATH"},
+      {"timestamp-window", 0, 0, G_OPTION_ARG_INT64, &raw.window, "Seconds x-zm-request-timestamp may be off (default 300)", "S"},
+      {"max-body", 0, 0, G_OPTION_ARG_INT64, &raw.max_body, "Largest webhook body accepted, bytes (default 65536)", "BYTES"},
+      {"max-streams", 0, 0, G_OPTION_ARG_INT64, &raw.max_streams, "Concurrent streams (default 16)", "N"},
+      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed (default record)", "NAME"},
+      {"pipeline", 0, 0, G_OPTION_ARG_STRING, &raw.pipeline, "Custom template in gst-launch syntax with an rtmssrc named src", "LAUNCH"},
+      {"pipeline-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.pipeline_file, "Read the custom template from FILE", "FILE"},
+      {"per-participant-audio", 0, 0, G_OPTION_ARG_NONE, &raw.per_participant_audio, "Record each audio_%u pad of a custom template to its own WAV file", nullptr},
+      {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &raw.output_dir, "Where each stream's folder ({out}) is made (default ./recordings)", "DIR"},
+      {"ssl-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.ssl_ca_file, "CA file rtmssrc verifies wss:// servers with", "FILE"},
+      {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &raw.tls_cert, "Serve HTTPS with this PEM certificate (chain)", "FILE"},
+      {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &raw.tls_key, "Private key of --tls-cert", "FILE"},
+      {"webhook-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.secret_file, "File holding the webhook secret token (else ZM_WEBHOOK_SECRET)", "FILE"},
+      {"shutdown-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.shutdown_timeout, "Seconds to wait for files to be finalized on SIGTERM/SIGINT (default 10)", "S"},
+      {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
+
+  std::unique_ptr<GOptionContext, decltype(&g_option_context_free)> context(
+      g_option_context_new("- Zoom RTMS webhooks in, one GStreamer pipeline per stream"), g_option_context_free);
+  g_option_context_add_main_entries(context.get(), entries, nullptr);
+  g_option_context_set_summary(context.get(),
+      "Secrets come from the environment: ZM_WEBHOOK_SECRET (webhook secret token),\n"
+      "ZM_RTMS_CLIENT and ZM_RTMS_SECRET (the app's client id and secret, read by rtmssrc).");
+  GError *raw_error = nullptr;
+  gboolean parsed = g_option_context_parse(context.get(), &argc, &argv, &raw_error);
+  if (!parsed) {
+    GErrorPtr error(raw_error);
+    std::fprintf(stderr, "rtms-gateway: %s (see --help)\n", error->message);
+    return ParseOutcome::ExitError;
+  }
+  if (argc > 1) {
+    std::fprintf(stderr, "rtms-gateway: unexpected argument '%s' (see --help)\n", argv[1]);
+    return ParseOutcome::ExitError;
+  }
+
+  std::unique_ptr<GKeyFile, decltype(&g_key_file_free)> file(nullptr, g_key_file_free);
+  if (raw.config) {
+    file.reset(g_key_file_new());
+    if (!g_key_file_load_from_file(file.get(), raw.config, G_KEY_FILE_NONE, &raw_error)) {
+      GErrorPtr error(raw_error);
+      std::fprintf(stderr, "rtms-gateway: --config %s: %s\n", raw.config, error->message);
+      return ParseOutcome::ExitError;
+    }
+    if (g_key_file_has_key(file.get(), "gateway", "webhook-secret", nullptr)) {
+      std::fprintf(stderr, "rtms-gateway: --config: 'webhook-secret' is not read from a config file; "
+                           "use ZM_WEBHOOK_SECRET or webhook-secret-file\n");
+      return ParseOutcome::ExitError;
+    }
+  }
+  Merger m(file.get());
+  std::string pipeline_file;
+  std::string secret_file;
+  bool ok = m.str(raw.host, "host", &options->host) &&
+            m.num(raw.port, "port", 0, 65535, &options->port) &&
+            m.str(raw.path, "webhook-path", &options->webhook_path) &&
+            m.num(raw.window, "timestamp-window", 1, 86400, &options->timestamp_window_s) &&
+            m.num(raw.max_body, "max-body", 256, 16 * 1024 * 1024, &options->max_body_bytes) &&
+            m.num(raw.max_streams, "max-streams", 1, 10000, &options->max_streams) &&
+            m.str(raw.template_name, "template", &options->template_name) &&
+            m.str(raw.pipeline, "pipeline", &options->pipeline) &&
+            m.str(raw.pipeline_file, "pipeline-file", &pipeline_file) &&
+            m.flag(raw.per_participant_audio, "per-participant-audio", &options->per_participant_audio) &&
+            m.str(raw.output_dir, "output-dir", &options->output_dir) &&
+            m.str(raw.ssl_ca_file, "ssl-ca-file", &options->ssl_ca_file) &&
+            m.str(raw.tls_cert, "tls-cert", &options->tls_cert_file) &&
+            m.str(raw.tls_key, "tls-key", &options->tls_key_file) &&
+            m.str(raw.secret_file, "webhook-secret-file", &secret_file) &&
+            m.num(raw.shutdown_timeout, "shutdown-timeout", 1, 3600, &options->shutdown_timeout_s);
+  if (!ok) return ParseOutcome::ExitError;
+
+  if (options->webhook_path.empty() || options->webhook_path[0] != '/' ||
+      options->webhook_path == "/healthz" || options->webhook_path == "/metrics") {
+    std::fprintf(stderr, "rtms-gateway: --webhook-path must start with / and not be /healthz or /metrics\n");
+    return ParseOutcome::ExitError;
+  }
+  if (options->tls_cert_file.empty() != options->tls_key_file.empty()) {
+    std::fprintf(stderr, "rtms-gateway: --tls-cert and --tls-key go together\n");
+    return ParseOutcome::ExitError;
+  }
+  if (!pipeline_file.empty()) {
+    if (!options->pipeline.empty()) {
+      std::fprintf(stderr, "rtms-gateway: give --pipeline or --pipeline-file, not both\n");
+      return ParseOutcome::ExitError;
+    }
+    std::string error;
+    if (!read_text_file(pipeline_file.c_str(), &options->pipeline, &error)) {
+      std::fprintf(stderr, "rtms-gateway: --pipeline-file: %s\n", error.c_str());
+      return ParseOutcome::ExitError;
+    }
+  }
+  std::string error;
+  if (!load_webhook_secret(secret_file, &options->webhook_secret, &error)) {
+    std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());
+    return ParseOutcome::ExitError;
+  }
+  return ParseOutcome::Run;
+}
+
+}  // namespace gateway

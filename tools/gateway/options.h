@@ -1,0 +1,39 @@
+// Configuration: command-line options over an optional key file (--config),
+// over built-in defaults. The webhook secret token comes from the environment
+// or a file, never from the command line (visible to every user of the host).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gateway {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string webhook_path = "/webhook";
+  int64_t timestamp_window_s = 300;
+  int64_t max_body_bytes = 64 * 1024;
+  int max_streams = 16;
+  std::string template_name = "record";  // a shipped template
+  std::string pipeline;                  // a custom template; overrides template_name
+  bool per_participant_audio = false;    // link audio_%u pads of a custom template
+  std::string output_dir = "recordings";
+  std::string ssl_ca_file;               // for rtmssrc (wss:// servers)
+  std::string tls_cert_file;             // serve HTTPS with this certificate
+  std::string tls_key_file;
+  int shutdown_timeout_s = 10;
+  std::string webhook_secret;            // never logged
+};
+
+enum class ParseOutcome { Run, ExitOk, ExitError };
+
+// Fills options from argv, the --config file and the environment. Prints
+// what is wrong (or --help) itself.
+ParseOutcome parse_options(int argc, char **argv, Options *options);
+
+// The secret token from ZM_WEBHOOK_SECRET, or from the file when one is
+// named (the file wins). Trailing white space of the file is dropped.
+bool load_webhook_secret(const std::string &file, std::string *secret, std::string *error);
+
+}  // namespace gateway

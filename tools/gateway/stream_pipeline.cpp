@@ -1,0 +1,250 @@
+#include "stream_pipeline.h"
+
+#include <atomic>
+#include <exception>
+
+#include "log.h"
+
+namespace gateway {
+
+namespace {
+
+std::atomic<int> teardowns{0};
+
+struct MessageUnref {
+  void operator()(GstMessage *message) const { gst_message_unref(message); }
+};
+using MessagePtr = std::unique_ptr<GstMessage, MessageUnref>;
+
+// The pad-added handler finds what it needs on the element itself, so it
+// never points at a StreamPipeline that may already be gone (pads appear on
+// rtmssrc's threads).
+constexpr const char *kOutDirKey = "rtms-gateway-out-dir";
+constexpr const char *kLabelKey = "rtms-gateway-label";
+
+std::string label(const StreamInfo &info) {
+  return "stream " + info.stream_id + " (meeting " + info.meeting + ")";
+}
+
+GstElement *make(const char *factory) { return gst_element_factory_make(factory, nullptr); }
+
+// queue ! audiorate ! audioconvert ! wavenc ! filesink, per participant.
+void link_participant_audio(GstElement *src, GstPad *pad) {
+  g_autofree gchar *pad_name = gst_pad_get_name(pad);
+  if (!g_str_has_prefix(pad_name, "audio_")) return;
+  const char *out_dir = static_cast<const char *>(g_object_get_data(G_OBJECT(src), kOutDirKey));
+  const char *what = static_cast<const char *>(g_object_get_data(G_OBJECT(src), kLabelKey));
+  if (!out_dir || !what) return;
+  gint64 participant = 0;
+  g_object_get(pad, "participant-id", &participant, nullptr);
+  std::string location = std::string(out_dir) + "/" + pad_name + "-" + std::to_string(participant) + ".wav";
+
+  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  if (!parent || !GST_IS_BIN(parent.get())) return;
+  GstElement *chain[] = {make("queue"), make("audiorate"), make("audioconvert"), make("wavenc"), make("filesink")};
+  for (GstElement *e : chain) {
+    if (!e) {
+      for (GstElement *other : chain)
+        if (other) gst_object_unref(gst_object_ref_sink(other));
+      log_error("%s: cannot record %s: missing element (queue, audiorate, audioconvert, wavenc, filesink)", what,
+                pad_name);
+      return;
+    }
+  }
+  g_object_set(chain[4], "location", location.c_str(), "async", FALSE, nullptr);
+  GstBin *bin = GST_BIN(parent.get());
+  for (GstElement *e : chain) gst_bin_add(bin, e);  // the bin takes the floating refs
+  bool linked = gst_element_link_many(chain[0], chain[1], chain[2], chain[3], chain[4], nullptr);
+  // Downstream first, so data never reaches an element that is not ready.
+  for (int i = G_N_ELEMENTS(chain) - 1; i >= 0; i--) gst_element_sync_state_with_parent(chain[i]);
+  GstPtr<GstPad> sink(gst_element_get_static_pad(chain[0], "sink"));
+  if (!linked || gst_pad_link(pad, sink.get()) != GST_PAD_LINK_OK) {
+    log_error("%s: cannot link %s to %s", what, pad_name, location.c_str());
+    return;
+  }
+  log_info("%s: participant %" G_GINT64_FORMAT " (%s) -> %s", what, participant, pad_name, location.c_str());
+}
+
+void on_pad_added(GstElement *src, GstPad *pad, gpointer) {
+  try {
+    link_participant_audio(src, pad);
+  } catch (const std::exception &e) {
+    log_error("linking a new pad failed: %s", e.what());
+  } catch (...) {
+    log_error("linking a new pad failed");
+  }
+}
+
+void to_null(GstElement *pipeline, gpointer) {
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  teardowns--;
+}
+
+bool is_rtmssrc(GstElement *element) {
+  GstElementFactory *factory = gst_element_get_factory(element);
+  return factory && g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtmssrc") == 0;
+}
+
+}  // namespace
+
+int StreamPipeline::pending_teardowns() { return teardowns.load(); }
+
+StreamPipeline::StreamPipeline(Key, StreamInfo info, GstPtr<GstElement> pipeline, GstPtr<GstElement> src)
+    : info_(std::move(info)), pipeline_(std::move(pipeline)), src_(std::move(src)) {}
+
+std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tpl, const StreamInfo &info,
+                                                      std::string *error) {
+  std::string launch = expand_placeholders(tpl.launch, {{"stream_id", file_safe(info.stream_id)},
+                                                        {"meeting", file_safe(info.meeting)},
+                                                        {"start_time", info.start_time},
+                                                        {"out", info.out_dir}});
+  GError *raw_error = nullptr;
+  GstElement *parsed = gst_parse_launch(launch.c_str(), &raw_error);
+  GstPtr<GstElement> element(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
+  if (raw_error) {
+    GErrorPtr owned(raw_error);
+    *error = "template '" + tpl.name + "' does not parse: " + owned->message;
+    return nullptr;
+  }
+  if (!element) {
+    *error = "template '" + tpl.name + "' does not parse";
+    return nullptr;
+  }
+  // A single-element description comes back bare, not in a pipeline.
+  GstPtr<GstElement> pipeline;
+  if (GST_IS_PIPELINE(element.get())) {
+    pipeline = std::move(element);
+  } else {
+    pipeline.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
+    gst_bin_add(GST_BIN(pipeline.get()), element.release());
+  }
+  GstPtr<GstElement> src(gst_bin_get_by_name(GST_BIN(pipeline.get()), "src"));
+  if (!src || !is_rtmssrc(src.get())) {
+    *error = "template '" + tpl.name + "' has no rtmssrc named src (write 'rtmssrc name=src ...')";
+    return nullptr;
+  }
+  std::string name = "rtms-" + file_safe(info.stream_id);
+  gst_object_set_name(GST_OBJECT(pipeline.get()), name.c_str());
+  if (tpl.per_participant_audio) {
+    g_object_set_data_full(G_OBJECT(src.get()), kOutDirKey, g_strdup(info.out_dir.c_str()), g_free);
+    g_object_set_data_full(G_OBJECT(src.get()), kLabelKey, g_strdup(label(info).c_str()), g_free);
+    g_signal_connect(src.get(), "pad-added", G_CALLBACK(on_pad_added), nullptr);
+  }
+  return std::make_unique<StreamPipeline>(Key(), info, std::move(pipeline), std::move(src));
+}
+
+bool StreamPipeline::validate(const PipelineTemplate &tpl, std::string *error) {
+  StreamInfo sample{"0123456789abcdef", "validation", "20000101-000000", "/nonexistent"};
+  return build(tpl, sample, error) != nullptr;
+}
+
+StreamPipeline::~StreamPipeline() {
+  bus_watch_.reset();
+  stop_timer_.reset();
+  if (!pipeline_) return;
+  // Going to NULL may wait for the server to acknowledge a close (up to
+  // 2.5 s in rtmssrc): never on the main loop, which answers webhooks.
+  teardowns++;
+  gst_element_call_async(pipeline_.get(), to_null, nullptr, nullptr);
+}
+
+bool StreamPipeline::play(const std::string &webhook_body, const std::string &ssl_ca_file, EndFn on_end,
+                          std::string *error) {
+  on_end_ = std::move(on_end);
+  if (!ssl_ca_file.empty()) g_object_set(src_.get(), "ssl-ca-file", ssl_ca_file.c_str(), nullptr);
+  g_object_set(src_.get(), "webhook-payload", webhook_body.c_str(), nullptr);
+  GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
+  bus_watch_ = SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
+  if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    // The reason is on the bus; take it from there rather than guess.
+    std::string why = "state change to PLAYING failed";
+    while (MessagePtr message{gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)}) {
+      GError *err = nullptr;
+      gst_message_parse_error(message.get(), &err, nullptr);
+      GErrorPtr owned(err);
+      why += std::string(": ") + owned->message;
+    }
+    *error = why;
+    bus_watch_.reset();
+    return false;
+  }
+  return true;
+}
+
+void StreamPipeline::update_webhook(const std::string &webhook_body) {
+  g_object_set(src_.get(), "webhook-payload", webhook_body.c_str(), nullptr);
+}
+
+void StreamPipeline::stop(int timeout_s) {
+  if (stopping_ || ended_) return;
+  stopping_ = true;
+  gst_element_send_event(pipeline_.get(), gst_event_new_eos());
+  stop_timer_ = SourceId(g_timeout_add_seconds(guint(timeout_s), on_stop_timeout, this));
+}
+
+gboolean StreamPipeline::on_stop_timeout(gpointer data) {
+  auto *self = static_cast<StreamPipeline *>(data);
+  self->stop_timer_.release();
+  try {
+    log_warning("%s: no EOS within the shutdown timeout after stopping; tearing it down",
+                label(self->info_).c_str());
+    self->finish(End::Timeout);
+  } catch (...) {
+  }
+  return G_SOURCE_REMOVE;
+}
+
+void StreamPipeline::finish(End end) {
+  if (ended_) return;
+  ended_ = true;
+  stop_timer_.reset();
+  if (on_end_) on_end_(end);
+}
+
+gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
+  auto *self = static_cast<StreamPipeline *>(data);
+  try {
+    std::string what = label(self->info_);
+    switch (GST_MESSAGE_TYPE(message)) {
+      case GST_MESSAGE_EOS:
+        log_info("%s: end of stream, files finalized in %s", what.c_str(), self->info_.out_dir.c_str());
+        self->finish(End::Eos);
+        break;
+      case GST_MESSAGE_ERROR: {
+        GError *err = nullptr;
+        gchar *debug = nullptr;
+        gst_message_parse_error(message, &err, &debug);
+        GErrorPtr owned(err);
+        GCharPtr owned_debug(debug);
+        log_error("%s: pipeline error from %s: %s (%s)", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
+                  owned->message, owned_debug ? owned_debug.get() : "no details");
+        self->finish(End::Error);
+        break;
+      }
+      case GST_MESSAGE_WARNING: {
+        GError *err = nullptr;
+        gst_message_parse_warning(message, &err, nullptr);
+        GErrorPtr owned(err);
+        log_warning("%s: %s: %s", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)), owned->message);
+        break;
+      }
+      case GST_MESSAGE_ELEMENT: {
+        const GstStructure *s = gst_message_get_structure(message);
+        if (s && gst_structure_has_name(s, "rtms-stream-stopped")) {
+          const char *reason = gst_structure_get_string(s, "reason-name");
+          log_info("%s: the server stopped the stream (%s)", what.c_str(), reason ? reason : "no reason");
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  } catch (const std::exception &e) {
+    log_error("bus message handling failed: %s", e.what());
+  } catch (...) {
+    log_error("bus message handling failed");
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+}  // namespace gateway

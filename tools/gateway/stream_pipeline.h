@@ -1,0 +1,73 @@
+// One stream's pipeline: built from the template, given the webhook, played;
+// ended with EOS so files are finalized; torn down off the main thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <gst/gst.h>
+
+#include "glib_ptr.h"
+#include "pipeline_template.h"
+
+namespace gateway {
+
+struct StreamInfo {
+  std::string stream_id;
+  std::string meeting;     // instance id as Zoom sent it (for logs)
+  std::string start_time;  // YYYYMMDD-HHMMSS, UTC
+  std::string out_dir;
+};
+
+class StreamPipeline {
+ public:
+  enum class End { Eos, Error, Timeout };
+  using EndFn = std::function<void(End end)>;
+
+  // Expands the template and parses it; checks that `src` is an rtmssrc.
+  static std::unique_ptr<StreamPipeline> build(const PipelineTemplate &tpl, const StreamInfo &info,
+                                               std::string *error);
+  // Builds the template with sample values, to refuse a broken one at startup.
+  static bool validate(const PipelineTemplate &tpl, std::string *error);
+
+  struct Key {  // only build() makes one
+   private:
+    Key() = default;
+    friend class StreamPipeline;
+  };
+  StreamPipeline(Key, StreamInfo info, GstPtr<GstElement> pipeline, GstPtr<GstElement> src);
+  ~StreamPipeline();
+  StreamPipeline(const StreamPipeline &) = delete;
+  StreamPipeline &operator=(const StreamPipeline &) = delete;
+
+  // Sets the webhook (and CA file) on src and plays. on_end runs once, from
+  // the main loop, when the pipeline reached EOS, failed, or did not finish
+  // in time after stop().
+  bool play(const std::string &webhook_body, const std::string &ssl_ca_file, EndFn on_end, std::string *error);
+  // Server failover: rtmssrc moves the running stream to the new servers.
+  void update_webhook(const std::string &webhook_body);
+  // EOS to the pipeline; on_end(Timeout) if it is not through in timeout_s.
+  void stop(int timeout_s);
+  bool stopping() const { return stopping_; }
+  const StreamInfo &info() const { return info_; }
+
+  // Teardowns still running on GStreamer's worker threads.
+  static int pending_teardowns();
+
+ private:
+  static gboolean on_bus(GstBus *bus, GstMessage *message, gpointer self);
+  static gboolean on_stop_timeout(gpointer self);
+  void finish(End end);
+
+  StreamInfo info_;
+  GstPtr<GstElement> pipeline_;
+  GstPtr<GstElement> src_;
+  EndFn on_end_;
+  bool ended_ = false;
+  bool stopping_ = false;
+  SourceId bus_watch_;
+  SourceId stop_timer_;
+};
+
+}  // namespace gateway
