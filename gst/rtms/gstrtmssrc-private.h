@@ -56,6 +56,7 @@ struct RtmsSrcSettings {
   guint latency = 100;  // ms
   bool buffer_data = true;
   guint max_message_size = 64 * 1024 * 1024;
+  guint reconnect_delay = 3000;  // ms, first backoff step
 };
 
 // What an output pad carries; also names its template ("<kind>_%u").

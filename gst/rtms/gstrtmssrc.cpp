@@ -51,6 +51,7 @@ enum {
   PROP_LATENCY,
   PROP_BUFFER_DATA,
   PROP_MAX_MESSAGE_SIZE,
+  PROP_RECONNECT_DELAY,
   PROP_STATS,
 };
 
@@ -280,6 +281,7 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
     case PROP_LATENCY: s.latency = g_value_get_uint(value); break;
     case PROP_BUFFER_DATA: s.buffer_data = g_value_get_boolean(value); break;
     case PROP_MAX_MESSAGE_SIZE: s.max_message_size = g_value_get_uint(value); break;
+    case PROP_RECONNECT_DELAY: s.reconnect_delay = g_value_get_uint(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -350,6 +352,7 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
     case PROP_LATENCY: g_value_set_uint(value, s.latency); break;
     case PROP_BUFFER_DATA: g_value_set_boolean(value, s.buffer_data); break;
     case PROP_MAX_MESSAGE_SIZE: g_value_set_uint(value, s.max_message_size); break;
+    case PROP_RECONNECT_DELAY: g_value_set_uint(value, s.reconnect_delay); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -468,6 +471,11 @@ static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &c
   config.tls_strict = s.ssl_strict;
   config.handshake_timeout_ms = s.handshake_timeout;
   config.max_message_size = s.max_message_size;
+  config.reconnect_delay_ms = s.reconnect_delay;
+  if (s.reconnect_delay == 0) {
+    config.signaling_reconnect_window_ms = 0;
+    config.media_reconnect_window_ms = 0;
+  }
   return std::string();
 }
 
@@ -939,6 +947,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "its utterance, and lines that start earlier are moved up)",
                         0, 60000, 5000, rw));
 
+  g_object_class_install_property(
+      gobject_class, PROP_RECONNECT_DELAY,
+      g_param_spec_uint("reconnect-delay", "Reconnect delay",
+                        "Milliseconds before the first attempt to re-establish a lost signaling "
+                        "or media socket; it doubles with every attempt, up to 30 s, for as long "
+                        "as Zoom keeps the stream (60 s signaling, 65 s media). 0 turns "
+                        "reconnection off: a lost socket is an error",
+                        0, 30000, 3000, rw));
   g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",

@@ -75,6 +75,7 @@ std::string build_fault_frame(FaultKind kind, const FaultContext &context) {
     case FaultKind::EmptyData: return audio_with_data(context, "", true);
     case FaultKind::HugeFrame: return huge_frame(context.huge_frame_bytes);
     case FaultKind::BinaryJson: return rtms::encode_message(rtms::KeepAliveReq{context.keepalive_timestamp});
+    case FaultKind::Drop: return std::string();  // no frame: the socket is closed instead
     case FaultKind::UnknownEvent: {
       rtms::Event event;
       event.event_type = 77;

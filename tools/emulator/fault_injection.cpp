@@ -22,6 +22,7 @@ constexpr KindName kKindNames[] = {
     {FaultKind::HugeFrame, "huge-frame"},
     {FaultKind::BinaryJson, "binary-json"},
     {FaultKind::UnknownEvent, "unknown-event"},
+    {FaultKind::Drop, "drop"},
 };
 
 // Plain decimal digits only: strtoll alone would take "+5", " 5" or "5x".

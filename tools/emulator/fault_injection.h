@@ -20,6 +20,9 @@ enum class FaultKind {
   HugeFrame,
   BinaryJson,
   UnknownEvent,
+  // Not a frame: the server closes the socket (code 1011), as when a Zoom
+  // media or signaling server goes away; the client is expected to reconnect.
+  Drop,
 };
 
 enum class FaultSocket { Signaling, Media };

@@ -56,6 +56,12 @@ void FaultInjector::fire(size_t index) {
                 injection.at_ms, socket);
     return;
   }
+  if (injection.kind == FaultKind::Drop) {
+    log_info("fault injection: dropping %s", target.ws->label().c_str());
+    target.ws->close(1011, "fault injection: server dropped the connection");
+    manifest_.mark_injection_sent(manifest_index_[index]);
+    return;
+  }
   FaultContext context;
   int64_t script_now = clock_.now_ms();
   context.timestamp = clock_.timestamp_of(script_now);
