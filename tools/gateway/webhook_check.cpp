@@ -54,7 +54,13 @@ Verdict check_webhook(std::string_view secret_token, std::string_view signature_
                                                   raw_body, now_s, limits.timestamp_window_s);
   if (check != rtms::WebhookCheck::Ok) {
     std::string detail = rtms::to_string(check);
-    if (check == rtms::WebhookCheck::StaleTimestamp)
+    if (check == rtms::WebhookCheck::MissingSignature)
+      detail += ": no x-zm-signature header (not from Zoom, or a proxy dropped it)";
+    else if (check == rtms::WebhookCheck::MissingTimestamp)
+      detail += ": no x-zm-request-timestamp header";
+    else if (check == rtms::WebhookCheck::MalformedTimestamp)
+      detail += ": x-zm-request-timestamp is not a number of seconds";
+    else if (check == rtms::WebhookCheck::StaleTimestamp)
       detail += ": x-zm-request-timestamp is more than " + std::to_string(limits.timestamp_window_s) +
                 " s from now (clock skew or a replay)";
     else if (check == rtms::WebhookCheck::BadSignature)

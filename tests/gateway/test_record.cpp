@@ -1,0 +1,45 @@
+// End to end: the emulator posts signed webhooks to the real gateway, which
+// records the meeting to one WAV file per participant; a Zoom retry of the
+// same rtms_started starts nothing more.
+#include <gst/check/gstcheck.h>
+
+#include "emulator_run.h"
+#include "gateway_run.h"
+#include "recording_checks.h"
+
+GST_START_TEST(signed_webhooks_record_the_meeting) {
+  GatewayRun gw;
+  gw.start();
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json"), "--webhook-url", gw.url, "--webhook-secret",
+                  GW_WEBHOOK_SECRET});
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 5000), "the stream did not start");
+  fail_unless_equals_int(gw.metric("rtms_gateway_active_streams"), 1);
+
+  // Zoom retries a webhook it thinks was lost: same stream, same servers.
+  fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
+  fail_unless(gw.wait_metric("rtms_gateway_stream_events_total{action=\"duplicate\"}", 1, 2000));
+
+  JsonObject *manifest = emulator.finish();
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 10000), "the stream did not end");
+  fail_unless_equals_int(gw.metric("rtms_gateway_streams_started_total"), 1);
+  fail_unless_equals_int(gw.metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_started\"}"), 2);
+  fail_unless(gw.wait_metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_stopped\"}", 1, 2000));
+  fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
+  fail_unless_equals_int64(json_int_path(manifest, "client.signaling_handshakes"), 1);
+  // short.json: 3 s, Bob joins at 200 ms; every file ends with the meeting.
+  fail_unless_equals_int(check_wav_per_participant(gw, manifest, 2 * GST_SECOND, 3500 * GST_MSECOND), 2);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
+static Suite *record_suite() {
+  Suite *s = suite_create("gateway-record");
+  TCase *tc = tcase_create("record");
+  tcase_set_timeout(tc, 90);
+  tcase_add_test(tc, signed_webhooks_record_the_meeting);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(record);

@@ -1,0 +1,55 @@
+// End to end: rtms_stopped in the middle of a meeting, and SIGTERM during a
+// recording, both end the pipeline with EOS: the stream is closed on the
+// server's side and the WAV files are finalized and playable.
+#include <gst/check/gstcheck.h>
+
+#include "emulator_run.h"
+#include "gateway_run.h"
+#include "recording_checks.h"
+
+static void start_recording(GatewayRun &gw, EmulatorRun &emulator) {
+  gw.start();
+  emulator.start({"--script", meeting_script("short.json")});
+  fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 5000), "the stream did not start");
+  // Both participants have spoken by 1.5 s into short.json.
+  g_usleep(1500 * 1000);
+}
+
+GST_START_TEST(rtms_stopped_finalizes_the_files) {
+  GatewayRun gw;
+  EmulatorRun emulator;
+  start_recording(gw, emulator);
+  fail_unless_equals_int(gw.post_signed(stopped_webhook_for(emulator.webhook_json)).status, 200);
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 5000), "the stream did not end");
+  fail_unless_equals_int(gw.metric("rtms_gateway_stream_events_total{action=\"stopped\"}"), 1);
+  JsonObject *manifest = emulator.finish();
+  fail_unless(json_object_get_boolean_member(json_object_get_object_member(manifest, "client"), "stream_close_req"),
+              "the gateway did not close the stream on the server");
+  check_wav_per_participant(gw, manifest, 500 * GST_MSECOND, 2500 * GST_MSECOND);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(sigterm_finalizes_the_files) {
+  GatewayRun gw;
+  EmulatorRun emulator;
+  start_recording(gw, emulator);
+  fail_unless_equals_int(gw.terminate(12000), 0);
+  JsonObject *manifest = emulator.finish();
+  fail_unless(json_object_get_boolean_member(json_object_get_object_member(manifest, "client"), "stream_close_req"));
+  check_wav_per_participant(gw, manifest, 500 * GST_MSECOND, 2500 * GST_MSECOND);
+}
+GST_END_TEST;
+
+static Suite *stop_suite() {
+  Suite *s = suite_create("gateway-stop");
+  TCase *tc = tcase_create("stop");
+  tcase_set_timeout(tc, 90);
+  tcase_add_test(tc, rtms_stopped_finalizes_the_files);
+  tcase_add_test(tc, sigterm_finalizes_the_files);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(stop);
