@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <exception>
 
+#include <unistd.h>
+
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
