@@ -88,6 +88,19 @@ GST_START_TEST(health_and_metrics) {
 }
 GST_END_TEST;
 
+GST_START_TEST(pipeline_error_ends_that_stream_only) {
+  GatewayRun gw;
+  gw.start();
+  // Nothing listens on port 9: rtmssrc fails to connect, an element error.
+  fail_unless_equals_int(gw.post_signed(kStarted).status, 200);
+  fail_unless(gw.wait_metric("rtms_gateway_pipeline_errors_total", 1, 10000), "no pipeline error");
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 5000));
+  fail_unless_equals_int(gw.metric("rtms_gateway_streams_started_total"), 1);
+  fail_unless_equals_int(gw.get("/healthz").status, 200);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
 static Suite *intake_suite() {
   Suite *s = suite_create("gateway-intake");
   TCase *tc = tcase_create("intake");
@@ -95,6 +108,7 @@ static Suite *intake_suite() {
   tcase_add_test(tc, bad_requests_are_refused_and_start_nothing);
   tcase_add_test(tc, url_validation_is_answered);
   tcase_add_test(tc, health_and_metrics);
+  tcase_add_test(tc, pipeline_error_ends_that_stream_only);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,6 +1,6 @@
 // End to end: the emulator posts signed webhooks to the real gateway, which
 // records the meeting to one WAV file per participant; a Zoom retry of the
-// same rtms_started starts nothing more.
+// same rtms_started starts nothing more, nor does a second stream over --max-streams.
 #include <gst/check/gstcheck.h>
 
 #include "emulator_run.h"
@@ -9,7 +9,7 @@
 
 GST_START_TEST(signed_webhooks_record_the_meeting) {
   GatewayRun gw;
-  gw.start();
+  gw.start({"--max-streams", "1"});
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("short.json"), "--webhook-url", gw.url, "--webhook-secret",
                   GW_WEBHOOK_SECRET});
@@ -19,11 +19,16 @@ GST_START_TEST(signed_webhooks_record_the_meeting) {
   // Zoom retries a webhook it thinks was lost: same stream, same servers.
   fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
   fail_unless(gw.wait_metric("rtms_gateway_stream_events_total{action=\"duplicate\"}", 1, 2000));
+  // Another stream while one runs, with --max-streams 1: refused.
+  std::string other = emulator.webhook_json;
+  other.replace(other.find("0123456789abcdef"), 16, "fedcba9876543210");
+  fail_unless_equals_int(gw.post_signed(other).status, 200);
+  fail_unless(gw.wait_metric("rtms_gateway_stream_events_total{action=\"limit\"}", 1, 2000));
 
   JsonObject *manifest = emulator.finish();
   fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 10000), "the stream did not end");
   fail_unless_equals_int(gw.metric("rtms_gateway_streams_started_total"), 1);
-  fail_unless_equals_int(gw.metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_started\"}"), 2);
+  fail_unless_equals_int(gw.metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_started\"}"), 3);
   fail_unless(gw.wait_metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_stopped\"}", 1, 2000));
   fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
   fail_unless_equals_int64(json_int_path(manifest, "client.signaling_handshakes"), 1);
