@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job on its embedded default: installs what is missing, builds, then
-# plays a scripted 30 s meeting on the RTMS emulator (standing in for Zoom,
-# over wss:// with its own CA) and records one WAV file per participant with a
-# plain gst-launch-1.0 pipeline that starts with rtmssrc.
+# The main job on its embedded default: installs what is missing, builds,
+# starts rtms-gateway, and plays a scripted 30 s meeting on the RTMS emulator
+# (standing in for Zoom, over wss:// with its own CA). The emulator sends real
+# signed webhooks to the gateway, which records the stream with an rtmssrc
+# pipeline: one WAV file per participant. Pointing the same gateway at Zoom
+# needs only credentials (docs/gateway.md).
 #
 #   scripts/demo.sh [OUTPUT_DIR] [MEETING_SCRIPT.json]
 set -euo pipefail
@@ -17,47 +19,39 @@ echo "==> Building"
 [ -f build/build.ninja ] || meson setup build --buildtype=debugoptimized >/dev/null
 ninja -C build >/dev/null
 
-mkdir -p "$out/emulator"
+mkdir -p "$out/emulator" "$out/recordings"
 out=$(cd "$out" && pwd)
 export GST_PLUGIN_PATH="$root/build/gst/rtms${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
-# The emulator's demo credentials; for Zoom they come from your app.
+# The emulator's demo credentials; for Zoom they are your app's (see docs/gateway.md).
 export ZM_RTMS_CLIENT=emulator-client-id ZM_RTMS_SECRET=emulator-client-secret
+export ZM_WEBHOOK_SECRET=emulator-webhook-secret
 
-echo "==> Starting the RTMS emulator (wss://, meeting script $(basename "$script"))"
+echo "==> Starting rtms-gateway (verifies webhooks, runs one recording pipeline per stream)"
+"$root/build/tools/gateway/rtms-gateway" --port 0 --output-dir "$out/recordings" \
+  --ssl-ca-file "$out/emulator/ca.pem" > "$out/gateway-ready.jsonl" 2> "$out/gateway.log" &
+gateway=$!
+trap 'kill $gateway $emulator 2>/dev/null || true' EXIT
+emulator=
+for _ in $(seq 100); do [ -s "$out/gateway-ready.jsonl" ] && break; sleep 0.1; done
+[ -s "$out/gateway-ready.jsonl" ] || { cat "$out/gateway.log"; exit 1; }
+url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["url"])' "$out/gateway-ready.jsonl")
+echo "    listening on $url"
+
+echo "==> Playing a scripted meeting on the RTMS emulator ($(basename "$script"), wss://); it POSTs"
+echo "    signed meeting.rtms_started / meeting.rtms_stopped webhooks to the gateway"
 "$root/build/tools/emulator/rtms-emulator" --tls --script "$script" --cert-dir "$out/emulator" \
-  --manifest "$out/emulator/manifest.json" --webhook-out "$out/rtms_started.json" \
+  --manifest "$out/emulator/manifest.json" --webhook-url "$url" \
   > "$out/emulator/ready.jsonl" 2> "$out/emulator/emulator.log" &
 emulator=$!
-trap 'kill $emulator 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$out/emulator/ready.jsonl" ] && break; sleep 0.1; done
-[ -s "$out/emulator/ready.jsonl" ] || { cat "$out/emulator/emulator.log"; exit 1; }
-ca=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["ca_file"])' "$out/emulator/ready.jsonl")
-speakers=$(python3 -c '
-import json, sys
-script = json.load(open(sys.argv[1]))
-print(sum(1 for p in script["participants"] if p.get("talk")))' "$script")
-
-# One branch per speaker: pads appear as audio_0, audio_1, ... in the order
-# participants first speak. audiorate fills muted stretches with silence.
-branches=()
-for i in $(seq 0 $((speakers - 1))); do
-  branches+=(src.audio_$i ! queue ! audiorate ! audioconvert ! wavenc ! filesink location="$out/participant-$i.wav")
-done
-
-echo "==> Recording: the webhook is in $out/rtms_started.json"
-echo "    gst-launch-1.0 -e rtmssrc name=src webhook-payload=\"\$(cat rtms_started.json)\" ssl-ca-file=$ca \\"
-echo "      src.audio_N ! queue ! audiorate ! audioconvert ! wavenc ! filesink location=participant-N.wav ..."
-# -m prints rtmssrc's bus messages: joins, leaves, speaker changes, the end.
-gst-launch-1.0 -e -m rtmssrc name=src webhook-payload="$(cat "$out/rtms_started.json")" \
-  ssl-ca-file="$ca" "${branches[@]}" 2>&1 | tee "$out/gst-launch.log" |
-  grep --line-buffered -oE '(rtms-[a-z-]+|New pad|ERROR).*' |
-  grep --line-buffered -vE '^rtms-(session|stream)-state|^rtms-participant-id' |
-  sed -u -E 's/\(int\)|\(gint64\)|\(string\)|\(boolean\)//g; s/^/    /'
-status=${PIPESTATUS[0]}
-wait $emulator || true
-if [ "$status" -ne 0 ]; then echo "gst-launch-1.0 failed, see $out/gst-launch.log"; exit 1; fi
+# Progress: what the gateway does with each webhook and stream, as it happens.
+tail --pid=$emulator -n +1 -f "$out/gateway.log" 2>/dev/null | sed -u 's/^/    gateway: /' &
+wait $emulator || { echo "the emulator failed:"; tail -20 "$out/emulator/emulator.log"; exit 1; }
+# rtms_stopped makes the gateway finalize the files; then stop it like a service manager would.
+for _ in $(seq 100); do grep -qE "stream .*(ended|finished|stopped)" "$out/gateway.log" 2>/dev/null && break; sleep 0.1; done
+sleep 1
+kill -TERM $gateway 2>/dev/null || true
+wait $gateway 2>/dev/null || true
 trap - EXIT
-
 echo
 echo "==> Summary"
 python3 - "$out" <<'PY'
@@ -71,8 +65,11 @@ print(f"  ended with stop reason {manifest.get('stop_reason')}; "
       f"/{manifest['keepalives']['signaling']['sent']} (signaling); "
       f"protocol violations: {len(manifest.get('violations', []))}")
 print(f"  {'file':<22} {'participant':<14} {'duration':>9} {'audio sent':>11}")
-for name in sorted(f for f in os.listdir(out) if f.endswith(".wav")):
-    path = os.path.join(out, name)
+wavs = []
+for folder, _, files in os.walk(os.path.join(out, "recordings")):
+    wavs += [os.path.join(folder, f) for f in files if f.endswith(".wav")]
+for path in sorted(wavs):
+    name = os.path.basename(path)
     info = subprocess.run(["gst-discoverer-1.0", path], capture_output=True, text=True).stdout
     dur = re.search(r"Duration: (\S+)", info)
     # wavenc stores the pad's title tag (the participant's name) as INAM.
@@ -87,5 +84,5 @@ for name in sorted(f for f in os.listdir(out) if f.endswith(".wav")):
         if s.get("user_name") == who:
             sent_ms = f"{s['packets'] * 20 / 1000:.1f} s"
     print(f"  {name:<22} {who:<14} {dur.group(1)[:10] if dur else '?':>9} {sent_ms:>11}")
-print(f"\nRecordings are in {out}")
+print(f"\nRecordings are in {os.path.join(out, 'recordings')}")
 PY
