@@ -42,7 +42,12 @@ void rtms_src_handle_video_ready(GstRtmsSrc *self, RtmsOutputKind kind,
                   rtms::to_string(v.resolution.value_or(rtms::Resolution::Undefined)));
 }
 
-static GstCaps *video_caps(rtms::Codec codec, int width, int height, int fps) {
+// The frame rate: the one the H.264 stream declares, else the server's
+// effective fps (JPEG and PNG carry none).
+static GstCaps *video_caps(rtms::Codec codec, const rtms::VideoProbe &probe, int fps) {
+  int width = probe.width, height = probe.height;
+  int fps_n = probe.fps_n > 0 ? probe.fps_n : fps;
+  int fps_d = probe.fps_n > 0 ? probe.fps_d : 1;
   GstCaps *caps;
   switch (codec) {
     case rtms::Codec::H264:
@@ -54,7 +59,7 @@ static GstCaps *video_caps(rtms::Codec codec, int width, int height, int fps) {
     default: return nullptr;
   }
   gst_caps_set_simple(caps, "width", G_TYPE_INT, width, "height", G_TYPE_INT, height,
-                      "framerate", GST_TYPE_FRACTION, fps, 1, nullptr);
+                      "framerate", GST_TYPE_FRACTION, fps_n, fps_d, nullptr);
   return caps;
 }
 
@@ -124,7 +129,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
                          rtms_output_kind_name(kind));
       return;
     }
-    GstCaps *caps = video_caps(codec, probe.width, probe.height, fps);
+    GstCaps *caps = video_caps(codec, probe, fps);
     out = rtms_src_add_output(self, kind, 0, data.user.has_user_name ? data.user.user_name : "",
                               caps);
     gst_caps_unref(caps);
@@ -134,7 +139,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
   } else if (probe.has_size && (probe.width != out->width || probe.height != out->height)) {
     // The server may change the size mid-stream: tell downstream before the
     // frame that has the new size.
-    GstCaps *caps = video_caps(codec, probe.width, probe.height, fps);
+    GstCaps *caps = video_caps(codec, probe, fps);
     GST_INFO_OBJECT(self, "%s size changes from %dx%d to %dx%d", rtms_output_kind_name(kind),
                     out->width, out->height, probe.width, probe.height);
     {

@@ -3,6 +3,7 @@
 #include <gst/codecparsers/gsth264parser.h>
 
 #include <cstring>
+#include <numeric>
 
 namespace rtms {
 
@@ -24,6 +25,17 @@ VideoProbe probe_h264(const guint8 *data, gsize size) {
           probe.has_size = true;
           probe.width = sps.frame_cropping_flag ? sps.crop_rect_width : sps.width;
           probe.height = sps.frame_cropping_flag ? sps.crop_rect_height : sps.height;
+          // Two fields per frame: time_scale counts half frames.
+          if (sps.vui_parameters_present_flag && sps.vui_parameters.timing_info_present_flag &&
+              sps.vui_parameters.num_units_in_tick > 0 && sps.vui_parameters.time_scale > 0) {
+            uint64_t n = sps.vui_parameters.time_scale;
+            uint64_t d = uint64_t(sps.vui_parameters.num_units_in_tick) * 2;
+            uint64_t g = std::gcd(n, d);
+            if (n / g <= G_MAXINT && d / g <= G_MAXINT) {
+              probe.fps_n = int(n / g);
+              probe.fps_d = int(d / g);
+            }
+          }
           gst_h264_sps_clear(&sps);
         }
         break;

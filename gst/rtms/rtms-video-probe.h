@@ -14,6 +14,9 @@ struct VideoProbe {
   bool has_size = false;
   int width = 0;
   int height = 0;
+  // H.264 only: the frame rate the SPS declares (VUI timing), 0/0 if none.
+  int fps_n = 0;
+  int fps_d = 0;
   // H.264 only.
   bool has_sps = false;
   bool has_pps = false;

@@ -69,6 +69,9 @@ GST_START_TEST(h264_keyframes_and_size) {
   fail_unless_equals_int(key.width, 640);
   // 360 is not a multiple of 16: the SPS crops 368 down to 360.
   fail_unless_equals_int(key.height, 360);
+  // x264 writes the input's 10 fps into the SPS (VUI timing).
+  fail_unless_equals_int(key.fps_n, 10);
+  fail_unless_equals_int(key.fps_d, 1);
   rtms::VideoProbe second = rtms::probe_h264(frames[1].data(), frames[1].size());
   fail_unless(second.valid);
   fail_if(second.has_idr || second.has_sps, "frame 1 should be a delta frame");
