@@ -117,3 +117,11 @@ guint64 total_bytes(Capture &capture) {
   for (auto &kv : capture.pads) n += kv.second->bytes;
   return n;
 }
+
+JsonObject *run_to_end(Capture &capture, EmulatorRun &emulator) {
+  fail_unless(capture.run(60 * GST_SECOND), "no EOS within 60 s");
+  fail_if(capture.error != nullptr, "error: %s", capture.error_text().c_str());
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+  return manifest;
+}

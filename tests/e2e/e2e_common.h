@@ -19,6 +19,10 @@ void configure_src(Capture &capture, const EmulatorRun &emulator,
 // timestamps. Returns the number of participants checked.
 guint check_audio_matches_manifest(Capture &capture, JsonObject *manifest, bool mixed);
 
+// Runs the capture to EOS (failing on a timeout or an element error), then
+// returns the emulator's manifest, checked free of protocol violations.
+JsonObject *run_to_end(Capture &capture, EmulatorRun &emulator);
+
 // Pushes payloads (with these caps) through a decoding chain such as
 // "h264parse ! avdec_h264" and fails the test on any error.
 void check_decodes(const std::string &caps, const std::string &chain,

@@ -199,6 +199,17 @@ SignalingHandshakeResp decode_signaling_resp(const ObjectReader &r) {
   return m;
 }
 
+// Both media handshakes carry an optional media_params object.
+void read_media_params(const ObjectReader &r, MediaParams *out) {
+  auto params = r.opt_object("media_params");
+  if (!params) return;
+  auto parsed = parse_media_params(params->object(), params->path());
+  if (parsed)
+    *out = std::move(*parsed);
+  else
+    r.sink()->fail(parsed.error().field, parsed.error().message);
+}
+
 DataHandshakeReq decode_data_req(const ObjectReader &r) {
   DataHandshakeReq m;
   m.protocol_version = opt_int32(r, "protocol_version", 1);
@@ -208,13 +219,7 @@ DataHandshakeReq decode_data_req(const ObjectReader &r) {
   m.signature = r.req_string("signature");
   m.media_type = static_cast<uint32_t>(r.req_int("media_type", 0, UINT32_MAX));
   m.payload_encryption = r.opt_bool("payload_encryption");
-  if (auto params = r.opt_object("media_params")) {
-    auto parsed = parse_media_params(params->object(), params->path());
-    if (parsed)
-      m.media_params = std::move(*parsed);
-    else
-      r.sink()->fail(parsed.error().field, parsed.error().message);
-  }
+  read_media_params(r, &m.media_params);
   return m;
 }
 
@@ -225,13 +230,7 @@ DataHandshakeResp decode_data_resp(const ObjectReader &r) {
   m.status_code = static_cast<StatusCode>(read_int32(r, "status_code"));
   m.reason = r.opt_string("reason").value_or("");
   m.payload_encrypted = r.opt_bool("payload_encrypted").value_or(false);
-  if (auto params = r.opt_object("media_params")) {
-    auto parsed = parse_media_params(params->object(), params->path());
-    if (parsed)
-      m.media_params = std::move(*parsed);
-    else
-      r.sink()->fail(parsed.error().field, parsed.error().message);
-  }
+  read_media_params(r, &m.media_params);
   return m;
 }
 
