@@ -64,6 +64,19 @@ bool encode_track(const AudioFormat &format, int64_t interval_count,
   return true;
 }
 
+void index_track(AudioTrack *track) {
+  std::vector<const Payload *> in_order;
+  track->first_message.reserve(track->intervals.size());
+  for (const auto &messages : track->intervals) {
+    track->first_message.push_back(in_order.size());
+    for (const Payload &payload : messages) in_order.push_back(&payload);
+  }
+  track->sent = std::make_unique<PayloadSequence>(std::move(in_order));
+  // Mixed audio (user_id 0) carries no user_name at all, as Zoom does.
+  track->message = MediaFrameTemplate(rtms::MessageType::MediaDataAudio, track->user_id, track->user_id != 0,
+                                    track->user_name);
+}
+
 }  // namespace
 
 std::shared_ptr<const EncodedMeetingAudio> encode_meeting_audio(
@@ -92,6 +105,8 @@ std::shared_ptr<const EncodedMeetingAudio> encode_meeting_audio(
     if (!encode_track(format, audio->interval_count, plan, &track, error)) return nullptr;
     audio->tracks.push_back(std::move(track));
   }
+  // Only now are the payloads where they stay.
+  for (AudioTrack &track : audio->tracks) index_track(&track);
   return audio;
 }
 

@@ -14,7 +14,9 @@
 
 #include "audio_encoder.h"
 #include "audio_format.h"
+#include "media_frame.h"
 #include "meeting_script.h"
+#include "payload_sequence.h"
 
 namespace emulator {
 
@@ -24,6 +26,12 @@ struct AudioTrack {
   // intervals[n]: the messages of interval n (messages_per_interval of
   // them), or none when this track is silent then.
   std::vector<std::vector<Payload>> intervals;
+  // Position of interval n's first message in `sent` (send order).
+  std::vector<size_t> first_message;
+  // Every message of the track in send order, with its base64 and digests.
+  std::unique_ptr<PayloadSequence> sent;
+  // The text of this track's messages around data, length and timestamp.
+  MediaFrameTemplate message;
 };
 
 struct EncodedMeetingAudio {

@@ -24,9 +24,10 @@ void AudioStreamer::send_until(int64_t end) {
   for (; next_interval_ < end; ++next_interval_) {
     int64_t base = clock_.timestamp_of(next_interval_ * f.send_rate_ms);
     for (const AudioTrack &track : audio_->tracks) {
-      const auto &messages = track.intervals[static_cast<size_t>(next_interval_)];
-      for (size_t k = 0; k < messages.size(); ++k)
-        send_(AudioMessage{&track, &messages[k], base + static_cast<int64_t>(k) * f.frame_ms});
+      const size_t n = static_cast<size_t>(next_interval_);
+      const size_t first = track.first_message[n];
+      for (size_t k = 0; k < track.intervals[n].size(); ++k)
+        send_(AudioMessage{&track, first + k, base + static_cast<int64_t>(k) * f.frame_ms});
     }
   }
 }
@@ -36,7 +37,7 @@ void AudioStreamer::on_tick() {
   // Interval n is complete, and so due, once meeting time reaches (n+1)*S.
   send_until(clock_.now_ms() / send_rate);
   if (next_interval_ >= audio_->interval_count) return;
-  timer_.once(clock_.delay_until((next_interval_ + 1) * send_rate), [this] { on_tick(); });
+  timer_.at(clock_.deadline_us((next_interval_ + 1) * send_rate), [this] { on_tick(); });
 }
 
 }  // namespace emulator

@@ -1,6 +1,6 @@
-// Paces one socket's audio in real time: one GLib timer per stream, woken
-// at each interval's deadline measured from the meeting's monotonic start,
-// so lateness never accumulates. Intervals already due when streaming
+// Paces one socket's audio in real time: one deadline per stream on the
+// process-wide Scheduler, at each interval's end measured from the
+// meeting's monotonic start, so lateness never accumulates. Intervals already due when streaming
 // starts (buffered audio, a late CLIENT_READY_ACK) go out at once as a burst.
 #pragma once
 
@@ -10,13 +10,13 @@
 
 #include "audio_source.h"
 #include "meeting_clock.h"
-#include "timer.h"
+#include "scheduler.h"
 
 namespace emulator {
 
 struct AudioMessage {
   const AudioTrack *track;
-  const Payload *payload;
+  size_t index;       // in track->sent
   int64_t timestamp;  // ms since the epoch
 };
 
@@ -42,7 +42,7 @@ class AudioStreamer {
   const MeetingClock &clock_;
   int64_t next_interval_;
   SendFn send_;
-  Timer timer_;
+  ScheduledTimer timer_;
 };
 
 }  // namespace emulator

@@ -9,6 +9,7 @@
 #include "protocol/webhook.h"
 #include "json_text.h"
 #include "log.h"
+#include "stream_identity.h"
 
 namespace emulator {
 namespace {
@@ -32,15 +33,26 @@ void print_line(const std::string &line) {
 }  // namespace
 
 EmulatorApp::EmulatorApp(Options options, MeetingScript script)
-    : options_(std::move(options)), script_(std::move(script)),
-      manifest_(script_.rtms_stream_id, script_.meeting_uuid), loop_(g_main_loop_new(nullptr, FALSE)) {}
+    : options_(std::move(options)), script_(std::move(script)), loop_(g_main_loop_new(nullptr, FALSE)) {
+  for (int i = 0; i < options_.streams; ++i) {
+    auto slot = std::make_unique<Slot>();
+    slot->script = script_for_stream(script_, i);
+    slot->manifest = std::make_unique<Manifest>(slot->script.rtms_stream_id, slot->script.meeting_uuid);
+    slot_by_stream_id_[slot->script.rtms_stream_id] = slot.get();
+    slots_.push_back(std::move(slot));
+  }
+}
 
 EmulatorApp::~EmulatorApp() {
   for (guint id : signal_sources_)
     if (id != 0) g_source_remove(id);
-  // The stream's peers hold WebSockets the server created; drop them first.
-  stream_.reset();
+  // The streams' peers and the router hold WebSockets the server created;
+  // drop them first. The manifests refer to the encoded media: media last.
+  router_.reset();
+  for (auto &slot : slots_) slot->stream.reset();
   server_.reset();
+  slots_.clear();
+  media_.reset();
 }
 
 bool EmulatorApp::prepare_directories(std::string *error) {
@@ -70,22 +82,28 @@ bool EmulatorApp::prepare_directories(std::string *error) {
   return true;
 }
 
-std::string EmulatorApp::webhook_body(const char *event, bool stopped, rtms::StopReason reason) const {
+std::string EmulatorApp::webhook_body(const Slot &slot, const char *event, bool stopped,
+                                      rtms::StopReason reason) const {
   rtms::Webhook hook;
   hook.event = event;
   hook.kind = stopped ? rtms::WebhookKind::RtmsStopped : rtms::WebhookKind::RtmsStarted;
   hook.event_ts = g_get_real_time() / 1000;
   hook.identity.product = rtms::Product::Meeting;
-  hook.identity.instance_id = script_.meeting_uuid;
-  hook.rtms_stream_id = script_.rtms_stream_id;
+  hook.identity.instance_id = slot.script.meeting_uuid;
+  hook.rtms_stream_id = slot.script.rtms_stream_id;
   if (stopped) {
     hook.has_stop_reason = true;
     hook.stop_reason = reason;
   } else {
-    hook.operator_id = script_.operator_id;
+    hook.operator_id = slot.script.operator_id;
     hook.server_urls.push_back(server_->signaling_url());
   }
   return rtms::encode_webhook(hook);
+}
+
+RtmsStream *EmulatorApp::stream_named(const std::string &rtms_stream_id) const {
+  auto it = slot_by_stream_id_.find(rtms_stream_id);
+  return it != slot_by_stream_id_.end() ? it->second->stream.get() : nullptr;
 }
 
 bool EmulatorApp::set_up(std::string *error) {
@@ -95,18 +113,45 @@ bool EmulatorApp::set_up(std::string *error) {
     have_tls_ = true;
     log_info("TLS: CA %s, server certificate %s", certificates_.ca_file.c_str(), certificates_.cert_file.c_str());
   }
-  server_ = std::make_unique<Server>(
-      [this](SoupWebsocketConnection *c) { if (stream_) stream_->accept_signaling(c); },
-      [this](SoupWebsocketConnection *c) { if (stream_) stream_->accept_media(c); });
+  media_ = std::make_unique<MediaCache>(script_);
+  if (multi()) {
+    // Every stream shares /signaling and /media: the handshake says which
+    // stream a socket is for.
+    router_ = std::make_unique<ConnectionRouter>(
+        script_.binary_frames, [this](const std::string &id) { return stream_named(id); });
+    server_ = std::make_unique<Server>([this](SoupWebsocketConnection *c) { router_->accept(c, true); },
+                                       [this](SoupWebsocketConnection *c) { router_->accept(c, false); });
+  } else {
+    server_ = std::make_unique<Server>(
+        [this](SoupWebsocketConnection *c) { if (slots_[0]->stream) slots_[0]->stream->accept_signaling(c); },
+        [this](SoupWebsocketConnection *c) { if (slots_[0]->stream) slots_[0]->stream->accept_media(c); });
+  }
   if (!server_->start(options_.host, options_.port, have_tls_ ? &certificates_ : nullptr, error)) return false;
-  stream_ = std::make_unique<RtmsStream>(options_, script_, manifest_, server_->media_url(),
-                                         [this](rtms::StopReason reason) { on_stream_ended(reason); });
-  if (!options_.webhook_url.empty())
-    webhook_ = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret);
+  for (auto &owned : slots_) {
+    Slot *slot = owned.get();
+    slot->stream = std::make_unique<RtmsStream>(options_, slot->script, *slot->manifest, *media_,
+                                                server_->media_url(),
+                                                [this, slot](rtms::StopReason reason) { on_stream_ended(slot, reason); });
+    slot->started_body = webhook_body(*slot, "meeting.rtms_started", false, rtms::StopReason::Undefined);
+    if (!options_.webhook_url.empty())
+      slot->webhook = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret);
+  }
   return true;
 }
 
-void EmulatorApp::announce_ready(const std::string &body) {
+bool EmulatorApp::write_webhook_out(std::string *error) const {
+  // One body, or one line per stream.
+  std::string text;
+  for (const auto &slot : slots_) text += slot->started_body + (multi() ? "\n" : "");
+  g_autoptr(GError) gerror = nullptr;
+  if (!g_file_set_contents(options_.webhook_out.c_str(), text.c_str(), static_cast<gssize>(text.size()), &gerror)) {
+    *error = std::string("cannot write --webhook-out: ") + gerror->message;
+    return false;
+  }
+  return true;
+}
+
+void EmulatorApp::announce_ready() {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "event");
@@ -116,40 +161,61 @@ void EmulatorApp::announce_ready(const std::string &body) {
   json_builder_set_member_name(b, "ca_file");
   if (have_tls_) json_builder_add_string_value(b, certificates_.ca_file.c_str());
   else json_builder_add_null_value(b);
-  json_builder_set_member_name(b, "webhook");
-  JsonNodePtr hook = parse_json_text(body);
-  if (hook) json_builder_add_value(b, json_node_copy(hook.get()));
-  else json_builder_add_null_value(b);
+  auto add_webhook = [&b](const std::string &body) {
+    json_builder_set_member_name(b, "webhook");
+    JsonNodePtr hook = parse_json_text(body);
+    if (hook) json_builder_add_value(b, json_node_copy(hook.get()));
+    else json_builder_add_null_value(b);
+  };
+  // The first stream's webhook stays where one-stream readers look for it.
+  add_webhook(slots_[0]->started_body);
   json_builder_set_member_name(b, "pid");
   json_builder_add_int_value(b, getpid());
+  if (multi()) {
+    json_builder_set_member_name(b, "streams");
+    json_builder_begin_array(b);
+    for (const auto &slot : slots_) {
+      json_builder_begin_object(b);
+      json_builder_set_member_name(b, "rtms_stream_id");
+      json_builder_add_string_value(b, slot->script.rtms_stream_id.c_str());
+      json_builder_set_member_name(b, "meeting_uuid");
+      json_builder_add_string_value(b, slot->script.meeting_uuid.c_str());
+      add_webhook(slot->started_body);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+  }
   json_builder_end_object(b);
   print_line(builder_to_text(b));
 }
 
 int EmulatorApp::run() {
   std::string error;
-  if (!set_up(&error)) {
+  if (!set_up(&error) || (!options_.webhook_out.empty() && !write_webhook_out(&error))) {
     log_error("%s", error.c_str());
     return kExitFailure;
   }
-  std::string started = webhook_body("meeting.rtms_started", false, rtms::StopReason::Undefined);
-  if (!options_.webhook_out.empty()) {
-    g_autoptr(GError) gerror = nullptr;
-    if (!g_file_set_contents(options_.webhook_out.c_str(), started.c_str(), static_cast<gssize>(started.size()),
-                             &gerror)) {
-      log_error("cannot write --webhook-out: %s", gerror->message);
-      return kExitFailure;
-    }
-  }
-  log_info("listening: %s (media %s), stream %s, %zu participants, %" G_GINT64_FORMAT " ms",
-           server_->signaling_url().c_str(), server_->media_url().c_str(), script_.rtms_stream_id.c_str(),
-           script_.participants.size(), script_.duration_ms);
-  announce_ready(started);
-  if (webhook_) webhook_->post(started, [](bool) {});
+  if (multi())
+    log_info("listening: %s (media %s), %zu streams from %s, %zu participants, %" G_GINT64_FORMAT " ms",
+             server_->signaling_url().c_str(), server_->media_url().c_str(), slots_.size(),
+             script_.rtms_stream_id.c_str(), script_.participants.size(), script_.duration_ms);
+  else
+    log_info("listening: %s (media %s), stream %s, %zu participants, %" G_GINT64_FORMAT " ms",
+             server_->signaling_url().c_str(), server_->media_url().c_str(), script_.rtms_stream_id.c_str(),
+             script_.participants.size(), script_.duration_ms);
+  announce_ready();
+  for (auto &slot : slots_)
+    if (slot->webhook) slot->webhook->post(slot->started_body, [](bool) {});
 
   wait_client_timer_.once(static_cast<guint>(options_.wait_client_ms), [this] {
-    if (stream_->signaling_ever_established()) return;
-    log_error("no client completed a signaling handshake within %d ms", options_.wait_client_ms);
+    size_t missing = 0;
+    for (const auto &slot : slots_) missing += slot->stream->signaling_ever_established() ? 0 : 1;
+    if (missing == 0) return;
+    if (multi())
+      log_error("%zu of %zu streams had no client complete a signaling handshake within %d ms", missing,
+                slots_.size(), options_.wait_client_ms);
+    else
+      log_error("no client completed a signaling handshake within %d ms", options_.wait_client_ms);
     finish(kExitNoClient);
   });
   auto on_signal = [](gpointer self) -> gboolean {
@@ -171,22 +237,54 @@ void EmulatorApp::on_signal() {
     return;
   }
   signalled_ = true;
-  log_info("signal received: ending the stream");
-  stream_->end(rtms::StopReason::ExitSignal);
+  log_info("signal received: ending the stream%s", multi() ? "s" : "");
+  for (auto &slot : slots_) slot->stream->end(rtms::StopReason::ExitSignal);
 }
 
-void EmulatorApp::on_stream_ended(rtms::StopReason reason) {
-  wait_client_timer_.cancel();
+void EmulatorApp::on_stream_ended(Slot *slot, rtms::StopReason reason) {
+  slot->ended = true;
   // After a signal the caller wants us gone quickly; no webhook round trip.
-  if (!webhook_ || signalled_) {
+  if (slot->webhook && !signalled_) {
+    slot->stopped_webhook_pending = true;
+    slot->webhook->post(webhook_body(*slot, "meeting.rtms_stopped", true, reason), [this, slot](bool) {
+      slot->stopped_webhook_pending = false;
+      finish_when_all_ended();
+    });
+  }
+  finish_when_all_ended();
+}
+
+void EmulatorApp::finish_when_all_ended() {
+  bool waiting_for_webhooks = false;
+  for (const auto &slot : slots_) {
+    if (!slot->ended) return;
+    waiting_for_webhooks = waiting_for_webhooks || slot->stopped_webhook_pending;
+  }
+  wait_client_timer_.cancel();
+  if (!waiting_for_webhooks) {
     finish(kExitOk);
     return;
   }
-  webhook_timeout_timer_.once(kStoppedWebhookWaitMs, [this] {
-    log_warning("giving up on the rtms_stopped webhook");
-    finish(kExitOk);
-  });
-  webhook_->post(webhook_body("meeting.rtms_stopped", true, reason), [this](bool) { finish(kExitOk); });
+  if (!webhook_timeout_timer_.pending())
+    webhook_timeout_timer_.once(kStoppedWebhookWaitMs, [this] {
+      log_warning("giving up on the rtms_stopped webhook");
+      finish(kExitOk);
+    });
+}
+
+bool EmulatorApp::write_manifest(std::string *error) const {
+  if (!multi()) return slots_[0]->manifest->write(options_.manifest_path, error);
+  // One section per stream, in stream order, each exactly the one-stream
+  // manifest of that stream.
+  std::string text = "{\n  \"streams\" : [\n";
+  for (size_t i = 0; i < slots_.size(); ++i) text += (i ? ",\n" : "") + slots_[i]->manifest->to_json();
+  text += "\n  ]\n}\n";
+  g_autoptr(GError) gerror = nullptr;
+  if (!g_file_set_contents(options_.manifest_path.c_str(), text.c_str(), static_cast<gssize>(text.size()), &gerror)) {
+    *error = gerror->message;
+    return false;
+  }
+  return true;
 }
 
 void EmulatorApp::finish(int exit_code) {
@@ -195,7 +293,7 @@ void EmulatorApp::finish(int exit_code) {
   webhook_timeout_timer_.cancel();
   exit_code_ = exit_code;
   std::string error;
-  if (manifest_.write(options_.manifest_path, &error)) {
+  if (write_manifest(&error)) {
     log_info("manifest written to %s", options_.manifest_path.c_str());
     if (exit_code == kExitOk) {
       g_autoptr(JsonBuilder) b = json_builder_new();

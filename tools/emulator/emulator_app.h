@@ -1,14 +1,20 @@
-// The program around the stream: certificates, the server, the webhooks,
+// The program around the streams: certificates, the server, the webhooks,
 // the ready/done lines on stdout, the manifest, signals and the exit code.
+// One stream by default; with --streams N, N independent streams of the
+// same script share the process, its server and its encoded media.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <glib.h>
 
 #include "certificates.h"
+#include "connection_router.h"
 #include "manifest.h"
+#include "media_cache.h"
 #include "meeting_script.h"
 #include "options.h"
 #include "rtms_stream.h"
@@ -25,27 +31,45 @@ class EmulatorApp {
   EmulatorApp(Options options, MeetingScript script);
   ~EmulatorApp();
 
-  // Runs until the stream has ended; returns the process exit code.
+  // Runs until every stream has ended; returns the process exit code.
   int run();
 
  private:
+  // One stream of the process: the script under its own ids, its
+  // manifest, the stream itself and its webhooks.
+  struct Slot {
+    MeetingScript script;
+    std::unique_ptr<Manifest> manifest;
+    std::unique_ptr<RtmsStream> stream;
+    std::unique_ptr<WebhookSender> webhook;
+    std::string started_body;
+    bool ended = false;
+    bool stopped_webhook_pending = false;
+  };
+
+  bool multi() const { return slots_.size() > 1; }
   bool set_up(std::string *error);
   bool prepare_directories(std::string *error);
-  void announce_ready(const std::string &webhook_body);
-  void on_stream_ended(rtms::StopReason reason);
+  bool write_webhook_out(std::string *error) const;
+  void announce_ready();
+  void on_stream_ended(Slot *slot, rtms::StopReason reason);
+  void finish_when_all_ended();
   void finish(int exit_code);
+  bool write_manifest(std::string *error) const;
   void on_signal();
-  std::string webhook_body(const char *event, bool stopped, rtms::StopReason reason) const;
+  std::string webhook_body(const Slot &slot, const char *event, bool stopped, rtms::StopReason reason) const;
+  RtmsStream *stream_named(const std::string &rtms_stream_id) const;
 
   Options options_;
   MeetingScript script_;
-  Manifest manifest_;
   std::string temp_dir_;
   bool have_tls_ = false;
   CertificateFiles certificates_;
+  std::unique_ptr<MediaCache> media_;
   std::unique_ptr<Server> server_;
-  std::unique_ptr<RtmsStream> stream_;
-  std::unique_ptr<WebhookSender> webhook_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::map<std::string, Slot *> slot_by_stream_id_;
+  std::unique_ptr<ConnectionRouter> router_;
   Timer wait_client_timer_;
   Timer webhook_timeout_timer_;
   struct LoopUnref {

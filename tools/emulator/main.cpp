@@ -1,5 +1,7 @@
 // rtms-emulator: a local stand-in for Zoom's RTMS servers. See
 // docs/emulator.md for the options, the script format and the manifest.
+#include <sys/resource.h>
+
 #include <csignal>
 
 #include <gst/gst.h>
@@ -9,6 +11,25 @@
 #include "meeting_script.h"
 #include "options.h"
 
+namespace {
+
+// Each stream holds at least two sockets (and TLS more state): many
+// streams need more descriptors than the usual soft limit of 1024.
+void raise_fd_limit(int streams) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t wanted = static_cast<rlim_t>(streams) * 4 + 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted)
+    emulator::log_warning("%d streams may need %llu file descriptors; the limit is %llu", streams,
+                          static_cast<unsigned long long>(wanted), static_cast<unsigned long long>(limit.rlim_cur));
+}
+
+}  // namespace
+
 int main(int argc, char **argv) {
   emulator::Options options;
   switch (emulator::parse_options(argc, argv, &options)) {
@@ -17,6 +38,7 @@ int main(int argc, char **argv) {
     case emulator::ParseOutcome::ExitError: return emulator::kExitFailure;
   }
   emulator::set_verbose(options.verbose);
+  if (options.streams > 1) raise_fd_limit(options.streams);
   // A test harness may close our stdout early; that must not kill the
   // emulator in the middle of a stream (sockets already avoid SIGPIPE).
   std::signal(SIGPIPE, SIG_IGN);

@@ -24,6 +24,17 @@ void add_digest(JsonBuilder *b, const char *name, GChecksum *checksum) {
 
 }  // namespace
 
+std::string Manifest::AudioTally::digest() const {
+  if (sha256) {
+    // A copy, because reading a GChecksum's digest closes it for updates.
+    GChecksumPtr copy(g_checksum_copy(sha256.get()));
+    return g_checksum_get_string(copy.get());
+  }
+  if (prefix_of != nullptr) return prefix_of->prefix_sha256(static_cast<size_t>(packets));
+  GChecksumPtr empty(g_checksum_new(G_CHECKSUM_SHA256));
+  return g_checksum_get_string(empty.get());
+}
+
 Manifest::Manifest(std::string rtms_stream_id, std::string meeting_uuid)
     : rtms_stream_id_(std::move(rtms_stream_id)), meeting_uuid_(std::move(meeting_uuid)) {}
 
@@ -37,15 +48,30 @@ void Manifest::add_event_subscription(std::vector<int> event_types) {
   event_subscriptions_.push_back(std::move(event_types));
 }
 
-void Manifest::add_audio(int64_t user_id, const std::string &user_name, const uint8_t *data,
-                         size_t size, int64_t timestamp) {
+void Manifest::add_audio(int64_t user_id, const std::string &user_name, const PayloadSequence &sequence,
+                         size_t index, int64_t timestamp) {
   AudioTally &tally = audio_[user_id];
-  if (!tally.sha256) {
-    tally.sha256.reset(g_checksum_new(G_CHECKSUM_SHA256));
+  const Payload &payload = sequence.payload(index);
+  if (tally.packets == 0) {
     tally.user_name = user_name;
     tally.first_ts = timestamp;
   }
-  g_checksum_update(tally.sha256.get(), data, static_cast<gssize>(size));
+  const bool continues_prefix = !tally.sha256 && (tally.packets == 0 || tally.prefix_of == &sequence) &&
+                                index == static_cast<size_t>(tally.packets);
+  if (continues_prefix) {
+    tally.prefix_of = &sequence;
+  } else {
+    if (!tally.sha256) {
+      tally.sha256.reset(g_checksum_new(G_CHECKSUM_SHA256));
+      for (int64_t i = 0; tally.prefix_of != nullptr && i < tally.packets; ++i) {
+        const Payload &earlier = tally.prefix_of->payload(static_cast<size_t>(i));
+        g_checksum_update(tally.sha256.get(), earlier.data(), static_cast<gssize>(earlier.size()));
+      }
+      tally.prefix_of = nullptr;
+    }
+    g_checksum_update(tally.sha256.get(), payload.data(), static_cast<gssize>(payload.size()));
+  }
+  const size_t size = payload.size();
   tally.packets++;
   tally.bytes += static_cast<int64_t>(size);
   tally.last_ts = timestamp;
@@ -165,10 +191,8 @@ std::string Manifest::to_json() const {
     json_builder_add_int_value(b, tally.first_ts);
     json_builder_set_member_name(b, "last_ts");
     json_builder_add_int_value(b, tally.last_ts);
-    // A copy, because reading a GChecksum's digest closes it for updates.
-    GChecksumPtr copy(g_checksum_copy(tally.sha256.get()));
     json_builder_set_member_name(b, "sha256");
-    json_builder_add_string_value(b, g_checksum_get_string(copy.get()));
+    json_builder_add_string_value(b, tally.digest().c_str());
     json_builder_end_object(b);
   }
   json_builder_end_object(b);

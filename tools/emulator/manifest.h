@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "glib_ptr.h"
+#include "payload_sequence.h"
 #include "protocol/media_params.h"
 
 namespace emulator {
@@ -30,9 +31,11 @@ class Manifest {
   void set_stream_close_req() { stream_close_req_ = true; }
   KeepAliveCount &signaling_keepalives() { return signaling_keepalives_; }
   KeepAliveCount &media_keepalives() { return media_keepalives_; }
-  // One audio message as sent: the decoded payload bytes and its timestamp.
-  void add_audio(int64_t user_id, const std::string &user_name, const uint8_t *data,
-                 size_t size, int64_t timestamp);
+  // One audio message as sent: payload `index` of its track's sequence
+  // (the decoded bytes) and its timestamp. The sequence must outlive the
+  // manifest's last to_json().
+  void add_audio(int64_t user_id, const std::string &user_name, const PayloadSequence &sequence,
+                 size_t index, int64_t timestamp);
   // One video or screen-share frame as sent (on the stream named by
   // `deskshare`), counted under the participant it shows.
   void add_video(bool deskshare, int64_t user_id, const std::string &user_name, const uint8_t *data,
@@ -64,13 +67,19 @@ class Manifest {
     bool has_effective;
     rtms::MediaParams effective;
   };
+  // While a user's messages are exactly the first `packets` of one
+  // sequence (the usual case), the digest is the sequence's shared prefix
+  // digest and nothing is hashed per message; the first message that
+  // breaks that pattern switches the tally to hashing its own copy.
   struct AudioTally {
     std::string user_name;
     int64_t packets = 0;
     int64_t bytes = 0;
     int64_t first_ts = 0;
     int64_t last_ts = 0;
-    GChecksumPtr sha256;
+    const PayloadSequence *prefix_of = nullptr;
+    GChecksumPtr sha256;  // once the messages are no longer a prefix
+    std::string digest() const;
   };
   struct VideoTally {
     std::string user_name;

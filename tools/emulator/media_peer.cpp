@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "protocol/base64.h"
 #include "active_speaker.h"
 #include "json_text.h"
 #include "log.h"
@@ -155,11 +154,11 @@ Verdict MediaPeer::prepare_media(const rtms::MediaParams &effective) {
     if (!audio_) return Verdict{rtms::StatusCode::InvalidMediaAudioParams, "cannot produce this audio: " + error};
   }
   if ((requested_ & rtms::kMediaVideo) && effective.video) {
-    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera), &error);
+    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera, stream_.options().video_bitrate_kbps), &error);
     if (!video_) return Verdict{rtms::StatusCode::InvalidMediaVideoParams, "cannot produce this video: " + error};
   }
   if ((requested_ & rtms::kMediaDeskshare) && effective.deskshare) {
-    deskshare_ = stream_.video_for(video_format_for(*effective.deskshare, VideoKind::Share), &error);
+    deskshare_ = stream_.video_for(video_format_for(*effective.deskshare, VideoKind::Share, stream_.options().video_bitrate_kbps), &error);
     if (!deskshare_)
       return Verdict{rtms::StatusCode::InvalidMediaDeskshareParams, "cannot produce this screen share: " + error};
   }
@@ -227,16 +226,8 @@ void MediaPeer::start_text() {
 }
 
 void MediaPeer::send_video(bool deskshare, const VideoTrack &track, const VideoFrame &frame, int64_t timestamp) {
-  rtms::MediaData data;
-  data.type = deskshare ? rtms::MessageType::MediaDataShare : rtms::MessageType::MediaDataVideo;
-  data.user.user_id = track.user_id;
-  data.user.has_user_name = true;
-  data.user.user_name = track.user_name;
-  data.data = rtms::base64_encode(frame.data.data(), frame.data.size());
-  data.has_length = true;
-  data.length = static_cast<int64_t>(frame.data.size());
-  data.timestamp = timestamp;
-  if (!send(data)) return;
+  track.message.render(frame.base64, static_cast<int64_t>(frame.data.size()), timestamp, &frame_text_);
+  if (!ws_.send(frame_text_)) return;
   stream_.manifest().add_video(deskshare, track.user_id, track.user_name, frame.data.data(), frame.data.size(),
                                timestamp, frame.keyframe);
 }
@@ -256,21 +247,16 @@ void MediaPeer::send_chat(const TextItem &item) {
                               chat.has_to ? chat.to : 0);
 }
 
+// The hot path of a busy emulator: the message is pieced together from
+// the track's template and the payload's base64, both prepared once for
+// every stream, and the manifest only counts (see PayloadSequence).
 void MediaPeer::send_audio(const AudioMessage &m) {
-  rtms::MediaData data;
-  data.type = rtms::MessageType::MediaDataAudio;
-  data.user.user_id = m.track->user_id;
-  // Mixed audio (user_id 0) carries no user_name at all, as Zoom does.
-  data.user.has_user_name = m.track->user_id != 0;
-  data.user.user_name = m.track->user_name;
-  data.data = rtms::base64_encode(m.payload->data(), m.payload->size());
-  data.has_length = true;
-  data.length = static_cast<int64_t>(m.payload->size());
-  data.timestamp = m.timestamp;
+  const PayloadSequence &sent = *m.track->sent;
+  const Payload &payload = sent.payload(m.index);
+  m.track->message.render(sent.base64(m.index), static_cast<int64_t>(payload.size()), m.timestamp, &frame_text_);
   // The manifest records what really went out, not what a dead socket refused.
-  if (!send(data)) return;
-  stream_.manifest().add_audio(m.track->user_id, m.track->user_name, m.payload->data(),
-                               m.payload->size(), m.timestamp);
+  if (!ws_.send(frame_text_)) return;
+  stream_.manifest().add_audio(m.track->user_id, m.track->user_name, sent, m.index, m.timestamp);
 }
 
 void MediaPeer::finish_media() {

@@ -52,6 +52,8 @@ class MediaPeer {
   // sent, 0 when it carries none.
   size_t text_position(bool chat) const;
   void close(unsigned short code, const char *reason) { ws_.close(code, reason); }
+  // A message that arrived before this peer owned the socket (routing).
+  void receive(std::string_view payload) { on_message(payload); }
 
  private:
   enum class State { AwaitingHandshake, Established, Rejected };
@@ -89,6 +91,7 @@ class MediaPeer {
   std::unique_ptr<VideoStreamer> deskshare_streamer_;
   std::unique_ptr<TextStreamer> transcript_streamer_;
   std::unique_ptr<TextStreamer> chat_streamer_;
+  std::string frame_text_;  // reused for every media message, so sending does not allocate
 };
 
 }  // namespace emulator

@@ -29,6 +29,8 @@ struct MeetingClock {
     return buffered_ms + (g_get_monotonic_time() - start_monotonic_us) / 1000;
   }
   int64_t timestamp_of(int64_t script_ms) const { return t0_ms - buffered_ms + script_ms; }
+  // The monotonic time (us) at which meeting time reaches `script_ms`.
+  gint64 deadline_us(int64_t script_ms) const { return start_monotonic_us + (script_ms - buffered_ms) * 1000; }
   // Milliseconds from now until script time `script_ms` (0 when past).
   guint delay_until(int64_t script_ms) const {
     gint64 due_us = start_monotonic_us + (script_ms - buffered_ms) * 1000;

@@ -56,6 +56,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gboolean tls = FALSE, verbose = FALSE;
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
+  gint streams = options->streams, video_bitrate = options->video_bitrate_kbps;
   GOptionEntry entries[] = {
       {"script", 0, 0, G_OPTION_ARG_FILENAME, &script, "Meeting script (JSON); default: a built-in 3 s meeting", "FILE.json"},
       {"host", 0, 0, G_OPTION_ARG_STRING, &host, "Address to listen on (default 127.0.0.1)", "HOST"},
@@ -76,6 +77,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"g711", 0, 0, G_OPTION_ARG_STRING, &g711, "G.711 law: mulaw (default) or alaw", "LAW"},
       {"inject", 0, 0, G_OPTION_ARG_STRING_ARRAY, &injects, "Send a fault once, MS after t0 (repeatable): malformed-json, not-an-object, unknown-msg-type, wrong-type, bad-base64, empty-data, huge-frame, binary-json, unknown-event or drop (close the socket); SOCKET is signaling or media", "KIND@MS[:SOCKET]"},
       {"huge-frame-bytes", 0, 0, G_OPTION_ARG_INT64, &huge_frame_bytes, "Size of the huge-frame fault (default 83886080, 80 MiB)", "N"},
+      {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Serve N independent streams of the script from this process (default 1)", "N"},
+      {"video-bitrate", 0, 0, G_OPTION_ARG_INT, &video_bitrate, "H.264 bit rate in kbit/s (default: x264enc's, 2048)", "KBPS"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -124,6 +127,11 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   if (problem.empty() && (huge_frame_bytes < kHugeFrameMinBytes || huge_frame_bytes > kHugeFrameMaxBytes))
     problem = "--huge-frame-bytes must be between " + std::to_string(kHugeFrameMinBytes) + " and " +
               std::to_string(kHugeFrameMaxBytes);
+  if (problem.empty() && (streams < 1 || streams > kMaxStreams))
+    problem = "--streams must be between 1 and " + std::to_string(kMaxStreams) + ", got " + std::to_string(streams);
+  if (problem.empty() && (video_bitrate < 0 || video_bitrate > kMaxVideoBitrateKbps))
+    problem = "--video-bitrate must be between 1 and " + std::to_string(kMaxVideoBitrateKbps) +
+              " kbit/s (0: the encoder's default), got " + std::to_string(video_bitrate);
   for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
     Injection injection;
     if (parse_injection(*text, &injection, &problem)) options->injections.push_back(injection);
@@ -140,6 +148,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->reconnect_grace_ms = reconnect_grace;
   options->verbose = verbose;
   options->huge_frame_bytes = huge_frame_bytes;
+  options->streams = streams;
+  options->video_bitrate_kbps = video_bitrate;
   return ParseOutcome::Run;
 }
 

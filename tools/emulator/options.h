@@ -32,7 +32,15 @@ struct Options {
   bool verbose = false;
   std::vector<Injection> injections;  // --inject, in the order given
   int64_t huge_frame_bytes = kHugeFrameDefaultBytes;
+  // Independent streams served by this process, all playing the script
+  // (docs/emulator.md, "Many streams from one process").
+  int streams = 1;
+  int video_bitrate_kbps = 0;  // H.264 target; 0: the encoder's default
 };
+
+// Bounds of --streams and --video-bitrate.
+constexpr int kMaxStreams = 10000;
+constexpr int kMaxVideoBitrateKbps = 100000;
 
 enum class ParseOutcome { Run, ExitOk, ExitError };
 

@@ -35,8 +35,8 @@ std::vector<Injection> all_injections(const Options &options, const MeetingScrip
 }  // namespace
 
 RtmsStream::RtmsStream(const Options &options, const MeetingScript &script, Manifest &manifest,
-                       std::string media_url, EndedFn on_ended)
-    : options_(options), script_(script), manifest_(manifest), media_url_(std::move(media_url)),
+                       MediaCache &media, std::string media_url, EndedFn on_ended)
+    : options_(options), script_(script), manifest_(manifest), media_(media), media_url_(std::move(media_url)),
       on_ended_(std::move(on_ended)), timeline_(build_event_timeline(script)),
       transcript_items_(transcript_schedule(script)), chat_items_(chat_schedule(script)),
       faults_(all_injections(options, script), options.huge_frame_bytes, script, clock_, manifest,
@@ -53,16 +53,20 @@ void RtmsStream::prune_closed_peers() {
   media_peers_.erase(std::remove_if(media_peers_.begin(), media_peers_.end(), gone), media_peers_.end());
 }
 
-void RtmsStream::accept_signaling(SoupWebsocketConnection *connection) {
+void RtmsStream::accept_signaling(SoupWebsocketConnection *connection, std::string_view first_message) {
   prune_closed_peers();
   signaling_peers_.push_back(std::make_unique<SignalingPeer>(*this, connection, next_peer_id_++));
-  if (ended_) signaling_peers_.back()->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "stream has ended");
+  SignalingPeer *peer = signaling_peers_.back().get();
+  if (ended_) peer->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "stream has ended");
+  else if (!first_message.empty()) peer->receive(first_message);
 }
 
-void RtmsStream::accept_media(SoupWebsocketConnection *connection) {
+void RtmsStream::accept_media(SoupWebsocketConnection *connection, std::string_view first_message) {
   prune_closed_peers();
   media_peers_.push_back(std::make_unique<MediaPeer>(*this, connection, next_peer_id_++));
-  if (ended_) media_peers_.back()->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "stream has ended");
+  MediaPeer *peer = media_peers_.back().get();
+  if (ended_) peer->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "stream has ended");
+  else if (!first_message.empty()) peer->receive(first_message);
 }
 
 void RtmsStream::record_violation(const char *socket, rtms::StatusCode status, const std::string &what) {
@@ -306,28 +310,11 @@ MediaSocketsInUse RtmsStream::media_in_use(const MediaPeer *except) const {
 
 std::shared_ptr<const EncodedMeetingAudio> RtmsStream::audio_for(const AudioFormat &format,
                                                                  std::string *error) {
-  auto it = audio_cache_.find(format.cache_key());
-  if (it != audio_cache_.end()) return it->second;
-  gint64 started = g_get_monotonic_time();
-  auto audio = encode_meeting_audio(script_, format, error);
-  if (!audio) return nullptr;
-  log_info("encoded %" G_GINT64_FORMAT " ms of meeting audio as %s in %" G_GINT64_FORMAT " ms",
-           script_.duration_ms, format.describe().c_str(), (g_get_monotonic_time() - started) / 1000);
-  audio_cache_[format.cache_key()] = audio;
-  return audio;
+  return media_.audio_for(format, error);
 }
 
 std::shared_ptr<const EncodedMeetingVideo> RtmsStream::video_for(const VideoFormat &format, std::string *error) {
-  auto it = video_cache_.find(format.cache_key());
-  if (it != video_cache_.end()) return it->second;
-  gint64 started = g_get_monotonic_time();
-  auto video = encode_meeting_video(script_, format, error);
-  if (!video) return nullptr;
-  log_info("encoded %" G_GINT64_FORMAT " ms of meeting %s as %s in %" G_GINT64_FORMAT " ms", script_.duration_ms,
-           format.kind == VideoKind::Camera ? "video" : "screen share", format.describe().c_str(),
-           (g_get_monotonic_time() - started) / 1000);
-  video_cache_[format.cache_key()] = video;
-  return video;
+  return media_.video_for(format, error);
 }
 
 size_t RtmsStream::text_start(bool chat) const {

@@ -19,6 +19,7 @@
 #include "fault_injector.h"
 #include "handshake_checks.h"
 #include "manifest.h"
+#include "media_cache.h"
 #include "meeting_clock.h"
 #include "meeting_script.h"
 #include "options.h"
@@ -36,12 +37,16 @@ class RtmsStream {
   // Called once every socket is closed (or given up on) after the end.
   using EndedFn = std::function<void(rtms::StopReason reason)>;
 
-  RtmsStream(const Options &options, const MeetingScript &script, Manifest &manifest,
+  // `media` is shared with the other streams of the process.
+  RtmsStream(const Options &options, const MeetingScript &script, Manifest &manifest, MediaCache &media,
              std::string media_url, EndedFn on_ended);
   ~RtmsStream();
 
-  void accept_signaling(SoupWebsocketConnection *connection);
-  void accept_media(SoupWebsocketConnection *connection);
+  // `first_message`: what the socket already received before it was routed
+  // to this stream (multi-stream mode), handled as if it arrived now.
+  void accept_signaling(SoupWebsocketConnection *connection, std::string_view first_message = {});
+  void accept_media(SoupWebsocketConnection *connection, std::string_view first_message = {});
+  const std::string &rtms_stream_id() const { return script_.rtms_stream_id; }
   // Ends the stream from outside (signal, client never came back).
   void end(rtms::StopReason reason);
   bool ended() const { return ended_; }
@@ -76,7 +81,8 @@ class RtmsStream {
   // Media.
   bool signaling_ever_established() const { return signaling_established_once_; }
   MediaSocketsInUse media_in_use(const MediaPeer *except) const;
-  // The encoded meeting audio for this format, encoded on first use.
+  // The encoded meeting audio for this format, encoded on first use (by
+  // any stream of the process).
   std::shared_ptr<const EncodedMeetingAudio> audio_for(const AudioFormat &format, std::string *error);
   // The encoded cameras or screen shares for this format, encoded on first use.
   std::shared_ptr<const EncodedMeetingVideo> video_for(const VideoFormat &format, std::string *error);
@@ -107,6 +113,7 @@ class RtmsStream {
   const Options &options_;
   const MeetingScript &script_;
   Manifest &manifest_;
+  MediaCache &media_;
   std::string media_url_;
   EndedFn on_ended_;
 
@@ -115,13 +122,11 @@ class RtmsStream {
   int next_peer_id_ = 1;
 
   std::set<int> subscribed_events_;
-  std::map<std::string, std::shared_ptr<const EncodedMeetingAudio>> audio_cache_;
   std::vector<TimelineEvent> timeline_;
   size_t next_timeline_event_ = 0;
   // Where audio resumes when a media socket comes back: Zoom keeps
   // buffering while the client reconnects, so nothing is skipped.
   int64_t audio_resume_interval_ = 0;
-  std::map<std::string, std::shared_ptr<const EncodedMeetingVideo>> video_cache_;
   std::vector<TextItem> transcript_items_;
   std::vector<TextItem> chat_items_;
   size_t transcript_resume_ = 0;

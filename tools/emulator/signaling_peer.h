@@ -21,6 +21,8 @@ class SignalingPeer {
   SignalingPeer(RtmsStream &stream, SoupWebsocketConnection *connection, int id);
 
   void send(const rtms::Message &message);
+  // A message that arrived before this peer owned the socket (routing).
+  void receive(std::string_view payload) { on_message(payload); }
   void close(unsigned short code, const char *reason) { ws_.close(code, reason); }
   bool established() const { return state_ == State::Established; }
   bool open() const { return ws_.is_open(); }

@@ -17,7 +17,7 @@ void TextStreamer::send_until(int64_t ms) {
 void TextStreamer::on_tick() {
   send_until(clock_.now_ms());
   if (next_ >= items_.size()) return;
-  timer_.once(clock_.delay_until(items_[next_].at_ms), [this] { on_tick(); });
+  timer_.at(clock_.deadline_us(items_[next_].at_ms), [this] { on_tick(); });
 }
 
 }  // namespace emulator

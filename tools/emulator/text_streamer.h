@@ -1,5 +1,6 @@
 // Paces one socket's transcript or chat messages: each goes out once
-// meeting time reaches its due time, on one GLib timer per stream.
+// meeting time reaches its due time, on one deadline per stream
+// on the process-wide Scheduler.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,7 @@
 
 #include "meeting_clock.h"
 #include "text_timeline.h"
-#include "timer.h"
+#include "scheduler.h"
 
 namespace emulator {
 
@@ -35,7 +36,7 @@ class TextStreamer {
   const MeetingClock &clock_;
   size_t next_;
   SendFn send_;
-  Timer timer_;
+  ScheduledTimer timer_;
 };
 
 }  // namespace emulator

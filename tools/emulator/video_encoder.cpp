@@ -1,18 +1,21 @@
 #include "video_encoder.h"
 
 #include "gst_ptr.h"
+#include "protocol/base64.h"
 
 namespace emulator {
 namespace {
 
 std::string encoder_description(const VideoSegmentSpec &spec) {
+  // x264enc takes kbit/s.
+  std::string bitrate = spec.bitrate_kbps > 0 ? " bitrate=" + std::to_string(spec.bitrate_kbps) : "";
   switch (spec.codec) {
     case rtms::Codec::H264:
       // zerolatency: no B-frames and no lookahead, so every input frame
       // comes out as one access unit at once. config-interval=-1 repeats
       // SPS/PPS before every IDR, which is what lets a client (or the
       // active-speaker switch) start decoding at any keyframe.
-      return "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=" + std::to_string(spec.fps) +
+      return "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=" + std::to_string(spec.fps) + bitrate +
              " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au";
     case rtms::Codec::Png:
       return "videoconvert ! video/x-raw,format=RGB ! pngenc";
@@ -72,6 +75,7 @@ bool encode_video_segment(const VideoSegmentSpec &spec, std::vector<VideoFrame> 
   for (auto &buffer : buffers) {
     VideoFrame frame;
     frame.keyframe = spec.codec != rtms::Codec::H264 || h264_has_idr(buffer.data(), buffer.size());
+    frame.base64 = rtms::base64_encode(buffer.data(), buffer.size());
     frame.data = std::move(buffer);
     out->push_back(std::move(frame));
   }

@@ -14,6 +14,7 @@ namespace emulator {
 
 struct VideoFrame {
   Payload data;          // empty: no frame at this moment
+  std::string base64;    // data as a message carries it, encoded once for every stream
   bool keyframe = false;  // decodable on its own (IDR with SPS/PPS, or an image)
   bool present() const { return !data.empty(); }
 };
@@ -26,6 +27,7 @@ struct VideoSegmentSpec {
   std::string pattern;  // videotestsrc nick
   std::string label;    // drawn in the corner, so people can tell streams apart
   int64_t frames = 0;
+  int bitrate_kbps = 0;  // H.264 target; 0: x264enc's default
 };
 
 // Returns exactly spec.frames frames in order. H.264 is Annex-B, one access

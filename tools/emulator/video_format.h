@@ -19,6 +19,7 @@ struct VideoFormat {
   int fps = 5;
   int width = 1280;   // from the resolution; cameras may override it
   int height = 720;
+  int bitrate_kbps = 0;  // H.264 only; 0: x264enc's default (2048)
 
   int64_t frame_ms(int64_t frame) const { return frame * 1000 / fps; }
   // How many frames have a meeting time at or before ms (0 when ms < 0).
@@ -33,7 +34,8 @@ struct VideoFormat {
 // FHD 1920x1080, QHD 2560x1440.
 void resolution_size(rtms::Resolution resolution, int *width, int *height);
 
-// Effective params (after apply_defaults) to a format.
-VideoFormat video_format_for(const rtms::VideoParams &effective, VideoKind kind);
+// Effective params (after apply_defaults) to a format; `bitrate_kbps` is
+// the emulator's --video-bitrate (0: the encoder's default).
+VideoFormat video_format_for(const rtms::VideoParams &effective, VideoKind kind, int bitrate_kbps);
 
 }  // namespace emulator

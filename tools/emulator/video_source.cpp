@@ -41,6 +41,9 @@ bool encode_track(const VideoFormat &format, int64_t frame_count, int64_t first_
   track->user_name = plan.user_name;
   track->width = plan.width;
   track->height = plan.height;
+  track->message = MediaFrameTemplate(
+      format.kind == VideoKind::Camera ? rtms::MessageType::MediaDataVideo : rtms::MessageType::MediaDataShare,
+      plan.user_id, true, plan.user_name);
   track->slots.assign(static_cast<size_t>(frame_count), -1);
   // A run restarts the loop, so it opens with the keyframe.
   int32_t position = -1;
@@ -55,7 +58,8 @@ bool encode_track(const VideoFormat &format, int64_t frame_count, int64_t first_
     any = true;
   }
   if (!any) return true;
-  VideoSegmentSpec spec{format.codec, plan.width, plan.height, format.fps, plan.pattern, plan.label, format.fps};
+  VideoSegmentSpec spec{format.codec, plan.width,  plan.height, format.fps,
+                        plan.pattern, plan.label, format.fps, format.bitrate_kbps};
   return encode_video_segment(spec, &track->loop, error);
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "media_frame.h"
 #include "meeting_script.h"
 #include "video_encoder.h"
 #include "video_format.h"
@@ -31,6 +32,8 @@ struct VideoTrack {
   // slots[i]: the loop frame shown at meeting frame i (time
   // format.frame_ms(i)), -1 when there is none.
   std::vector<int32_t> slots;
+  // The text of this track's messages around data, length and timestamp.
+  MediaFrameTemplate message;
 
   const VideoFrame *frame(int64_t i) const {
     if (i < 0 || i >= static_cast<int64_t>(slots.size())) return nullptr;

@@ -54,7 +54,7 @@ void VideoStreamer::emit(int track, int64_t i) {
 void VideoStreamer::on_tick() {
   send_until(video_->format.frames_due(clock_.now_ms()));
   if (next_ >= video_->frame_count) return;
-  timer_.once(clock_.delay_until(video_->format.frame_ms(next_)), [this] { on_tick(); });
+  timer_.at(clock_.deadline_us(video_->format.frame_ms(next_)), [this] { on_tick(); });
 }
 
 }  // namespace emulator

@@ -1,6 +1,6 @@
-// Paces one socket's video (or screen share) in real time. One GLib timer
-// per stream, woken at each frame's deadline on the meeting's monotonic
-// clock. Video is not buffered by Zoom, so streaming starts at the frame
+// Paces one socket's video (or screen share) in real time: one deadline
+// per stream on the process-wide Scheduler, at each frame's time on the
+// meeting's monotonic clock. Video is not buffered by Zoom, so streaming starts at the frame
 // of the moment, never with a backlog.
 //
 // Which track is shown comes from a chooser (active speaker, subscription,
@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "meeting_clock.h"
-#include "timer.h"
+#include "scheduler.h"
 #include "video_source.h"
 
 namespace emulator {
@@ -52,7 +52,7 @@ class VideoStreamer {
   int64_t next_ = 0;
   int last_track_ = -1;
   int64_t last_frame_ = -1;
-  Timer timer_;
+  ScheduledTimer timer_;
 };
 
 }  // namespace emulator

@@ -23,9 +23,20 @@ WsConnection::WsConnection(SoupWebsocketConnection *connection, bool binary_fram
 }
 
 WsConnection::~WsConnection() {
-  for (gulong id : handler_ids_)
-    if (id != 0) g_signal_handler_disconnect(connection_.get(), id);
+  if (detached_) return;
+  detach();
   if (is_open()) soup_websocket_connection_close(connection_.get(), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, nullptr);
+}
+
+void WsConnection::detach() {
+  // GLib does not call handlers connected during an emission for that
+  // emission, and disconnecting during one is allowed: the new owner
+  // connects now and sees the next message, not this one.
+  for (gulong &id : handler_ids_) {
+    if (id != 0) g_signal_handler_disconnect(connection_.get(), id);
+    id = 0;
+  }
+  detached_ = true;
 }
 
 void WsConnection::set_handlers(MessageHandler on_message, ClosedHandler on_closed) {

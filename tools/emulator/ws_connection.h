@@ -36,9 +36,13 @@ class WsConnection {
   bool send_frame(std::string_view payload, bool force_binary);
   // Starts the closing handshake; `closed` follows when the peer answers.
   void close(unsigned short code, const char *reason);
+  // Stops handling the socket without closing it, so another WsConnection
+  // can take it over (multi-stream routing). Safe inside a handler.
+  void detach();
   bool is_open() const;
   bool is_closed() const;
   const std::string &label() const { return label_; }
+  SoupWebsocketConnection *connection() const { return connection_.get(); }
 
  private:
   static void on_message_cb(SoupWebsocketConnection *, gint type, GBytes *message, gpointer self);
@@ -52,6 +56,7 @@ class WsConnection {
   ClosedHandler on_closed_;
   gulong handler_ids_[3] = {0, 0, 0};
   bool close_requested_ = false;
+  bool detached_ = false;
   unsigned short requested_close_code_ = 0;
 };
 

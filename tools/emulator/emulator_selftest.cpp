@@ -1,0 +1,115 @@
+// Self-checks of the emulator's send-path shortcuts: each must produce
+// exactly what the general code produces, since end-to-end tests compare
+// bytes and digests. Plain asserts, no timing: performance is shown by
+// rtms-bench, never by tests.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "media_frame.h"
+#include "payload_sequence.h"
+#include "protocol/base64.h"
+#include "protocol/messages.h"
+#include "glib_ptr.h"
+#include "stream_identity.h"
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const std::string &what) {
+  if (!ok) {
+    ++failures;
+    std::fprintf(stderr, "FAIL: %s\n", what.c_str());
+  }
+}
+
+void check_equal(const std::string &got, const std::string &want, const std::string &what) {
+  check(got == want, what + "\n  got:  " + got + "\n  want: " + want);
+}
+
+// Every byte value, so the base64 holds '+' and '/' (which a JSON
+// generator might escape) as well as letters and digits.
+emulator::Payload all_bytes() {
+  emulator::Payload p;
+  for (int i = 0; i < 256; ++i) p.push_back(static_cast<uint8_t>(i));
+  return p;
+}
+
+void media_frame_matches_the_encoder() {
+  struct Case {
+    rtms::MessageType type;
+    int64_t user_id;
+    bool has_name;
+    std::string name;
+  };
+  const std::vector<Case> cases = {
+      {rtms::MessageType::MediaDataAudio, 0, false, ""},
+      {rtms::MessageType::MediaDataAudio, 16778240, true, "Alice"},
+      {rtms::MessageType::MediaDataVideo, 16779264, true, "Bob \"the builder\" \\ Ünïcødé 日本 🎉"},
+      {rtms::MessageType::MediaDataShare, 42, true, "@@rtms-emulator-data@@ 918273645546372819"},
+      {rtms::MessageType::MediaDataAudio, -5, true, ""},
+  };
+  const emulator::Payload payload = all_bytes();
+  const std::string base64 = rtms::base64_encode(payload.data(), payload.size());
+  for (const Case &c : cases) {
+    emulator::MediaFrameTemplate frame(c.type, c.user_id, c.has_name, c.name);
+    for (int64_t ts : {int64_t(0), int64_t(1795385561776), int64_t(-1), int64_t(9007199254740993)}) {
+      rtms::MediaData m;
+      m.type = c.type;
+      m.user.user_id = c.user_id;
+      m.user.has_user_name = c.has_name;
+      m.user.user_name = c.name;
+      m.data = base64;
+      m.has_length = true;
+      m.length = static_cast<int64_t>(payload.size());
+      m.timestamp = ts;
+      std::string got;
+      frame.render(base64, m.length, ts, &got);
+      check_equal(got, rtms::encode_message(m), "template for user " + std::to_string(c.user_id));
+    }
+  }
+}
+
+std::string sha256_of(const std::vector<emulator::Payload> &payloads, size_t count) {
+  emulator::GChecksumPtr checksum(g_checksum_new(G_CHECKSUM_SHA256));
+  for (size_t i = 0; i < count; ++i)
+    g_checksum_update(checksum.get(), payloads[i].data(), static_cast<gssize>(payloads[i].size()));
+  return g_checksum_get_string(checksum.get());
+}
+
+void payload_sequence_digests_and_base64() {
+  std::vector<emulator::Payload> payloads = {all_bytes(), {1, 2, 3}, {}, {0xff}};
+  std::vector<const emulator::Payload *> pointers;
+  for (const auto &p : payloads) pointers.push_back(&p);
+  emulator::PayloadSequence sequence(pointers);
+  for (size_t count : {size_t(4), size_t(0), size_t(2), size_t(4), size_t(9)})
+    check_equal(sequence.prefix_sha256(count), sha256_of(payloads, std::min<size_t>(count, 4)),
+                "prefix digest of " + std::to_string(count));
+  for (size_t i = 0; i < payloads.size(); ++i)
+    check_equal(std::string(sequence.base64(i)), rtms::base64_encode(payloads[i].data(), payloads[i].size()),
+                "base64 of payload " + std::to_string(i));
+}
+
+void stream_ids() {
+  using emulator::id_for_stream;
+  check_equal(id_for_stream("0123456789abcdef0123456789abcdef", 0), "0123456789abcdef0123456789abcdef", "stream 0");
+  check_equal(id_for_stream("0123456789abcdef0123456789abcdef", 1), "0123456789abcdef0123456789abcdf0", "hex + 1");
+  check_equal(id_for_stream("00000000000000000000000000ffffff", 2), "00000000000000000000000001000001", "carry");
+  check_equal(id_for_stream("ffffffffffffffffffffffffffffffff", 1), "ffffffffffffffffffffffff00000000", "wraps in 8");
+  check_equal(id_for_stream("EmuMeetingUuid0000000001==", 9), "EmuMeetingUuid000000000a==", "padding");
+  check_equal(id_for_stream("Uuid00ABCDEF==", 1), "Uuid00ABCDF0==", "upper-case hex stays upper-case");
+  check_equal(id_for_stream("session-x", 3), "session-x-3", "not hex");
+  check_equal(id_for_stream("abc=", 12), "abc-12=", "short, padding");
+  check_equal(id_for_stream("==", 1), "-1==", "only padding");
+}
+
+}  // namespace
+
+int main() {
+  media_frame_matches_the_encoder();
+  payload_sequence_digests_and_base64();
+  stream_ids();
+  if (failures == 0) std::printf("emulator self-test: all checks passed\n");
+  return failures == 0 ? 0 : 1;
+}

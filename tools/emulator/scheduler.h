@@ -1,0 +1,80 @@
+// One main-loop wake-up for every media deadline of the process.
+//
+// Each stream paces its audio, video and text on its own deadlines (20 ms
+// apart for audio). With one GLib timeout per streamer, a process serving
+// hundreds of streams keeps thousands of sources that the main loop walks
+// on every iteration. Here all deadlines live in one ordered set behind a
+// single GSource whose ready time is the earliest of them: one wake-up
+// serves every streamer that is due, and the cost of an iteration no
+// longer grows with the number of streams.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <utility>
+
+#include <glib.h>
+
+namespace emulator {
+
+class ScheduledTimer;
+
+class Scheduler {
+ public:
+  // The scheduler of the default main context (created on first use).
+  static Scheduler &instance();
+
+  Scheduler(const Scheduler &) = delete;
+  Scheduler &operator=(const Scheduler &) = delete;
+
+ private:
+  friend class ScheduledTimer;
+  Scheduler();
+  ~Scheduler();
+
+  // Ordered by deadline, then by arming order, so timers due at the same
+  // moment run in the order they were armed.
+  using Key = std::pair<int64_t, uint64_t>;
+
+  Key add(int64_t deadline_us, ScheduledTimer *timer);
+  void remove(const Key &key);
+  void rearm();
+  void run_due();
+  static gboolean dispatch(GSource *source, GSourceFunc, gpointer);
+
+  struct Entry {
+    Key key;
+    ScheduledTimer *timer;
+    bool operator<(const Entry &other) const { return key < other.key; }
+  };
+  std::set<Entry> entries_;
+  uint64_t next_sequence_ = 0;
+  GSource *source_ = nullptr;
+};
+
+// A one-shot deadline on the Scheduler, owned by a C++ object: cancelled
+// when the owner is destroyed, so no callback reaches a dead object.
+class ScheduledTimer {
+ public:
+  ScheduledTimer() = default;
+  ~ScheduledTimer() { cancel(); }
+  ScheduledTimer(const ScheduledTimer &) = delete;
+  ScheduledTimer &operator=(const ScheduledTimer &) = delete;
+
+  // Runs fn once g_get_monotonic_time() reaches deadline_us (at once, on
+  // the next iteration, when it already has). Replaces any pending run.
+  void at(int64_t deadline_us, std::function<void()> fn);
+  void cancel();
+  bool pending() const { return armed_; }
+
+ private:
+  friend class Scheduler;
+  void fire();
+
+  bool armed_ = false;
+  Scheduler::Key key_{0, 0};
+  std::function<void()> fn_;
+};
+
+}  // namespace emulator
