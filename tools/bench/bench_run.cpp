@@ -1,6 +1,8 @@
 #include "bench_run.h"
 
 #include <glib/gstdio.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -108,26 +110,41 @@ class Run {
       custom = read_text(options_.script);
       if (custom.empty()) return fail("cannot read --script " + options_.script);
     }
-    for (int i = 0; i < options_.streams; ++i) {
-      std::string dir = temp_.path() + "/stream-" + std::to_string(i);
+    // The streams are split into contiguous slices, one per emulator process.
+    const int processes = std::min(options_.emulator_processes, options_.streams);
+    for (int p = 0; p < processes; ++p) {
+      const int first = options_.streams * p / processes, end = options_.streams * (p + 1) / processes;
+      for (int k = 0; k < end - first; ++k) home_.push_back({size_t(p), size_t(k)});
+      slice_sizes_.push_back(end - first);
+      std::string dir = emulator_dir(p);
       if (g_mkdir(dir.c_str(), 0700) != 0) return fail("cannot create " + dir);
-      std::string script = custom.empty() ? meeting_script(profile_, meeting_ms_, i) : custom;
+      std::string script = custom.empty() ? meeting_script(profile_, meeting_ms_, p) : custom;
       if (!write_file(dir + "/script.json", script)) return fail("cannot write " + dir + "/script.json");
     }
     return true;
   }
 
+  std::string emulator_dir(int process) const { return temp_.path() + "/emulator-" + std::to_string(process); }
+
   bool spawn_emulators() {
-    for (int i = 0; i < options_.streams; ++i) {
+    for (size_t p = 0; p < slice_sizes_.size(); ++p) {
+      EmulatorProcess::Config config;
+      config.binary = options_.emulator;
+      config.dir = emulator_dir(int(p));
+      config.tls = options_.tls;
+      config.streams = slice_sizes_[p];
+      config.video_bitrate_kbps = profile_.video_bitrate_kbps;
+      // Clients connect during start-up; the emulator must not give up first.
+      config.wait_client_s = int(startup_us_ / kSecond) + 60;
+      config.cpu = options_.pin ? pin_cpu_for_emulators() : -1;
       std::string error;
-      auto emulator =
-          EmulatorProcess::spawn(options_.emulator, temp_.path() + "/stream-" + std::to_string(i), options_.tls, &error);
+      auto emulator = EmulatorProcess::spawn(config, &error);
       if (!emulator) return fail(error);
       emulators_.push_back(std::move(emulator));
     }
     // Each emulator initialises GStreamer (and makes certificates with
-    // --tls) before it is ready; on two cores that takes a while at large N.
-    int64_t deadline = mono_us() + 20 * kSecond + int64_t(options_.streams) * kSecond / 10;
+    // --tls) before it is ready.
+    int64_t deadline = mono_us() + 20 * kSecond + int64_t(options_.streams) * kSecond / 100;
     std::string failed;
     bool all = wait_until(
         [&] {
@@ -143,6 +160,12 @@ class Run {
         deadline);
     if (!failed.empty()) return fail(failed);
     if (!all) return fail("not every emulator printed its ready line in time");
+    for (size_t p = 0; p < emulators_.size(); ++p) {
+      if (emulators_[p]->webhooks().size() != size_t(slice_sizes_[p]))
+        return fail("emulator " + std::to_string(p) + " announced " + std::to_string(emulators_[p]->webhooks().size()) +
+                    " streams, " + std::to_string(slice_sizes_[p]) + " were asked for (does " + options_.emulator +
+                    " know --streams?)");
+    }
     return true;
   }
 
@@ -155,8 +178,9 @@ class Run {
       StreamPipeline::Config config;
       config.index = i;
       config.profile = &profile_;
-      config.webhook_json = emulators_[size_t(i)]->webhook_json();
-      config.ca_file = emulators_[size_t(i)]->ca_file();
+      const EmulatorProcess &emulator = *emulators_[home_[size_t(i)].first];
+      config.webhook_json = emulator.webhooks()[home_[size_t(i)].second];
+      config.ca_file = emulator.ca_file();
       // The emulator encodes video when the media handshake asks for it,
       // before it answers: let that take as long as start-up may.
       config.handshake_timeout_ms = unsigned(std::max<int64_t>(10000, startup_us_ / 1000));
@@ -266,13 +290,23 @@ class Run {
   }
 
   void count_losses() {
-    for (size_t i = 0; i < streams_.size(); ++i) {
-      SentCount sent;
+    std::vector<std::vector<SentCount>> by_emulator;
+    for (size_t p = 0; p < emulators_.size(); ++p) {
+      std::vector<SentCount> counts;
       std::string error;
-      if (!read_sent_count(emulators_[i]->manifest_path(), &sent, &error)) {
+      if (!read_sent_counts(emulators_[p]->manifest_path(), &counts, &error)) {
         fail(error);
         return;
       }
+      if (counts.size() != size_t(slice_sizes_[p])) {
+        fail("the manifest " + emulators_[p]->manifest_path() + " has " + std::to_string(counts.size()) +
+             " streams, expected " + std::to_string(slice_sizes_[p]));
+        return;
+      }
+      by_emulator.push_back(std::move(counts));
+    }
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      const SentCount &sent = by_emulator[home_[i].first][home_[i].second];
       if (profile_.needs_video && sent.video_frames == 0) {
         fail("the emulator sent no video for the " + profile_.name + " profile: this rtms-emulator (" +
              options_.emulator + ") does not support video; use one that does (docs/emulator.md)");
@@ -310,6 +344,8 @@ class Run {
   TempDir temp_;
   WindowCounters window_;
   std::vector<std::unique_ptr<EmulatorProcess>> emulators_;
+  std::vector<int> slice_sizes_;                   // streams per emulator process
+  std::vector<std::pair<size_t, size_t>> home_;    // stream -> (emulator process, its stream index)
   std::vector<std::unique_ptr<StreamPipeline>> streams_;
   int64_t startup_us_ = 0;
   int64_t spread_us_ = 0;
@@ -322,11 +358,25 @@ class Run {
 int start_spread_s(int streams) { return 10 + streams / 20; }
 
 int default_startup_timeout_s(const Profile &profile, int streams) {
-  // Audio: handshakes only. Video: the emulator also encodes the whole
-  // meeting's video ahead of time, before it answers the media handshake,
-  // all N of them sharing the machine.
-  if (profile.needs_video) return std::min(600, 30 + 10 * streams);
+  // Audio: handshakes only. Video: the first media handshake also makes the
+  // emulator encode one second of each camera (shared by all its streams),
+  // and N times more video then flows while the rest start.
+  if (profile.needs_video) return std::min(600, 30 + streams);
   return std::min(600, start_spread_s(streams));
+}
+
+int pin_cpu_for_emulators() {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus > 1 ? int(cpus - 1) : -1;
+}
+
+void pin_bench_away_from_emulators() {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 2) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (long c = 0; c < cpus - 1; ++c) CPU_SET(int(c), &set);
+  sched_setaffinity(0, sizeof set, &set);
 }
 
 RunResult run_bench(const Options &options, const Profile &profile) {

@@ -18,6 +18,11 @@ int default_startup_timeout_s(const Profile &profile, int streams);
 
 RunResult run_bench(const Options &options, const Profile &profile);
 
+// --pin: the CPU the emulators get (the last one; -1 on one CPU), and
+// keeping this process (and the threads it starts later) off it.
+int pin_cpu_for_emulators();
+void pin_bench_away_from_emulators();
+
 // Set from a SIGINT/SIGTERM handler on the main context: every wait stops.
 void request_stop();
 

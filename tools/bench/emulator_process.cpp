@@ -1,37 +1,59 @@
 #include "emulator_process.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <vector>
 
 namespace bench {
 namespace {
 
-void die_with_parent(gpointer) { prctl(PR_SET_PDEATHSIG, SIGKILL); }
+// In the child, before exec: die with the bench, and stay on the CPU given
+// (kept in the child-setup data as cpu + 1, 0 for none).
+void child_setup(gpointer data) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  int cpu = static_cast<int>(reinterpret_cast<intptr_t>(data)) - 1;
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
+  }
+}
+
+std::string json_text(JsonNode *node) {
+  GCharPtr text(json_to_string(node, FALSE));
+  return text.get();
+}
 
 }  // namespace
 
-std::unique_ptr<EmulatorProcess> EmulatorProcess::spawn(const std::string &binary, const std::string &dir,
-                                                        bool tls, std::string *error) {
+std::unique_ptr<EmulatorProcess> EmulatorProcess::spawn(const Config &config, std::string *error) {
+  const std::string &dir = config.dir;
   auto self = std::make_unique<EmulatorProcess>(Key{}, dir);
-  std::vector<std::string> args = {binary, "--script", dir + "/script.json", "--manifest", dir + "/manifest.json",
-                                   "--host", "127.0.0.1"};
-  if (tls) {
-    args.insert(args.end(), {"--tls", "--cert-dir", dir + "/certs"});
-  }
+  std::vector<std::string> args = {config.binary, "--script", dir + "/script.json", "--manifest",
+                                   dir + "/manifest.json", "--host", "127.0.0.1", "--wait-client",
+                                   std::to_string(config.wait_client_s * 1000)};
+  // One-stream emulators are started exactly as before --streams existed,
+  // so an older emulator binary still works for N = 1.
+  if (config.streams > 1) args.insert(args.end(), {"--streams", std::to_string(config.streams)});
+  if (config.video_bitrate_kbps > 0) args.insert(args.end(), {"--video-bitrate", std::to_string(config.video_bitrate_kbps)});
+  if (config.tls) args.insert(args.end(), {"--tls", "--cert-dir", dir + "/certs"});
   std::vector<const char *> argv;
   for (const auto &a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
 
   GObjectPtr<GSubprocessLauncher> launcher(g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE));
   g_subprocess_launcher_set_stderr_file_path(launcher.get(), self->log_path().c_str());
-  g_subprocess_launcher_set_child_setup(launcher.get(), die_with_parent, nullptr, nullptr);
+  g_subprocess_launcher_set_child_setup(launcher.get(), child_setup,
+                                        reinterpret_cast<gpointer>(static_cast<intptr_t>(config.cpu + 1)), nullptr);
   GErrorOut err;
   self->process_.reset(g_subprocess_launcher_spawnv(launcher.get(), argv.data(), err.out()));
   if (!self->process_) {
-    *error = "cannot start " + binary + ": " + err.message();
+    *error = "cannot start " + config.binary + ": " + err.message();
     return nullptr;
   }
   const char *id = g_subprocess_get_identifier(self->process_.get());
@@ -90,13 +112,29 @@ void EmulatorProcess::on_line(const char *line) {
   JsonObject *object = json_node_get_object(root);
   const char *event = json_object_get_string_member_with_default(object, "event", "");
   if (g_str_equal(event, "ready")) {
-    JsonNode *webhook = json_object_get_member(object, "webhook");
-    if (!webhook) {
-      failure_ = "the emulator's ready line has no webhook";
-      return;
+    // Several streams: "streams"[i].webhook; one stream: "webhook".
+    JsonNode *streams = json_object_get_member(object, "streams");
+    if (streams && JSON_NODE_HOLDS_ARRAY(streams)) {
+      JsonArray *list = json_node_get_array(streams);
+      for (guint i = 0; i < json_array_get_length(list); ++i) {
+        JsonNode *entry = json_array_get_element(list, i);
+        JsonNode *webhook = JSON_NODE_HOLDS_OBJECT(entry)
+                                ? json_object_get_member(json_node_get_object(entry), "webhook")
+                                : nullptr;
+        if (!webhook) {
+          failure_ = "the emulator's ready line has a stream without a webhook";
+          return;
+        }
+        webhooks_.push_back(json_text(webhook));
+      }
+    } else {
+      JsonNode *webhook = json_object_get_member(object, "webhook");
+      if (!webhook) {
+        failure_ = "the emulator's ready line has no webhook";
+        return;
+      }
+      webhooks_.push_back(json_text(webhook));
     }
-    GCharPtr text(json_to_string(webhook, FALSE));
-    webhook_json_ = text.get();
     JsonNode *ca = json_object_get_member(object, "ca_file");
     if (ca && JSON_NODE_HOLDS_VALUE(ca)) ca_file_ = json_node_get_string(ca);
     ready_ = true;

@@ -1,6 +1,7 @@
-// One rtms-emulator child process serving one stream: started with its own
-// script, manifest and certificate directory, its ready line parsed, its
-// done line awaited. The child dies with the bench (PR_SET_PDEATHSIG) even if
+// One rtms-emulator child process serving `streams` streams of one script
+// (--streams): started with its own script, manifest and certificate
+// directory, its ready line parsed (one webhook per stream), its done line
+// awaited. The child dies with the bench (PR_SET_PDEATHSIG) even if
 // the bench itself is killed, and is terminated when this object goes away.
 #pragma once
 
@@ -8,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gobject_ptr.h"
 
@@ -18,10 +20,17 @@ class EmulatorProcess {
 
  public:
   EmulatorProcess(Key, std::string dir) : dir_(std::move(dir)) {}
-  // Starts `binary` on a script in `dir` (written by the caller as
-  // dir/script.json). nullptr and *error on failure.
-  static std::unique_ptr<EmulatorProcess> spawn(const std::string &binary, const std::string &dir, bool tls,
-                                                std::string *error);
+  struct Config {
+    std::string binary;
+    std::string dir;  // holds script.json (written by the caller); gets the manifest, log and certificates
+    bool tls = false;
+    int streams = 1;
+    int video_bitrate_kbps = 0;  // 0: the emulator's default
+    int wait_client_s = 30;      // how long the streams may wait for their clients
+    int cpu = -1;                // pin to this CPU; -1: anywhere
+  };
+  // nullptr and *error on failure.
+  static std::unique_ptr<EmulatorProcess> spawn(const Config &config, std::string *error);
   ~EmulatorProcess();
   EmulatorProcess(const EmulatorProcess &) = delete;
   EmulatorProcess &operator=(const EmulatorProcess &) = delete;
@@ -32,8 +41,8 @@ class EmulatorProcess {
   bool exited() const { return exited_; }
   const std::string &failure() const { return failure_; }
 
-  // From the ready line.
-  const std::string &webhook_json() const { return webhook_json_; }
+  // From the ready line: one webhook per stream, in stream order.
+  const std::vector<std::string> &webhooks() const { return webhooks_; }
   const std::string &ca_file() const { return ca_file_; }
   pid_t pid() const { return pid_; }
   std::string manifest_path() const { return dir_ + "/manifest.json"; }
@@ -58,7 +67,7 @@ class EmulatorProcess {
   bool exited_ = false;
   bool terminated_ = false;
   std::string failure_;
-  std::string webhook_json_;
+  std::vector<std::string> webhooks_;
   std::string ca_file_;
 };
 

@@ -54,6 +54,8 @@ int main(int argc, char **argv) {
     std::string path = options.plugin_dir + (old && *old ? std::string(":") + old : "");
     g_setenv("GST_PLUGIN_PATH", path.c_str(), TRUE);
   }
+  // Before any thread exists, so that every thread of the bench inherits it.
+  if (options.pin) bench::pin_bench_away_from_emulators();
   gst_init(nullptr, nullptr);  // argv was consumed by parse_options
   // Load the plugin before the RSS baseline, so that its code and
   // registration do not count as per-stream memory.

@@ -27,9 +27,18 @@ int64_t array_length(JsonObject *root, const char *name) {
   return array ? json_array_get_length(array) : 0;
 }
 
+SentCount count_of(JsonObject *object) {
+  SentCount count;
+  count.audio_packets = sum_members(object, "audio", "packets");
+  count.video_frames = sum_members(object, "video", "frames") + sum_members(object, "deskshare", "frames");
+  count.transcript_lines = array_length(object, "transcript");
+  count.chat_messages = array_length(object, "chat");
+  return count;
+}
+
 }  // namespace
 
-bool read_sent_count(const std::string &path, SentCount *count, std::string *error) {
+bool read_sent_counts(const std::string &path, std::vector<SentCount> *counts, std::string *error) {
   GObjectPtr<JsonParser> parser(json_parser_new());
   GErrorOut err;
   if (!json_parser_load_from_file(parser.get(), path.c_str(), err.out())) {
@@ -42,10 +51,20 @@ bool read_sent_count(const std::string &path, SentCount *count, std::string *err
     return false;
   }
   JsonObject *object = json_node_get_object(root);
-  count->audio_packets = sum_members(object, "audio", "packets");
-  count->video_frames = sum_members(object, "video", "frames") + sum_members(object, "deskshare", "frames");
-  count->transcript_lines = array_length(object, "transcript");
-  count->chat_messages = array_length(object, "chat");
+  counts->clear();
+  if (!json_object_has_member(object, "streams")) {
+    counts->push_back(count_of(object));
+    return true;
+  }
+  JsonArray *streams = json_object_get_array_member(object, "streams");
+  for (guint i = 0; streams && i < json_array_get_length(streams); ++i) {
+    JsonNode *entry = json_array_get_element(streams, i);
+    if (!JSON_NODE_HOLDS_OBJECT(entry)) {
+      *error = "the manifest " + path + " has a stream that is not an object";
+      return false;
+    }
+    counts->push_back(count_of(json_node_get_object(entry)));
+  }
   return true;
 }
 

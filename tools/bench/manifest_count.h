@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -14,7 +15,9 @@ struct SentCount {
   int64_t total() const { return audio_packets + video_frames + transcript_lines + chat_messages; }
 };
 
-// false and *error when the manifest cannot be read.
-bool read_sent_count(const std::string &path, SentCount *count, std::string *error);
+// One count per stream, in stream order: a multi-stream manifest has a
+// "streams" array of one-stream manifests. false and *error when the
+// manifest cannot be read.
+bool read_sent_counts(const std::string &path, std::vector<SentCount> *counts, std::string *error);
 
 }  // namespace bench

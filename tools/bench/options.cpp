@@ -22,16 +22,20 @@ struct OptionContextFree {
 
 bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr;
-  gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0;
-  gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE;
+  gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0,
+       processes = options->emulator_processes;
+  gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE, pin = FALSE;
   GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "audio, meeting or video-heavy (default audio)", "NAME"},
       {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Concurrent streams (default 1)", "N"},
       {"duration", 0, 0, G_OPTION_ARG_INT, &duration, "Seconds of steady state to measure (default 20)", "S"},
       {"tls", 0, 0, G_OPTION_ARG_NONE, &tls, "wss:// instead of ws://", nullptr},
       {"scaling", 0, 0, G_OPTION_ARG_NONE, &scaling,
-       "Run N = 1, 10, 50, 100, 200, 400, ... until p99 > 50 ms, a loss, a failure or --max-streams", nullptr},
-      {"max-streams", 0, 0, G_OPTION_ARG_INT, &max_streams, "Largest N of --scaling (default 400)", "N"},
+       "Run N = 1, 10, 50, 100, 200, 400, 800, ... until p99 > 50 ms, a loss, a failure or --max-streams", nullptr},
+      {"max-streams", 0, 0, G_OPTION_ARG_INT, &max_streams, "Largest N of --scaling (default 1600)", "N"},
+      {"emulator-processes", 0, 0, G_OPTION_ARG_INT, &processes,
+       "Emulator processes sharing the N streams (default 1: one process serves them all)", "P"},
+      {"pin", 0, 0, G_OPTION_ARG_NONE, &pin, "Pin the emulators to the last CPU and the bench to the others", nullptr},
       {"startup-timeout", 0, 0, G_OPTION_ARG_INT, &startup,
        "Seconds every stream has to deliver its first buffer (default from profile and N)", "S"},
       {"emulator", 0, 0, G_OPTION_ARG_FILENAME, &emulator, "rtms-emulator binary (default: this build's)", "PATH"},
@@ -70,15 +74,19 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   options->scaling = scaling;
   options->json_row = json_row;
   options->keep_temp = keep_temp;
+  options->emulator_processes = processes;
+  options->pin = pin;
   // Every run must stop by itself: bound what a typo could ask for.
-  if (streams < 1 || streams > 2000) {
-    g_printerr("rtms-bench: --streams must be 1 ... 2000, got %d\n", streams);
+  if (streams < 1 || streams > kMaxStreams) {
+    g_printerr("rtms-bench: --streams must be 1 ... %d, got %d\n", kMaxStreams, streams);
   } else if (duration < 2 || duration > 600) {
     g_printerr("rtms-bench: --duration must be 2 ... 600 s, got %d\n", duration);
   } else if (startup < 0 || startup > 600) {
     g_printerr("rtms-bench: --startup-timeout must be 1 ... 600 s, got %d\n", startup);
-  } else if (max_streams < 0 || max_streams > 2000) {
-    g_printerr("rtms-bench: --max-streams must be 1 ... 2000, got %d\n", max_streams);
+  } else if (max_streams < 0 || max_streams > kMaxStreams) {
+    g_printerr("rtms-bench: --max-streams must be 1 ... %d, got %d\n", kMaxStreams, max_streams);
+  } else if (processes < 1 || processes > 64) {
+    g_printerr("rtms-bench: --emulator-processes must be 1 ... 64, got %d\n", processes);
   } else {
     return true;
   }

@@ -18,7 +18,11 @@ struct Options {
   std::string plugin_dir;       // where the rtms plugin is
   bool json_row = false;        // internal: print the result as one JSON line (scaling children)
   bool keep_temp = false;
+  int emulator_processes = 1;   // the streams are split evenly between them
+  bool pin = false;             // emulators on the last CPU, the bench on the others
 };
+
+constexpr int kMaxStreams = 5000;
 
 // false and a message on stderr (or --help printed, *exit_code 0) when the
 // program should stop.

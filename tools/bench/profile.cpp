@@ -8,6 +8,11 @@ namespace bench {
 namespace {
 
 constexpr int64_t kTurnMs = 4000;  // meeting profile: speakers take turns this long
+// Cameras show noise: x264 then spends the whole --video-bitrate, as on a
+// real camera, where a test pattern like "ball" compresses to a few
+// percent of it (measured: 1080p at 4000 kbit/s, "ball" 0.2 Mbit/s, "snow"
+// 4.3 Mbit/s; 720p at 2000 kbit/s, "snow" 2.2 Mbit/s).
+constexpr const char *kCameraPattern = "snow";
 
 struct Person {
   const char *name;
@@ -31,9 +36,7 @@ std::string audio_participants(int count, int64_t duration_ms) {
 }
 
 // Four people take turns; each one's camera is on while they talk, so the
-// active-speaker video always has a picture, and the emulator only encodes
-// one camera's worth of frames (it encodes every camera-on span ahead of
-// time, on the media handshake).
+// active-speaker video always has a picture.
 std::string meeting_body(int64_t duration_ms) {
   std::vector<std::vector<std::pair<int64_t, int64_t>>> turns(4);
   int64_t start = 0;
@@ -45,7 +48,8 @@ std::string meeting_body(int64_t duration_ms) {
     std::string spans;
     for (const auto &[s, e] : turns[static_cast<size_t>(p)]) spans += (spans.empty() ? "" : ",") + span(s, e);
     out << (p ? "," : "") << "{\"user_id\":" << 16778240 + p * 1024 << ",\"user_name\":\"" << kPeople[p].name
-        << "\",\"tone_hz\":" << kPeople[p].tone_hz << ",\"camera\":[" << spans << "],\"talk\":[" << spans << "]}";
+        << "\",\"tone_hz\":" << kPeople[p].tone_hz << ",\"video_pattern\":\"" << kCameraPattern << "\",\"camera\":["
+        << spans << "],\"talk\":[" << spans << "]}";
   }
   out << "],\"transcript\":[";
   int n = 0;
@@ -59,8 +63,8 @@ std::string meeting_body(int64_t duration_ms) {
 }
 
 std::string video_heavy_body(int64_t duration_ms) {
-  return "\"participants\":[{\"user_id\":16778240,\"user_name\":\"Alice\",\"tone_hz\":440,\"talk\":[" +
-         span(0, duration_ms) + "]}]";
+  return "\"participants\":[{\"user_id\":16778240,\"user_name\":\"Alice\",\"tone_hz\":440,\"video_pattern\":\"" +
+         std::string(kCameraPattern) + "\",\"talk\":[" + span(0, duration_ms) + "]}]";
 }
 
 }  // namespace
@@ -78,8 +82,9 @@ std::optional<Profile> profile_named(const std::string &name, std::string *error
   if (name == "meeting") {
     p.kind = ProfileKind::Meeting;
     p.needs_video = true;
+    p.video_bitrate_kbps = 2000;
     p.description = "4 participants taking 4 s turns, per-participant L16 16 kHz 20 ms, active-speaker H.264 "
-                    "1280x720 30 fps, transcript";
+                    "1280x720 30 fps 2000 kbit/s, transcript";
     p.element_properties = {{"media", "audio+video+transcript"}, {"audio-codec", "l16"},
                             {"audio-sample-rate", "16000"}, {"audio-send-rate", "20"},
                             {"video-codec", "h264"}, {"video-resolution", "hd"}, {"video-fps", "30"},
@@ -89,7 +94,8 @@ std::optional<Profile> profile_named(const std::string &name, std::string *error
   if (name == "video-heavy") {
     p.kind = ProfileKind::VideoHeavy;
     p.needs_video = true;
-    p.description = "1 participant talking with camera on, L16 16 kHz 20 ms, H.264 1920x1080 30 fps";
+    p.video_bitrate_kbps = 4000;
+    p.description = "1 participant talking with camera on, L16 16 kHz 20 ms, H.264 1920x1080 30 fps 4000 kbit/s";
     p.element_properties = {{"media", "audio+video"}, {"audio-codec", "l16"}, {"audio-sample-rate", "16000"},
                             {"audio-send-rate", "20"}, {"video-codec", "h264"}, {"video-resolution", "fhd"},
                             {"video-fps", "30"}, {"video-mode", "active-speaker"}};
@@ -99,11 +105,12 @@ std::optional<Profile> profile_named(const std::string &name, std::string *error
   return std::nullopt;
 }
 
-std::string meeting_script(const Profile &profile, int64_t duration_ms, int index) {
-  char stream_id[33];
-  snprintf(stream_id, sizeof stream_id, "%032x", index + 1);
+std::string meeting_script(const Profile &profile, int64_t duration_ms, int process) {
+  char stream_id[40], meeting[40];
+  snprintf(stream_id, sizeof stream_id, "%024x%08x", process + 1, 0);
+  snprintf(meeting, sizeof meeting, "BenchMeeting%04x%08x", process, 0);
   std::ostringstream out;
-  out << "{\"meeting_uuid\":\"BenchMeeting" << index << "==\",\"rtms_stream_id\":\"" << stream_id
+  out << "{\"meeting_uuid\":\"" << meeting << "==\",\"rtms_stream_id\":\"" << stream_id
       << "\",\"duration_ms\":" << duration_ms << ",";
   switch (profile.kind) {
     case ProfileKind::Audio: out << "\"participants\":[" << audio_participants(3, duration_ms) << "]"; break;

@@ -25,14 +25,17 @@ struct Profile {
   int64_t audio_send_offset_ms = 20;
   int64_t video_send_offset_ms = 0;
   bool needs_video = false;
+  int video_bitrate_kbps = 0;  // the emulator's --video-bitrate; 0: its default
 };
 
 // nullopt and *error set for an unknown name.
 std::optional<Profile> profile_named(const std::string &name, std::string *error);
 
-// The meeting script (docs/emulator.md) for one stream of `profile` lasting
-// duration_ms. `index` makes ids differ between streams (cosmetic only: each
-// emulator is its own server).
-std::string meeting_script(const Profile &profile, int64_t duration_ms, int index);
+// The meeting script (docs/emulator.md) every stream of emulator process
+// `process` plays, lasting duration_ms. The emulator derives each stream's
+// ids from the script's by adding the stream's index to their last 8 hex
+// digits; `process` goes in the digits above, so ids never repeat across
+// processes (cosmetic only: each process is its own server).
+std::string meeting_script(const Profile &profile, int64_t duration_ms, int process);
 
 }  // namespace bench

@@ -28,9 +28,9 @@ void print_table_row(const RunResult &r) {
 void print_emulator_line(const RunResult &r) {
   double per_stream = r.window_s > 0 && r.streams ? r.emulator_cpu_s / r.window_s / r.streams : 0;
   std::printf("      emulators (excluded above): %.2f CPU-s over %.1f s = %.0f%% of a core, %.5f CPU-s/s per stream, "
-              "peak RSS %.1f MiB per emulator process\n",
+              "%.1f us/msg, peak RSS %.1f MiB per emulator process\n",
               r.emulator_cpu_s, r.window_s, r.window_s > 0 ? 100 * r.emulator_cpu_s / r.window_s : 0, per_stream,
-              r.emulator_peak_rss_kib / 1024.0);
+              r.emulator_us_per_message(), r.emulator_peak_rss_kib / 1024.0);
   std::printf("      bench: RSS baseline %.1f MiB, peak %.1f MiB; %llu latency samples (%llu negative, counted as "
               "0); %u warnings; %d streams lost buffers (worst %lld)\n",
               r.rss_baseline_kib / 1024.0, r.rss_peak_kib / 1024.0,

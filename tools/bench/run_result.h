@@ -32,6 +32,9 @@ struct RunResult {
   double mbytes_per_s() const { return window_s > 0 ? double(bytes) / window_s / 1e6 : 0; }
   double cpu_per_stream_second() const { return window_s > 0 && streams ? cpu_s / window_s / streams : 0; }
   double cpu_us_per_message() const { return messages ? cpu_s * 1e6 / double(messages) : 0; }
+  // The emulators' CPU per message received in the window (they sent about
+  // as many in that time).
+  double emulator_us_per_message() const { return messages ? emulator_cpu_s * 1e6 / double(messages) : 0; }
   double rss_per_stream_mib() const {
     return streams ? double(rss_peak_kib - rss_baseline_kib) / 1024.0 / streams : 0;
   }
