@@ -134,7 +134,8 @@ bool EmulatorApp::set_up(std::string *error) {
                                                 [this, slot](rtms::StopReason reason) { on_stream_ended(slot, reason); });
     slot->started_body = webhook_body(*slot, "meeting.rtms_started", false, rtms::StopReason::Undefined);
     if (!options_.webhook_url.empty())
-      slot->webhook = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret);
+      slot->webhook = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret,
+                                                      options_.webhook_ca_file);
   }
   return true;
 }

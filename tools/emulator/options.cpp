@@ -49,7 +49,7 @@ void take(gchar *value, std::string *out) {
 ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gchar *script = nullptr, *host = nullptr, *cert_dir = nullptr, *client_id = nullptr,
         *client_secret = nullptr, *webhook_secret = nullptr, *webhook_url = nullptr,
-        *webhook_out = nullptr, *manifest = nullptr, *scopes = nullptr, *g711 = nullptr;
+        *webhook_out = nullptr, *webhook_ca_file = nullptr, *manifest = nullptr, *scopes = nullptr, *g711 = nullptr;
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
        reconnect_grace = options->reconnect_grace_ms;
@@ -67,6 +67,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"client-secret", 0, 0, G_OPTION_ARG_STRING, &client_secret, "App client secret signatures are checked against", "SECRET"},
       {"webhook-secret", 0, 0, G_OPTION_ARG_STRING, &webhook_secret, "Secret token that signs webhooks", "TOKEN"},
       {"webhook-url", 0, 0, G_OPTION_ARG_STRING, &webhook_url, "POST rtms_started/rtms_stopped webhooks here", "URL"},
+      {"webhook-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &webhook_ca_file, "Verify an https:// --webhook-url with this PEM CA instead of the system's", "FILE"},
       {"webhook-out", 0, 0, G_OPTION_ARG_FILENAME, &webhook_out, "Also write the rtms_started body to FILE", "FILE"},
       {"manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest, "Write the manifest (JSON) here when the stream ends", "FILE"},
       {"keepalive-interval", 0, 0, G_OPTION_ARG_INT, &keepalive_interval, "Keep-alive period in ms (default 10000)", "MS"},
@@ -99,6 +100,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   take(webhook_secret, &options->webhook_secret);
   take(webhook_url, &options->webhook_url);
   take(webhook_out, &options->webhook_out);
+  take(webhook_ca_file, &options->webhook_ca_file);
   take(manifest, &options->manifest_path);
   std::string scopes_text = "all", g711_text = "mulaw";
   take(scopes, &scopes_text);

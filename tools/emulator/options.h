@@ -21,6 +21,7 @@ struct Options {
   std::string client_secret = "emulator-client-secret";
   std::string webhook_secret = "emulator-webhook-secret";
   std::string webhook_url;
+  std::string webhook_ca_file;  // PEM CA an https:// --webhook-url is verified with
   std::string webhook_out;
   std::string manifest_path;  // empty: manifest.json in a temporary directory
   int keepalive_interval_ms = 10000;

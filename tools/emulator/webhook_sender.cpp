@@ -21,11 +21,21 @@ struct WebhookSender::Delivery {
   int attempt = 0;
 };
 
-WebhookSender::WebhookSender(std::string url, std::string secret_token)
+WebhookSender::WebhookSender(std::string url, std::string secret_token, const std::string &ca_file)
     : url_(std::move(url)), secret_token_(std::move(secret_token)),
       session_(soup_session_new_with_options("timeout", kTimeoutSeconds, "user-agent", "Zoom Marketplace/1.0a",
                                              nullptr)),
-      cancellable_(g_cancellable_new()) {}
+      cancellable_(g_cancellable_new()) {
+  if (ca_file.empty()) return;
+  g_autoptr(GError) error = nullptr;
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new(ca_file.c_str(), &error);
+  if (database == nullptr) {
+    // Every delivery then fails on the certificate, and says so.
+    log_error("webhook: cannot read --webhook-ca-file %s: %s", ca_file.c_str(), error->message);
+    return;
+  }
+  soup_session_set_tls_database(session_.get(), database);
+}
 
 WebhookSender::~WebhookSender() { g_cancellable_cancel(cancellable_.get()); }
 

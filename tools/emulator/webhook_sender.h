@@ -18,7 +18,9 @@ class WebhookSender {
  public:
   using DoneFn = std::function<void(bool delivered)>;
 
-  WebhookSender(std::string url, std::string secret_token);
+  // ca_file: a PEM CA that an https:// url is verified with instead of the
+  // system's store (a receiver with a self-signed or private certificate).
+  WebhookSender(std::string url, std::string secret_token, const std::string &ca_file = {});
   ~WebhookSender();
 
   // Sends body (already JSON). done runs once, delivered or given up.
