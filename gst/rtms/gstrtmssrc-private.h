@@ -4,6 +4,7 @@
 #include <gst/base/gstflowcombiner.h>
 #include <gst/gst.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -39,6 +40,7 @@ struct RtmsSrcSettings {
   int audio_sample_rate = 0;  // 0: the codec's natural rate
   int audio_channels = 1;
   GstRtmsAudioMode audio_mode = GST_RTMS_AUDIO_MODE_PER_PARTICIPANT;
+  GstRtmsPushMode push_mode = GST_RTMS_PUSH_MODE_PAD_THREADS;
   guint audio_send_rate = 20;
   guint media = GST_RTMS_MEDIA_AUDIO;
   GstRtmsVideoCodec video_codec = GST_RTMS_VIDEO_CODEC_H264;
@@ -121,6 +123,11 @@ struct RtmsSrcState {
   bool per_participant = true;
   GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
   bool not_linked_warned = false;
+  // push-mode=network-thread: audio pads are direct (no streaming task).
+  bool direct_audio = false;
+  // Direct pads push only in PLAYING, as a live source produces only then;
+  // what arrives before waits in the pad's queue.
+  std::atomic<bool> playing{false};
 
   // Set when the session ended (normally or not), to wake a waiting close.
   std::mutex end_lock;
@@ -136,6 +143,12 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
                                 const std::string &user_name, GstCaps *caps);
 GstTagList *participant_tags(RtmsOutputKind kind, int64_t user_id, const std::string &name);
 void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
+// Hands a buffer or serialized event to a pad (which takes it): queued for
+// the pad's streaming task, or, on a direct pad in PLAYING, pushed right
+// here on the calling thread, after whatever was queued before it.
+void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item);
+// Pushes what direct pads queued while the element was not PLAYING.
+void rtms_src_drain_direct_pads(GstRtmsSrc *self);
 // A buffer holding the decoded base64 payload of a media message, or nullptr
 // (after a warning that starts with `what`) when there is nothing usable.
 GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data,

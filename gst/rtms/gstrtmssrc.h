@@ -20,6 +20,12 @@ typedef enum {
   GST_RTMS_AUDIO_MODE_PER_PARTICIPANT = 2,
 } GstRtmsAudioMode;
 
+// Which thread pushes audio downstream.
+typedef enum {
+  GST_RTMS_PUSH_MODE_PAD_THREADS = 0,
+  GST_RTMS_PUSH_MODE_NETWORK_THREAD = 1,
+} GstRtmsPushMode;
+
 typedef enum {
   GST_RTMS_SOCKET_MODE_UNIFIED = 0,
   GST_RTMS_SOCKET_MODE_SPLIT = 1,

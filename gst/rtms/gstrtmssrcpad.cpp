@@ -12,6 +12,7 @@ struct RtmsPadQueue {
   guint64 bytes = 0;
   bool flushing = true;  // until the pad is activated
   bool eos_queued = false;  // nothing may follow an EOS
+  bool direct = false;      // no streaming task (rtms_src_deliver drains)
 
   rtms::SrcPadProgress progress;
   int64_t participant_id = 0;
@@ -130,8 +131,27 @@ bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item) {
     pad->queue->eos_queued = true;
   if (GST_IS_BUFFER(item)) pad->queue->bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
   pad->queue->items.push_back(item);
-  pad->queue->changed.notify_one();
+  if (!pad->queue->direct) pad->queue->changed.notify_one();
   return true;
+}
+
+void src_pad_set_direct(GstRtmsSrcPad *pad, bool direct) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  pad->queue->direct = direct;
+}
+
+bool src_pad_is_direct(GstRtmsSrcPad *pad) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  return pad->queue->direct;
+}
+
+GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  if (pad->queue->flushing || pad->queue->items.empty()) return nullptr;
+  GstMiniObject *item = pad->queue->items.front();
+  pad->queue->items.pop_front();
+  if (GST_IS_BUFFER(item)) pad->queue->bytes -= gst_buffer_get_size(GST_BUFFER_CAST(item));
+  return item;
 }
 
 GstMiniObject *src_pad_dequeue(GstRtmsSrcPad *pad) {

@@ -1,7 +1,8 @@
 // The source pads of rtmssrc: one per participant and media type (or one
 // mixed audio pad). Each carries the participant's identity as properties and
 // owns a queue that the network thread fills and the pad's streaming task
-// drains, so the network thread never waits on downstream.
+// drains, so the network thread never waits on downstream (or, for direct
+// pads, that the network thread drains itself).
 #pragma once
 
 #include <gst/gst.h>
@@ -34,9 +35,17 @@ void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name);
 int64_t src_pad_participant_id(GstRtmsSrcPad *pad);
 std::string src_pad_participant_name(GstRtmsSrcPad *pad);
 
+// A direct pad has no streaming task: whoever queues an item drains the
+// queue itself (see rtms_src_deliver). Set before the pad is activated.
+void src_pad_set_direct(GstRtmsSrcPad *pad, bool direct);
+bool src_pad_is_direct(GstRtmsSrcPad *pad);
+
 // Queue operations. Items are buffers or serialized events; the pad takes
 // ownership. Returns FALSE (and drops the item) when the pad is flushing.
 bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item);
+// The next item if there is one, without waiting; nullptr when the queue is
+// empty or the pad is flushing.
+GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad);
 // Waits for the next item; nullptr when the pad starts flushing.
 GstMiniObject *src_pad_dequeue(GstRtmsSrcPad *pad);
 // The same, waiting at most timeout_ms; nullptr with *timed_out set when

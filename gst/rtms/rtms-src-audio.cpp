@@ -111,7 +111,7 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   gst_buffer_add_reference_timestamp_meta(buffer, gst_static_caps_get(&unix_caps),
                                           GstClockTime(data.timestamp) * GST_MSECOND,
                                           GST_CLOCK_TIME_NONE);
-  if (gap) rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gap));
-  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
+  if (gap) rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gap));
+  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }
 

@@ -72,15 +72,10 @@ static GstMiniObject *next_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
   }
 }
 
-static void pad_loop(gpointer user_data) {
-  GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(user_data);
+// Pushes one item downstream; on the pad's task, or on the network thread
+// for a direct pad. Returns false when the pad must stop pushing.
+static bool push_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item) {
   GstPad *pad = GST_PAD(rpad);
-  GstRtmsSrc *self = GST_RTMS_SRC(rtms::src_pad_progress(rpad).element);
-  GstMiniObject *item = next_item(self, rpad);
-  if (!item) {
-    gst_pad_pause_task(pad);
-    return;
-  }
   rtms::SrcPadProgress &progress = rtms::src_pad_progress(rpad);
   if (GST_IS_EVENT(item)) {
     GstEvent *event = GST_EVENT_CAST(item);
@@ -92,8 +87,7 @@ static void pad_loop(gpointer user_data) {
     }
     gst_pad_push_event(pad, event);
     if (type == GST_EVENT_SEGMENT) progress.segment_sent = true;
-    if (type == GST_EVENT_EOS) gst_pad_pause_task(pad);
-    return;
+    return type != GST_EVENT_EOS;
   }
   GstBuffer *buffer = GST_BUFFER_CAST(item);
   if (progress.sparse && GST_BUFFER_PTS_IS_VALID(buffer) &&
@@ -116,18 +110,55 @@ static void pad_loop(gpointer user_data) {
   }
   GstFlowReturn ret = gst_pad_push(pad, buffer);
   GstFlowReturn combined = combine_flow(self, pad, ret);
-  if (ret == GST_FLOW_FLUSHING) {
-    gst_pad_pause_task(pad);
-  } else if (ret == GST_FLOW_EOS) {
+  if (ret == GST_FLOW_FLUSHING) return false;
+  if (ret == GST_FLOW_EOS) {
     // Downstream of this pad wants no more; the others go on.
     GST_DEBUG_OBJECT(pad, "downstream returned EOS");
     rtms::src_pad_set_flushing(rpad, true);
-    gst_pad_pause_task(pad);
-  } else if (combined < GST_FLOW_EOS && combined != GST_FLOW_NOT_LINKED) {
+    return false;
+  }
+  if (combined < GST_FLOW_EOS && combined != GST_FLOW_NOT_LINKED) {
     GST_ELEMENT_FLOW_ERROR(self, combined);
     gst_pad_push_event(pad, gst_event_new_eos());
     rtms::src_pad_set_flushing(rpad, true);
-    gst_pad_pause_task(pad);
+    return false;
+  }
+  return true;
+}
+
+static void pad_loop(gpointer user_data) {
+  GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(user_data);
+  GstRtmsSrc *self = GST_RTMS_SRC(rtms::src_pad_progress(rpad).element);
+  GstMiniObject *item = next_item(self, rpad);
+  if (!item || !push_item(self, rpad, item)) gst_pad_pause_task(GST_PAD(rpad));
+}
+
+// Direct pads: the pad's stream lock keeps items from different threads
+// (network thread, an application's EOS) in order and lets deactivation
+// wait for a push in progress.
+static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
+  GST_PAD_STREAM_LOCK(GST_PAD(rpad));
+  while (GstMiniObject *item = rtms::src_pad_try_dequeue(rpad))
+    if (!push_item(self, rpad, item)) break;
+  GST_PAD_STREAM_UNLOCK(GST_PAD(rpad));
+}
+
+void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
+  if (!rtms::src_pad_enqueue(pad, item)) return;
+  if (self->state->playing.load(std::memory_order_acquire) && rtms::src_pad_is_direct(pad))
+    drain_direct(self, pad);
+}
+
+void rtms_src_drain_direct_pads(GstRtmsSrc *self) {
+  std::vector<GstRtmsSrcPad *> pads;
+  {
+    std::lock_guard<std::mutex> guard(self->state->outputs_lock);
+    for (const auto &out : self->state->outputs)
+      if (rtms::src_pad_is_direct(out->pad)) pads.push_back(GST_RTMS_SRC_PAD(gst_object_ref(out->pad)));
+  }
+  for (GstRtmsSrcPad *pad : pads) {
+    drain_direct(self, pad);
+    gst_object_unref(pad);
   }
 }
 
@@ -136,9 +167,11 @@ static gboolean pad_activate_mode(GstPad *pad, GstObject *, GstPadMode mode, gbo
   GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(pad);
   if (active) {
     rtms::src_pad_set_flushing(rpad, false);
+    if (rtms::src_pad_is_direct(rpad)) return TRUE;
     return gst_pad_start_task(pad, pad_loop, pad, nullptr);
   }
   rtms::src_pad_set_flushing(rpad, true);
+  if (rtms::src_pad_is_direct(rpad)) return TRUE;
   return gst_pad_stop_task(pad);
 }
 
@@ -262,6 +295,7 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   // Everything but audio can go quiet for long stretches (cameras off, no
   // sharing, nobody speaking): those pads declare the silence with GAPs.
   rtms::src_pad_progress(pad).sparse = kind != RtmsOutputKind::Audio;
+  rtms::src_pad_set_direct(pad, kind == RtmsOutputKind::Audio && st->direct_audio);
   gst_pad_set_activatemode_function(GST_PAD(pad), pad_activate_mode);
   gst_pad_set_query_function(GST_PAD(pad), pad_query);
   gst_pad_use_fixed_caps(GST_PAD(pad));
@@ -271,14 +305,14 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   gst_event_set_group_id(start, group_id);
   gst_event_set_stream(start, out->stream);
   if (is_sparse_kind(kind)) gst_event_set_stream_flags(start, GST_STREAM_FLAG_SPARSE);
-  rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(start));
-  rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_stream_collection(collection)));
-  rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_caps(caps)));
+  rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(start));
+  rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_stream_collection(collection)));
+  rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_caps(caps)));
   GstSegment segment;
   gst_segment_init(&segment, GST_FORMAT_TIME);
-  rtms::src_pad_enqueue(pad, GST_MINI_OBJECT_CAST(gst_event_new_segment(&segment)));
-  rtms::src_pad_enqueue(
-      pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(kind, user_id, user_name))));
+  rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_segment(&segment)));
+  rtms_src_deliver(
+      self, pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(kind, user_id, user_name))));
 
   GST_INFO_OBJECT(self, "new pad %s for participant %" G_GINT64_FORMAT " (%s)",
                   GST_PAD_NAME(pad), user_id,
@@ -301,16 +335,23 @@ void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::s
   for (RtmsOutput *out : theirs) {
     if (rtms::src_pad_participant_name(out->pad) == name) continue;
     rtms::src_pad_set_participant_name(out->pad, name);
-    rtms::src_pad_enqueue(
-        out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(out->kind, user_id, name))));
+    rtms_src_deliver(
+        self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(out->kind, user_id, name))));
   }
 }
 
 void rtms_src_push_eos_everywhere(GstRtmsSrc *self) {
   RtmsSrcState *st = self->state;
-  std::lock_guard<std::mutex> guard(st->outputs_lock);
-  for (const auto &out : st->outputs)
-    rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gst_event_new_eos()));
+  // Not under outputs_lock: a direct pad pushes the EOS right away.
+  std::vector<GstRtmsSrcPad *> pads;
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    for (const auto &out : st->outputs) pads.push_back(GST_RTMS_SRC_PAD(gst_object_ref(out->pad)));
+  }
+  for (GstRtmsSrcPad *pad : pads) {
+    rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_eos()));
+    gst_object_unref(pad);
+  }
 }
 
 void rtms_src_remove_outputs(GstRtmsSrc *self) {

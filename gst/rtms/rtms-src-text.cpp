@@ -60,11 +60,11 @@ static void push_transcript(GstRtmsSrc *self, RtmsOutput *out, const rtms::Media
   if (out->shown_user != data.user.user_id) {
     out->shown_user = data.user.user_id;
     rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
-    rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(
+    rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(
                                         RtmsOutputKind::Transcript, data.user.user_id,
                                         data.user.user_name))));
   }
-  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
+  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }
 
 static void push_chat(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &data) {
@@ -87,7 +87,7 @@ static void push_chat(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &
                         "chat-session-id", G_TYPE_STRING, chat.chat_session_id.c_str(),
                         "message-id", G_TYPE_STRING, chat.message_id.c_str(), nullptr);
   }
-  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
+  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }
 
 void rtms_src_handle_text(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaData &&data) {

@@ -149,7 +149,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
       gst_caps_replace(&out->caps, caps);
       gst_stream_set_caps(out->stream, caps);
     }
-    rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gst_event_new_caps(caps)));
+    rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_caps(caps)));
     gst_caps_unref(caps);
   }
 
@@ -157,7 +157,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     out->shown_user = data.user.user_id;
     std::string name = data.user.has_user_name ? data.user.user_name : "";
     rtms::src_pad_set_participant_name(out->pad, name);
-    rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(
+    rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(
                                         participant_tags(kind, data.user.user_id, name))));
   }
 
@@ -178,5 +178,5 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     out->buffers++;
     out->bytes += decoded_size;
   }
-  rtms::src_pad_enqueue(out->pad, GST_MINI_OBJECT_CAST(buffer));
+  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }

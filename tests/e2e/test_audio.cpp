@@ -98,6 +98,17 @@ GST_START_TEST(split_sockets_wss) {
 }
 GST_END_TEST;
 
+// Audio pushed straight from the network thread: the same bytes, in order.
+GST_START_TEST(per_participant_network_thread_wss) {
+  run_case({true, "push-mode=network-thread", false, 1});
+}
+GST_END_TEST;
+
+GST_START_TEST(mixed_network_thread_ws) {
+  run_case({false, "push-mode=network-thread audio-mode=mixed", true, 1});
+}
+GST_END_TEST;
+
 static Suite *audio_suite() {
   Suite *s = suite_create("rtmssrc-audio-e2e");
   TCase *tc = tcase_create("audio");
@@ -106,6 +117,8 @@ static Suite *audio_suite() {
   tcase_add_test(tc, per_participant_wss);
   tcase_add_test(tc, mixed_ws);
   tcase_add_test(tc, split_sockets_wss);
+  tcase_add_test(tc, per_participant_network_thread_wss);
+  tcase_add_test(tc, mixed_network_thread_ws);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -4,10 +4,14 @@
 #include "e2e_common.h"
 
 
-GST_START_TEST(eos_closes_the_stream) {
+// Both push modes: with network-thread, audio is pushed from the session's
+// thread, which the EOS and the state change must stop cleanly too.
+static const char *const kNetworkThread = "push-mode=network-thread";
+
+static void eos_closes_the_stream(const char *src_properties) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("default.json")});
-  Capture capture("");
+  Capture capture(src_properties);
   configure_src(capture, emulator);
   capture.play();
   // Let media flow, then end it from the application's side.
@@ -25,12 +29,21 @@ GST_START_TEST(eos_closes_the_stream) {
   fail_unless_equals_int64(json_int_path(manifest, "stop_reason"), 20);
   check_no_violations(manifest);
 }
+
+GST_START_TEST(eos_closes_the_stream_pad_threads) {
+  eos_closes_the_stream("");
+}
 GST_END_TEST;
 
-GST_START_TEST(stopping_the_pipeline_closes_the_stream) {
+GST_START_TEST(eos_closes_the_stream_network_thread) {
+  eos_closes_the_stream(kNetworkThread);
+}
+GST_END_TEST;
+
+static void stopping_the_pipeline_closes_the_stream(const char *src_properties) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("default.json")});
-  Capture capture("");
+  Capture capture(src_properties);
   configure_src(capture, emulator);
   capture.play();
   capture.wait(1500 * GST_MSECOND);
@@ -43,6 +56,38 @@ GST_START_TEST(stopping_the_pipeline_closes_the_stream) {
   JsonObject *client = json_object_path(manifest, "client");
   fail_unless(json_object_get_boolean_member(client, "stream_close_req"));
   check_no_violations(manifest);
+}
+
+GST_START_TEST(stopping_the_pipeline_pad_threads) {
+  stopping_the_pipeline_closes_the_stream("");
+}
+GST_END_TEST;
+
+GST_START_TEST(stopping_the_pipeline_network_thread) {
+  stopping_the_pipeline_closes_the_stream(kNetworkThread);
+}
+GST_END_TEST;
+
+// A live source produces in PLAYING: what arrives while the pipeline is
+// PAUSED waits in the pads and none of it is lost or reordered.
+static void paused_first_loses_nothing(const char *src_properties) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json")});
+  Capture capture(src_properties);
+  configure_src(capture, emulator);
+  fail_if(gst_element_set_state(capture.pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_FAILURE);
+  g_usleep(1500 * 1000);
+  JsonObject *manifest = run_to_end(capture, emulator);
+  fail_unless(check_audio_matches_manifest(capture, manifest, false) >= 2);
+}
+
+GST_START_TEST(paused_first_pad_threads) {
+  paused_first_loses_nothing("");
+}
+GST_END_TEST;
+
+GST_START_TEST(paused_first_network_thread) {
+  paused_first_loses_nothing(kNetworkThread);
 }
 GST_END_TEST;
 
@@ -65,8 +110,12 @@ static Suite *lifecycle_suite() {
   Suite *s = suite_create("rtmssrc-lifecycle-e2e");
   TCase *tc = tcase_create("lifecycle");
   tcase_set_timeout(tc, 120);
-  tcase_add_test(tc, eos_closes_the_stream);
-  tcase_add_test(tc, stopping_the_pipeline_closes_the_stream);
+  tcase_add_test(tc, eos_closes_the_stream_pad_threads);
+  tcase_add_test(tc, eos_closes_the_stream_network_thread);
+  tcase_add_test(tc, stopping_the_pipeline_pad_threads);
+  tcase_add_test(tc, stopping_the_pipeline_network_thread);
+  tcase_add_test(tc, paused_first_pad_threads);
+  tcase_add_test(tc, paused_first_network_thread);
   tcase_add_test(tc, restart_after_stop);
   suite_add_tcase(s, tc);
   return s;

@@ -21,9 +21,26 @@
               "'%s' does not contain '%s'", std::string(haystack).c_str(), \
               std::string(needle).c_str())
 
+// decode_message (media fast path first) and the general parser alone must
+// agree on every input: equal encodings when both decode, equal errors
+// when neither does. Every decode in these tests checks it.
+inline void expect_decoders_agree(const std::string &json) {
+  auto fast = rtms::decode_message(json);
+  auto general = rtms::decode_message_general(json);
+  if (fast.ok() != general.ok())
+    ck_abort_msg("decoders disagree: fast path %s, general parser %s\ninput: %s",
+                 fast.ok() ? "decodes" : fast.error().describe().c_str(),
+                 general.ok() ? "decodes" : general.error().describe().c_str(), json.c_str());
+  if (fast.ok())
+    assert_str(rtms::encode_message(*fast), rtms::encode_message(*general));
+  else
+    assert_str(fast.error().describe(), general.error().describe());
+}
+
 // Decodes and insists on one message type; failures print the JSON.
 template <typename T>
 T decode_as(const std::string &json) {
+  expect_decoders_agree(json);
   auto r = rtms::decode_message(json);
   if (!r.ok())
     ck_abort_msg("decode failed: %s\ninput: %s",
@@ -37,6 +54,7 @@ T decode_as(const std::string &json) {
 // Decoding must fail on exactly `field`, with `fragment` in the message.
 inline void expect_decode_error(const std::string &json, const char *field,
                                 const char *fragment) {
+  expect_decoders_agree(json);
   auto r = rtms::decode_message(json);
   if (r.ok())
     ck_abort_msg("decode unexpectedly succeeded\ninput: %s", json.c_str());

@@ -148,6 +148,41 @@ GST_START_TEST(test_strip_data_url)
 }
 GST_END_TEST;
 
+// Long payloads take the four-characters-at-a-time path until anything else
+// turns up: round trips of every length, with line breaks and padding in
+// the middle of the run, and errors found deep inside still name their offset.
+GST_START_TEST(test_decode_long_payloads)
+{
+  std::vector<uint8_t> bytes(700);
+  for (size_t i = 0; i < bytes.size(); i++)
+    bytes[i] = uint8_t(i * 37 + 11);
+  for (size_t n = 0; n <= bytes.size(); n += 7) {
+    std::string text = base64_encode(bytes.data(), n);
+    assert_str(decode_ok(text), std::string(bytes.begin(), bytes.begin() + n));
+    if (text.size() > 100) {
+      std::string wrapped = text;
+      wrapped.insert(76, "\r\n");
+      wrapped.insert(41, " ");
+      assert_str(decode_ok(wrapped), std::string(bytes.begin(), bytes.begin() + n));
+    }
+  }
+  std::string long_text = base64_encode(bytes.data(), 600);  // 800 characters
+  std::string bad = long_text;
+  bad[521] = '*';
+  std::vector<uint8_t> out(600);
+  auto r = base64_decode_into(bad, out.data(), out.size());
+  fail_if(r.ok());
+  assert_contains(r.error().message, "0x2a at offset 521");
+  auto glued = base64_decode_into(base64_encode(bytes.data(), 301) + long_text, out.data(),
+                                  out.size());
+  fail_if(glued.ok());
+  assert_contains(glued.error().message, "data after padding");
+  auto short_out = base64_decode_into(long_text, out.data(), 599);
+  fail_if(short_out.ok());
+  assert_contains(short_out.error().message, "too small");
+}
+GST_END_TEST;
+
 static Suite *
 base64_suite(void)
 {
@@ -159,6 +194,7 @@ base64_suite(void)
   tcase_add_test(tc, test_decode_whitespace);
   tcase_add_test(tc, test_decode_errors);
   tcase_add_test(tc, test_decode_capacity);
+  tcase_add_test(tc, test_decode_long_payloads);
   tcase_add_test(tc, test_max_decoded_size);
   tcase_add_test(tc, test_encode);
   tcase_add_test(tc, test_strip_data_url);

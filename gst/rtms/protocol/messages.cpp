@@ -1,4 +1,5 @@
 #include "messages.h"
+#include "media_fast.h"
 
 #include <json-glib/json-glib.h>
 
@@ -687,6 +688,12 @@ const char *identity_key(Product product) {
 }
 
 Result<Message> decode_message(std::string_view text) {
+  if (std::optional<MediaData> media = decode_media_fast(text))
+    return Message(std::move(*media));
+  return decode_message_general(text);
+}
+
+Result<Message> decode_message_general(std::string_view text) {
   json::ParserPtr parser;
   auto root = json::parse_object(text, &parser);
   if (!root)

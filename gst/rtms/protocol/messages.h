@@ -228,6 +228,10 @@ using Message = std::variant<
 // Unknown msg_type values and the reserved META_DATA_* types are errors
 // ("msg_type": "unknown message type 99") so the caller can log and go on.
 Result<Message> decode_message(std::string_view json);
+// decode_message without the media fast path (media_fast.h): the general
+// parser alone. decode_message gives the same result for every input; tests
+// hold both to that.
+Result<Message> decode_message_general(std::string_view json);
 
 // Encodes any message to compact JSON, msg_type first.
 std::string encode_message(const Message &message);

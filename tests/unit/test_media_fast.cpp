@@ -1,0 +1,169 @@
+// The media fast path (protocol/media_fast.h): which messages it reads
+// itself, which it leaves to the general parser, and that whatever it reads
+// decodes exactly as the general parser would, on hand-written cases and on
+// many thousands of mutated messages.
+#include <gst/check/gstcheck.h>
+
+#include <random>
+#include <string>
+
+#include "check_helpers.h"
+#include "protocol/media_fast.h"
+
+using namespace rtms;
+
+namespace {
+
+// The fast path must take it, and agree with the general parser.
+MediaData fast(const std::string &json) {
+  auto m = decode_media_fast(json);
+  if (!m) ck_abort_msg("the fast path declined a clean media message\ninput: %s", json.c_str());
+  expect_decoders_agree(json);
+  return *m;
+}
+
+// The fast path must decline it (the general parser decides).
+void declined(const std::string &json) {
+  if (decode_media_fast(json))
+    ck_abort_msg("the fast path took a message it must leave to the general parser\ninput: %s",
+                 json.c_str());
+  expect_decoders_agree(json);
+}
+
+const char *const kAudio =
+    R"({"msg_type":14,"content":{"user_id":16778240,"user_name":"Alice",)"
+    R"("data":"AAABAAIA","length":6,"timestamp":1727384380000}})";
+
+}  // namespace
+
+GST_START_TEST(test_fast_path_reads_media)
+{
+  MediaData a = fast(kAudio);
+  fail_unless(a.type == MessageType::MediaDataAudio);
+  ck_assert_int_eq(a.user.user_id, 16778240);
+  assert_str(a.user.user_name, "Alice");
+  assert_str(a.data, "AAABAAIA");
+  ck_assert_int_eq(a.length, 6);
+  ck_assert_int_eq(a.timestamp, 1727384380000LL);
+
+  // Any key order, JSON whitespace, unknown scalar members, no user.
+  a = fast(" {\n\t\"content\" : { \"timestamp\" : 5 , \"data\" : \"AAAA\", \"seq\": 7,"
+           " \"muted\": false, \"note\": null, \"tag\": \"x\" } , \"msg_type\" : 14, \"v\": -2 }\r\n");
+  ck_assert_int_eq(a.timestamp, 5);
+  ck_assert_int_eq(a.user.user_id, 0);
+  fail_if(a.user.has_user_name);
+
+  // Non-ASCII names are read when they are valid UTF-8.
+  a = fast(R"({"msg_type":14,"content":{"user_id":1,"user_name":"José Ñuñez 山田",)"
+           R"("data":"AAAA","timestamp":1}})");
+  assert_str(a.user.user_name, "José Ñuñez 山田");
+
+  // Video and share lose a data: URL prefix; transcript text keeps it.
+  MediaData v = fast(R"({"msg_type":15,"content":{"user_id":2,"data":"data:image/jpeg;base64,/9j/4A",)"
+                     R"("timestamp":10}})");
+  assert_str(v.data, "/9j/4A");
+  MediaData t = fast(R"({"msg_type":17,"content":{"user_id":2,"user_name":"Bob",)"
+                     R"("data":"data:x;base64, hello","timestamp":10,"start_time":8,)"
+                     R"("end_time":12,"language":9,"attribute":2}})");
+  assert_str(t.data, "data:x;base64, hello");
+  fail_unless(t.has_times && t.start_time == 8 && t.end_time == 12);
+  fail_unless(t.has_language && t.language == 9);
+  fail_unless(t.attribute == DataMessageAttribute(2));
+  MediaData c = fast(R"({"msg_type":18,"content":{"channel_id":"ch-2","data":"hi","timestamp":-1}})");
+  assert_str(c.channel_id, "ch-2");
+  ck_assert_int_eq(c.timestamp, -1);
+  fast(R"({"msg_type":16,"content":{"data":"","timestamp":0}})");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_fast_path_declines_the_rest)
+{
+  // Escapes (even a harmless \/), string or fractional numbers, big numbers.
+  declined(R"({"msg_type":14,"content":{"data":"AA\/A","timestamp":1}})");
+  declined(R"({"msg_type":17,"content":{"data":"she said \"hi\"\n","timestamp":1}})");
+  declined(R"({"msg_type":14,"content":{"user_id":"16778240","data":"AAAA","timestamp":1}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":"1"}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1.0}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1e3}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":0123}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1234567890123456789}})");
+  declined(R"({"msg_type":14.0,"content":{"data":"AAAA","timestamp":1}})");
+  declined(R"({"msg_type":14,"content":{"channel_id":2,"data":"AAAA","timestamp":1}})");
+  // Values the general parser refuses or reads its own way.
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1,"length":-1}})");
+  declined(R"({"msg_type":17,"content":{"data":"x","timestamp":1,"language":4294967296}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1,"user_name":null}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA"}})");
+  declined(R"({"msg_type":14,"content":{"timestamp":1}})");
+  declined(R"({"msg_type":14})");
+  declined(R"({"content":{"data":"AAAA","timestamp":1}})");
+  // Duplicates, nesting, trailing bytes, other message types, not JSON.
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","data":"BBBB","timestamp":1}})");
+  declined(R"({"msg_type":14,"msg_type":15,"content":{"data":"AAAA","timestamp":1}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1,"extra":{"a":1}}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1,"list":[1]}})");
+  declined(std::string(kAudio) + "x");
+  declined(std::string(kAudio) + "{}");
+  declined(R"({"msg_type":12,"timestamp":1})");
+  declined(R"({"msg_type":13,"content":{"data":"AAAA","timestamp":1}})");
+  declined(R"({"msg_type":19,"content":{"data":"AAAA","timestamp":1}})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1},})");
+  declined(R"({"msg_type":14,"content":{"data":"AAAA","timestamp":1,}})");
+  declined("");
+  declined("{");
+  declined("[]");
+  // Control characters and invalid UTF-8 inside strings.
+  declined(std::string(R"({"msg_type":18,"content":{"data":"a)") + '\x01' +
+           R"(b","timestamp":1}})");
+  declined(std::string(R"({"msg_type":18,"content":{"user_name":")") + "\xc3\x28" +
+           R"(","data":"x","timestamp":1}})");
+  declined(std::string(R"({"msg_type":18,"content":{"data":"x","timestamp":1}})") +
+           std::string(1, '\0'));
+}
+GST_END_TEST;
+
+// Random edits of real-looking messages: wherever the fast path answers, the
+// general parser must give the same message. Fixed seed: reproducible.
+GST_START_TEST(test_fast_path_agrees_on_mutations)
+{
+  const std::string seeds[] = {
+      kAudio,
+      R"({"msg_type":15,"content":{"user_id":3,"user_name":"Carol","data":"data:image/png;base64,iVBO","length":3,"timestamp":77}})",
+      R"({"msg_type":17,"content":{"user_id":2,"user_name":"Bob","data":"ok","timestamp":10,"start_time":8,"end_time":12,"language":9,"attribute":1}})",
+      R"({ "content" : { "channel_id" : "c", "data" : "AAAA", "timestamp" : 3 }, "msg_type" : 14 })",
+  };
+  const std::string alphabet = "{}[]\":,\\ -+.0123456789eEaAtrufnl/\x01\xc3\xa9";
+  std::mt19937 random(20261123);
+  int taken = 0;
+  for (int i = 0; i < 40000; i++) {
+    std::string text = seeds[random() % G_N_ELEMENTS(seeds)];
+    int edits = 1 + int(random() % 3);
+    for (int e = 0; e < edits && !text.empty(); e++) {
+      size_t at = random() % text.size();
+      char c = alphabet[random() % alphabet.size()];
+      switch (random() % 3) {
+        case 0: text[at] = c; break;
+        case 1: text.erase(at, 1); break;
+        default: text.insert(at, 1, c); break;
+      }
+    }
+    if (decode_media_fast(text)) taken++;
+    expect_decoders_agree(text);
+  }
+  // Most single edits land in the base64 or a name and stay decodable: the
+  // fast path must have been exercised, not just declined everything.
+  fail_unless(taken > 1000, "the fast path took only %d mutated messages", taken);
+}
+GST_END_TEST;
+
+static Suite *media_fast_suite() {
+  Suite *s = suite_create("media_fast");
+  TCase *tc = tcase_create("media_fast");
+  tcase_add_test(tc, test_fast_path_reads_media);
+  tcase_add_test(tc, test_fast_path_declines_the_rest);
+  tcase_add_test(tc, test_fast_path_agrees_on_mutations);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(media_fast);
