@@ -5,9 +5,9 @@
 namespace emulator {
 
 AudioStreamer::AudioStreamer(std::shared_ptr<const EncodedMeetingAudio> audio,
-                             const MeetingClock &clock, int64_t first_interval, SendFn send)
+                             const MeetingClock &clock, int64_t first_interval, SendFn send, BurstFn burst)
     : audio_(std::move(audio)), clock_(clock), next_interval_(first_interval),
-      send_(std::move(send)) {}
+      send_(std::move(send)), burst_(std::move(burst)) {}
 
 void AudioStreamer::start() { on_tick(); }
 
@@ -35,7 +35,9 @@ void AudioStreamer::send_until(int64_t end) {
 void AudioStreamer::on_tick() {
   const int send_rate = audio_->format.send_rate_ms;
   // Interval n is complete, and so due, once meeting time reaches (n+1)*S.
+  if (burst_) burst_(true);
   send_until(clock_.now_ms() / send_rate);
+  if (burst_) burst_(false);
   if (next_interval_ >= audio_->interval_count) return;
   timer_.at(clock_.deadline_us((next_interval_ + 1) * send_rate), [this] { on_tick(); });
 }

@@ -23,9 +23,11 @@ struct AudioMessage {
 class AudioStreamer {
  public:
   using SendFn = std::function<void(const AudioMessage &)>;
+  // Around each wake-up's messages (--coalesce); may be empty.
+  using BurstFn = std::function<void(bool begin)>;
 
   AudioStreamer(std::shared_ptr<const EncodedMeetingAudio> audio, const MeetingClock &clock,
-                int64_t first_interval, SendFn send);
+                int64_t first_interval, SendFn send, BurstFn burst = nullptr);
 
   void start();
   void stop() { timer_.cancel(); }
@@ -42,6 +44,7 @@ class AudioStreamer {
   const MeetingClock &clock_;
   int64_t next_interval_;
   SendFn send_;
+  BurstFn burst_;
   ScheduledTimer timer_;
 };
 

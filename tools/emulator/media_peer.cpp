@@ -170,8 +170,11 @@ void MediaPeer::start_streaming(int64_t audio_interval) {
   streaming_ = true;
   log_info("%s: streaming starts", ws_.label().c_str());
   if (audio_) {
+    AudioStreamer::BurstFn burst;
+    if (stream_.options().coalesce)
+      burst = [this](bool begin) { begin ? ws_.begin_burst() : ws_.end_burst(); };
     audio_streamer_ = std::make_unique<AudioStreamer>(
-        audio_, stream_.clock(), audio_interval, [this](const AudioMessage &m) { send_audio(m); });
+        audio_, stream_.clock(), audio_interval, [this](const AudioMessage &m) { send_audio(m); }, std::move(burst));
     audio_streamer_->start();
   }
   start_video();

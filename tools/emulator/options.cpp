@@ -53,7 +53,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
        reconnect_grace = options->reconnect_grace_ms;
-  gboolean tls = FALSE, verbose = FALSE;
+  gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE;
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
   gint streams = options->streams, video_bitrate = options->video_bitrate_kbps;
@@ -80,6 +80,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"huge-frame-bytes", 0, 0, G_OPTION_ARG_INT64, &huge_frame_bytes, "Size of the huge-frame fault (default 83886080, 80 MiB)", "N"},
       {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Serve N independent streams of the script from this process (default 1)", "N"},
       {"video-bitrate", 0, 0, G_OPTION_ARG_INT, &video_bitrate, "H.264 bit rate in kbit/s (default: x264enc's, 2048)", "KBPS"},
+      {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce, "Send the audio messages due together in as few TCP segments as fit (default: one segment each)", nullptr},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -152,6 +153,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->huge_frame_bytes = huge_frame_bytes;
   options->streams = streams;
   options->video_bitrate_kbps = video_bitrate;
+  options->coalesce = coalesce;
   return ParseOutcome::Run;
 }
 

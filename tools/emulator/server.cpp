@@ -86,8 +86,11 @@ void Server::on_websocket(SoupServer *, SoupServerMessage *message, const char *
   // Media goes out as many small frames; Nagle's algorithm would hold each
   // one back until the client acknowledges the previous, adding up to a
   // delayed-ACK period (~40 ms) of jitter that Zoom's servers do not have.
-  if (GSocket *socket = soup_server_message_get_socket(message))
+  if (GSocket *socket = soup_server_message_get_socket(message)) {
     g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
+    // WsConnection finds it here to coalesce a burst (--coalesce).
+    g_object_set_data_full(G_OBJECT(connection), kSocketKey, g_object_ref(socket), g_object_unref);
+  }
   try {
     if (std::strcmp(path, "/signaling") == 0) self->on_signaling_(connection);
     else self->on_media_(connection);

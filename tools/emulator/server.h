@@ -12,6 +12,10 @@
 
 namespace emulator {
 
+// Where the server keeps a WebSocket's GSocket (object data on the
+// SoupWebsocketConnection).
+constexpr const char *kSocketKey = "rtms-emulator-socket";
+
 class Server {
  public:
   using WebsocketFn = std::function<void(SoupWebsocketConnection *connection)>;

@@ -2,7 +2,11 @@
 
 #include <exception>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include "log.h"
+#include "server.h"
 
 namespace emulator {
 namespace {
@@ -17,6 +21,7 @@ WsConnection::WsConnection(SoupWebsocketConnection *connection, bool binary_fram
                            std::string label)
     : connection_(ref_object(connection)), binary_frames_(binary_frames), label_(std::move(label)) {
   soup_websocket_connection_set_max_incoming_payload_size(connection, kMaxIncomingPayload);
+  socket_ = static_cast<GSocket *>(g_object_get_data(G_OBJECT(connection), kSocketKey));
   handler_ids_[0] = g_signal_connect(connection, "message", G_CALLBACK(on_message_cb), this);
   handler_ids_[1] = g_signal_connect(connection, "closed", G_CALLBACK(on_closed_cb), this);
   handler_ids_[2] = g_signal_connect(connection, "error", G_CALLBACK(on_error_cb), this);
@@ -63,6 +68,18 @@ bool WsConnection::send_frame(std::string_view payload, bool force_binary) {
                                                                         : SOUP_WEBSOCKET_DATA_TEXT,
                                          bytes.get());
   return true;
+}
+
+void WsConnection::begin_burst() {
+  if (socket_ == nullptr || corked_) return;
+  corked_ = g_socket_set_option(socket_, IPPROTO_TCP, TCP_CORK, 1, nullptr);
+}
+
+void WsConnection::end_burst() {
+  if (!corked_) return;
+  corked_ = false;
+  // Uncorking sends what was held back at once.
+  g_socket_set_option(socket_, IPPROTO_TCP, TCP_CORK, 0, nullptr);
 }
 
 void WsConnection::close(unsigned short code, const char *reason) {

@@ -36,6 +36,11 @@ class WsConnection {
   bool send_frame(std::string_view payload, bool force_binary);
   // Starts the closing handshake; `closed` follows when the peer answers.
   void close(unsigned short code, const char *reason);
+  // Holds small frames back (TCP_CORK) until end_burst(), so that messages
+  // sent together leave in as few TCP segments as fit. Without a known
+  // socket (not accepted by Server) both do nothing.
+  void begin_burst();
+  void end_burst();
   // Stops handling the socket without closing it, so another WsConnection
   // can take it over (multi-stream routing). Safe inside a handler.
   void detach();
@@ -57,6 +62,8 @@ class WsConnection {
   gulong handler_ids_[3] = {0, 0, 0};
   bool close_requested_ = false;
   bool detached_ = false;
+  GSocket *socket_ = nullptr;  // owned by the connection's object data
+  bool corked_ = false;
   unsigned short requested_close_code_ = 0;
 };
 
