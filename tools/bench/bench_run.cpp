@@ -137,6 +137,7 @@ class Run {
       // Clients connect during start-up; the emulator must not give up first.
       config.wait_client_s = int(startup_us_ / kSecond) + 60;
       config.cpu = options_.pin ? pin_cpu_for_emulators() : -1;
+      config.coalesce = options_.coalesce;
       std::string error;
       auto emulator = EmulatorProcess::spawn(config, &error);
       if (!emulator) return fail(error);

@@ -42,6 +42,7 @@ std::unique_ptr<EmulatorProcess> EmulatorProcess::spawn(const Config &config, st
   if (config.streams > 1) args.insert(args.end(), {"--streams", std::to_string(config.streams)});
   if (config.video_bitrate_kbps > 0) args.insert(args.end(), {"--video-bitrate", std::to_string(config.video_bitrate_kbps)});
   if (config.tls) args.insert(args.end(), {"--tls", "--cert-dir", dir + "/certs"});
+  if (config.coalesce) args.push_back("--coalesce");
   std::vector<const char *> argv;
   for (const auto &a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);

@@ -28,6 +28,7 @@ class EmulatorProcess {
     int video_bitrate_kbps = 0;  // 0: the emulator's default
     int wait_client_s = 30;      // how long the streams may wait for their clients
     int cpu = -1;                // pin to this CPU; -1: anywhere
+    bool coalesce = false;       // --coalesce
   };
   // nullptr and *error on failure.
   static std::unique_ptr<EmulatorProcess> spawn(const Config &config, std::string *error);

@@ -24,7 +24,7 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr;
   gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0,
        processes = options->emulator_processes;
-  gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE, pin = FALSE;
+  gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE, pin = FALSE, coalesce = FALSE;
   GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "audio, meeting or video-heavy (default audio)", "NAME"},
       {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Concurrent streams (default 1)", "N"},
@@ -36,6 +36,8 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
       {"emulator-processes", 0, 0, G_OPTION_ARG_INT, &processes,
        "Emulator processes sharing the N streams (default 1: one process serves them all)", "P"},
       {"pin", 0, 0, G_OPTION_ARG_NONE, &pin, "Pin the emulators to the last CPU and the bench to the others", nullptr},
+      {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce,
+       "Emulators send each stream's audio due together in one TCP segment (default: one per message)", nullptr},
       {"startup-timeout", 0, 0, G_OPTION_ARG_INT, &startup,
        "Seconds every stream has to deliver its first buffer (default from profile and N)", "S"},
       {"emulator", 0, 0, G_OPTION_ARG_FILENAME, &emulator, "rtms-emulator binary (default: this build's)", "PATH"},
@@ -76,6 +78,7 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   options->keep_temp = keep_temp;
   options->emulator_processes = processes;
   options->pin = pin;
+  options->coalesce = coalesce;
   // Every run must stop by itself: bound what a typo could ask for.
   if (streams < 1 || streams > kMaxStreams) {
     g_printerr("rtms-bench: --streams must be 1 ... %d, got %d\n", kMaxStreams, streams);

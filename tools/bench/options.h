@@ -20,6 +20,7 @@ struct Options {
   bool keep_temp = false;
   int emulator_processes = 1;   // the streams are split evenly between them
   bool pin = false;             // emulators on the last CPU, the bench on the others
+  bool coalesce = false;        // the emulators' --coalesce
 };
 
 constexpr int kMaxStreams = 5000;

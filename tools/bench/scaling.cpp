@@ -78,6 +78,7 @@ int run_scaling(const Options &options, const char *self_path) {
                                      "--plugin-dir", options.plugin_dir, "--json-row"};
     if (options.tls) args.push_back("--tls");
     if (options.pin) args.push_back("--pin");
+    if (options.coalesce) args.push_back("--coalesce");
     if (options.emulator_processes != 1)
       args.insert(args.end(), {"--emulator-processes", std::to_string(options.emulator_processes)});
     if (options.startup_timeout_s > 0) args.insert(args.end(), {"--startup-timeout", std::to_string(options.startup_timeout_s)});
