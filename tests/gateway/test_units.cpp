@@ -2,10 +2,13 @@
 // placeholders and file-safe names, and what a new rtms_started means.
 #include <gst/check/gstcheck.h>
 
+#include "media_stats.h"
+#include "metrics.h"
 #include "pipeline_template.h"
 #include "protocol/signature.h"
 #include "stream_registry.h"
 #include "webhook_check.h"
+#include "webvtt.h"
 
 static const char *kStarted =
     "{\"event\":\"webinar.rtms_started\",\"event_ts\":1700000000000,\"payload\":{"
@@ -55,8 +58,53 @@ GST_START_TEST(placeholders_and_names) {
   gateway::PipelineTemplate t;
   fail_unless(gateway::shipped_template("record", &t));
   fail_unless(t.per_participant_audio);
+  fail_unless(t.webvtt);
   fail_unless(gateway::shipped_template("mixed", &t));
-  fail_if(gateway::shipped_template("rtmp", &t));
+  fail_unless(gateway::shipped_template("rtmp", &t));
+  fail_unless(t.needs_rtmp_url);
+  fail_if(gateway::shipped_template("nope", &t));
+  std::string why;
+  fail_unless(gateway::valid_rtmp_url("rtmp://127.0.0.1:1935/live/{stream_id}", &why));
+  fail_if(gateway::valid_rtmp_url("http://example.com/live", &why));
+  fail_if(gateway::valid_rtmp_url("rtmp://h/live/x\" location=/etc/passwd", &why));
+  fail_if(gateway::valid_rtmp_url("rtmp://h/live/a b", &why));
+}
+GST_END_TEST;
+
+GST_START_TEST(webvtt_cues) {
+  std::string t = gateway::webvtt_time(3723 * GST_SECOND + 45 * GST_MSECOND);
+  fail_unless_equals_string(t.c_str(), "01:02:03.045");
+  std::string zero = gateway::webvtt_time(GST_CLOCK_TIME_NONE);
+  fail_unless_equals_string(zero.c_str(), "00:00:00.000");
+  // Markup from the network is text, never tags; a blank line would end the cue.
+  std::string cue = gateway::webvtt_cue(7, 1500 * GST_MSECOND, 4 * GST_SECOND, "Ann <admin>",
+                                        "a < b && c > d\n\nnext\r\n");
+  fail_unless_equals_string(cue.c_str(),
+                            "7\n00:00:01.500 --> 00:00:04.000\n<v Ann &lt;admin&gt;>a &lt; b &amp;&amp; c &gt; d\nnext\n\n");
+  // No speaker, no voice span; an end before the start still makes a valid cue.
+  std::string bare = gateway::webvtt_cue(1, 2 * GST_SECOND, GST_SECOND, "", "hi");
+  fail_unless_equals_string(bare.c_str(), "1\n00:00:02.000 --> 00:00:02.001\nhi\n\n");
+}
+GST_END_TEST;
+
+GST_START_TEST(media_stats_from_rtmssrc_structure) {
+  GstStructure *s = gst_structure_new("application/x-rtms-stats", "audio-buffers", G_TYPE_UINT64, G_GUINT64_CONSTANT(10),
+                                      "audio-bytes", G_TYPE_UINT64, G_GUINT64_CONSTANT(6400), "chat-bytes",
+                                      G_TYPE_UINT64, G_GUINT64_CONSTANT(5), "reconnects", G_TYPE_UINT, 2u, nullptr);
+  gateway::MediaStats a = gateway::MediaStats::from_structure(s);
+  gst_structure_free(s);
+  fail_unless_equals_int(a.buffers[0], 10);
+  fail_unless_equals_int(a.bytes[0], 6400);
+  fail_unless_equals_int(a.bytes[4], 5);
+  fail_unless_equals_int(a.reconnects, 2);
+  gateway::MediaStats sum = a;
+  sum += a;
+  fail_unless_equals_int(sum.bytes[0], 12800);
+  fail_unless_equals_int(sum.reconnects, 4);
+  std::string text = gateway::Metrics().render(sum);
+  fail_unless(text.find("rtms_gateway_media_bytes_total{media=\"audio\"} 12800\n") != std::string::npos, "%s",
+              text.c_str());
+  fail_unless(text.find("rtms_gateway_reconnects_total 4\n") != std::string::npos);
 }
 GST_END_TEST;
 
@@ -81,6 +129,8 @@ static Suite *units_suite() {
   tcase_add_test(tc, checks_in_order);
   tcase_add_test(tc, placeholders_and_names);
   tcase_add_test(tc, retry_failover_limit);
+  tcase_add_test(tc, webvtt_cues);
+  tcase_add_test(tc, media_stats_from_rtmssrc_structure);
   suite_add_tcase(s, tc);
   return s;
 }

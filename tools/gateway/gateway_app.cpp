@@ -55,13 +55,27 @@ GatewayApp::~GatewayApp() = default;
 
 int GatewayApp::run() {
   if (!options_.pipeline.empty()) {
-    template_ = PipelineTemplate{"custom", options_.pipeline, options_.per_participant_audio};
+    template_ = PipelineTemplate{};
+    template_.name = "custom";
+    template_.launch = options_.pipeline;
+    template_.per_participant_audio = options_.per_participant_audio;
+    template_.needs_rtmp_url = options_.pipeline.find("{rtmp_url}") != std::string::npos;
   } else if (!shipped_template(options_.template_name, &template_)) {
     log_error("unknown --template '%s' (shipped: %s; or give --pipeline)", options_.template_name.c_str(),
               shipped_template_names());
     return 1;
   }
   std::string error;
+  if (template_.needs_rtmp_url && options_.rtmp_url.empty()) {
+    log_error("template %s pushes to an RTMP server: give --rtmp-url (e.g. rtmp://host/live/{stream_id})",
+              template_.name.c_str());
+    return 1;
+  }
+  if (!options_.rtmp_url.empty() && !valid_rtmp_url(options_.rtmp_url, &error)) {
+    log_error("%s", error.c_str());
+    return 1;
+  }
+  template_.rtmp_url = options_.rtmp_url;
   if (!StreamPipeline::validate(template_, &error)) {
     log_error("%s", error.c_str());
     return 1;
@@ -83,7 +97,10 @@ int GatewayApp::run() {
   };
   handlers.metrics = [this] {
     metrics_.set_active_streams(int64_t(registry_.size()));
-    return metrics_.render();
+    // Polled now from every running rtmssrc; ended streams are in metrics_.
+    MediaStats running;
+    for (StreamPipeline *stream : registry_.all()) running += stream->stats();
+    return metrics_.render(running);
   };
   http_ = std::make_unique<HttpServer>(std::move(http_config), std::move(handlers));
   if (!http_->listen(&error)) {
@@ -243,6 +260,8 @@ void GatewayApp::on_stream_end(const std::string &stream_id, StreamPipeline::End
   if (end == StreamPipeline::End::Error) metrics_.pipeline_error();
   // Not from inside the pipeline's own bus callback.
   run_on_idle([this, stream_id] {
+    // Its counts stay in the totals after the pipeline is gone.
+    if (StreamPipeline *stream = registry_.find(stream_id)) metrics_.stream_ended(stream->stats());
     registry_.remove(stream_id);
     quit_if_drained();
   });

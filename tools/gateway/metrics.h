@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "media_stats.h"
+
 namespace gateway {
 
 class Metrics {
@@ -16,8 +18,11 @@ class Metrics {
   void stream_started() { streams_started_++; }
   void pipeline_error() { pipeline_errors_++; }
   void set_active_streams(int64_t n) { active_streams_ = n; }
+  // The last counts of a stream whose pipeline is going away.
+  void stream_ended(const MediaStats &last) { ended_ += last; }
 
-  std::string render() const;
+  // running: the counts of the streams still running, read just now.
+  std::string render(const MediaStats &running) const;
 
  private:
   std::map<std::pair<bool, std::string>, uint64_t> webhooks_;
@@ -25,6 +30,7 @@ class Metrics {
   uint64_t streams_started_ = 0;
   uint64_t pipeline_errors_ = 0;
   int64_t active_streams_ = 0;
+  MediaStats ended_;
 };
 
 }  // namespace gateway

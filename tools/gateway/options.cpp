@@ -28,6 +28,7 @@ struct Raw {
   gchar *pipeline_file = nullptr;
   gboolean per_participant_audio = FALSE;
   gchar *output_dir = nullptr;
+  gchar *rtmp_url = nullptr;
   gchar *ssl_ca_file = nullptr;
   gchar *tls_cert = nullptr;
   gchar *tls_key = nullptr;
@@ -35,7 +36,7 @@ struct Raw {
   gint64 shutdown_timeout = kUnset;
 
   ~Raw() {
-    for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir,
+    for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir, rtmp_url,
                      ssl_ca_file, tls_cert, tls_key, secret_file})
       g_free(s);
   }
@@ -149,11 +150,12 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"timestamp-window", 0, 0, G_OPTION_ARG_INT64, &raw.window, "Seconds x-zm-request-timestamp may be off (default 300)", "S"},
       {"max-body", 0, 0, G_OPTION_ARG_INT64, &raw.max_body, "Largest webhook body accepted, bytes (default 65536)", "BYTES"},
       {"max-streams", 0, 0, G_OPTION_ARG_INT64, &raw.max_streams, "Concurrent streams (default 16)", "N"},
-      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed (default record)", "NAME"},
+      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed, rtmp (default record)", "NAME"},
       {"pipeline", 0, 0, G_OPTION_ARG_STRING, &raw.pipeline, "Custom template in gst-launch syntax with an rtmssrc named src", "LAUNCH"},
       {"pipeline-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.pipeline_file, "Read the custom template from FILE", "FILE"},
       {"per-participant-audio", 0, 0, G_OPTION_ARG_NONE, &raw.per_participant_audio, "Record each audio_%u pad of a custom template to its own WAV file", nullptr},
       {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &raw.output_dir, "Where each stream's folder ({out}) is made (default ./recordings)", "DIR"},
+      {"rtmp-url", 0, 0, G_OPTION_ARG_STRING, &raw.rtmp_url, "Where the rtmp template pushes each stream; {stream_id}, {meeting} and {start_time} are filled in", "URL"},
       {"ssl-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.ssl_ca_file, "CA file rtmssrc verifies wss:// servers with", "FILE"},
       {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &raw.tls_cert, "Serve HTTPS with this PEM certificate (chain)", "FILE"},
       {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &raw.tls_key, "Private key of --tls-cert", "FILE"},
@@ -207,6 +209,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
             m.str(raw.pipeline_file, "pipeline-file", &pipeline_file) &&
             m.flag(raw.per_participant_audio, "per-participant-audio", &options->per_participant_audio) &&
             m.str(raw.output_dir, "output-dir", &options->output_dir) &&
+            m.str(raw.rtmp_url, "rtmp-url", &options->rtmp_url) &&
             m.str(raw.ssl_ca_file, "ssl-ca-file", &options->ssl_ca_file) &&
             m.str(raw.tls_cert, "tls-cert", &options->tls_cert_file) &&
             m.str(raw.tls_key, "tls-key", &options->tls_key_file) &&

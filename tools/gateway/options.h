@@ -19,6 +19,7 @@ struct Options {
   std::string pipeline;                  // a custom template; overrides template_name
   bool per_participant_audio = false;    // link audio_%u pads of a custom template
   std::string output_dir = "recordings";
+  std::string rtmp_url;                  // for the rtmp template; {stream_id}, {meeting}, {start_time}
   std::string ssl_ca_file;               // for rtmssrc (wss:// servers)
   std::string tls_cert_file;             // serve HTTPS with this certificate
   std::string tls_key_file;

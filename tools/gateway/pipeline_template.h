@@ -4,6 +4,15 @@
 //   {meeting}     the meeting/webinar/session/engagement id, file-safe
 //   {start_time}  UTC start of the stream, YYYYMMDD-HHMMSS
 //   {out}         the stream's own output folder
+//   {rtmp_url}    --rtmp-url, its own placeholders filled in
+//
+// gst-launch syntax cannot link pads that appear later under names nobody
+// knows in advance (one audio pad per speaker), nor pads that rtmssrc adds
+// after no-more-pads (video_0 comes with the first frame). The gateway links
+// those itself (pad_router.h): every audio_%u pad to its own WAV file
+// (per_participant_audio) and to an element named `mix`; video_0,
+// deskshare_0, transcript_0 and chat_0 to an element named `video`,
+// `deskshare`, `transcript` and `chat`.
 #pragma once
 
 #include <map>
@@ -14,13 +23,17 @@ namespace gateway {
 struct PipelineTemplate {
   std::string name;
   std::string launch;
-  // gst-launch syntax cannot link pads that appear later under names
-  // nobody knows in advance: the gateway links each audio_%u pad to a WAV
-  // file of its own when this is set.
+  // Each audio_%u pad of src is also recorded to {out}/audio_N-<id>.wav.
   bool per_participant_audio = false;
+  // The transcript is also written to {out}/transcript.vtt.
+  bool webvtt = false;
+  // The template names {rtmp_url}: --rtmp-url is required.
+  bool needs_rtmp_url = false;
+  // --rtmp-url, with {stream_id}, {meeting} and {start_time} of its own.
+  std::string rtmp_url;
 };
 
-// "record" and "mixed"; false when there is no such template.
+// "record", "mixed" and "rtmp"; false when there is no such template.
 bool shipped_template(const std::string &name, PipelineTemplate *out);
 const char *shipped_template_names();  // for messages
 
@@ -32,5 +45,9 @@ std::string file_safe(const std::string &value);
 // Replaces every {name} of values; unknown {words} stay as they are (they
 // may be part of a property value).
 std::string expand_placeholders(const std::string &text, const std::map<std::string, std::string> &values);
+
+// What --rtmp-url may be: an rtmp:// or rtmps:// URL without characters that
+// would end its quoted value in a gst-launch description. False with why.
+bool valid_rtmp_url(const std::string &url, std::string *why);
 
 }  // namespace gateway

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "log.h"
+#include "pad_router.h"
 
 namespace gateway {
 
@@ -16,63 +17,8 @@ struct MessageUnref {
 };
 using MessagePtr = std::unique_ptr<GstMessage, MessageUnref>;
 
-// The pad-added handler finds what it needs on the element itself, so it
-// never points at a StreamPipeline that may already be gone (pads appear on
-// rtmssrc's threads).
-constexpr const char *kOutDirKey = "rtms-gateway-out-dir";
-constexpr const char *kLabelKey = "rtms-gateway-label";
-
 std::string label(const StreamInfo &info) {
   return "stream " + info.stream_id + " (meeting " + info.meeting + ")";
-}
-
-GstElement *make(const char *factory) { return gst_element_factory_make(factory, nullptr); }
-
-// queue ! audiorate ! audioconvert ! wavenc ! filesink, per participant.
-void link_participant_audio(GstElement *src, GstPad *pad) {
-  g_autofree gchar *pad_name = gst_pad_get_name(pad);
-  if (!g_str_has_prefix(pad_name, "audio_")) return;
-  const char *out_dir = static_cast<const char *>(g_object_get_data(G_OBJECT(src), kOutDirKey));
-  const char *what = static_cast<const char *>(g_object_get_data(G_OBJECT(src), kLabelKey));
-  if (!out_dir || !what) return;
-  gint64 participant = 0;
-  g_object_get(pad, "participant-id", &participant, nullptr);
-  std::string location = std::string(out_dir) + "/" + pad_name + "-" + std::to_string(participant) + ".wav";
-
-  GstPtr<GstObject> parent(gst_element_get_parent(src));
-  if (!parent || !GST_IS_BIN(parent.get())) return;
-  GstElement *chain[] = {make("queue"), make("audiorate"), make("audioconvert"), make("wavenc"), make("filesink")};
-  for (GstElement *e : chain) {
-    if (!e) {
-      for (GstElement *other : chain)
-        if (other) gst_object_unref(gst_object_ref_sink(other));
-      log_error("%s: cannot record %s: missing element (queue, audiorate, audioconvert, wavenc, filesink)", what,
-                pad_name);
-      return;
-    }
-  }
-  g_object_set(chain[4], "location", location.c_str(), "async", FALSE, nullptr);
-  GstBin *bin = GST_BIN(parent.get());
-  for (GstElement *e : chain) gst_bin_add(bin, e);  // the bin takes the floating refs
-  bool linked = gst_element_link_many(chain[0], chain[1], chain[2], chain[3], chain[4], nullptr);
-  // Downstream first, so data never reaches an element that is not ready.
-  for (int i = G_N_ELEMENTS(chain) - 1; i >= 0; i--) gst_element_sync_state_with_parent(chain[i]);
-  GstPtr<GstPad> sink(gst_element_get_static_pad(chain[0], "sink"));
-  if (!linked || gst_pad_link(pad, sink.get()) != GST_PAD_LINK_OK) {
-    log_error("%s: cannot link %s to %s", what, pad_name, location.c_str());
-    return;
-  }
-  log_info("%s: participant %" G_GINT64_FORMAT " (%s) -> %s", what, participant, pad_name, location.c_str());
-}
-
-void on_pad_added(GstElement *src, GstPad *pad, gpointer) {
-  try {
-    link_participant_audio(src, pad);
-  } catch (const std::exception &e) {
-    log_error("linking a new pad failed: %s", e.what());
-  } catch (...) {
-    log_error("linking a new pad failed");
-  }
 }
 
 void to_null(GstElement *pipeline, gpointer) {
@@ -94,10 +40,12 @@ StreamPipeline::StreamPipeline(Key, StreamInfo info, GstPtr<GstElement> pipeline
 
 std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tpl, const StreamInfo &info,
                                                       std::string *error) {
-  std::string launch = expand_placeholders(tpl.launch, {{"stream_id", file_safe(info.stream_id)},
-                                                        {"meeting", file_safe(info.meeting)},
-                                                        {"start_time", info.start_time},
-                                                        {"out", info.out_dir}});
+  std::map<std::string, std::string> values = {{"stream_id", file_safe(info.stream_id)},
+                                                {"meeting", file_safe(info.meeting)},
+                                                {"start_time", info.start_time},
+                                                {"out", info.out_dir}};
+  values["rtmp_url"] = expand_placeholders(tpl.rtmp_url, values);
+  std::string launch = expand_placeholders(tpl.launch, values);
   GError *raw_error = nullptr;
   GstElement *parsed = gst_parse_launch(launch.c_str(), &raw_error);
   GstPtr<GstElement> element(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
@@ -125,11 +73,7 @@ std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tp
   }
   std::string name = "rtms-" + file_safe(info.stream_id);
   gst_object_set_name(GST_OBJECT(pipeline.get()), name.c_str());
-  if (tpl.per_participant_audio) {
-    g_object_set_data_full(G_OBJECT(src.get()), kOutDirKey, g_strdup(info.out_dir.c_str()), g_free);
-    g_object_set_data_full(G_OBJECT(src.get()), kLabelKey, g_strdup(label(info).c_str()), g_free);
-    g_signal_connect(src.get(), "pad-added", G_CALLBACK(on_pad_added), nullptr);
-  }
+  route_pads(src.get(), PadRoutes{info.out_dir, label(info), tpl.per_participant_audio, tpl.webvtt});
   return std::make_unique<StreamPipeline>(Key(), info, std::move(pipeline), std::move(src));
 }
 
@@ -178,7 +122,10 @@ void StreamPipeline::update_webhook(const std::string &webhook_body) {
 void StreamPipeline::stop(int timeout_s) {
   if (stopping_ || ended_) return;
   stopping_ = true;
+  // The bin hands EOS to every source: rtmssrc closes the stream on the
+  // server and ends its pads, live fillers end too.
   gst_element_send_event(pipeline_.get(), gst_event_new_eos());
+  end_unrouted_inputs(GST_BIN(pipeline_.get()));
   stop_timer_ = SourceId(g_timeout_add_seconds(guint(timeout_s), on_stop_timeout, this));
 }
 
@@ -192,6 +139,30 @@ gboolean StreamPipeline::on_stop_timeout(gpointer data) {
   } catch (...) {
   }
   return G_SOURCE_REMOVE;
+}
+
+void StreamPipeline::end_other_inputs() {
+  GstIterator *it = gst_bin_iterate_sources(GST_BIN(pipeline_.get()));
+  GValue item = G_VALUE_INIT;
+  bool done = false;
+  while (!done) {
+    switch (gst_iterator_next(it, &item)) {
+      case GST_ITERATOR_OK: {
+        auto *element = GST_ELEMENT(g_value_get_object(&item));
+        if (element != src_.get()) gst_element_send_event(element, gst_event_new_eos());
+        g_value_reset(&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync(it);
+        break;
+      default:
+        done = true;
+    }
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+  end_unrouted_inputs(GST_BIN(pipeline_.get()));
 }
 
 void StreamPipeline::finish(End end) {
@@ -233,6 +204,7 @@ gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
         if (s && gst_structure_has_name(s, "rtms-stream-stopped")) {
           const char *reason = gst_structure_get_string(s, "reason-name");
           log_info("%s: the server stopped the stream (%s)", what.c_str(), reason ? reason : "no reason");
+          self->end_other_inputs();
         }
         break;
       }

@@ -1,5 +1,6 @@
 // One stream's pipeline: built from the template, given the webhook, played;
 // ended with EOS so files are finalized; torn down off the main thread.
+// Pads gst-launch syntax cannot link are linked by pad_router.h.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "glib_ptr.h"
+#include "media_stats.h"
 #include "pipeline_template.h"
 
 namespace gateway {
@@ -50,6 +52,8 @@ class StreamPipeline {
   // EOS to the pipeline; on_end(Timeout) if it is not through in timeout_s.
   void stop(int timeout_s);
   bool stopping() const { return stopping_; }
+  // What rtmssrc counted so far (read it before the pipeline goes away).
+  MediaStats stats() const { return MediaStats::of_element(src_.get()); }
   const StreamInfo &info() const { return info_; }
 
   // Teardowns still running on GStreamer's worker threads.
@@ -59,6 +63,9 @@ class StreamPipeline {
   static gboolean on_bus(GstBus *bus, GstMessage *message, gpointer self);
   static gboolean on_stop_timeout(gpointer self);
   void finish(End end);
+  // The server ended the stream: rtmssrc ends its pads by itself; the
+  // template's other sources (live fillers) and unrouted inputs get EOS here.
+  void end_other_inputs();
 
   StreamInfo info_;
   GstPtr<GstElement> pipeline_;
