@@ -8,6 +8,8 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav python3
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
+  # The gateway's RTMP test starts its own nginx with the RTMP module.
+  nginx-light libnginx-mod-rtmp
 )
 missing=()
 for p in "${packages[@]}"; do
