@@ -235,12 +235,10 @@ struct Session::Impl {
             "the stream id and the meeting/webinar/session/engagement id are required"});
       return;
     }
-    if (!config.ca_file.empty()) {
-      std::string why = use_ca_file(soup.get(), config.ca_file);
-      if (!why.empty()) {
-        fail({SessionErrorKind::Config, false, StatusCode::Ok, "", why});
-        return;
-      }
+    std::string why = use_trust(soup.get(), config.ca_file);
+    if (!why.empty()) {
+      fail({SessionErrorKind::Config, false, StatusCode::Ok, "", why});
+      return;
     }
     signature = handshake_signature(config.client_id, config.identity.instance_id,
                                     config.rtms_stream_id, config.client_secret);

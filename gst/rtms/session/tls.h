@@ -7,8 +7,10 @@
 
 namespace rtms {
 
-// Trusts only the CAs in ca_file (PEM) instead of the system store. Returns
-// an empty string, or why the file could not be used.
-std::string use_ca_file(SoupSession *session, const std::string &ca_file);
+// Sets the database that verifies servers: the CAs of ca_file (PEM) when it
+// is given, else the system's. Either way one database serves every session
+// of the process, and connections do not each rebuild a trust list (see
+// shared_trust.h). Returns an empty string, or why ca_file could not be used.
+std::string use_trust(SoupSession *session, const std::string &ca_file);
 
 }  // namespace rtms
