@@ -150,9 +150,12 @@ void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item)
 // Pushes what direct pads queued while the element was not PLAYING.
 void rtms_src_drain_direct_pads(GstRtmsSrc *self);
 // A buffer holding the decoded base64 payload of a media message, or nullptr
-// (after a warning that starts with `what`) when there is nothing usable.
+// (after a warning naming `what`, e.g. "audio packet", and the participant)
+// when there is nothing usable.
 GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data,
-                                   const std::string &what);
+                                   const char *what);
+// "audio packet of participant 16778240": for warnings, built only then.
+std::string rtms_src_describe_media(const char *what, const rtms::MediaData &data);
 void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name);
 void rtms_src_remove_outputs(GstRtmsSrc *self);
 GstPadTemplate *rtms_src_audio_template();

@@ -73,8 +73,7 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   if (per_participant && data.user.has_user_name && !data.user.user_name.empty())
     rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
 
-  GstBuffer *buffer = rtms_src_decode_payload(
-      self, data, "audio packet of participant " + std::to_string(user_id));
+  GstBuffer *buffer = rtms_src_decode_payload(self, data, "audio packet");
   if (!buffer) return;
   GstClockTime duration;
   {

@@ -377,13 +377,17 @@ GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms) {
   return self->state->time_mapper.to_running_time(server_ms, now);
 }
 
+std::string rtms_src_describe_media(const char *what, const rtms::MediaData &data) {
+  return std::string(what) + " of participant " + std::to_string(data.user.user_id);
+}
+
 GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data,
-                                   const std::string &what) {
+                                   const char *what) {
   size_t max_size = rtms::base64_max_decoded_size(data.data.size());
   if (max_size == 0) {
     GST_ELEMENT_WARNING(self, STREAM, DECODE,
                         ("%s at %" G_GINT64_FORMAT " ms ignored: content.data is empty",
-                         what.c_str(), data.timestamp),
+                         rtms_src_describe_media(what, data).c_str(), data.timestamp),
                         (nullptr));
     return nullptr;
   }
@@ -397,13 +401,13 @@ GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data
     gst_buffer_unref(buffer);
     GST_ELEMENT_WARNING(self, STREAM, DECODE,
                         ("%s at %" G_GINT64_FORMAT " ms dropped: content.data is not base64 (%s)",
-                         what.c_str(), data.timestamp, decoded.error().describe().c_str()),
+                         rtms_src_describe_media(what, data).c_str(), data.timestamp, decoded.error().describe().c_str()),
                         (nullptr));
     return nullptr;
   }
   gst_buffer_set_size(buffer, gssize(*decoded));
   if (data.has_length && data.length != int64_t(*decoded))
     GST_WARNING_OBJECT(self, "%s: content.length says %" G_GINT64_FORMAT " bytes, data holds %zu",
-                       what.c_str(), data.length, *decoded);
+                       rtms_src_describe_media(what, data).c_str(), data.length, *decoded);
   return buffer;
 }

@@ -84,8 +84,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     if (st->eos_requested) return;
   }
 
-  std::string what = std::string(rtms_output_kind_name(kind)) + " frame of participant " +
-                     std::to_string(data.user.user_id);
+  const char *what = kind == RtmsOutputKind::Video ? "video frame" : "deskshare frame";
   GstBuffer *buffer = rtms_src_decode_payload(self, data, what);
   if (!buffer) return;
   rtms::VideoProbe probe;
@@ -103,7 +102,8 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
   if (!probe.valid) {
     gst_buffer_unref(buffer);
     GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("%s at %" G_GINT64_FORMAT " ms dropped: it is not %s", what.c_str(),
+                        ("%s at %" G_GINT64_FORMAT " ms dropped: it is not %s",
+                         rtms_src_describe_media(what, data).c_str(),
                          data.timestamp, rtms::to_string(codec)),
                         (nullptr));
     return;
