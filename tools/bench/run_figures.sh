@@ -1,0 +1,37 @@
+#!/bin/bash
+# Runs every figure of docs/benchmarks.md's results section, one after the
+# other (never two benchmarks at once: they would measure each other), and
+# leaves one log per run in OUT_DIR, each with the load average before and
+# after (the machine may be shared).
+#
+#   tools/bench/run_figures.sh BUILD_DIR OUT_DIR
+set -u
+if [ $# -ne 2 ]; then
+  echo "usage: $0 BUILD_DIR OUT_DIR" >&2
+  exit 2
+fi
+bench="$1/tools/bench/rtms-bench"
+out="$2"
+[ -x "$bench" ] || { echo "$bench: not built" >&2; exit 2; }
+mkdir -p "$out" || exit 2
+
+run() {
+  local name=$1
+  shift
+  {
+    echo "## rtms-bench $*"
+    echo "# start $(date +%T), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    timeout 1800 "$bench" "$@" 2>&1
+    echo "# exit $?, end $(date +%T), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  } > "$out/$name.log"
+  echo "$name done"
+}
+
+for n in 1 50 200; do run audio-ws-$n --profile audio --streams $n --duration 20; done
+for n in 1 50 200; do run audio-wss-$n --profile audio --streams $n --duration 20 --tls; done
+for n in 10 50; do run meeting-ws-$n --profile meeting --streams $n --duration 20; done
+for n in 10 50; do run meeting-wss-$n --profile meeting --streams $n --duration 20 --tls; done
+for n in 1 5; do run video-heavy-ws-$n --profile video-heavy --streams $n --duration 20; done
+for n in 1 5; do run video-heavy-wss-$n --profile video-heavy --streams $n --duration 20 --tls; done
+run scaling-ws --profile audio --scaling --duration 10
+run scaling-wss --profile audio --scaling --duration 10 --tls
