@@ -59,6 +59,7 @@ struct RtmsSrcSettings {
   bool buffer_data = true;
   guint max_message_size = 64 * 1024 * 1024;
   guint reconnect_delay = 3000;  // ms, first backoff step
+  guint keepalive_timeout = 65000;  // ms of silence before a socket is presumed dead
 };
 
 // What an output pad carries; also names its template ("<kind>_%u").

@@ -53,6 +53,7 @@ enum {
   PROP_BUFFER_DATA,
   PROP_MAX_MESSAGE_SIZE,
   PROP_RECONNECT_DELAY,
+  PROP_KEEPALIVE_TIMEOUT,
   PROP_STATS,
 };
 
@@ -295,6 +296,7 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
     case PROP_BUFFER_DATA: s.buffer_data = g_value_get_boolean(value); break;
     case PROP_MAX_MESSAGE_SIZE: s.max_message_size = g_value_get_uint(value); break;
     case PROP_RECONNECT_DELAY: s.reconnect_delay = g_value_get_uint(value); break;
+    case PROP_KEEPALIVE_TIMEOUT: s.keepalive_timeout = g_value_get_uint(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -367,6 +369,7 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
     case PROP_BUFFER_DATA: g_value_set_boolean(value, s.buffer_data); break;
     case PROP_MAX_MESSAGE_SIZE: g_value_set_uint(value, s.max_message_size); break;
     case PROP_RECONNECT_DELAY: g_value_set_uint(value, s.reconnect_delay); break;
+    case PROP_KEEPALIVE_TIMEOUT: g_value_set_uint(value, s.keepalive_timeout); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -486,6 +489,7 @@ static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &c
   config.handshake_timeout_ms = s.handshake_timeout;
   config.max_message_size = s.max_message_size;
   config.reconnect_delay_ms = s.reconnect_delay;
+  config.silence_timeout_ms = s.keepalive_timeout;
   if (s.reconnect_delay == 0) {
     config.signaling_reconnect_window_ms = 0;
     config.media_reconnect_window_ms = 0;
@@ -988,6 +992,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "as Zoom keeps the stream (60 s signaling, 65 s media). 0 turns "
                         "reconnection off: a lost socket is an error",
                         0, 30000, 3000, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_KEEPALIVE_TIMEOUT,
+      g_param_spec_uint("keepalive-timeout", "Keep-alive timeout",
+                        "Milliseconds a connected socket may stay silent, with neither data nor "
+                        "a keep-alive (Zoom sends one every 10 s on an idle socket), before it is "
+                        "presumed dead and re-established like a lost one (or, with "
+                        "reconnect-delay=0, an error). Zoom's rule is 65 s; 0 turns the watch off",
+                        0, G_MAXUINT, 65000, rw));
   g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",

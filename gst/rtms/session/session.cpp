@@ -61,6 +61,7 @@ struct MediaChannel {
   GSource *retry_timer = nullptr;
   unsigned attempt = 0;
   gint64 lost_at = 0;  // monotonic us, 0 while connected
+  gint64 last_rx = 0;  // monotonic us of the last message received
 };
 
 struct Session::Impl {
@@ -97,6 +98,8 @@ struct Session::Impl {
   GSource *signaling_retry_timer = nullptr;
   unsigned signaling_attempt = 0;
   gint64 signaling_lost_at = 0;  // monotonic us, 0 while connected
+  gint64 signaling_last_rx = 0;  // monotonic us of the last message received
+  GSource *silence_timer = nullptr;
   std::string last_reconnect_error;
   int64_t media_sequence = 0;
 
@@ -134,6 +137,7 @@ struct Session::Impl {
   }
 
   void teardown() {
+    cancel_timer(silence_timer);
     cancel_timer(handshake_timer);
     cancel_timer(close_timer);
     cancel_timer(drain_timer);
@@ -240,6 +244,7 @@ struct Session::Impl {
       fail({SessionErrorKind::Config, false, StatusCode::Ok, "", why});
       return;
     }
+    arm_silence_check();
     signature = handshake_signature(config.client_id, config.identity.instance_id,
                                     config.rtms_stream_id, config.client_secret);
     arm_handshake_timer();
@@ -297,6 +302,7 @@ struct Session::Impl {
   }
 
   void on_signaling_message(std::string_view payload) {
+    signaling_last_rx = g_get_monotonic_time();
     Result<Message> decoded = decode_message(payload);
     if (!decoded) {
       listener.on_warning("ignored a signaling message that does not decode: " +
@@ -384,6 +390,10 @@ struct Session::Impl {
                      "secret and stream id"});
       return;
     }
+    signaling_lost(code, reason, detail);
+  }
+
+  void signaling_lost(int code, const std::string &reason, const std::string &detail) {
     if (config.signaling_reconnect_window_ms == 0 || too_big(code, reason)) {
       fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
       return;
@@ -397,6 +407,46 @@ struct Session::Impl {
       if (channel->socket) channel->socket->close();
     }
     schedule_signaling_reconnect(detail);
+  }
+
+  // ---- silence watch -----------------------------------------------------
+  void arm_silence_check() {
+    if (config.silence_timeout_ms == 0) return;
+    unsigned period = std::max(10u, std::min(config.silence_timeout_ms / 4, 5000u));
+    silence_timer = add_timeout(period, [this] {
+      g_source_unref(silence_timer);
+      silence_timer = nullptr;
+      check_silence();
+      if (!finished) arm_silence_check();
+    });
+  }
+
+  std::string silence_detail(const std::string &label, gint64 quiet_us) const {
+    return "nothing arrived on the " + label + " socket for " + std::to_string(quiet_us / 1000) +
+           " ms, neither data nor a keep-alive: the connection is presumed dead";
+  }
+
+  // Only established connections are watched; handshakes have their own
+  // timeout. Dropping the socket here (a timer, not its own callback) is
+  // safe, and its destruction reports nothing.
+  void check_silence() {
+    if (finished || closing || draining) return;
+    gint64 now = g_get_monotonic_time();
+    gint64 limit = gint64(config.silence_timeout_ms) * 1000;
+    if (signaling && signaling_ready && now - signaling_last_rx > limit) {
+      std::string detail = silence_detail("signaling", now - signaling_last_rx);
+      signaling.reset();
+      signaling_lost(0, "", detail);
+      return;
+    }
+    for (auto &channel : media) {
+      MediaChannel &ch = *channel;
+      if (!ch.socket || !ch.ready || now - ch.last_rx <= limit) continue;
+      std::string detail = silence_detail(ch.label, now - ch.last_rx);
+      ch.socket.reset();
+      media_lost(ch, 0, "", detail);
+      if (finished) return;
+    }
   }
 
   static bool too_big(int code, const std::string &reason) {
@@ -539,6 +589,7 @@ struct Session::Impl {
   }
 
   void on_media_message(MediaChannel &ch, std::string_view payload) {
+    ch.last_rx = g_get_monotonic_time();
     Result<Message> decoded = decode_message(payload);
     if (!decoded) {
       listener.on_warning("ignored a " + ch.label + " message that does not decode: " +
@@ -608,6 +659,11 @@ struct Session::Impl {
             detail + " before answering the media handshake"});
       return;
     }
+    media_lost(ch, code, reason, detail);
+  }
+
+  void media_lost(MediaChannel &ch, int code, const std::string &reason,
+                  const std::string &detail) {
     if (config.media_reconnect_window_ms == 0 || too_big(code, reason)) {
       fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
       return;

@@ -43,6 +43,11 @@ struct SessionConfig {
   unsigned reconnect_delay_ms = 3000;
   unsigned signaling_reconnect_window_ms = 60000;
   unsigned media_reconnect_window_ms = 65000;
+  // A socket that receives nothing, neither data nor a keep-alive (sent
+  // every 10 s when idle), for this long is presumed dead (a half-open TCP
+  // connection never closes by itself) and re-established like a lost one.
+  // 0 turns the watch off.
+  unsigned silence_timeout_ms = 65000;
 };
 
 enum class SessionErrorKind {
