@@ -70,9 +70,28 @@ struct Player {
   }
 };
 
+// What went wrong on the player's side, for a failure message.
+static std::string player_trouble(Player &player) {
+  std::string out;
+  GstBus *bus = gst_element_get_bus(player.pipeline);
+  while (GstMessage *m = gst_bus_pop_filtered(bus, GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+    GError *error = nullptr;
+    gchar *debug = nullptr;
+    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) gst_message_parse_error(m, &error, &debug);
+    else gst_message_parse_warning(m, &error, &debug);
+    out += std::string(" [") + GST_OBJECT_NAME(GST_MESSAGE_SRC(m)) + ": " + error->message + " " + (debug ? debug : "") + "]";
+    g_clear_error(&error);
+    g_free(debug);
+    gst_message_unref(m);
+  }
+  gst_object_unref(bus);
+  return out.empty() ? " (the player saw no error)" : out;
+}
+
 static void check_track(const Track &track, const char *what, const char *caps, GstClockTime min, GstClockTime max) {
   fail_unless_equals_string(track.caps.c_str(), caps);
-  fail_unless(track.buffers > 10, "only %u %s buffers were played", track.buffers, what);
+  fail_unless(track.buffers > 10, "only %u %s buffers were played (%" GST_TIME_FORMAT " .. %" GST_TIME_FORMAT ")",
+              track.buffers, what, GST_TIME_ARGS(track.first), GST_TIME_ARGS(track.last));
   GstClockTime span = track.last - track.first;
   fail_unless(span >= min && span <= max,
               "%s played for %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT " .. %" GST_TIME_FORMAT, what,
@@ -100,7 +119,10 @@ GST_START_TEST(rtmp_template_pushes_to_nginx) {
   g_usleep(500 * 1000);  // the last packets on their way through nginx
   {
     // short-av.json lasts 4 s; the speaker's camera changes size on the way.
+    std::string trouble = player_trouble(player);
     std::lock_guard<std::mutex> guard(player.lock);
+    fail_unless(player.audio.buffers > 10 && player.video.buffers > 10, "played %u audio and %u video buffers%s",
+                player.audio.buffers, player.video.buffers, trouble.c_str());
     check_track(player.audio, "audio", "audio/mpeg", 3 * GST_SECOND, 5500 * GST_MSECOND);
     check_track(player.video, "video", "video/x-h264", 3 * GST_SECOND, 5500 * GST_MSECOND);
   }

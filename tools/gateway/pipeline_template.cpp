@@ -33,6 +33,8 @@ struct Shipped {
 //   transcript as subtitles. Matroska cannot change the picture size
 //   mid-file and each speaker's camera has its own, so the video is decoded
 //   and scaled into one 1280x720 picture (letterboxed), then re-encoded.
+//   Everything stays I420 (the decoder's and the encoder's format): letting
+//   the compositor pick a format with alpha costs twice the CPU.
 // mixed: one WAV file of the mixed audio.
 // rtmp: mixed audio (AAC) and the active speaker's H.264 as sent (FLV can
 //   carry new picture sizes), pushed to --rtmp-url.
@@ -42,10 +44,10 @@ constexpr Shipped kShipped[] = {
      "matroskamux name=mux ! filesink location=\"{out}/meeting.mkv\" "
      SILENCE_INTO_MIX "! opusenc ! " MUX_QUEUE " ! mux. "
      "videotestsrc name=black is-live=true pattern=black "
-     "! video/x-raw,width=1280,height=720,framerate=15/1,pixel-aspect-ratio=1/1 ! comp. "
+     "! video/x-raw,format=I420,width=1280,height=720,framerate=15/1,pixel-aspect-ratio=1/1 ! comp. "
      "compositor name=comp background=black latency=500000000 "
      "sink_1::width=1280 sink_1::height=720 sink_1::sizing-policy=keep-aspect-ratio "
-     "! video/x-raw,width=1280,height=720,framerate=15/1 ! videoconvert ! video/x-raw,format=I420 "
+     "! video/x-raw,format=I420,width=1280,height=720,framerate=15/1 "
      "! x264enc tune=zerolatency speed-preset=veryfast key-int-max=30 ! h264parse ! " MUX_QUEUE " ! mux. "
      "queue name=video ! h264parse ! avdec_h264 ! videoconvert ! comp. "
      "queue name=transcript ! mux.subtitle_%u",
