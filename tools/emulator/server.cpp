@@ -34,6 +34,10 @@ GObjectPtr<GSocketAddress> resolve(const std::string &host, int port, std::strin
   return GObjectPtr<GSocketAddress>(g_inet_socket_address_new(address, static_cast<guint16>(port)));
 }
 
+// Connections the kernel queues before the emulator accepts them (it caps
+// this at net.core.somaxconn).
+constexpr int kListenBacklog = 4096;
+
 }  // namespace
 
 Server::Server(WebsocketFn on_signaling, WebsocketFn on_media)
@@ -65,8 +69,22 @@ bool Server::start(const std::string &host, int port, const CertificateFiles *tl
   if (!address) return false;
   g_autoptr(GError) gerror = nullptr;
   SoupServerListenOptions flags = tls != nullptr ? SOUP_SERVER_LISTEN_HTTPS : static_cast<SoupServerListenOptions>(0);
-  if (!soup_server_listen(server_.get(), address.get(), flags, &gerror)) {
-    *error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + gerror->message;
+  // Our own listening socket, for its backlog: GLib's default of 10
+  // pending connections is far too few when hundreds of clients (one
+  // signaling and one media socket per stream) connect at once; the
+  // kernel drops the surplus SYNs and the clients retry only after 1, 3,
+  // 7 … seconds.
+  g_autoptr(GSocket) socket = g_socket_new(g_socket_address_get_family(address.get()), G_SOCKET_TYPE_STREAM,
+                                           G_SOCKET_PROTOCOL_TCP, &gerror);
+  if (socket != nullptr) {
+    g_socket_set_listen_backlog(socket, kListenBacklog);
+    if (!g_socket_bind(socket, address.get(), TRUE, &gerror) || !g_socket_listen(socket, &gerror) ||
+        !soup_server_listen_socket(server_.get(), socket, flags, &gerror))
+      g_clear_object(&socket);
+  }
+  if (socket == nullptr) {
+    *error = "cannot listen on " + host + ":" + std::to_string(port) + ": " +
+             (gerror != nullptr ? gerror->message : "unknown error");
     return false;
   }
   // The actual port when 0 was asked for.
