@@ -37,8 +37,13 @@ void GatewayRun::start(const std::vector<std::string> &args) {
   JsonObject *ready = json_node_get_object(json_parser_get_root(parser));
   fail_unless_equals_string(json_object_get_string_member(ready, "event"), "ready");
   url = json_object_get_string_member(ready, "url");
-  base = url.substr(0, url.find('/', strlen("http://")));
+  base = url.substr(0, url.find('/', url.find("://") + 3));
   session = soup_session_new();
+  if (!ca_file.empty()) {
+    g_autoptr(GTlsDatabase) database = g_tls_file_database_new(ca_file.c_str(), &error);
+    fail_unless(database != nullptr, "cannot read %s: %s", ca_file.c_str(), error ? error->message : "?");
+    soup_session_set_tls_database(session, database);
+  }
 }
 
 GatewayRun::~GatewayRun() {
@@ -82,6 +87,36 @@ HttpAnswer GatewayRun::get(const std::string &path) {
   std::string target = base + path;
   g_autoptr(SoupMessage) msg = soup_message_new("GET", target.c_str());
   return send(session, msg);
+}
+
+std::string GatewayRun::raw_exchange(const std::string &bytes, int timeout_ms) {
+  std::string host_port = base.substr(base.find("://") + 3);
+  g_autoptr(GSocketClient) client = g_socket_client_new();
+  g_socket_client_set_timeout(client, guint(timeout_ms / 1000 + 1));
+  g_autoptr(GError) error = nullptr;
+  g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host(client, host_port.c_str(), 0, nullptr, &error);
+  fail_unless(connection != nullptr, "cannot connect to %s: %s", host_port.c_str(), error ? error->message : "?");
+  GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(connection));
+  fail_unless(g_output_stream_write_all(out, bytes.data(), bytes.size(), nullptr, nullptr, &error), "cannot send: %s",
+              error ? error->message : "?");
+  GSocket *socket = g_socket_connection_get_socket(connection);
+  std::string answer;
+  gint64 deadline = g_get_monotonic_time() + gint64(timeout_ms) * 1000;
+  for (;;) {
+    gint64 left = deadline - g_get_monotonic_time();
+    if (left <= 0 || !g_socket_condition_timed_wait(socket, G_IO_IN, left, nullptr, nullptr)) break;
+    char buffer[4096];
+    gssize n = g_socket_receive(socket, buffer, sizeof buffer, nullptr, nullptr);
+    if (n <= 0) break;  // closed (or reset)
+    answer.append(buffer, size_t(n));
+    // A whole answer with a length: no need to wait for the close.
+    size_t head_end = answer.find("\r\n\r\n");
+    size_t length_at = answer.find("Content-Length: ");
+    if (head_end != std::string::npos && length_at != std::string::npos && length_at < head_end &&
+        answer.size() >= head_end + 4 + size_t(std::atoi(answer.c_str() + length_at + 16)))
+      break;
+  }
+  return answer;
 }
 
 double GatewayRun::metric(const std::string &sample) {

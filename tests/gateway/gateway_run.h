@@ -24,6 +24,7 @@ struct GatewayRun {
   std::string url;       // the webhook endpoint
   std::string base;      // http://host:port
   std::string out_dir;   // --output-dir, a fresh temp dir
+  std::string ca_file;   // set before start() to trust an HTTPS gateway's CA
 
   // Starts the gateway with --port 0 and a temp output dir plus args; fails
   // the test if it does not print its ready line.
@@ -36,6 +37,11 @@ struct GatewayRun {
   HttpAnswer post_signed(const std::string &body, gint64 skew_s = 0,
                          const char *secret = GW_WEBHOOK_SECRET);
   HttpAnswer get(const std::string &path);
+  // Sends bytes on a plain TCP connection of its own (for requests libsoup
+  // would not send: a huge declared length, a chunked body that never
+  // ends) and returns what came back until the server closed or answered
+  // in full, or timeout_ms passed. The connection stays open while waiting.
+  std::string raw_exchange(const std::string &bytes, int timeout_ms);
 
   // The value of one sample of /metrics ("name" or "name{labels}"); 0 when
   // absent.

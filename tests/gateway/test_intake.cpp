@@ -53,6 +53,49 @@ GST_START_TEST(bad_requests_are_refused_and_start_nothing) {
 }
 GST_END_TEST;
 
+// A body that is too big is refused as soon as that is known, without
+// reading the rest: a declared Content-Length at once (the client has sent
+// only the headers), a chunked body once past --max-body (it never ends).
+GST_START_TEST(oversized_bodies_are_refused_unread) {
+  GatewayRun gw;
+  gw.start({"--max-body", "4096"});
+  std::string head = "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  gint64 before = g_get_monotonic_time();
+  std::string declared = gw.raw_exchange(head + "Content-Length: 100000000\r\n\r\n{\"event\":", 5000);
+  fail_unless(g_str_has_prefix(declared.c_str(), "HTTP/1.1 413 "), "declared 100 MB: answered '%s'", declared.c_str());
+  fail_unless(declared.find("too_large") != std::string::npos);
+
+  std::string chunk(1000, 'x');
+  std::string chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 6; i++) chunked += "3e8\r\n" + chunk + "\r\n";  // 6000 bytes, no last chunk
+  std::string endless = gw.raw_exchange(chunked, 5000);
+  fail_unless(g_str_has_prefix(endless.c_str(), "HTTP/1.1 413 "), "endless chunked body: answered '%s'", endless.c_str());
+  // Both answers came at once, not after a timeout.
+  fail_unless(g_get_monotonic_time() - before < 4 * G_USEC_PER_SEC);
+
+  // A chunked body within the limit is read and checked like any other.
+  const char *body = "{\"event\":\"endpoint.url_validation\",\"event_ts\":1700000000000,"
+                     "\"payload\":{\"plainToken\":\"chunky\"}}";
+  std::string ts = std::to_string(g_get_real_time() / G_USEC_PER_SEC);
+  std::string sig = rtms::webhook_signature(GW_WEBHOOK_SECRET, ts, body);
+  std::string half = std::string(body).substr(0, 20), rest = std::string(body).substr(20);
+  char sizes[64];
+  g_snprintf(sizes, sizeof sizes, "%zx", half.size());
+  std::string small = head + "x-zm-request-timestamp: " + ts + "\r\nx-zm-signature: " + sig +
+                      "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + sizes + "\r\n" + half + "\r\n";
+  g_snprintf(sizes, sizeof sizes, "%zx", rest.size());
+  small += std::string(sizes) + "\r\n" + rest + "\r\n0\r\n\r\n";
+  std::string validated = gw.raw_exchange(small, 5000);
+  fail_unless(g_str_has_prefix(validated.c_str(), "HTTP/1.1 200 "), "small chunked body: answered '%s'", validated.c_str());
+  fail_unless(validated.find("chunky") != std::string::npos);
+
+  fail_unless_equals_int(gw.metric("rtms_gateway_webhooks_total{result=\"rejected\",reason=\"too_large\"}"), 2);
+  fail_unless_equals_int(gw.metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"url_validation\"}"), 1);
+  fail_unless_equals_int(gw.get("/healthz").status, 200);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(url_validation_is_answered) {
   GatewayRun gw;
   gw.start();
@@ -106,6 +149,7 @@ static Suite *intake_suite() {
   TCase *tc = tcase_create("intake");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, bad_requests_are_refused_and_start_nothing);
+  tcase_add_test(tc, oversized_bodies_are_refused_unread);
   tcase_add_test(tc, url_validation_is_answered);
   tcase_add_test(tc, health_and_metrics);
   tcase_add_test(tc, pipeline_error_ends_that_stream_only);

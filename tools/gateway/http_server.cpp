@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "log.h"
+#include "refusal.h"
 
 namespace gateway {
 
@@ -94,23 +95,58 @@ void HttpServer::answer(SoupServerMessage *msg, Verdict &&verdict, std::string_v
   if (handlers_.done) handlers_.done(std::move(verdict), body);
 }
 
-// Before the body is read: a declared length over the limit is refused
-// without reading (or buffering) a byte of it.
+void HttpServer::refuse_too_large(SoupServerMessage *msg, std::string detail) {
+  Verdict v;
+  v.status = 413;
+  v.reason = "too_large";
+  v.detail = std::move(detail);
+  if (handlers_.done) handlers_.done(std::move(v), {});
+  answer_and_close(msg, 413, "Payload Too Large", "too_large\n");
+}
+
+namespace {
+
+// A body of unknown length, counted as it comes.
+struct BodyCount {
+  HttpServer *server;
+  int64_t limit;
+  int64_t received = 0;
+};
+
+}  // namespace
+
+void HttpServer::on_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data) {
+  auto *count = static_cast<BodyCount *>(data);
+  guarded(msg, [&] {
+    count->received += int64_t(g_bytes_get_size(chunk));
+    if (count->received <= count->limit) return;
+    // Stop listening first: the refusal may free msg, and this count with it.
+    HttpServer *self = count->server;
+    int64_t received = count->received, limit = count->limit;
+    g_signal_handlers_disconnect_by_func(msg, reinterpret_cast<gpointer>(on_chunk), data);
+    self->refuse_too_large(msg, "body without a declared length passed --max-body " + std::to_string(limit) +
+                                    " bytes (" + std::to_string(received) + " read); the rest is not read");
+  });
+}
+
+// Before the body is read: a declared length over the limit is refused at
+// once, a body of unknown length (chunked) as soon as it passes the limit;
+// either way without reading (or buffering) the rest of it.
 void HttpServer::on_early(SoupServer *, SoupServerMessage *msg, const char *, GHashTable *, gpointer data) {
   auto *self = static_cast<HttpServer *>(data);
   guarded(msg, [&] {
     SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
-    if (soup_message_headers_get_encoding(headers) != SOUP_ENCODING_CONTENT_LENGTH) return;
+    if (soup_message_headers_get_encoding(headers) != SOUP_ENCODING_CONTENT_LENGTH) {
+      auto *count = new BodyCount{self, self->config_.max_body_bytes};
+      g_object_set_data_full(G_OBJECT(msg), "rtms-gateway-body-count", count,
+                             [](gpointer p) { delete static_cast<BodyCount *>(p); });
+      g_signal_connect(msg, "got-chunk", G_CALLBACK(on_chunk), count);
+      return;
+    }
     goffset length = soup_message_headers_get_content_length(headers);
     if (length <= self->config_.max_body_bytes) return;
-    Verdict v;
-    v.status = 413;
-    v.reason = "too_large";
-    v.detail = "declared body of " + std::to_string(length) + " bytes is over --max-body " +
-               std::to_string(self->config_.max_body_bytes);
-    // The connection cannot be reused: the body was never read.
-    soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
-    self->answer(msg, std::move(v), {});
+    self->refuse_too_large(msg, "declared body of " + std::to_string(length) + " bytes is over --max-body " +
+                                    std::to_string(self->config_.max_body_bytes) + "; not read");
   });
 }
 

@@ -44,6 +44,9 @@ class HttpServer {
 
  private:
   static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer count);
+  // 413 without reading the rest of the body (refusal.h).
+  void refuse_too_large(SoupServerMessage *msg, std::string detail);
   static void on_webhook(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   static void on_healthz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
