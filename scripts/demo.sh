@@ -3,8 +3,9 @@
 # starts rtms-gateway, and plays a scripted 30 s meeting on the RTMS emulator
 # (standing in for Zoom, over wss:// with its own CA). The emulator sends real
 # signed webhooks to the gateway, which records the stream with an rtmssrc
-# pipeline: one WAV file per participant. Pointing the same gateway at Zoom
-# needs only credentials (docs/gateway.md).
+# pipeline: one WAV file per participant, meeting.mkv (active speaker's
+# video, mixed audio, transcript subtitles) and transcript.vtt. Pointing the
+# same gateway at Zoom needs only credentials (docs/zoom-setup.md).
 #
 #   scripts/demo.sh [OUTPUT_DIR] [MEETING_SCRIPT.json]
 set -euo pipefail
@@ -47,8 +48,7 @@ emulator=$!
 tail --pid=$emulator -n +1 -f "$out/gateway.log" 2>/dev/null | sed -u 's/^/    gateway: /' &
 wait $emulator || { echo "the emulator failed:"; tail -20 "$out/emulator/emulator.log"; exit 1; }
 # rtms_stopped makes the gateway finalize the files; then stop it like a service manager would.
-for _ in $(seq 100); do grep -qE "stream .*(ended|finished|stopped)" "$out/gateway.log" 2>/dev/null && break; sleep 0.1; done
-sleep 1
+for _ in $(seq 150); do grep -qE "end of stream|pipeline error" "$out/gateway.log" 2>/dev/null && break; sleep 0.1; done
 kill -TERM $gateway 2>/dev/null || true
 wait $gateway 2>/dev/null || true
 trap - EXIT
@@ -64,14 +64,19 @@ print(f"  ended with stop reason {manifest.get('stop_reason')}; "
       f"keep-alives answered {manifest['keepalives']['signaling']['answered']}"
       f"/{manifest['keepalives']['signaling']['sent']} (signaling); "
       f"protocol violations: {len(manifest.get('violations', []))}")
-print(f"  {'file':<22} {'participant':<14} {'duration':>9} {'audio sent':>11}")
-wavs = []
-for folder, _, files in os.walk(os.path.join(out, "recordings")):
-    wavs += [os.path.join(folder, f) for f in files if f.endswith(".wav")]
-for path in sorted(wavs):
-    name = os.path.basename(path)
+
+def discover(path):
     info = subprocess.run(["gst-discoverer-1.0", path], capture_output=True, text=True).stdout
     dur = re.search(r"Duration: (\S+)", info)
+    tracks = re.findall(r"^\s+(audio|video|subtitles) #\d+: (.+)$", info, re.M)
+    return (dur.group(1)[:10] if dur else "?"), tracks
+
+files = []
+for folder, _, names in os.walk(os.path.join(out, "recordings")):
+    files += [os.path.join(folder, f) for f in names]
+print(f"\n  {'file':<24} {'what':<46} {'duration':>10} {'audio sent':>11}")
+for path in sorted(f for f in files if f.endswith(".wav")):
+    dur, _ = discover(path)
     # wavenc stores the pad's title tag (the participant's name) as INAM.
     data = open(path, "rb").read()
     at = data.rfind(b"INAM")
@@ -79,10 +84,20 @@ for path in sorted(wavs):
     if at >= 0:
         size = int.from_bytes(data[at + 4:at + 8], "little")
         who = data[at + 8:at + 8 + size].rstrip(b"\0").decode("utf-8", "replace")
-    sent_ms = ""
+    sent_s = ""
     for uid, s in sent.items():
         if s.get("user_name") == who:
-            sent_ms = f"{s['packets'] * 20 / 1000:.1f} s"
-    print(f"  {name:<22} {who:<14} {dur.group(1)[:10] if dur else '?':>9} {sent_ms:>11}")
-print(f"\nRecordings are in {os.path.join(out, 'recordings')}")
+            sent_s = f"{s['packets'] * 20 / 1000:.1f} s"
+    print(f"  {os.path.basename(path):<24} {'audio of ' + who:<46} {dur:>10} {sent_s:>11}")
+for path in sorted(f for f in files if f.endswith(".mkv")):
+    dur, tracks = discover(path)
+    kinds = ", ".join(f"{k} {c.split(' (')[0]}" for k, c in tracks)
+    print(f"  {os.path.basename(path):<24} {kinds:<46} {dur:>10}")
+for path in sorted(f for f in files if f.endswith(".vtt")):
+    text = open(path, encoding="utf-8").read()
+    speakers = sorted(set(re.findall(r"<v ([^>]+)>", text)))
+    cues = len(re.findall(r" --> ", text))
+    print(f"  {os.path.basename(path):<24} {f'{cues} transcript lines of ' + ', '.join(speakers):<46}")
+folders = sorted({os.path.dirname(f) for f in files})
+print(f"\nRecordings are in {folders[0] if len(folders) == 1 else os.path.join(out, 'recordings')}")
 PY
