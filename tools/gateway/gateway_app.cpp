@@ -59,6 +59,7 @@ int GatewayApp::run() {
     template_.name = "custom";
     template_.launch = options_.pipeline;
     template_.per_participant_audio = options_.per_participant_audio;
+    template_.webvtt = options_.webvtt;
     template_.needs_rtmp_url = options_.pipeline.find("{rtmp_url}") != std::string::npos;
   } else if (!shipped_template(options_.template_name, &template_)) {
     log_error("unknown --template '%s' (shipped: %s; or give --pipeline)", options_.template_name.c_str(),

@@ -27,6 +27,7 @@ struct Raw {
   gchar *pipeline = nullptr;
   gchar *pipeline_file = nullptr;
   gboolean per_participant_audio = FALSE;
+  gboolean webvtt = FALSE;
   gchar *output_dir = nullptr;
   gchar *rtmp_url = nullptr;
   gchar *ssl_ca_file = nullptr;
@@ -154,6 +155,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"pipeline", 0, 0, G_OPTION_ARG_STRING, &raw.pipeline, "Custom template in gst-launch syntax with an rtmssrc named src", "LAUNCH"},
       {"pipeline-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.pipeline_file, "Read the custom template from FILE", "FILE"},
       {"per-participant-audio", 0, 0, G_OPTION_ARG_NONE, &raw.per_participant_audio, "Record each audio_%u pad of a custom template to its own WAV file", nullptr},
+      {"webvtt", 0, 0, G_OPTION_ARG_NONE, &raw.webvtt, "Write the transcript pad of a custom template to {out}/transcript.vtt", nullptr},
       {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &raw.output_dir, "Where each stream's folder ({out}) is made (default ./recordings)", "DIR"},
       {"rtmp-url", 0, 0, G_OPTION_ARG_STRING, &raw.rtmp_url, "Where the rtmp template pushes each stream; {stream_id}, {meeting} and {start_time} are filled in", "URL"},
       {"ssl-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.ssl_ca_file, "CA file rtmssrc verifies wss:// servers with", "FILE"},
@@ -208,6 +210,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
             m.str(raw.pipeline, "pipeline", &options->pipeline) &&
             m.str(raw.pipeline_file, "pipeline-file", &pipeline_file) &&
             m.flag(raw.per_participant_audio, "per-participant-audio", &options->per_participant_audio) &&
+            m.flag(raw.webvtt, "webvtt", &options->webvtt) &&
             m.str(raw.output_dir, "output-dir", &options->output_dir) &&
             m.str(raw.rtmp_url, "rtmp-url", &options->rtmp_url) &&
             m.str(raw.ssl_ca_file, "ssl-ca-file", &options->ssl_ca_file) &&

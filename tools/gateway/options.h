@@ -18,6 +18,7 @@ struct Options {
   std::string template_name = "record";  // a shipped template
   std::string pipeline;                  // a custom template; overrides template_name
   bool per_participant_audio = false;    // link audio_%u pads of a custom template
+  bool webvtt = false;                   // transcript.vtt from a custom template's transcript pad
   std::string output_dir = "recordings";
   std::string rtmp_url;                  // for the rtmp template; {stream_id}, {meeting}, {start_time}
   std::string ssl_ca_file;               // for rtmssrc (wss:// servers)
