@@ -88,6 +88,14 @@ std::string NginxRtmp::base_url() const { return "rtmp://127.0.0.1:" + std::to_s
 
 std::string NginxRtmp::recording(const std::string &stream_key) const { return dir + "/rec/" + stream_key + ".flv"; }
 
+std::string NginxRtmp::log_tail() const {
+  g_autofree char *log = nullptr;
+  std::string path = dir + "/error.log";
+  if (!g_file_get_contents(path.c_str(), &log, nullptr, nullptr)) return "(no error log)";
+  std::string text = log;
+  return text.size() > 3000 ? text.substr(text.size() - 3000) : text;
+}
+
 NginxRtmp::~NginxRtmp() {
   if (process) {
     g_subprocess_send_signal(process, SIGTERM);

@@ -18,5 +18,7 @@ struct NginxRtmp {
   // rtmp://127.0.0.1:<port>/live
   std::string base_url() const;
   std::string recording(const std::string &stream_key) const;
+  // The end of nginx's error log (its info lines say who published and played), for failure messages.
+  std::string log_tail() const;
   ~NginxRtmp();
 };

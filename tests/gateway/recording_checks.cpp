@@ -3,6 +3,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/pbutils/pbutils.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdlib>
 #include <cstring>
@@ -134,6 +135,23 @@ void check_matroska(const std::string &dir, GstClockTime min, GstClockTime max) 
   fail_unless(info.duration >= min && info.duration <= max,
               "%s lasts %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT " .. %" GST_TIME_FORMAT, files[0].c_str(),
               GST_TIME_ARGS(info.duration), GST_TIME_ARGS(min), GST_TIME_ARGS(max));
+}
+
+void check_matroska_spans_recording(const std::string &dir) {
+  GstClockTime longest = 0;
+  for (const auto &wav : files_under(dir, ".wav")) {
+    std::string why;
+    GstClockTime d = audio_duration(wav, &why);
+    fail_unless(GST_CLOCK_TIME_IS_VALID(d), "%s is not playable: %s", wav.c_str(), why.c_str());
+    longest = std::max(longest, d);
+  }
+  std::vector<std::string> mkv = files_under(dir, ".mkv");
+  fail_unless_equals_int(mkv.size(), 1);
+  MediaInfo info = discover(mkv[0]);
+  fail_unless(info.ok, "%s is not playable: %s", mkv[0].c_str(), info.error.c_str());
+  fail_unless(info.duration + 300 * GST_MSECOND >= longest && info.duration <= longest + 2 * GST_SECOND,
+              "%s lasts %" GST_TIME_FORMAT ", the longest WAV file %" GST_TIME_FORMAT, mkv[0].c_str(),
+              GST_TIME_ARGS(info.duration), GST_TIME_ARGS(longest));
 }
 
 static GstClockTime vtt_time(const std::string &text) {

@@ -32,6 +32,13 @@ MediaInfo discover(const std::string &path);
 // between min and max.
 void check_matroska(const std::string &dir, GstClockTime min, GstClockTime max);
 
+// Every file of a recording starts when the recording does (connecting
+// comes first, and takes longer on a loaded machine), so lengths are best
+// compared with each other: meeting.mkv ends with the meeting, like the WAV
+// file of whoever spoke last (within 2 s: the end of the stream is a message
+// away).
+void check_matroska_spans_recording(const std::string &dir);
+
 struct VttCue {
   GstClockTime start = 0, end = 0;
   std::string speaker, text;

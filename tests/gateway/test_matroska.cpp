@@ -33,9 +33,11 @@ GST_START_TEST(record_template_writes_every_file) {
   std::vector<std::string> folders = stream_folders(gw);
   fail_unless_equals_int(folders.size(), 1);
   // short-av.json: 4 s; Alice speaks first and last, Bob's camera is 320x240.
-  fail_unless_equals_int(check_wav_per_participant(folders[0], manifest, 1 * GST_SECOND, 6 * GST_SECOND), 3);
+  // Every file starts with the recording, a moment before the meeting.
+  fail_unless_equals_int(check_wav_per_participant(folders[0], manifest, 1 * GST_SECOND, 10 * GST_SECOND), 3);
   check_wav_content(folders[0], manifest);
-  check_matroska(folders[0], 3800 * GST_MSECOND, 6 * GST_SECOND);
+  check_matroska(folders[0], 3800 * GST_MSECOND, 10 * GST_SECOND);
+  check_matroska_spans_recording(folders[0]);
   check_vtt_matches_manifest(folders[0], manifest);
 
   // The stream has ended: its counts stay in /metrics.
@@ -67,8 +69,8 @@ GST_START_TEST(sigterm_leaves_playable_matroska) {
   fail_unless(json_object_get_boolean_member(json_object_get_object_member(manifest, "client"), "stream_close_req"));
   std::vector<std::string> folders = stream_folders(gw);
   fail_unless_equals_int(folders.size(), 1);
-  // Stopped about 4 s into a 30 s meeting.
-  check_matroska(folders[0], 3500 * GST_MSECOND, 8 * GST_SECOND);
+  // Stopped about 4 s into a 30 s meeting (plus connecting).
+  check_matroska(folders[0], 3500 * GST_MSECOND, 12 * GST_SECOND);
   std::vector<std::string> vtt = files_under(folders[0], ".vtt");
   fail_unless_equals_int(vtt.size(), 1);
   std::vector<VttCue> cues = read_vtt(vtt[0]);

@@ -34,7 +34,8 @@ GST_START_TEST(signed_webhooks_record_the_meeting) {
   fail_unless_equals_int64(json_int_path(manifest, "client.signaling_handshakes"), 1);
   // short.json: 3 s, Bob joins at 200 ms; every file starts with the
   // recording (connecting takes a moment) and ends with the meeting.
-  fail_unless_equals_int(check_wav_per_participant(gw, manifest, 2 * GST_SECOND, 5 * GST_SECOND), 2);
+  fail_unless_equals_int(check_wav_per_participant(gw, manifest, 2 * GST_SECOND, 8 * GST_SECOND), 2);
+  check_wav_content(stream_folders(gw).at(0), manifest);
   fail_unless_equals_int(gw.terminate(5000), 0);
 }
 GST_END_TEST;

@@ -110,28 +110,38 @@ GST_START_TEST(rtmp_template_pushes_to_nginx) {
   fail_unless(emulator.webhook_json.find(stream_key) != std::string::npos);
   Player player;
   player.start(nginx.base_url() + "/" + stream_key);
+  gint64 posted = g_get_monotonic_time();
   fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
   JsonObject *manifest = emulator.finish();
   fail_unless(json_int_path(manifest, "client.signaling_handshakes") == 1);
   // The server ended the stream; the gateway ends the pipeline by itself.
   fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 10000), "the stream did not end");
+  // The stream runs from the webhook (connecting first: longer on a loaded
+  // machine) to the end of the 4 s meeting in short-av.json: its length lies
+  // between the meeting's and the time the pipeline lived.
+  GstClockTime lived = GstClockTime(g_get_monotonic_time() - posted) * GST_USECOND;
+  GstClockTime shortest = 3500 * GST_MSECOND, longest = lived + 500 * GST_MSECOND;
   fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
   g_usleep(500 * 1000);  // the last packets on their way through nginx
-  {
-    // short-av.json lasts 4 s; the speaker's camera changes size on the way.
-    std::string trouble = player_trouble(player);
-    std::lock_guard<std::mutex> guard(player.lock);
-    fail_unless(player.audio.buffers > 10 && player.video.buffers > 10, "played %u audio and %u video buffers%s",
-                player.audio.buffers, player.video.buffers, trouble.c_str());
-    check_track(player.audio, "audio", "audio/mpeg", 3 * GST_SECOND, 5500 * GST_MSECOND);
-    check_track(player.video, "video", "video/x-h264", 3 * GST_SECOND, 5500 * GST_MSECOND);
-  }
+  // What nginx received, first: if that is wrong, the player cannot be right.
   MediaInfo recorded = discover(nginx.recording(stream_key));
-  fail_unless(recorded.ok, "nginx's recording is not playable: %s", recorded.error.c_str());
+  fail_unless(recorded.ok, "nginx's recording is not playable: %s; nginx says: %s", recorded.error.c_str(),
+              nginx.log_tail().c_str());
   fail_unless(recorded.audio == 1 && recorded.video == 1, "nginx recorded %u audio and %u video tracks", recorded.audio,
               recorded.video);
-  fail_unless(recorded.duration >= 3 * GST_SECOND && recorded.duration <= 6 * GST_SECOND,
-              "nginx recorded %" GST_TIME_FORMAT, GST_TIME_ARGS(recorded.duration));
+  fail_unless(recorded.duration >= shortest && recorded.duration <= longest,
+              "nginx recorded %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT " .. %" GST_TIME_FORMAT,
+              GST_TIME_ARGS(recorded.duration), GST_TIME_ARGS(shortest), GST_TIME_ARGS(longest));
+  {
+    // The speaker's camera changes size on the way (Bob's is 320x240).
+    std::string trouble = player_trouble(player);
+    std::lock_guard<std::mutex> guard(player.lock);
+    fail_unless(player.audio.buffers > 10 && player.video.buffers > 10, "played %u audio and %u video buffers%s; nginx says: %s",
+                player.audio.buffers, player.video.buffers, trouble.c_str(), nginx.log_tail().c_str());
+    // The player joined before the stream was published: it saw all of it.
+    check_track(player.audio, "audio", "audio/mpeg", shortest, longest);
+    check_track(player.video, "video", "video/x-h264", shortest, longest);
+  }
   fail_unless_equals_int(gw.terminate(5000), 0);
 }
 GST_END_TEST;
