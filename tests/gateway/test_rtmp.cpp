@@ -46,8 +46,12 @@ struct Player {
 
   // Plays url from now on: nginx holds a player until the stream is published.
   void start(const std::string &url) {
+    // async=false: a sink that prerolled on the first audio frame must not
+    // hold the demuxer back (audio leads video by as long as the first
+    // camera frame takes, seconds on a loaded machine) before video shows up.
     std::string desc = "rtmp2src location=" + url + " ! flvdemux name=d "
-                       "d.audio ! queue ! fakesink name=a sync=false d.video ! queue ! fakesink name=v sync=false";
+                       "d.audio ! queue ! fakesink name=a sync=false async=false "
+                       "d.video ! queue ! fakesink name=v sync=false async=false";
     GError *error = nullptr;
     pipeline = gst_parse_launch(desc.c_str(), &error);
     fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
