@@ -150,11 +150,48 @@ GST_START_TEST(rtmp_template_pushes_to_nginx) {
 }
 GST_END_TEST;
 
+// An RTMP server that is not there fails that stream, and only that one.
+GST_START_TEST(unreachable_rtmp_server_ends_that_stream_only) {
+  GatewayRun gw;
+  gw.start({"--template", "rtmp", "--rtmp-url", "rtmp://127.0.0.1:9/live/{stream_id}"});
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
+  fail_unless(gw.wait_metric("rtms_gateway_pipeline_errors_total", 1, 10000), "no pipeline error");
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 5000));
+  fail_unless_equals_int(gw.get("/healthz").status, 200);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
+// The template is refused at startup without a URL, or with one that is not RTMP.
+GST_START_TEST(rtmp_template_needs_a_url) {
+  for (const char *url : {"", "http://example.com/live", "rtmp://h/live/x\" location=/tmp/x"}) {
+    std::vector<const char *> argv = {g_getenv("RTMS_GATEWAY"), "--port", "0", "--template", "rtmp"};
+    std::string arg = std::string("--rtmp-url=") + url;
+    if (*url) argv.push_back(arg.c_str());
+    argv.push_back(nullptr);
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(GSubprocessFlags(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE));
+    g_subprocess_launcher_setenv(launcher, "ZM_WEBHOOK_SECRET", GW_WEBHOOK_SECRET, TRUE);
+    g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv.data(), nullptr);
+    fail_unless(process != nullptr);
+    g_autofree gchar *err = nullptr;
+    fail_unless(g_subprocess_communicate_utf8(process, nullptr, nullptr, nullptr, &err, nullptr));
+    fail_unless(g_subprocess_get_if_exited(process) && g_subprocess_get_exit_status(process) == 1,
+                "--rtmp-url '%s' was not refused", url);
+    fail_unless(err && strstr(err, "--rtmp-url"), "no word about --rtmp-url: %s", err ? err : "");
+  }
+}
+GST_END_TEST;
+
 static Suite *rtmp_suite() {
   Suite *s = suite_create("gateway-rtmp");
   TCase *tc = tcase_create("rtmp");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, rtmp_template_pushes_to_nginx);
+  tcase_add_test(tc, unreachable_rtmp_server_ends_that_stream_only);
+  tcase_add_test(tc, rtmp_template_needs_a_url);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -119,8 +119,12 @@ void route_audio(GstElement *src, GstPad *pad, const PadRoutes &routes, const ch
     log_error("%s: cannot link %s", routes.label.c_str(), pad_name);
     return;
   }
-  log_info("%s: participant %" G_GINT64_FORMAT " speaks on %s%s%s", routes.label.c_str(), participant, pad_name,
-           routes.per_participant_audio ? (" -> " + wav).c_str() : "", mix ? ", mixed" : "");
+  std::string where = std::string(routes.per_participant_audio ? " -> " + wav : "") + (mix ? " -> 'mix'" : "");
+  if (participant == 0)  // rtmssrc's mixed audio pad: nobody in particular
+    log_info("%s: mixed audio on %s%s", routes.label.c_str(), pad_name, where.c_str());
+  else
+    log_info("%s: participant %" G_GINT64_FORMAT " speaks on %s%s", routes.label.c_str(), participant, pad_name,
+             where.c_str());
 }
 
 void route_named(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name, const char *kind) {
