@@ -70,6 +70,9 @@ GST_START_TEST(oversized_bodies_are_refused_unread) {
   for (int i = 0; i < 6; i++) chunked += "3e8\r\n" + chunk + "\r\n";  // 6000 bytes, no last chunk
   std::string endless = gw.raw_exchange(chunked, 5000);
   fail_unless(g_str_has_prefix(endless.c_str(), "HTTP/1.1 413 "), "endless chunked body: answered '%s'", endless.c_str());
+  // Not only on the webhook path.
+  std::string elsewhere = gw.raw_exchange("POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\n", 5000);
+  fail_unless(g_str_has_prefix(elsewhere.c_str(), "HTTP/1.1 413 "), "100 MB to /metrics: answered '%s'", elsewhere.c_str());
   // Both answers came at once, not after a timeout.
   fail_unless(g_get_monotonic_time() - before < 4 * G_USEC_PER_SEC);
 

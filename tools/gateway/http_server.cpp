@@ -57,10 +57,20 @@ bool HttpServer::listen(std::string *error) {
     soup_server_set_tls_certificate(server_.get(), cert.get());
     listen_options = SOUP_SERVER_LISTEN_HTTPS;
   }
-  soup_server_add_early_handler(server_.get(), config_.webhook_path.c_str(), on_early, this, nullptr);
+  // Every path (libsoup takes the early handler of the path that matches
+  // best): a huge body to /metrics must not be read into memory either.
+  for (const char *path : {config_.webhook_path.c_str(), "/healthz", "/metrics", static_cast<const char *>(nullptr)})
+    soup_server_add_early_handler(server_.get(), path, on_early, this, nullptr);
   soup_server_add_handler(server_.get(), config_.webhook_path.c_str(), on_webhook, this, nullptr);
   soup_server_add_handler(server_.get(), "/healthz", on_healthz, this, nullptr);
   soup_server_add_handler(server_.get(), "/metrics", on_metrics, this, nullptr);
+  // The default path has an early handler (above), so it needs an answer of its own too.
+  soup_server_add_handler(
+      server_.get(), nullptr,
+      [](SoupServer *, SoupServerMessage *msg, const char *, GHashTable *, gpointer) {
+        set_text(msg, 404, "text/plain", "not found\n");
+      },
+      nullptr, nullptr);
 
   GObjectPtr<GInetAddress> address(g_inet_address_new_from_string(config_.host.c_str()));
   if (!address) {
@@ -96,11 +106,17 @@ void HttpServer::answer(SoupServerMessage *msg, Verdict &&verdict, std::string_v
 }
 
 void HttpServer::refuse_too_large(SoupServerMessage *msg, std::string detail) {
-  Verdict v;
-  v.status = 413;
-  v.reason = "too_large";
-  v.detail = std::move(detail);
-  if (handlers_.done) handlers_.done(std::move(v), {});
+  const char *path = g_uri_get_path(soup_server_message_get_uri(msg));
+  if (config_.webhook_path == (path ? path : "")) {
+    // Counted and logged like every other webhook refusal.
+    Verdict v;
+    v.status = 413;
+    v.reason = "too_large";
+    v.detail = std::move(detail);
+    if (handlers_.done) handlers_.done(std::move(v), {});
+  } else {
+    log_warning("request to %s refused with 413: %s", path ? path : "?", detail.c_str());
+  }
   answer_and_close(msg, 413, "Payload Too Large", "too_large\n");
 }
 
