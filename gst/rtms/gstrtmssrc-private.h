@@ -120,6 +120,7 @@ struct RtmsSrcState {
   bool chat_ready = false;
   guint64 video_dropped_waiting = 0;  // H.264 frames before the first IDR
   uint32_t ready_types = 0;
+  bool pads_announced = false;  // no-more-pads sent (once per session)
   guint reconnects = 0;  // media types whose handshake succeeded (this session)
   bool per_participant = true;
   GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
@@ -158,6 +159,8 @@ GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data
 // "audio packet of participant 16778240": for warnings, built only then.
 std::string rtms_src_describe_media(const char *what, const rtms::MediaData &data);
 void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::string &name);
+// Emits no-more-pads, once, when the initial roster of pads is complete.
+void rtms_src_maybe_announce_pads(GstRtmsSrc *self);
 void rtms_src_remove_outputs(GstRtmsSrc *self);
 GstPadTemplate *rtms_src_audio_template();
 

@@ -526,6 +526,7 @@ static bool start_session(GstRtmsSrc *self) {
     st->audio_ready = false;
     for (guint &n : st->next_pad_number) n = 0;
     st->ready_types = 0;
+    st->pads_announced = false;
     st->reconnects = 0;
     st->video_dropped_waiting = 0;
     st->not_linked_warned = false;
@@ -647,12 +648,9 @@ void RtmsSrcListener::on_media_ready(uint32_t types, const rtms::MediaParams &ef
     wanted = self_->state->settings.media;
   }
   types &= wanted;
-  bool roster_complete;
   {
     std::lock_guard<std::mutex> guard(self_->state->outputs_lock);
-    uint32_t before = self_->state->ready_types;
     self_->state->ready_types |= types;
-    roster_complete = before != wanted && self_->state->ready_types == wanted;
   }
   if (types & rtms::kMediaAudio) rtms_src_handle_audio_ready(self_, effective);
   if (types & rtms::kMediaVideo) rtms_src_handle_video_ready(self_, RtmsOutputKind::Video, effective);
@@ -660,13 +658,7 @@ void RtmsSrcListener::on_media_ready(uint32_t types, const rtms::MediaParams &ef
     rtms_src_handle_video_ready(self_, RtmsOutputKind::Deskshare, effective);
   if (types & rtms::kMediaTranscript) rtms_src_handle_text_ready(self_, RtmsOutputKind::Transcript);
   if (types & rtms::kMediaChat) rtms_src_handle_text_ready(self_, RtmsOutputKind::Chat);
-  // Every requested media type is flowing and the fixed pads (mixed audio,
-  // transcript, chat) exist. Participants' pads keep coming as people speak,
-  // share or turn cameras on, as the sometimes templates say.
-  if (roster_complete) {
-    GST_INFO_OBJECT(self_, "initial pads exposed");
-    gst_element_no_more_pads(GST_ELEMENT(self_));
-  }
+  rtms_src_maybe_announce_pads(self_);
 }
 
 void RtmsSrcListener::on_media(rtms::MediaData &&data) {

@@ -321,6 +321,8 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   gst_element_post_message(GST_ELEMENT(self),
                            gst_message_new_stream_collection(GST_OBJECT(self), collection));
   gst_object_unref(collection);
+  if (kind == RtmsOutputKind::Video || kind == RtmsOutputKind::Deskshare)
+    rtms_src_maybe_announce_pads(self);
   return out;
 }
 
@@ -369,6 +371,37 @@ void rtms_src_remove_outputs(GstRtmsSrc *self) {
     gst_object_unref(out->stream);
     gst_caps_unref(out->caps);
   }
+}
+
+// no-more-pads once every requested media type flows and each one-pad type
+// has its pad: mixed audio, transcript and chat at their handshake, the
+// active speaker's video and the screen share with their first frame. So a
+// gst-launch line naming src.video_0 waits for the camera instead of giving
+// up at no-more-pads. Per-participant pads keep coming afterwards, as the
+// sometimes templates say.
+void rtms_src_maybe_announce_pads(GstRtmsSrc *self) {
+  RtmsSrcState *st = self->state;
+  guint wanted;
+  bool individual_video;
+  {
+    std::lock_guard<std::mutex> guard(st->settings_lock);
+    wanted = st->settings.media;
+    individual_video = st->settings.video_mode == GST_RTMS_VIDEO_MODE_INDIVIDUAL;
+  }
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    if (st->pads_announced || st->ready_types != wanted) return;
+    auto has_kind = [st](RtmsOutputKind kind) {
+      return std::any_of(st->outputs.begin(), st->outputs.end(),
+                         [kind](const auto &out) { return out->kind == kind; });
+    };
+    if ((wanted & rtms::kMediaVideo) && !individual_video && !has_kind(RtmsOutputKind::Video))
+      return;
+    if ((wanted & rtms::kMediaDeskshare) && !has_kind(RtmsOutputKind::Deskshare)) return;
+    st->pads_announced = true;
+  }
+  GST_INFO_OBJECT(self, "initial pads exposed");
+  gst_element_no_more_pads(GST_ELEMENT(self));
 }
 
 GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms) {

@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <gst/pbutils/pbutils.h>
 
+#include <cstring>
+
 #include "e2e_common.h"
 
 static const char *kAllMedia = "media=audio+video+deskshare+transcript+chat";
@@ -280,6 +282,68 @@ GST_START_TEST(record_to_matroska) {
 }
 GST_END_TEST;
 
+// gst-launch's delayed links give up at no-more-pads. It must not come
+// before the speaker's video pad (which appears with the first keyframe),
+// so a launch line naming src.video_0 and src.deskshare_0 links them.
+static GstPadProbeReturn count_buffer(GstPad *, GstPadProbeInfo *, gpointer counter) {
+  g_atomic_int_inc(static_cast<gint *>(counter));
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST(launch_line_links_video_and_share) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(
+      "rtmssrc name=src media=audio+video+deskshare push-mode=network-thread "
+      "src.video_0 ! queue ! fakesink name=video async=false "
+      "src.deskshare_0 ! queue ! fakesink name=share async=false",
+      &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "no pipeline");
+  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
+               "client-secret", E2E_CLIENT_SECRET, nullptr);
+  gint counts[2] = {0, 0};
+  const char *sinks[2] = {"video", "share"};
+  for (int i = 0; i < 2; i++) {
+    GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), sinks[i]);
+    GstPad *pad = gst_element_get_static_pad(sink, "sink");
+    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, &counts[i], nullptr);
+    gst_object_unref(pad);
+    gst_object_unref(sink);
+  }
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus(pipeline);
+  bool delayed_link_failed = false;
+  GstMessage *end = nullptr;
+  while (!end) {
+    GstMessage *m = gst_bus_timed_pop(bus, 30 * GST_SECOND);
+    fail_unless(m != nullptr, "no EOS within 30 s");
+    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING) {
+      GError *w = nullptr;
+      gst_message_parse_warning(m, &w, nullptr);
+      if (w && strstr(w->message, "Delayed linking failed")) delayed_link_failed = true;
+      g_clear_error(&w);
+    }
+    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS || GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
+      end = m;
+    else
+      gst_message_unref(m);
+  }
+  fail_unless(GST_MESSAGE_TYPE(end) == GST_MESSAGE_EOS, "the pipeline failed");
+  gst_message_unref(end);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(bus);
+  gst_object_unref(src);
+  gst_object_unref(pipeline);
+  fail_if(delayed_link_failed, "gst-launch gave up on a pad that came later");
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+  fail_unless(counts[0] > 10, "video_0 got %d buffers", counts[0]);
+  fail_unless(counts[1] > 5, "deskshare_0 got %d buffers", counts[1]);
+}
+GST_END_TEST;
+
 static Suite *media_suite() {
   Suite *s = suite_create("rtmssrc-media-e2e");
   TCase *tc = tcase_create("media");
@@ -288,6 +352,7 @@ static Suite *media_suite() {
   tcase_add_test(tc, jpeg_video_png_share);
   tcase_add_test(tc, individual_video_subscription);
   tcase_add_test(tc, record_to_matroska);
+  tcase_add_test(tc, launch_line_links_video_and_share);
   suite_add_tcase(s, tc);
   return s;
 }
