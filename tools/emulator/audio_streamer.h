@@ -1,7 +1,8 @@
 // Paces one socket's audio in real time: one deadline per stream on the
 // process-wide Scheduler, at each interval's end measured from the
-// meeting's monotonic start, so lateness never accumulates. Intervals already due when streaming
-// starts (buffered audio, a late CLIENT_READY_ACK) go out at once as a burst.
+// meeting's monotonic start, so lateness never accumulates. Intervals
+// already due when streaming starts (buffered audio, a late
+// CLIENT_READY_ACK) go out at once as a burst.
 #pragma once
 
 #include <cstdint>

@@ -21,8 +21,8 @@ void ConnectionRouter::accept(SoupWebsocketConnection *connection, bool signalin
   prune();
   auto pending = std::make_unique<Pending>();
   pending->signaling = signaling;
-  pending->ws = std::make_unique<WsConnection>(
-      connection, binary_frames_, std::string(signaling ? "signaling" : "media") + "-unrouted#" + std::to_string(next_id_++));
+  std::string label = std::string(signaling ? "signaling" : "media") + "-unrouted#" + std::to_string(next_id_++);
+  pending->ws = std::make_unique<WsConnection>(connection, binary_frames_, std::move(label));
   Pending *raw = pending.get();
   pending->ws->set_handlers([this, raw](std::string_view payload) { on_first_message(raw, payload); },
                             [](int, bool) {});

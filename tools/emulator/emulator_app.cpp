@@ -129,9 +129,9 @@ bool EmulatorApp::set_up(std::string *error) {
   if (!server_->start(options_.host, options_.port, have_tls_ ? &certificates_ : nullptr, error)) return false;
   for (auto &owned : slots_) {
     Slot *slot = owned.get();
+    auto on_ended = [this, slot](rtms::StopReason reason) { on_stream_ended(slot, reason); };
     slot->stream = std::make_unique<RtmsStream>(options_, slot->script, *slot->manifest, *media_,
-                                                server_->media_url(),
-                                                [this, slot](rtms::StopReason reason) { on_stream_ended(slot, reason); });
+                                                server_->media_url(), std::move(on_ended));
     slot->started_body = webhook_body(*slot, "meeting.rtms_started", false, rtms::StopReason::Undefined);
     if (!options_.webhook_url.empty())
       slot->webhook = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret,

@@ -154,11 +154,13 @@ Verdict MediaPeer::prepare_media(const rtms::MediaParams &effective) {
     if (!audio_) return Verdict{rtms::StatusCode::InvalidMediaAudioParams, "cannot produce this audio: " + error};
   }
   if ((requested_ & rtms::kMediaVideo) && effective.video) {
-    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera, stream_.options().video_bitrate_kbps), &error);
+    const int bitrate = stream_.options().video_bitrate_kbps;
+    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera, bitrate), &error);
     if (!video_) return Verdict{rtms::StatusCode::InvalidMediaVideoParams, "cannot produce this video: " + error};
   }
   if ((requested_ & rtms::kMediaDeskshare) && effective.deskshare) {
-    deskshare_ = stream_.video_for(video_format_for(*effective.deskshare, VideoKind::Share, stream_.options().video_bitrate_kbps), &error);
+    const int bitrate = stream_.options().video_bitrate_kbps;
+    deskshare_ = stream_.video_for(video_format_for(*effective.deskshare, VideoKind::Share, bitrate), &error);
     if (!deskshare_)
       return Verdict{rtms::StatusCode::InvalidMediaDeskshareParams, "cannot produce this screen share: " + error};
   }

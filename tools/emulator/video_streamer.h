@@ -1,7 +1,7 @@
 // Paces one socket's video (or screen share) in real time: one deadline
 // per stream on the process-wide Scheduler, at each frame's time on the
-// meeting's monotonic clock. Video is not buffered by Zoom, so streaming starts at the frame
-// of the moment, never with a backlog.
+// meeting's monotonic clock. Video is not buffered by Zoom, so streaming
+// starts at the frame of the moment, never with a backlog.
 //
 // Which track is shown comes from a chooser (active speaker, subscription,
 // current share). The stream must stay decodable, so a track is entered
