@@ -35,3 +35,4 @@ for n in 1 5; do run video-heavy-ws-$n --profile video-heavy --streams $n --dura
 for n in 1 5; do run video-heavy-wss-$n --profile video-heavy --streams $n --duration 20 --tls; done
 run scaling-ws --profile audio --scaling --duration 10
 run scaling-wss --profile audio --scaling --duration 10 --tls
+run scaling-ws-pinned --profile audio --scaling --duration 10 --pin
