@@ -42,6 +42,8 @@ int main(int argc, char **argv) {
     g_printerr("rtms-bench: %s\n", error.c_str());
     return 2;
   }
+  profile->element_properties.push_back({"push-mode", options.push_mode});
+  profile->description += ", push-mode=" + options.push_mode;
   raise_fd_limit();
   if (options.scaling) return bench::run_scaling(options, "/proc/self/exe");
 

@@ -21,7 +21,8 @@ struct OptionContextFree {
 }  // namespace
 
 bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
-  gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr;
+  gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr,
+        *push_mode = nullptr;
   gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0,
        processes = options->emulator_processes;
   gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE, pin = FALSE, coalesce = FALSE;
@@ -38,6 +39,8 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
       {"pin", 0, 0, G_OPTION_ARG_NONE, &pin, "Pin the emulators to the last CPU and the bench to the others", nullptr},
       {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce,
        "Emulators send each stream's audio due together in one TCP segment (default: one per message)", nullptr},
+      {"push-mode", 0, 0, G_OPTION_ARG_STRING, &push_mode,
+       "rtmssrc's push-mode: pad-threads (its default) or network-thread", "MODE"},
       {"startup-timeout", 0, 0, G_OPTION_ARG_INT, &startup,
        "Seconds every stream has to deliver its first buffer (default from profile and N)", "S"},
       {"emulator", 0, 0, G_OPTION_ARG_FILENAME, &emulator, "rtms-emulator binary (default: this build's)", "PATH"},
@@ -53,7 +56,8 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   g_option_context_add_main_entries(context.get(), entries, nullptr);
   GErrorOut err;
   bool ok = g_option_context_parse(context.get(), &argc, &argv, err.out());
-  GCharPtr profile_owned(profile), emulator_owned(emulator), script_owned(script), plugin_owned(plugin_dir);
+  GCharPtr profile_owned(profile), emulator_owned(emulator), script_owned(script), plugin_owned(plugin_dir),
+      push_mode_owned(push_mode);
   if (!ok) {
     g_printerr("rtms-bench: %s\n", err.message());
     *exit_code = 2;
@@ -79,8 +83,12 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   options->emulator_processes = processes;
   options->pin = pin;
   options->coalesce = coalesce;
+  if (push_mode) options->push_mode = push_mode;
   // Every run must stop by itself: bound what a typo could ask for.
-  if (streams < 1 || streams > kMaxStreams) {
+  if (options->push_mode != "pad-threads" && options->push_mode != "network-thread") {
+    g_printerr("rtms-bench: --push-mode must be pad-threads or network-thread, got %s\n",
+               options->push_mode.c_str());
+  } else if (streams < 1 || streams > kMaxStreams) {
     g_printerr("rtms-bench: --streams must be 1 ... %d, got %d\n", kMaxStreams, streams);
   } else if (duration < 2 || duration > 600) {
     g_printerr("rtms-bench: --duration must be 2 ... 600 s, got %d\n", duration);

@@ -21,6 +21,7 @@ struct Options {
   int emulator_processes = 1;   // the streams are split evenly between them
   bool pin = false;             // emulators on the last CPU, the bench on the others
   bool coalesce = false;        // the emulators' --coalesce
+  std::string push_mode = "pad-threads";  // rtmssrc's push-mode
 };
 
 constexpr int kMaxStreams = 5000;

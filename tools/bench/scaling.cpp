@@ -63,9 +63,9 @@ std::vector<int> scaling_steps(int cap) {
 
 int run_scaling(const Options &options, const char *self_path) {
   int cap = options.max_streams > 0 ? options.max_streams : kDefaultCap;
-  std::printf("scaling: profile %s, %s, %d s window per N, N up to %d; stops at p99 > %lld ms, a lost buffer or a "
-              "failure%s\n\n",
-              options.profile.c_str(), options.tls ? "wss" : "ws", options.duration_s, cap,
+  std::printf("scaling: profile %s, %s, push-mode=%s, %d s window per N, N up to %d; stops at p99 > %lld ms, a "
+              "lost buffer or a failure%s\n\n",
+              options.profile.c_str(), options.tls ? "wss" : "ws", options.push_mode.c_str(), options.duration_s, cap,
               static_cast<long long>(kLatencyLimitUs / 1000),
               options.pin ? "; emulators pinned to the last CPU, the bench to the others" : "");
   print_table_header();
@@ -79,6 +79,7 @@ int run_scaling(const Options &options, const char *self_path) {
     if (options.tls) args.push_back("--tls");
     if (options.pin) args.push_back("--pin");
     if (options.coalesce) args.push_back("--coalesce");
+    args.insert(args.end(), {"--push-mode", options.push_mode});
     if (options.emulator_processes != 1)
       args.insert(args.end(), {"--emulator-processes", std::to_string(options.emulator_processes)});
     if (options.startup_timeout_s > 0) args.insert(args.end(), {"--startup-timeout", std::to_string(options.startup_timeout_s)});
