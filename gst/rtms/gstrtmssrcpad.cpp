@@ -121,8 +121,9 @@ std::string src_pad_participant_name(GstRtmsSrcPad *pad) {
   return pad->queue->participant_name;
 }
 
-bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item) {
+bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);
+  if (direct) *direct = pad->queue->direct;
   if (pad->queue->flushing || pad->queue->eos_queued) {
     gst_mini_object_unref(item);
     return false;

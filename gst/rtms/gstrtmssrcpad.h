@@ -42,7 +42,9 @@ bool src_pad_is_direct(GstRtmsSrcPad *pad);
 
 // Queue operations. Items are buffers or serialized events; the pad takes
 // ownership. Returns FALSE (and drops the item) when the pad is flushing.
-bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item);
+// *direct, when given, says whether the pad is direct (read under the same
+// lock, so a message costs one lock, not two).
+bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct = nullptr);
 // The next item if there is one, without waiting; nullptr when the queue is
 // empty or the pad is flushing.
 GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad);

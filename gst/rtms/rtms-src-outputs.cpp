@@ -144,9 +144,9 @@ static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
 }
 
 void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
-  if (!rtms::src_pad_enqueue(pad, item)) return;
-  if (self->state->playing.load(std::memory_order_acquire) && rtms::src_pad_is_direct(pad))
-    drain_direct(self, pad);
+  bool direct = false;
+  if (!rtms::src_pad_enqueue(pad, item, &direct)) return;
+  if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
 }
 
 void rtms_src_drain_direct_pads(GstRtmsSrc *self) {
