@@ -28,6 +28,60 @@ static PadCapture *pad_named(Capture &capture, const char *name) {
   return it->second.get();
 }
 
+// How many participants the emulator's events of one type named (an event
+// lists several participants, or names one).
+static guint count_events_sent(JsonObject *manifest, gint64 event_type) {
+  JsonArray *events = json_object_get_array_member(manifest, "events_sent");
+  guint count = 0;
+  for (guint i = 0; i < json_array_get_length(events); i++) {
+    JsonObject *e = json_array_get_object_element(events, i);
+    if (json_object_get_int_member(e, "event_type") != event_type) continue;
+    count += json_object_has_member(e, "participants")
+                 ? json_array_get_length(json_object_get_array_member(e, "participants"))
+                 : 1;
+  }
+  return count;
+}
+
+// A gst-launch line with an rtmssrc named src, pointed at the emulator.
+static GstElement *launch_against(const EmulatorRun &emulator, const std::string &description) {
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
+  g_clear_error(&error);
+  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
+               "client-secret", E2E_CLIENT_SECRET, nullptr);
+  gst_object_unref(src);
+  return pipeline;
+}
+
+// Plays it to EOS (an error fails the test), showing every other message to
+// on_message, then stops it.
+template <typename OnMessage>
+static void play_to_eos(GstElement *pipeline, GstClockTime timeout, OnMessage on_message) {
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus(pipeline);
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop(bus, timeout);
+    fail_unless(msg != nullptr, "no EOS");
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+      GError *err = nullptr;
+      gst_message_parse_error(msg, &err, nullptr);
+      std::string text = err->message;
+      g_clear_error(&err);
+      gst_message_unref(msg);
+      fail("the pipeline failed: %s", text.c_str());
+    }
+    bool eos = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
+    if (!eos) on_message(msg);
+    gst_message_unref(msg);
+    if (eos) break;
+  }
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+}
+
 GST_START_TEST(every_media_type_h264) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("short-av.json")});
@@ -102,18 +156,9 @@ GST_START_TEST(every_media_type_h264) {
   }
 
   // Events: a message for every join and speaker change the emulator sent.
-  JsonArray *events = json_object_get_array_member(manifest, "events_sent");
-  guint joins = 0, speakers = 0, leaves = 0;
-  for (guint i = 0; i < json_array_get_length(events); i++) {
-    JsonObject *e = json_array_get_object_element(events, i);
-    gint64 type = json_object_get_int_member(e, "event_type");
-    guint participants = json_object_has_member(e, "participants")
-                             ? json_array_get_length(json_object_get_array_member(e, "participants"))
-                             : 1;
-    if (type == 3) joins += participants;
-    if (type == 4) leaves += participants;
-    if (type == 2) speakers++;
-  }
+  guint joins = count_events_sent(manifest, 3);
+  guint leaves = count_events_sent(manifest, 4);
+  guint speakers = count_events_sent(manifest, 2);
   fail_unless(joins >= 3);
   fail_unless_equals_int(capture.count_element_messages("rtms-participant-join"), joins);
   fail_unless_equals_int(capture.count_element_messages("rtms-participant-leave"), leaves);
@@ -208,58 +253,25 @@ GST_START_TEST(record_to_matroska) {
       "src.video_0 ! queue ! h264parse ! mux. "
       "src.audio_0 ! queue ! audioconvert ! opusenc ! mux. "
       "src.transcript_0 ! queue ! mux.subtitle_%u";
-  GError *error = nullptr;
-  GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
-  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
-  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
-  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
-               "client-secret", E2E_CLIENT_SECRET, nullptr);
-  gst_object_unref(src);
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstBus *bus = gst_element_get_bus(pipeline);
+  GstElement *pipeline = launch_against(emulator, desc);
   guint video_on = 0, video_off = 0;
-  for (;;) {
-    GstMessage *msg = gst_bus_timed_pop_filtered(
-        bus, 90 * GST_SECOND,
-        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT));
-    fail_unless(msg != nullptr, "no EOS");
-    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-      GError *err = nullptr;
-      gst_message_parse_error(msg, &err, nullptr);
-      std::string text = err->message;
-      g_clear_error(&err);
-      fail("recording failed: %s", text.c_str());
-    }
-    bool eos = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
-    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT) {
-      const GstStructure *s = gst_message_get_structure(msg);
-      video_on += gst_structure_has_name(s, "rtms-participant-video-on");
-      video_off += gst_structure_has_name(s, "rtms-participant-video-off");
-    }
-    gst_message_unref(msg);
-    if (eos) break;
-  }
-  gst_object_unref(bus);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
+  play_to_eos(pipeline, 90 * GST_SECOND, [&](GstMessage *msg) {
+    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_ELEMENT) return;
+    const GstStructure *s = gst_message_get_structure(msg);
+    video_on += gst_structure_has_name(s, "rtms-participant-video-on");
+    video_off += gst_structure_has_name(s, "rtms-participant-video-off");
+  });
   gst_object_unref(pipeline);
   JsonObject *manifest = emulator.finish();
-  guint sent_on = 0, sent_off = 0;
-  JsonArray *events = json_object_get_array_member(manifest, "events_sent");
-  for (guint i = 0; i < json_array_get_length(events); i++) {
-    JsonObject *e = json_array_get_object_element(events, i);
-    gint64 type = json_object_get_int_member(e, "event_type");
-    guint n = json_object_has_member(e, "participants")
-                  ? json_array_get_length(json_object_get_array_member(e, "participants"))
-                  : 1;
-    if (type == 8) sent_on += n;
-    if (type == 9) sent_off += n;
-  }
+  guint sent_on = count_events_sent(manifest, 8);
+  guint sent_off = count_events_sent(manifest, 9);
   fail_unless(sent_on > 0 && sent_off > 0, "the meeting has no camera changes");
   fail_unless_equals_int(video_on, sent_on);
   fail_unless_equals_int(video_off, sent_off);
 
   GstDiscoverer *discoverer = gst_discoverer_new(10 * GST_SECOND, nullptr);
   gchar *uri = gst_filename_to_uri(file.c_str(), nullptr);
+  GError *error = nullptr;
   GstDiscovererInfo *info = gst_discoverer_discover_uri(discoverer, uri, &error);
   fail_unless(info != nullptr, "%s", error ? error->message : "?");
   GList *video = gst_discoverer_info_get_video_streams(info);
@@ -293,16 +305,11 @@ static GstPadProbeReturn count_buffer(GstPad *, GstPadProbeInfo *, gpointer coun
 GST_START_TEST(launch_line_links_video_and_share) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("short-av.json")});
-  GError *error = nullptr;
-  GstElement *pipeline = gst_parse_launch(
+  GstElement *pipeline = launch_against(
+      emulator,
       "rtmssrc name=src media=audio+video+deskshare push-mode=network-thread "
       "src.video_0 ! queue ! fakesink name=video async=false "
-      "src.deskshare_0 ! queue ! fakesink name=share async=false",
-      &error);
-  fail_unless(pipeline != nullptr, "%s", error ? error->message : "no pipeline");
-  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
-  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
-               "client-secret", E2E_CLIENT_SECRET, nullptr);
+      "src.deskshare_0 ! queue ! fakesink name=share async=false");
   gint counts[2] = {0, 0};
   const char *sinks[2] = {"video", "share"};
   for (int i = 0; i < 2; i++) {
@@ -312,29 +319,14 @@ GST_START_TEST(launch_line_links_video_and_share) {
     gst_object_unref(pad);
     gst_object_unref(sink);
   }
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstBus *bus = gst_element_get_bus(pipeline);
   bool delayed_link_failed = false;
-  GstMessage *end = nullptr;
-  while (!end) {
-    GstMessage *m = gst_bus_timed_pop(bus, 30 * GST_SECOND);
-    fail_unless(m != nullptr, "no EOS within 30 s");
-    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING) {
-      GError *w = nullptr;
-      gst_message_parse_warning(m, &w, nullptr);
-      if (w && strstr(w->message, "Delayed linking failed")) delayed_link_failed = true;
-      g_clear_error(&w);
-    }
-    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS || GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
-      end = m;
-    else
-      gst_message_unref(m);
-  }
-  fail_unless(GST_MESSAGE_TYPE(end) == GST_MESSAGE_EOS, "the pipeline failed");
-  gst_message_unref(end);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(bus);
-  gst_object_unref(src);
+  play_to_eos(pipeline, 30 * GST_SECOND, [&](GstMessage *msg) {
+    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_WARNING) return;
+    GError *w = nullptr;
+    gst_message_parse_warning(msg, &w, nullptr);
+    if (w && strstr(w->message, "Delayed linking failed")) delayed_link_failed = true;
+    g_clear_error(&w);
+  });
   gst_object_unref(pipeline);
   fail_if(delayed_link_failed, "gst-launch gave up on a pad that came later");
   JsonObject *manifest = emulator.finish();
