@@ -23,6 +23,18 @@ Result<size_t> base64_decode_into(std::string_view encoded, uint8_t *out,
 
 std::string base64_encode(const uint8_t *data, size_t size);
 
+// Which decoding kernel base64_decode_into uses for its long runs of
+// clean base64 (everything else, and every error, is handled by the same
+// scalar code whichever kernel is chosen). Auto picks the fastest one the
+// CPU supports, once; the others are for tests that compare the kernels.
+enum class Base64Kernel { Auto, Scalar, Ssse3, Avx2 };
+// Whether this build and CPU can run `kernel` (Auto and Scalar always can).
+bool base64_kernel_available(Base64Kernel kernel);
+// base64_decode_into with a given kernel; falls back to Scalar when
+// `kernel` is not available.
+Result<size_t> base64_decode_into_with(Base64Kernel kernel, std::string_view encoded,
+                                       uint8_t *out, size_t capacity);
+
 // Strips a leading `data:<mime>;base64,` prefix, if there is one.
 std::string_view strip_data_url_prefix(std::string_view encoded);
 
