@@ -60,6 +60,8 @@ struct RtmsSrcSettings {
   guint max_message_size = 64 * 1024 * 1024;
   guint reconnect_delay = 3000;  // ms, first backoff step
   guint keepalive_timeout = 65000;  // ms of silence before a socket is presumed dead
+  guint wake_interval = 0;  // us between two wake-ups of the network thread
+  bool dedicated_thread = false;
 };
 
 // What an output pad carries; also names its template ("<kind>_%u").

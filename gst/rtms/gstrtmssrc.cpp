@@ -54,6 +54,8 @@ enum {
   PROP_MAX_MESSAGE_SIZE,
   PROP_RECONNECT_DELAY,
   PROP_KEEPALIVE_TIMEOUT,
+  PROP_WAKE_INTERVAL,
+  PROP_DEDICATED_THREAD,
   PROP_STATS,
 };
 
@@ -297,6 +299,8 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
     case PROP_MAX_MESSAGE_SIZE: s.max_message_size = g_value_get_uint(value); break;
     case PROP_RECONNECT_DELAY: s.reconnect_delay = g_value_get_uint(value); break;
     case PROP_KEEPALIVE_TIMEOUT: s.keepalive_timeout = g_value_get_uint(value); break;
+    case PROP_WAKE_INTERVAL: s.wake_interval = g_value_get_uint(value); break;
+    case PROP_DEDICATED_THREAD: s.dedicated_thread = g_value_get_boolean(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -370,6 +374,8 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
     case PROP_MAX_MESSAGE_SIZE: g_value_set_uint(value, s.max_message_size); break;
     case PROP_RECONNECT_DELAY: g_value_set_uint(value, s.reconnect_delay); break;
     case PROP_KEEPALIVE_TIMEOUT: g_value_set_uint(value, s.keepalive_timeout); break;
+    case PROP_WAKE_INTERVAL: g_value_set_uint(value, s.wake_interval); break;
+    case PROP_DEDICATED_THREAD: g_value_set_boolean(value, s.dedicated_thread); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -490,6 +496,8 @@ static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &c
   config.max_message_size = s.max_message_size;
   config.reconnect_delay_ms = s.reconnect_delay;
   config.silence_timeout_ms = s.keepalive_timeout;
+  config.wake_interval_us = s.wake_interval;
+  config.dedicated_thread = s.dedicated_thread;
   if (s.reconnect_delay == 0) {
     config.signaling_reconnect_window_ms = 0;
     config.media_reconnect_window_ms = 0;
@@ -875,7 +883,8 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "Which thread pushes audio downstream. pad-threads: every pad has its "
                         "own streaming thread, so no downstream element can stall the stream "
                         "or another pad. network-thread: audio pads push straight from the "
-                        "stream's network thread, with no thread hand-off per packet (several "
+                        "stream's network thread (shared with other streams unless "
+                        "dedicated-thread), with no thread hand-off per packet (several "
                         "times less CPU and latency at scale); downstream then must not block "
                         "for long, so put a queue after each audio pad that feeds a muxer or "
                         "anything slow. Video, share and text pads keep their own threads",
@@ -992,6 +1001,23 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "presumed dead and re-established like a lost one (or, with "
                         "reconnect-delay=0, an error). Zoom's rule is 65 s; 0 turns the watch off",
                         0, G_MAXUINT, 65000, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_WAKE_INTERVAL,
+      g_param_spec_uint("wake-interval", "Wake interval",
+                        "Microseconds the network thread waits between two wake-ups; data that "
+                        "arrives meanwhile is read in one batch. With many streams in one "
+                        "process this cuts the CPU per packet several times, at the price of up "
+                        "to this much latency (added to the LATENCY query). Streams with the "
+                        "same value share threads. 0: wake for every packet",
+                        0, 100000, 0, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_DEDICATED_THREAD,
+      g_param_spec_boolean("dedicated-thread", "Dedicated thread",
+                           "Give this stream a network thread of its own. By default the "
+                           "streams of a process share its network threads (as many as it "
+                           "may use CPUs), so with push-mode=network-thread a downstream that "
+                           "blocks holds up the other streams on its thread too",
+                           FALSE, rw));
   g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",

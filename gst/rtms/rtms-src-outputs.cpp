@@ -181,9 +181,10 @@ static gboolean pad_query(GstPad *pad, GstObject *parent, GstQuery *query) {
     GstClockTime latency;
     {
       std::lock_guard<std::mutex> guard(self->state->settings_lock);
-      // One packet is captured before it is sent; jitter comes on top.
-      latency = (self->state->settings.latency + self->state->settings.audio_send_rate) *
-                GST_MSECOND;
+      // One packet is captured before it is sent; jitter and the network
+      // thread's batching wait come on top.
+      const RtmsSrcSettings &s = self->state->settings;
+      latency = (s.latency + s.audio_send_rate) * GST_MSECOND + s.wake_interval * GST_USECOND;
     }
     gst_query_set_latency(query, TRUE, latency, GST_CLOCK_TIME_NONE);
     return TRUE;

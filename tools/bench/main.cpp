@@ -44,6 +44,10 @@ int main(int argc, char **argv) {
   }
   profile->element_properties.push_back({"push-mode", options.push_mode});
   profile->description += ", push-mode=" + options.push_mode;
+  if (options.wake_interval_us > 0) {
+    profile->element_properties.push_back({"wake-interval", std::to_string(options.wake_interval_us)});
+    profile->description += ", wake-interval=" + std::to_string(options.wake_interval_us) + " us";
+  }
   raise_fd_limit();
   if (options.scaling) return bench::run_scaling(options, "/proc/self/exe");
 

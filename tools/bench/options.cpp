@@ -24,7 +24,7 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr,
         *push_mode = nullptr;
   gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0,
-       processes = options->emulator_processes;
+       processes = options->emulator_processes, wake_interval = 0;
   gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE, pin = FALSE, coalesce = FALSE;
   GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "audio, meeting or video-heavy (default audio)", "NAME"},
@@ -41,6 +41,8 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
        "Emulators send each stream's audio due together in one TCP segment (default: one per message)", nullptr},
       {"push-mode", 0, 0, G_OPTION_ARG_STRING, &push_mode,
        "rtmssrc's push-mode: pad-threads (its default) or network-thread", "MODE"},
+      {"wake-interval", 0, 0, G_OPTION_ARG_INT, &wake_interval,
+       "rtmssrc's wake-interval: microseconds between wake-ups of the network threads (default 0)", "US"},
       {"startup-timeout", 0, 0, G_OPTION_ARG_INT, &startup,
        "Seconds every stream has to deliver its first buffer (default from profile and N)", "S"},
       {"emulator", 0, 0, G_OPTION_ARG_FILENAME, &emulator, "rtms-emulator binary (default: this build's)", "PATH"},
@@ -84,10 +86,13 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   options->pin = pin;
   options->coalesce = coalesce;
   if (push_mode) options->push_mode = push_mode;
+  options->wake_interval_us = wake_interval;
   // Every run must stop by itself: bound what a typo could ask for.
   if (options->push_mode != "pad-threads" && options->push_mode != "network-thread") {
     g_printerr("rtms-bench: --push-mode must be pad-threads or network-thread, got %s\n",
                options->push_mode.c_str());
+  } else if (wake_interval < 0 || wake_interval > 100000) {
+    g_printerr("rtms-bench: --wake-interval must be 0 ... 100000 us, got %d\n", wake_interval);
   } else if (streams < 1 || streams > kMaxStreams) {
     g_printerr("rtms-bench: --streams must be 1 ... %d, got %d\n", kMaxStreams, streams);
   } else if (duration < 2 || duration > 600) {

@@ -22,6 +22,7 @@ struct Options {
   bool pin = false;             // emulators on the last CPU, the bench on the others
   bool coalesce = false;        // the emulators' --coalesce
   std::string push_mode = "pad-threads";  // rtmssrc's push-mode
+  int wake_interval_us = 0;               // rtmssrc's wake-interval
 };
 
 constexpr int kMaxStreams = 5000;

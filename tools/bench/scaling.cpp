@@ -80,6 +80,8 @@ int run_scaling(const Options &options, const char *self_path) {
     if (options.pin) args.push_back("--pin");
     if (options.coalesce) args.push_back("--coalesce");
     args.insert(args.end(), {"--push-mode", options.push_mode});
+    if (options.wake_interval_us > 0)
+      args.insert(args.end(), {"--wake-interval", std::to_string(options.wake_interval_us)});
     if (options.emulator_processes != 1)
       args.insert(args.end(), {"--emulator-processes", std::to_string(options.emulator_processes)});
     if (options.startup_timeout_s > 0) args.insert(args.end(), {"--startup-timeout", std::to_string(options.startup_timeout_s)});

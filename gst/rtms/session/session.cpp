@@ -4,12 +4,12 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <utility>
 
 #include "gref.h"
+#include "network_thread.h"
 #include "protocol/signature.h"
-#include "tls.h"
+#include "tls_client.h"
 #include "websocket.h"
 
 namespace rtms {
@@ -27,17 +27,6 @@ const char *to_string(SessionErrorKind kind) {
 }
 
 namespace {
-
-// A GSource callback owning a std::function, so work can be handed to the
-// session thread from any thread.
-struct Task {
-  std::function<void()> fn;
-  static gboolean run(gpointer data) {
-    static_cast<Task *>(data)->fn();
-    return G_SOURCE_REMOVE;
-  }
-  static void destroy(gpointer data) { std::unique_ptr<Task> owned(static_cast<Task *>(data)); }
-};
 
 // wss:// first: Zoom may list several URLs, and the secure one is the one to
 // use when there is a choice.
@@ -71,14 +60,12 @@ struct Session::Impl {
   SessionListener &listener;
   std::string signature;
 
-  std::mutex lifecycle_lock;  // guards thread, context, running
-  std::thread thread;
-  GMainContext *context = nullptr;  // owned by the thread while it runs
-  GMainLoop *loop = nullptr;
+  std::mutex lifecycle_lock;  // guards network, started
+  NetworkLease network;        // the thread all of the below runs on
   bool started = false;
 
-  // Everything below lives on the session thread.
-  GRef<SoupSession> soup;
+  // Everything below lives on the network thread.
+  SslCtxPtr tls;  // for wss:// sockets
   std::unique_ptr<WebSocket> signaling;
   std::vector<std::string> signaling_urls;
   size_t signaling_url_index = 0;
@@ -104,29 +91,12 @@ struct Session::Impl {
   int64_t media_sequence = 0;
 
   // ---- thread plumbing -------------------------------------------------
-  void run_thread() {
-    g_main_context_push_thread_default(context);
-    soup = GRef<SoupSession>::adopt(soup_session_new());
-    // No proxy or user-agent surprises: RTMS sockets carry no special headers.
-    soup_session_set_user_agent(soup.get(), "gst-rtms/0.1");
-    connect_first();
-    g_main_loop_run(loop);
-    teardown();
-    g_main_context_pop_thread_default(context);
-  }
+  void begin() { connect_first(); }
 
-  void invoke(std::function<void()> fn) {
-    auto task = std::make_unique<Task>(Task{std::move(fn)});
-    g_main_context_invoke_full(context, G_PRIORITY_DEFAULT, Task::run, task.release(),
-                               Task::destroy);
-  }
+  void invoke(std::function<void()> fn) { network->invoke(std::move(fn)); }
 
   GSource *add_timeout(unsigned ms, std::function<void()> fn) {
-    GSource *source = g_timeout_source_new(ms);
-    auto task = std::make_unique<Task>(Task{std::move(fn)});
-    g_source_set_callback(source, Task::run, task.release(), Task::destroy);
-    g_source_attach(source, context);
-    return source;  // the caller holds this reference
+    return network->add_timeout(ms, std::move(fn));
   }
 
   static void cancel_timer(GSource *&source) {
@@ -145,10 +115,7 @@ struct Session::Impl {
     for (auto &channel : media) cancel_timer(channel->retry_timer);
     media.clear();
     signaling.reset();
-    // Let libsoup deliver the close frames it queued before the session goes.
-    while (g_main_context_iteration(context, FALSE)) {
-    }
-    soup.reset();
+    tls.reset();
   }
 
   // ---- ending ----------------------------------------------------------
@@ -218,9 +185,8 @@ struct Session::Impl {
   std::string describe_close(const std::string &label, int code, const std::string &reason) const {
     std::string text = "the " + label + " socket closed (close code " + std::to_string(code) +
                        (reason.empty() ? "" : ", \"" + reason + "\"") + ")";
-    // libsoup refuses a message over the size limit by closing with 1009.
-    if (code == SOUP_WEBSOCKET_CLOSE_TOO_BIG ||
-        reason.find("max-incoming-payload-size") != std::string::npos)
+    // A message over the size limit is refused by closing with 1009.
+    if (code == kWsCloseTooBig)
       text += ": the server sent a message larger than the limit of " +
               std::to_string(config.max_message_size) + " bytes (max-message-size)";
     return text;
@@ -239,8 +205,9 @@ struct Session::Impl {
             "the stream id and the meeting/webinar/session/engagement id are required"});
       return;
     }
-    std::string why = use_trust(soup.get(), config.ca_file);
-    if (!why.empty()) {
+    std::string why;
+    tls = client_tls_context(config.ca_file, config.tls_strict, &why);
+    if (!tls) {
       fail({SessionErrorKind::Config, false, StatusCode::Ok, "", why});
       return;
     }
@@ -268,7 +235,7 @@ struct Session::Impl {
     handlers.on_closed = [this](int code, const std::string &reason) {
       on_signaling_closed(code, reason);
     };
-    signaling = std::make_unique<WebSocket>(soup.get(), url, "signaling", !config.tls_strict,
+    signaling = std::make_unique<WebSocket>(network->context(), tls, url, "signaling",
                                             config.max_message_size, std::move(handlers));
     signaling->connect([this](const std::string &error) {
       if (error.empty()) {
@@ -449,10 +416,9 @@ struct Session::Impl {
     }
   }
 
-  static bool too_big(int code, const std::string &reason) {
+  static bool too_big(int code, const std::string &) {
     // A message over our limit would come again on a new connection.
-    return code == SOUP_WEBSOCKET_CLOSE_TOO_BIG ||
-           reason.find("max-incoming-payload-size") != std::string::npos;
+    return code == kWsCloseTooBig;
   }
 
   void schedule_signaling_reconnect(const std::string &why) {
@@ -473,7 +439,7 @@ struct Session::Impl {
       g_source_unref(signaling_retry_timer);
       signaling_retry_timer = nullptr;
       // Replacing the socket here, not in its own callback, keeps it alive
-      // for as long as libsoup is inside it.
+      // for as long as it is inside one of its own calls.
       arm_handshake_timer();
       connect_signaling();
     });
@@ -562,7 +528,7 @@ struct Session::Impl {
       handlers.on_closed = [this, ch](int code, const std::string &reason) {
         on_media_closed(*ch, code, reason);
       };
-      ch->socket = std::make_unique<WebSocket>(soup.get(), ch->url, ch->label, !config.tls_strict,
+      ch->socket = std::make_unique<WebSocket>(network->context(), tls, ch->url, ch->label,
                                                config.max_message_size, std::move(handlers));
     }
     ch->socket->connect([this, ch](const std::string &error) {
@@ -727,21 +693,22 @@ void Session::start() {
   std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
   if (impl_->started) return;
   impl_->started = true;
-  impl_->context = g_main_context_new();
-  impl_->loop = g_main_loop_new(impl_->context, FALSE);
-  impl_->thread = std::thread([impl = impl_.get()] { impl->run_thread(); });
+  impl_->network = lease_network_thread(impl_->config.wake_interval_us,
+                                        impl_->config.dedicated_thread);
+  Impl *impl = impl_.get();
+  impl->invoke([impl] { impl->begin(); });
 }
 
 void Session::request_close() {
   std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
-  if (!impl_->started || !impl_->context) return;
+  if (!impl_->started) return;
   Impl *impl = impl_.get();
   impl->invoke([impl] { impl->do_request_close(); });
 }
 
 void Session::send_signaling(Message message) {
   std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
-  if (!impl_->started || !impl_->context) return;
+  if (!impl_->started) return;
   Impl *impl = impl_.get();
   auto shared = std::make_shared<Message>(std::move(message));
   impl->invoke([impl, shared] {
@@ -751,7 +718,7 @@ void Session::send_signaling(Message message) {
 
 void Session::fail_over(std::vector<std::string> signaling_urls) {
   std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
-  if (!impl_->started || !impl_->context) return;
+  if (!impl_->started) return;
   Impl *impl = impl_.get();
   auto urls = std::make_shared<std::vector<std::string>>(std::move(signaling_urls));
   impl->invoke([impl, urls] { impl->do_fail_over(*urls); });
@@ -760,20 +727,14 @@ void Session::fail_over(std::vector<std::string> signaling_urls) {
 void Session::stop() {
   std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
   if (!impl_->started) return;
-  if (impl_->loop) {
-    Impl *impl = impl_.get();
-    // Marked finished first so that commands still queued behind the quit
-    // cannot reach the listener during teardown.
-    impl->invoke([impl] {
-      impl->finished = true;
-      g_main_loop_quit(impl->loop);
-    });
-  }
-  if (impl_->thread.joinable()) impl_->thread.join();
-  if (impl_->loop) g_main_loop_unref(impl_->loop);
-  if (impl_->context) g_main_context_unref(impl_->context);
-  impl_->loop = nullptr;
-  impl_->context = nullptr;
+  Impl *impl = impl_.get();
+  // Commands queued before this one run first; finished keeps them (and
+  // anything else) from reaching the listener during teardown.
+  impl->network->invoke_and_wait([impl] {
+    impl->finished = true;
+    impl->teardown();
+  });
+  impl_->network.reset();
   impl_->started = false;
 }
 

@@ -1,7 +1,8 @@
 // The RTMS client session: the signaling socket, the media socket(s), the
-// handshakes, keep-alive answers and the orderly close, on a thread and
-// GMainContext of its own. It knows nothing of GStreamer: it hands decoded
-// events and media to a SessionListener.
+// handshakes, keep-alive answers and the orderly close, on a network thread
+// (its own or one shared with other sessions, see network_thread.h). It
+// knows nothing of GStreamer: it hands decoded events and media to a
+// SessionListener.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +49,11 @@ struct SessionConfig {
   // connection never closes by itself) and re-established like a lost one.
   // 0 turns the watch off.
   unsigned silence_timeout_ms = 65000;
+  // Threads (network_thread.h): sessions share the process's network
+  // threads unless dedicated_thread; with wake_interval_us > 0 a thread
+  // sleeps that long between wake-ups and reads what arrived in one batch.
+  unsigned wake_interval_us = 0;
+  bool dedicated_thread = false;
 };
 
 enum class SessionErrorKind {
@@ -68,8 +74,9 @@ struct SessionError {
   std::string message;  // complete human readable description
 };
 
-// Called on the session thread, in wire order. Implementations must not
-// block (no waiting on downstream) and must not call Session::stop().
+// Called on the session's network thread, in wire order. Implementations
+// must not block (no waiting on downstream: other sessions may share the
+// thread) and must not call Session::stop().
 class SessionListener {
  public:
   virtual ~SessionListener() = default;
@@ -103,7 +110,7 @@ class Session {
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
 
-  // Starts the session thread and connects. Returns at once.
+  // Leases a network thread and connects. Returns at once.
   void start();
   // Asks the server to close the stream (STREAM_CLOSE_REQ) and ends the
   // session when it answers, or after close_timeout_ms. Thread safe.
@@ -113,8 +120,8 @@ class Session {
   // Server failover: a new rtms_started for this stream named other servers.
   // Drops every socket and connects to them. Thread safe.
   void fail_over(std::vector<std::string> signaling_urls);
-  // Tears everything down and joins the thread. Thread safe, idempotent;
-  // no listener call happens after it returns.
+  // Tears everything down on the network thread and waits for it. Thread
+  // safe, idempotent; no listener call happens after it returns.
   void stop();
 
  private:

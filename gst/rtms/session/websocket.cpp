@@ -1,153 +1,624 @@
 #include "websocket.h"
 
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <cstring>
 #include <utility>
+#include <vector>
+
+#include "gref.h"
+#include "protocol/base64.h"
 
 namespace rtms {
 
-struct WebSocket::PendingConnect {
-  WebSocket *owner;
-  GRef<GCancellable> cancellable;
-  std::function<void(const std::string &)> on_done;
+namespace {
+
+constexpr unsigned kConnectTimeoutMs = 30000;   // TCP + TLS + upgrade
+constexpr unsigned kCloseTimeoutMs = 2000;      // wait for the server's close frame
+constexpr size_t kMaxResponseHead = 16 * 1024;  // the upgrade answer's header
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr const char *kUserAgent = "gst-rtms/0.1";
+
+uint32_t random_u32() {
+  uint32_t value = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char *>(&value), sizeof value) != 1)
+    value = g_random_int();
+  return value;
+}
+
+// A GSource watching one file descriptor; it calls back its owner.
+struct FdSource {
+  GSource base;
+  gpointer tag;
+  std::function<void(GIOCondition)> *on_ready;
 };
 
-WebSocket::WebSocket(SoupSession *session, std::string url, std::string label,
-                     bool accept_any_certificate, size_t max_message_size,
-                     WebSocketHandlers handlers)
-    : session_(session),
-      url_(std::move(url)),
-      label_(std::move(label)),
-      accept_any_certificate_(accept_any_certificate),
-      max_message_size_(max_message_size),
-      handlers_(std::move(handlers)) {}
-
-WebSocket::~WebSocket() {
-  if (cancellable_) g_cancellable_cancel(cancellable_.get());
-  if (message_) g_signal_handlers_disconnect_by_data(message_.get(), this);
-  if (connection_) {
-    g_signal_handlers_disconnect_by_data(connection_.get(), this);
-    if (soup_websocket_connection_get_state(connection_.get()) ==
-        SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_close(connection_.get(),
-                                      SOUP_WEBSOCKET_CLOSE_GOING_AWAY, nullptr);
-  }
+gboolean fd_source_dispatch(GSource *source, GSourceFunc, gpointer) {
+  auto *self = reinterpret_cast<FdSource *>(source);
+  GIOCondition ready = g_source_query_unix_fd(source, self->tag);
+  (*self->on_ready)(ready);
+  return G_SOURCE_CONTINUE;
 }
+
+GSourceFuncs fd_source_funcs = {nullptr, nullptr, fd_source_dispatch, nullptr, nullptr, nullptr};
+
+}  // namespace
+
+struct WebSocket::Impl {
+  enum class State { Idle, Resolving, Connecting, TlsHandshake, Upgrading, Open, Closing, Closed };
+
+  Impl(WebSocket &o, GMainContext *c, SslCtxPtr t, size_t max, WebSocketHandlers h)
+      : owner(o), context(c), tls_ctx(std::move(t)), reader(max), handlers(std::move(h)) {}
+
+  ~Impl() {
+    *alive = false;
+    closed_reported = true;  // nothing reaches the handlers from here on
+    handlers = WebSocketHandlers();
+    if (cancellable) g_cancellable_cancel(cancellable.get());
+    cancel_timer();
+    if (state == State::Open) {
+      // A best-effort goodbye: one non-blocking write, no waiting.
+      queue_frame(WsOpcode::Close, ws_close_payload(kWsCloseGoingAway, ""));
+      flush();
+    }
+    shut_down();
+  }
+
+  WebSocket &owner;
+  GMainContext *context;
+  SslCtxPtr tls_ctx;
+  WsFrameReader reader;
+  WebSocketHandlers handlers;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+
+  State state = State::Idle;
+  std::function<void(const std::string &)> on_connected;
+  GRef<GCancellable> cancellable;
+  std::vector<GRef<GInetAddress>> addresses;
+  size_t address_index = 0;
+  std::string last_connect_error;
+  bool secure = false;
+  std::string host, host_header, path;
+  int port = 0;
+  int fd = -1;
+  SslPtr ssl;
+  GSource *source = nullptr;
+  gpointer source_tag = nullptr;
+  std::function<void(GIOCondition)> on_ready;
+  GSource *timer = nullptr;
+  std::string key;
+  std::string head;        // the upgrade answer as it arrives
+  std::string out;         // bytes still to write
+  size_t out_offset = 0;
+  bool close_sent = false;
+  bool closed_reported = false;
+
+  // ---- plumbing ---------------------------------------------------------
+  GIOCondition watched = GIOCondition(0);
+
+  void watch(GIOCondition condition) {
+    // Modifying wakes the context up: only when it changes.
+    if (source && condition == watched) return;
+    watched = condition;
+    if (!source) {
+      source = g_source_new(&fd_source_funcs, sizeof(FdSource));
+      auto *fs = reinterpret_cast<FdSource *>(source);
+      fs->on_ready = &on_ready;
+      fs->tag = source_tag = g_source_add_unix_fd(source, fd, condition);
+      g_source_attach(source, context);
+    } else {
+      g_source_modify_unix_fd(source, source_tag, condition);
+    }
+  }
+
+  GIOCondition wanted_while_open() const {
+    return GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR |
+                        (out_offset < out.size() ? G_IO_OUT : 0));
+  }
+
+  void start_timer(unsigned ms, void (*fired)(Impl *)) {
+    cancel_timer();
+    timer = g_timeout_source_new(ms);
+    struct Call {
+      Impl *impl;
+      void (*fn)(Impl *);
+    };
+    auto call = std::make_unique<Call>(Call{this, fired});
+    g_source_set_callback(
+        timer,
+        [](gpointer data) -> gboolean {
+          auto *c = static_cast<Call *>(data);
+          c->fn(c->impl);
+          return G_SOURCE_REMOVE;
+        },
+        call.release(), [](gpointer data) { std::unique_ptr<Call> owned(static_cast<Call *>(data)); });
+    g_source_attach(timer, context);
+  }
+
+  void cancel_timer() {
+    if (!timer) return;
+    g_source_destroy(timer);
+    g_source_unref(timer);
+    timer = nullptr;
+  }
+
+  void shut_down() {
+    if (source) {
+      g_source_destroy(source);
+      g_source_unref(source);
+      source = nullptr;
+    }
+    if (ssl && (state == State::Open || state == State::Closing) && io_error.empty())
+      SSL_shutdown(ssl.get());
+    ssl.reset();
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+
+  // ---- connecting -------------------------------------------------------
+  bool parse_url(const std::string &url, std::string *error) {
+    GError *err = nullptr;
+    GUri *uri = g_uri_parse(url.c_str(), G_URI_FLAGS_ENCODED, &err);
+    if (!uri) {
+      *error = "'" + url + "' is not a valid WebSocket URL (" + err->message + ")";
+      g_error_free(err);
+      return false;
+    }
+    const char *scheme = g_uri_get_scheme(uri);
+    const char *h = g_uri_get_host(uri);
+    bool ok = true;
+    if (g_ascii_strcasecmp(scheme, "wss") == 0 || g_ascii_strcasecmp(scheme, "https") == 0) {
+      secure = true;
+    } else if (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "http") != 0) {
+      *error = "'" + url + "' is not a WebSocket URL (the scheme must be ws:// or wss://)";
+      ok = false;
+    }
+    if (ok && (!h || !*h)) {
+      *error = "'" + url + "' names no host";
+      ok = false;
+    }
+    if (ok) {
+      host = h;
+      port = g_uri_get_port(uri) > 0 ? g_uri_get_port(uri) : (secure ? 443 : 80);
+      bool ipv6 = host.find(':') != std::string::npos;
+      host_header = ipv6 ? "[" + host + "]" : host;
+      if (port != (secure ? 443 : 80)) host_header += ":" + std::to_string(port);
+      path = *g_uri_get_path(uri) ? g_uri_get_path(uri) : "/";
+      if (g_uri_get_query(uri)) path += std::string("?") + g_uri_get_query(uri);
+    }
+    g_uri_unref(uri);
+    return ok;
+  }
+
+  std::string describe(const std::string &what) const {
+    return "cannot open the " + owner.label_ + " WebSocket " + owner.url_ + ": " + what;
+  }
+
+  void connect(std::function<void(const std::string &)> done) {
+    on_connected = std::move(done);
+    std::string error;
+    if (!parse_url(owner.url_, &error)) {
+      finish_connect(error);
+      return;
+    }
+    if (secure && !tls_ctx) {
+      finish_connect(describe("no TLS context"));
+      return;
+    }
+    on_ready = [this](GIOCondition c) { on_io(c); };
+    start_timer(kConnectTimeoutMs, [](Impl *self) {
+      g_source_unref(self->timer);
+      self->timer = nullptr;
+      self->finish_connect(self->describe("no WebSocket connection within " +
+                                          std::to_string(kConnectTimeoutMs / 1000) + " s"));
+    });
+    GInetAddress *literal = g_inet_address_new_from_string(host.c_str());
+    if (literal) {
+      addresses.push_back(GRef<GInetAddress>::adopt(literal));
+      try_next_address();
+      return;
+    }
+    state = State::Resolving;
+    cancellable = GRef<GCancellable>::adopt(g_cancellable_new());
+    struct Lookup {
+      std::shared_ptr<bool> alive;
+      Impl *self;
+    };
+    GResolver *resolver = g_resolver_get_default();
+    // The answer comes on this thread's context: it is the thread default
+    // of the network thread.
+    g_resolver_lookup_by_name_async(
+        resolver, host.c_str(), cancellable.get(),
+        [](GObject *src, GAsyncResult *res, gpointer data) {
+          std::unique_ptr<Lookup> lookup(static_cast<Lookup *>(data));
+          GError *err = nullptr;
+          GList *list = g_resolver_lookup_by_name_finish(G_RESOLVER(src), res, &err);
+          if (*lookup->alive) lookup->self->on_resolved(list, err);
+          g_resolver_free_addresses(list);
+          g_clear_error(&err);
+        },
+        std::make_unique<Lookup>(Lookup{alive, this}).release());
+    g_object_unref(resolver);
+  }
+
+  void on_resolved(GList *list, GError *err) {
+    if (!list) {
+      finish_connect(describe("cannot resolve " + host + ": " +
+                              (err ? err->message : "no address")));
+      return;
+    }
+    for (GList *l = list; l; l = l->next)
+      addresses.push_back(GRef<GInetAddress>::share(G_INET_ADDRESS(l->data)));
+    try_next_address();
+  }
+
+  void try_next_address() {
+    while (address_index < addresses.size()) {
+      GInetAddress *address = addresses[address_index++].get();
+      GSocketAddress *sa = g_inet_socket_address_new(address, guint16(port));
+      struct sockaddr_storage native;
+      gssize len = g_socket_address_get_native_size(sa);
+      bool ok = len > 0 && g_socket_address_to_native(sa, &native, sizeof native, nullptr);
+      g_object_unref(sa);
+      if (!ok) continue;
+      int family = native.ss_family;
+      fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        last_connect_error = g_strerror(errno);
+        continue;
+      }
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      if (::connect(fd, reinterpret_cast<struct sockaddr *>(&native), socklen_t(len)) == 0 ||
+          errno == EINPROGRESS) {
+        state = State::Connecting;
+        watch(GIOCondition(G_IO_OUT | G_IO_ERR | G_IO_HUP));
+        return;
+      }
+      last_connect_error = g_strerror(errno);
+      shut_down();
+    }
+    finish_connect(describe("cannot connect to " + host_header + ": " +
+                            (last_connect_error.empty() ? "no usable address"
+                                                        : last_connect_error)));
+  }
+
+  void on_connect_ready() {
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      last_connect_error = g_strerror(err);
+      shut_down();
+      try_next_address();
+      return;
+    }
+    if (secure) {
+      ssl = new_tls_connection(tls_ctx.get(), host, fd);
+      if (!ssl) {
+        finish_connect(describe("cannot set up TLS"));
+        return;
+      }
+      state = State::TlsHandshake;
+      continue_tls_handshake();
+    } else {
+      begin_upgrade();
+    }
+  }
+
+  void continue_tls_handshake() {
+    ERR_clear_error();
+    int r = SSL_connect(ssl.get());
+    if (r == 1) {
+      begin_upgrade();
+      return;
+    }
+    int e = SSL_get_error(ssl.get(), r);
+    if (e == SSL_ERROR_WANT_READ) {
+      watch(GIOCondition(G_IO_IN | G_IO_ERR | G_IO_HUP));
+    } else if (e == SSL_ERROR_WANT_WRITE) {
+      watch(GIOCondition(G_IO_OUT | G_IO_ERR | G_IO_HUP));
+    } else {
+      finish_connect(describe(describe_tls_failure(ssl.get(), e)));
+    }
+  }
+
+  void begin_upgrade() {
+    state = State::Upgrading;
+    unsigned char raw[16];
+    for (int i = 0; i < 4; ++i) {
+      uint32_t r = random_u32();
+      std::memcpy(raw + 4 * i, &r, 4);
+    }
+    key = base64_encode(raw, sizeof raw);
+    out = ws_upgrade_request(host_header, path, key, kUserAgent);
+    out_offset = 0;
+    if (!flush()) return;
+    watch(wanted_while_open());
+  }
+
+  // Reads the upgrade answer; the bytes after its head are frames already.
+  void read_upgrade_answer() {
+    char buf[4096];
+    for (;;) {
+      long n = read_some(buf, sizeof buf);
+      if (n == kWouldBlock) return;
+      if (n <= 0) {
+        finish_connect(describe(n == 0 ? "the server closed the connection during the "
+                                         "WebSocket handshake"
+                                       : "the connection failed during the WebSocket "
+                                         "handshake: " + io_error));
+        return;
+      }
+      head.append(buf, size_t(n));
+      size_t head_len = ws_response_head_length(head);
+      if (head_len == 0) {
+        if (head.size() > kMaxResponseHead) {
+          finish_connect(describe("the server's answer to the WebSocket upgrade has no end"));
+          return;
+        }
+        continue;
+      }
+      std::string why = ws_check_upgrade_response(std::string_view(head).substr(0, head_len), key);
+      if (!why.empty()) {
+        finish_connect(describe(why));
+        return;
+      }
+      std::string rest = head.substr(head_len);
+      head.clear();
+      head.shrink_to_fit();
+      state = State::Open;
+      watch(wanted_while_open());
+      auto token = alive;
+      finish_connect(std::string());
+      if (!*token) return;
+      if (!rest.empty()) {
+        reader.feed(rest.data(), rest.size());
+        if (!deliver_frames()) return;
+      }
+      // More may be waiting in OpenSSL's buffer, which poll cannot see.
+      read_frames();
+      return;
+    }
+  }
+
+  // ---- I/O ----------------------------------------------------------------
+  static constexpr long kWouldBlock = -2;
+  std::string io_error;
+
+  // > 0 bytes, 0 end of stream, -1 error (io_error says), kWouldBlock.
+  long read_some(char *buf, size_t size) {
+    if (ssl) {
+      ERR_clear_error();
+      int n = SSL_read(ssl.get(), buf, int(std::min<size_t>(size, 1 << 30)));
+      if (n > 0) return n;
+      int e = SSL_get_error(ssl.get(), n);
+      if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return kWouldBlock;
+      if (e == SSL_ERROR_ZERO_RETURN) return 0;
+      if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0) return 0;
+      io_error = describe_tls_failure(ssl.get(), e);
+      return -1;
+    }
+    ssize_t n = ::recv(fd, buf, size, 0);
+    if (n >= 0) return long(n);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return kWouldBlock;
+    io_error = g_strerror(errno);
+    return -1;
+  }
+
+  // Writes what is queued; false when the connection failed (reported).
+  bool flush() {
+    while (out_offset < out.size()) {
+      const char *data = out.data() + out_offset;
+      size_t size = out.size() - out_offset;
+      long n;
+      if (ssl) {
+        ERR_clear_error();
+        int r = SSL_write(ssl.get(), data, int(std::min<size_t>(size, 1 << 30)));
+        if (r > 0) {
+          n = r;
+        } else {
+          int e = SSL_get_error(ssl.get(), r);
+          if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) break;
+          io_error = describe_tls_failure(ssl.get(), e);
+          n = -1;
+        }
+      } else {
+        ssize_t r = ::send(fd, data, size, MSG_NOSIGNAL);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
+        if (r < 0) io_error = g_strerror(errno);
+        n = long(r);
+      }
+      if (n < 0) {
+        connection_failed();
+        return false;
+      }
+      out_offset += size_t(n);
+    }
+    if (out_offset == out.size()) {
+      out.clear();
+      out_offset = 0;
+    }
+    return true;
+  }
+
+  void queue_frame(WsOpcode opcode, std::string_view payload) {
+    out += ws_encode_frame(opcode, payload, random_u32());
+  }
+
+  // Every step below may end in a callback that destroys this object, so
+  // nothing is touched after one without checking the token.
+  void on_io(GIOCondition ready) {
+    auto token = alive;
+    switch (state) {
+      case State::Connecting: on_connect_ready(); return;
+      case State::TlsHandshake: continue_tls_handshake(); return;
+      case State::Upgrading: {
+        if ((ready & G_IO_OUT) && !flush()) return;
+        if (out_offset < out.size()) return;
+        read_upgrade_answer();
+        if (*token && state == State::Upgrading) watch(wanted_while_open());
+        return;
+      }
+      case State::Open:
+      case State::Closing: {
+        if ((ready & G_IO_OUT) && !flush()) return;
+        if (!*token || (state != State::Open && state != State::Closing)) return;
+        read_frames();
+        if (*token && (state == State::Open || state == State::Closing))
+          watch(wanted_while_open());
+        return;
+      }
+      default: return;
+    }
+  }
+
+  // Reads until the socket (and OpenSSL's buffer) is empty, delivering each
+  // message as soon as its frame is complete.
+  void read_frames() {
+    for (;;) {
+      size_t available = 0;
+      char *area = reader.write_area(kReadChunk / 4, &available);
+      long n = read_some(area, std::min(available, kReadChunk));
+      if (n == kWouldBlock) return;
+      if (n == 0) {
+        report_closed(kWsCloseAbnormal, "the connection ended without a close frame");
+        return;
+      }
+      if (n < 0) {
+        connection_failed();
+        return;
+      }
+      reader.commit(size_t(n));
+      if (!deliver_frames()) return;
+    }
+  }
+
+  // false when the socket closed or we are gone.
+  bool deliver_frames() {
+    auto token = alive;
+    WsFrameReader::Item item;
+    for (;;) {
+      auto status = reader.next(&item);
+      if (status == WsFrameReader::Status::NeedMore) return true;
+      if (status == WsFrameReader::Status::Message) {
+        if (handlers.on_message) handlers.on_message(item.payload);
+        if (!*token) return false;
+        if (state == State::Closed) return false;
+        continue;
+      }
+      if (status == WsFrameReader::Status::Error) {
+        if (!close_sent) {
+          queue_frame(WsOpcode::Close, ws_close_payload(item.close_code, item.error));
+          close_sent = true;
+          flush();
+          if (!*token || state == State::Closed) return false;
+        }
+        report_closed(item.close_code, item.error);
+        return false;
+      }
+      // A control frame.
+      if (item.opcode == WsOpcode::Ping) {
+        queue_frame(WsOpcode::Pong, item.payload);
+        if (!flush()) return false;
+      } else if (item.opcode == WsOpcode::Close) {
+        int code = kWsCloseNoStatus;
+        std::string reason;
+        if (item.payload.size() >= 2) {
+          code = (uint8_t(item.payload[0]) << 8) | uint8_t(item.payload[1]);
+          reason.assign(item.payload.substr(2));
+        }
+        if (!close_sent) {
+          // Echo it, as the protocol asks, before the socket goes.
+          queue_frame(WsOpcode::Close, item.payload.substr(0, 2));
+          close_sent = true;
+          flush();
+          if (!*token || state == State::Closed) return false;
+        }
+        report_closed(code, reason);
+        return false;
+      }
+    }
+  }
+
+  void connection_failed() {
+    if (state == State::Upgrading) {
+      finish_connect(describe("the connection failed during the WebSocket handshake: " +
+                              io_error));
+      return;
+    }
+    report_closed(kWsCloseAbnormal, io_error.empty() ? "the connection failed" : io_error);
+  }
+
+  void report_closed(int code, const std::string &reason) {
+    cancel_timer();
+    shut_down();
+    state = State::Closed;
+    if (closed_reported) return;
+    closed_reported = true;
+    if (handlers.on_closed) handlers.on_closed(code, reason);
+  }
+
+  void close(unsigned short code) {
+    if (state != State::Open) return;
+    state = State::Closing;
+    if (!close_sent) {
+      queue_frame(WsOpcode::Close, ws_close_payload(code, ""));
+      close_sent = true;
+      if (!flush()) return;
+      if (state == State::Closed) return;
+      watch(wanted_while_open());
+    }
+    start_timer(kCloseTimeoutMs, [](Impl *self) {
+      g_source_unref(self->timer);
+      self->timer = nullptr;
+      self->report_closed(kWsCloseNormal, "closed (the server did not answer the close frame)");
+    });
+  }
+
+  void finish_connect(const std::string &error) {
+    cancel_timer();
+    if (!error.empty()) {
+      shut_down();
+      state = State::Closed;
+      closed_reported = true;  // a failed connect reports through on_done only
+    }
+    auto done = std::move(on_connected);
+    on_connected = nullptr;
+    if (done) done(error);
+  }
+};
+
+WebSocket::WebSocket(GMainContext *context, SslCtxPtr tls, std::string url, std::string label,
+                     size_t max_message_size, WebSocketHandlers handlers)
+    : url_(std::move(url)), label_(std::move(label)) {
+  impl_ = std::make_unique<Impl>(*this, context, std::move(tls), max_message_size,
+                                 std::move(handlers));
+}
+
+WebSocket::~WebSocket() = default;
 
 void WebSocket::connect(std::function<void(const std::string &)> on_done) {
-  message_ = GRef<SoupMessage>::adopt(soup_message_new(SOUP_METHOD_GET, url_.c_str()));
-  if (!message_) {
-    on_done("'" + url_ + "' is not a valid WebSocket URL");
-    return;
-  }
-  if (accept_any_certificate_)
-    g_signal_connect(message_.get(), "accept-certificate",
-                     G_CALLBACK(on_accept_certificate), this);
-  cancellable_ = GRef<GCancellable>::adopt(g_cancellable_new());
-  auto pending = std::make_unique<PendingConnect>(
-      PendingConnect{this, cancellable_, std::move(on_done)});
-  soup_session_websocket_connect_async(session_, message_.get(), nullptr, nullptr,
-                                       G_PRIORITY_DEFAULT, cancellable_.get(),
-                                       on_connected, pending.release());
+  impl_->connect(std::move(on_done));
 }
 
-void WebSocket::on_connected(GObject *source, GAsyncResult *result, gpointer data) {
-  std::unique_ptr<PendingConnect> pending(static_cast<PendingConnect *>(data));
-  GError *error = nullptr;
-  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish(
-      SOUP_SESSION(source), result, &error);
-  // The owner is gone (or going) once the operation was cancelled.
-  if (g_cancellable_is_cancelled(pending->cancellable.get())) {
-    if (conn) g_object_unref(conn);
-    g_clear_error(&error);
-    return;
-  }
-  WebSocket *self = pending->owner;
-  if (!conn) {
-    std::string what = self->describe_connect_error(error);
-    g_clear_error(&error);
-    pending->on_done(what);
-    return;
-  }
-  self->adopt(conn);
-  pending->on_done(std::string());
-}
-
-void WebSocket::adopt(SoupWebsocketConnection *conn) {
-  connection_ = GRef<SoupWebsocketConnection>::adopt(conn);
-  if (message_) g_signal_handlers_disconnect_by_data(message_.get(), this);
-  message_.reset();
-  // RTMS needs no WebSocket-level pings (it has its own keep-alives), and
-  // video frames are far larger than libsoup's 128 KiB default.
-  soup_websocket_connection_set_keepalive_interval(conn, 0);
-  soup_websocket_connection_set_max_incoming_payload_size(conn, max_message_size_);
-  g_signal_connect(conn, "message", G_CALLBACK(on_message_signal), this);
-  g_signal_connect(conn, "closed", G_CALLBACK(on_closed_signal), this);
-  g_signal_connect(conn, "error", G_CALLBACK(on_error_signal), this);
-}
-
-gboolean WebSocket::on_accept_certificate(SoupMessage *, GTlsCertificate *,
-                                          GTlsCertificateFlags, gpointer) {
-  return TRUE;  // only connected when ssl-strict is off
-}
-
-void WebSocket::on_message_signal(SoupWebsocketConnection *, gint, GBytes *message,
-                                  gpointer data) {
-  auto *self = static_cast<WebSocket *>(data);
-  gsize size = 0;
-  const char *bytes = static_cast<const char *>(g_bytes_get_data(message, &size));
-  if (self->handlers_.on_message) self->handlers_.on_message(std::string_view(bytes ? bytes : "", size));
-}
-
-void WebSocket::on_error_signal(SoupWebsocketConnection *, GError *error, gpointer data) {
-  auto *self = static_cast<WebSocket *>(data);
-  self->last_error_ = error ? error->message : "unknown error";
-}
-
-void WebSocket::on_closed_signal(SoupWebsocketConnection *conn, gpointer data) {
-  auto *self = static_cast<WebSocket *>(data);
-  if (self->closed_reported_) return;
-  self->closed_reported_ = true;
-  int code = soup_websocket_connection_get_close_code(conn);
-  const char *data_text = soup_websocket_connection_get_close_data(conn);
-  std::string reason = data_text ? data_text : "";
-  if (reason.empty() && !self->last_error_.empty()) reason = self->last_error_;
-  if (self->handlers_.on_closed) self->handlers_.on_closed(code, reason);
-}
-
-bool WebSocket::is_open() const {
-  return connection_ &&
-         soup_websocket_connection_get_state(connection_.get()) == SOUP_WEBSOCKET_STATE_OPEN;
-}
+bool WebSocket::is_open() const { return impl_->state == Impl::State::Open; }
 
 void WebSocket::send(const std::string &json) {
   if (!is_open()) return;
-  soup_websocket_connection_send_text(connection_.get(), json.c_str());
+  impl_->queue_frame(WsOpcode::Text, json);
+  if (impl_->flush() && impl_->state == Impl::State::Open) impl_->watch(impl_->wanted_while_open());
 }
 
-void WebSocket::close(unsigned short code) {
-  if (is_open()) soup_websocket_connection_close(connection_.get(), code, nullptr);
-}
-
-std::string WebSocket::describe_connect_error(const GError *error) const {
-  std::string base = "cannot open the " + label_ + " WebSocket " + url_ + ": ";
-  GTlsCertificateFlags flags = message_
-      ? soup_message_get_tls_peer_certificate_errors(message_.get())
-      : GTlsCertificateFlags(0);
-  bool tls_trust = (error && error->domain == G_TLS_ERROR) || flags != 0;
-  if (tls_trust && flags != 0) {
-    std::string why;
-    if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA) why += "signed by an unknown certificate authority, ";
-    if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY) why += "issued for another host name, ";
-    if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED) why += "not valid yet, ";
-    if (flags & G_TLS_CERTIFICATE_EXPIRED) why += "expired, ";
-    if (flags & G_TLS_CERTIFICATE_REVOKED) why += "revoked, ";
-    if (flags & G_TLS_CERTIFICATE_INSECURE) why += "using an insecure algorithm, ";
-    if (why.empty()) why = "rejected, ";
-    why.resize(why.size() - 2);
-    return base + "the server's TLS certificate is not trusted (" + why +
-           "); set ssl-ca-file to the CA that signed it, or ssl-strict=false to "
-           "accept any certificate";
-  }
-  return base + (error ? error->message : "unknown error");
-}
+void WebSocket::close(unsigned short code) { impl_->close(code); }
 
 }  // namespace rtms

@@ -1,0 +1,37 @@
+// Client TLS with OpenSSL for the session's sockets. One SSL_CTX per trust
+// configuration serves every connection of the process, so the CA store is
+// loaded once, not per connection.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+
+namespace rtms {
+
+struct SslCtxFree {
+  void operator()(SSL_CTX *ctx) const { SSL_CTX_free(ctx); }
+};
+struct SslFree {
+  void operator()(SSL *ssl) const { SSL_free(ssl); }
+};
+using SslCtxPtr = std::shared_ptr<SSL_CTX>;
+using SslPtr = std::unique_ptr<SSL, SslFree>;
+
+// The context that verifies servers against ca_file (PEM; empty: the
+// system's CAs), or accepts any certificate when !strict. On failure returns
+// null and says why in *why (naming ssl-ca-file).
+SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::string *why);
+
+// A connection on ctx for host (SNI and the name or IP the certificate must
+// match).
+SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd);
+
+// Why a handshake failed, in words: certificate problems name what is wrong
+// with the certificate and how to fix it ("the server's TLS certificate is
+// not trusted (signed by an unknown certificate authority); set
+// ssl-ca-file ..."); others carry OpenSSL's reason.
+std::string describe_tls_failure(SSL *ssl, int ssl_error);
+
+}  // namespace rtms
