@@ -109,6 +109,18 @@ GST_START_TEST(mixed_network_thread_ws) {
 }
 GST_END_TEST;
 
+// A network thread that sleeps 5 ms between wake-ups reads what piled up in
+// one batch: still every byte, in order.
+GST_START_TEST(per_participant_wake_interval_wss) {
+  run_case({true, "push-mode=network-thread wake-interval=5000", false, 1});
+}
+GST_END_TEST;
+
+GST_START_TEST(mixed_dedicated_thread_ws) {
+  run_case({false, "dedicated-thread=true audio-mode=mixed", true, 1});
+}
+GST_END_TEST;
+
 static Suite *audio_suite() {
   Suite *s = suite_create("rtmssrc-audio-e2e");
   TCase *tc = tcase_create("audio");
@@ -119,6 +131,8 @@ static Suite *audio_suite() {
   tcase_add_test(tc, split_sockets_wss);
   tcase_add_test(tc, per_participant_network_thread_wss);
   tcase_add_test(tc, mixed_network_thread_ws);
+  tcase_add_test(tc, per_participant_wake_interval_wss);
+  tcase_add_test(tc, mixed_dedicated_thread_ws);
   suite_add_tcase(s, tc);
   return s;
 }

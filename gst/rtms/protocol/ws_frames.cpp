@@ -170,7 +170,7 @@ void WsFrameReader::feed(const char *data, size_t size) {
   commit(size);
 }
 
-WsFrameReader::Status WsFrameReader::fail(Item *item, uint16_t code, std::string error) {
+WsFrameReader::Status WsFrameReader::reject(Item *item, uint16_t code, std::string error) {
   failed_ = true;
   item->close_code = code;
   item->error = std::move(error);
@@ -202,18 +202,18 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
     if (masked) header += 4;
     bool control = uint8_t(opcode) & 0x08;
     if (rsv)
-      return fail(item, kWsCloseProtocolError, "the server set reserved bits in a frame header");
+      return reject(item, kWsCloseProtocolError, "the server set reserved bits in a frame header");
     if (opcode != WsOpcode::Continuation && opcode != WsOpcode::Text &&
         opcode != WsOpcode::Binary && opcode != WsOpcode::Close && opcode != WsOpcode::Ping &&
         opcode != WsOpcode::Pong)
-      return fail(item, kWsCloseProtocolError,
+      return reject(item, kWsCloseProtocolError,
                   "the server sent a frame with unknown opcode " + std::to_string(int(opcode)));
     if (control && (!fin || len > 125))
-      return fail(item, kWsCloseProtocolError,
+      return reject(item, kWsCloseProtocolError,
                   "the server sent a fragmented or oversized control frame");
     size_t so_far = in_fragmented_ && !control ? fragments_.size() : 0;
     if (!control && len > max_message_size_ - std::min(so_far, max_message_size_))
-      return fail(item, kWsCloseTooBig,
+      return reject(item, kWsCloseTooBig,
                   "the server sent a message larger than the limit of " +
                       std::to_string(max_message_size_) + " bytes");
     if (avail < header + len) return Status::NeedMore;
@@ -232,7 +232,7 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
     }
     if (opcode == WsOpcode::Continuation) {
       if (!in_fragmented_)
-        return fail(item, kWsCloseProtocolError, "the server sent a continuation frame "
+        return reject(item, kWsCloseProtocolError, "the server sent a continuation frame "
                                                  "without a message to continue");
       fragments_.append(data);
       if (!fin) continue;
@@ -242,7 +242,7 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
       return Status::Message;
     }
     if (in_fragmented_)
-      return fail(item, kWsCloseProtocolError,
+      return reject(item, kWsCloseProtocolError,
                   "the server started a new message inside a fragmented one");
     if (!fin) {
       in_fragmented_ = true;

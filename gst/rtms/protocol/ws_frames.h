@@ -78,7 +78,7 @@ class WsFrameReader {
   size_t buffered() const { return end_ - consumed_; }
 
  private:
-  Status fail(Item *item, uint16_t code, std::string error);
+  Status reject(Item *item, uint16_t code, std::string error);
 
   size_t max_message_size_;
   // Received bytes: [consumed_, end_) are not parsed yet.

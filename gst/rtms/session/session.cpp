@@ -609,6 +609,11 @@ struct Session::Impl {
 
   void on_media_closed(MediaChannel &ch, int code, const std::string &reason) {
     if (finished) return;
+    // The server announces the stream's end on signaling just before it
+    // closes media; when both arrive together, read signaling first so the
+    // end is not mistaken for lost media.
+    if (signaling && !draining) signaling->read_pending();
+    if (finished) return;
     if (draining) {
       maybe_finish_drain();
       return;

@@ -621,4 +621,9 @@ void WebSocket::send(const std::string &json) {
 
 void WebSocket::close(unsigned short code) { impl_->close(code); }
 
+void WebSocket::read_pending() {
+  if (impl_->state == Impl::State::Open || impl_->state == Impl::State::Closing)
+    impl_->read_frames();
+}
+
 }  // namespace rtms

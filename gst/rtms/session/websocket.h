@@ -43,6 +43,9 @@ class WebSocket {
   void connect(std::function<void(const std::string &error)> on_done);
 
   bool is_open() const;
+  // Reads and delivers what has already arrived, without waiting for the
+  // main loop to get to this socket.
+  void read_pending();
   void send(const std::string &json);
   // Sends a close frame; on_closed fires when the server answers (or after
   // a short wait).
