@@ -38,9 +38,29 @@ void rtms_src_handle_audio_ready(GstRtmsSrc *self, const rtms::MediaParams &effe
   }
 }
 
+// Per-participant audio has a pad per speaker; up to this many outputs
+// the packet's pad is found by scanning them under the lock taken anyway,
+// which is cheaper than rtms_src_find_output's keyed lookup (one more lock,
+// a key string built, string compares).
+static const size_t kOutputScanLimit = 16;
+
+// The output of (Audio, user_id), or nullptr when it does not exist;
+// *unknown when there were too many outputs to scan. Under outputs_lock.
+static RtmsOutput *scan_audio_output(RtmsSrcState *st, int64_t user_id, bool *unknown) {
+  *unknown = st->outputs.size() > kOutputScanLimit;
+  if (*unknown) return nullptr;
+  // Latest first, as outputs_by_key keeps the latest output of a key.
+  for (auto it = st->outputs.rbegin(); it != st->outputs.rend(); ++it)
+    if ((*it)->kind == RtmsOutputKind::Audio && (*it)->user_id == user_id) return it->get();
+  return nullptr;
+}
+
 void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   RtmsSrcState *st = self->state;
   bool per_participant;
+  rtms::AudioParams effective;
+  RtmsOutput *out;
+  bool unknown;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     if (!st->audio_ready) {
@@ -48,6 +68,8 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
       return;
     }
     per_participant = st->per_participant;
+    effective = st->audio_effective;
+    out = scan_audio_output(st, per_participant ? data.user.user_id : 0, &unknown);
   }
   {
     std::lock_guard<std::mutex> guard(st->end_lock);
@@ -58,33 +80,34 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     }
   }
   int64_t user_id = per_participant ? data.user.user_id : 0;
-  RtmsOutput *out = rtms_src_find_output(self, RtmsOutputKind::Audio, user_id);
+  if (unknown) out = rtms_src_find_output(self, RtmsOutputKind::Audio, user_id);
   if (!out) {
-    GstCaps *caps;
-    {
-      std::lock_guard<std::mutex> guard(st->outputs_lock);
-      caps = rtms::audio_caps(st->audio_effective, st->g711_law);
-    }
+    GstCaps *caps = rtms::audio_caps(effective, st->g711_law);
     if (!caps) return;
     out = rtms_src_add_output(self, RtmsOutputKind::Audio, user_id,
                               data.user.has_user_name ? data.user.user_name : "", caps);
     gst_caps_unref(caps);
   }
+  // Cheap when the name is the one the pad has, as nearly always.
   if (per_participant && data.user.has_user_name && !data.user.user_name.empty())
     rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
 
   GstBuffer *buffer = rtms_src_decode_payload(self, data, "audio packet");
   if (!buffer) return;
+  const size_t decoded_size = gst_buffer_get_size(buffer);
   GstClockTime duration;
-  {
+  if (effective.codec.value_or(rtms::Codec::L16) == rtms::Codec::Opus) {
+    // The packet's own TOC says how long it is.
     GstMapInfo map;
     gst_buffer_map(buffer, &map, GST_MAP_READ);
-    duration = rtms::audio_payload_duration(st->audio_effective, map.data, map.size);
+    duration = rtms::audio_payload_duration(effective, map.data, map.size);
     gst_buffer_unmap(buffer, &map);
+  } else {
+    // Constant bit rate: the size is enough (the bytes are read for Opus only).
+    duration = rtms::audio_payload_duration(effective, nullptr, decoded_size);
   }
-  const size_t decoded_size = gst_buffer_get_size(buffer);
 
-  GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
+  GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT_CAST(self));
   GstEvent *gap = nullptr;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
@@ -106,8 +129,12 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     out->buffers++;
     out->bytes += decoded_size;
   }
-  static GstStaticCaps unix_caps = GST_STATIC_CAPS("timestamp/x-unix");
-  gst_buffer_add_reference_timestamp_meta(buffer, gst_static_caps_get(&unix_caps),
+  // gst_static_caps_get returns a reference, which the meta does not take
+  // (it refs the caps itself): get it once, not once per packet, where the
+  // caps' refcount would only ever grow.
+  static GstStaticCaps unix_static_caps = GST_STATIC_CAPS("timestamp/x-unix");
+  static GstCaps *const unix_caps = gst_static_caps_get(&unix_static_caps);
+  gst_buffer_add_reference_timestamp_meta(buffer, unix_caps,
                                           GstClockTime(data.timestamp) * GST_MSECOND,
                                           GST_CLOCK_TIME_NONE);
   if (gap) rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gap));
