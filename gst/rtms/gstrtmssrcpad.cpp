@@ -61,6 +61,8 @@ static void gst_rtms_src_pad_finalize(GObject *object) {
   G_OBJECT_CLASS(gst_rtms_src_pad_parent_class)->finalize(object);
 }
 
+static GParamSpec *participant_name_pspec = nullptr;
+
 static void gst_rtms_src_pad_class_init(GstRtmsSrcPadClass *klass) {
   GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
   gobject_class->get_property = gst_rtms_src_pad_get_property;
@@ -73,12 +75,12 @@ static void gst_rtms_src_pad_class_init(GstRtmsSrcPadClass *klass) {
                          "(0 for the mixed audio of everyone)",
                          G_MININT64, G_MAXINT64, 0,
                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
-  g_object_class_install_property(
-      gobject_class, PROP_PARTICIPANT_NAME,
+  participant_name_pspec =
       g_param_spec_string("participant-name", "Participant name",
                           "Display name of the participant, as the server gave it; empty "
                           "until known (media can arrive before the join event)",
-                          "", GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+                          "", GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property(gobject_class, PROP_PARTICIPANT_NAME, participant_name_pspec);
   g_object_class_install_property(
       gobject_class, PROP_MEDIA_TYPE,
       g_param_spec_string("media-type", "Media type",
@@ -103,12 +105,16 @@ GstRtmsSrcPad *src_pad_new(GstPadTemplate *templ, const std::string &name,
 }
 
 void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name) {
+  // Media packets repeat the name: the unchanged case must cost next to
+  // nothing. Only this function changes the name after src_pad_new, on one
+  // thread at a time (see the header), so the calling thread may read it
+  // without the lock; other threads read it under the lock only.
+  if (pad->queue->participant_name == name) return;
   {
     std::lock_guard<std::mutex> guard(pad->queue->lock);
-    if (pad->queue->participant_name == name) return;
     pad->queue->participant_name = name;
   }
-  g_object_notify(G_OBJECT(pad), "participant-name");
+  g_object_notify_by_pspec(G_OBJECT(pad), participant_name_pspec);
 }
 
 int64_t src_pad_participant_id(GstRtmsSrcPad *pad) {

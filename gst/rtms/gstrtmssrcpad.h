@@ -30,7 +30,9 @@ GstRtmsSrcPad *src_pad_new(GstPadTemplate *templ, const std::string &name,
                            const char *media_type, int64_t participant_id,
                            const std::string &participant_name);
 
-// Updates the participant's name (notify::participant-name).
+// Updates the participant's name (notify::participant-name); next to free
+// when the name is unchanged. Called on one thread at a time, the one
+// that delivers the session's messages (it reads the name unlocked).
 void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name);
 int64_t src_pad_participant_id(GstRtmsSrcPad *pad);
 std::string src_pad_participant_name(GstRtmsSrcPad *pad);
