@@ -6,16 +6,24 @@
 
 static const char *const kMetaName = "GstRtmsMeta";
 
-void rtms_meta_register() {
+// Registered once; kept so that attaching the meta, once per buffer, need
+// not look the name up (gst_buffer_add_custom_meta does, under a global lock).
+static const GstMetaInfo *meta_info() {
+  static const GstMetaInfo *info = nullptr;
   static gsize done = 0;
   if (g_once_init_enter(&done)) {
     static const gchar *tags[] = {nullptr};
-    gst_meta_register_custom(kMetaName, tags, nullptr, nullptr, nullptr);
+    info = gst_meta_register_custom(kMetaName, tags, nullptr, nullptr, nullptr);
     g_once_init_leave(&done, 1);
   }
+  return info;
 }
 
+void rtms_meta_register() { meta_info(); }
+
 GstStructure *rtms_buffer_add_meta(GstBuffer *buffer) {
-  GstCustomMeta *meta = gst_buffer_add_custom_meta(buffer, kMetaName);
-  return meta ? gst_custom_meta_get_structure(meta) : nullptr;
+  const GstMetaInfo *info = meta_info();
+  GstMeta *meta = info ? gst_buffer_add_meta(buffer, info, nullptr)
+                       : reinterpret_cast<GstMeta *>(gst_buffer_add_custom_meta(buffer, kMetaName));
+  return meta ? gst_custom_meta_get_structure(reinterpret_cast<GstCustomMeta *>(meta)) : nullptr;
 }
