@@ -7,18 +7,55 @@
 
 #include "base64.h"
 
+#if defined(__SSE2__) && !defined(RTMS_MEDIA_FAST_NO_SIMD)
+#define RTMS_MEDIA_FAST_SSE2 1
+#include <emmintrin.h>
+#endif
+
 namespace rtms {
 
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// How many bytes of the block at p (kBlock of them, which the caller makes
+// sure are there) are plain string content: up to the first quote,
+// backslash, control character or non-ASCII byte, or the whole block.
+#ifdef RTMS_MEDIA_FAST_SSE2
+constexpr size_t kBlock = 16;
+size_t plain_prefix(const char *p) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+  // As signed bytes, "below 0x20" also takes 0x80-0xff.
+  __m128i special = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  unsigned mask = unsigned(_mm_movemask_epi8(special));
+  return mask ? size_t(__builtin_ctz(mask)) : kBlock;
+}
+#else
 // Byte tests on eight bytes at once (exact for "is there any").
 constexpr uint64_t kOnes = 0x0101010101010101ull;
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
 uint64_t has_zero_byte(uint64_t x) { return (x - kOnes) & ~x & kHighBits; }
 uint64_t has_byte(uint64_t x, unsigned char b) { return has_zero_byte(x ^ (kOnes * b)); }
 uint64_t has_byte_below_space(uint64_t x) { return (x - kOnes * 0x20) & ~x & kHighBits; }
+
+constexpr size_t kBlock = 8;
+size_t plain_prefix(const char *p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  if (!(has_byte(word, '"') | has_byte(word, '\\') | has_byte_below_space(word) |
+        (word & kHighBits)))
+    return kBlock;
+  size_t n = 0;
+  while (n < kBlock) {
+    unsigned char c = static_cast<unsigned char>(p[n]);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+    n++;
+  }
+  return n;
+}
+#endif
 
 // Reads the accepted subset; every method returns false on anything else.
 class Scanner {
@@ -45,20 +82,15 @@ class Scanner {
     if (!eat('"')) return false;
     const char *begin = s_.data() + pos_;
     const size_t left = s_.size() - pos_;
-    // Eight bytes at a time while none of them is a quote, a backslash, a
-    // control character or non-ASCII (base64 payloads are long); byte by
-    // byte where one is.
+    // A block at a time up to the next quote, backslash, control character
+    // or non-ASCII byte (base64 payloads are long); that byte on its own.
     size_t length = 0;
     bool high = false;
     for (;;) {
-      if (left - length >= 8) {
-        uint64_t word;
-        std::memcpy(&word, begin + length, 8);
-        if (!(has_byte(word, '"') | has_byte(word, '\\') | has_byte_below_space(word) |
-              (word & kHighBits))) {
-          length += 8;
-          continue;
-        }
+      if (left - length >= kBlock) {
+        size_t plain = plain_prefix(begin + length);
+        length += plain;
+        if (plain == kBlock) continue;
       }
       if (length == left) return false;  // no closing quote
       unsigned char c = static_cast<unsigned char>(begin[length]);
