@@ -30,7 +30,8 @@ struct Shipped {
 
 // Every audio pad goes into a queue (or a tee of queues) the gateway adds,
 // so the shipped templates let rtmssrc push audio from its network thread
-// (push-mode=network-thread: no thread hand-off per packet).
+// (push-mode=network-thread: no thread hand-off per packet), and a network
+// thread wakes at most every 2 ms (wake-interval) to read all its streams.
 // record: a WAV file per participant, a WebVTT transcript, and meeting.mkv
 //   with the active speaker's video, the mixed audio (Opus) and the
 //   transcript as subtitles. Matroska cannot change the picture size
@@ -43,7 +44,7 @@ struct Shipped {
 //   carry new picture sizes), pushed to --rtmp-url.
 constexpr Shipped kShipped[] = {
     {"record",
-     "rtmssrc name=src push-mode=network-thread media=audio+video+transcript video-codec=h264 video-resolution=hd video-fps=15 "
+     "rtmssrc name=src push-mode=network-thread wake-interval=2000 media=audio+video+transcript video-codec=h264 video-resolution=hd video-fps=15 "
      "matroskamux name=mux ! filesink location=\"{out}/meeting.mkv\" "
      SILENCE_INTO_MIX "! opusenc ! " MUX_QUEUE " ! mux. "
      "videotestsrc name=black is-live=true pattern=black "
@@ -56,11 +57,11 @@ constexpr Shipped kShipped[] = {
      "queue name=transcript ! mux.subtitle_%u",
      true, true, false},
     {"mixed",
-     "rtmssrc name=src push-mode=network-thread audio-mode=mixed ! queue ! audiorate ! audioconvert ! wavenc ! "
+     "rtmssrc name=src push-mode=network-thread wake-interval=2000 audio-mode=mixed ! queue ! audiorate ! audioconvert ! wavenc ! "
      "filesink location=\"{out}/mixed.wav\"",
      false, false, false},
     {"rtmp",
-     "rtmssrc name=src push-mode=network-thread media=audio+video audio-mode=mixed video-codec=h264 video-resolution=hd video-fps=30 "
+     "rtmssrc name=src push-mode=network-thread wake-interval=2000 media=audio+video audio-mode=mixed video-codec=h264 video-resolution=hd video-fps=30 "
      "flvmux name=mux streamable=true latency=500000000 ! rtmp2sink location=\"{rtmp_url}\" "
      SILENCE_INTO_MIX "! avenc_aac ! aacparse ! queue ! mux.audio "
      "queue name=video ! h264parse ! video/x-h264,stream-format=avc,alignment=au ! queue ! mux.video",
