@@ -129,14 +129,7 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     out->buffers++;
     out->bytes += decoded_size;
   }
-  // gst_static_caps_get returns a reference, which the meta does not take
-  // (it refs the caps itself): get it once, not once per packet, where the
-  // caps' refcount would only ever grow.
-  static GstStaticCaps unix_static_caps = GST_STATIC_CAPS("timestamp/x-unix");
-  static GstCaps *const unix_caps = gst_static_caps_get(&unix_static_caps);
-  gst_buffer_add_reference_timestamp_meta(buffer, unix_caps,
-                                          GstClockTime(data.timestamp) * GST_MSECOND,
-                                          GST_CLOCK_TIME_NONE);
+  rtms::add_server_time_meta(buffer, data.timestamp);
   if (gap) rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gap));
   rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }

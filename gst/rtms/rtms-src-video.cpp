@@ -165,10 +165,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
   GST_BUFFER_DURATION(buffer) = gst_util_uint64_scale_int(GST_SECOND, 1, fps);
   if (codec == rtms::Codec::H264 && !probe.has_idr)
     GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
-  static GstStaticCaps unix_caps = GST_STATIC_CAPS("timestamp/x-unix");
-  gst_buffer_add_reference_timestamp_meta(buffer, gst_static_caps_get(&unix_caps),
-                                          GstClockTime(data.timestamp) * GST_MSECOND,
-                                          GST_CLOCK_TIME_NONE);
+  rtms::add_server_time_meta(buffer, data.timestamp);
   if (GstStructure *meta = rtms_buffer_add_meta(buffer)) {
     gst_structure_set(meta, "user-id", G_TYPE_INT64, data.user.user_id, "user-name",
                       G_TYPE_STRING, data.user.user_name.c_str(), nullptr);

@@ -16,4 +16,13 @@ GstClockTime ServerTimeMapper::to_running_time(int64_t server_ms,
   return GstClockTime(int64_t(anchor_rt_) + delta_ns);
 }
 
+void add_server_time_meta(GstBuffer *buffer, int64_t server_ms) {
+  // gst_static_caps_get returns a reference and the meta takes one of its
+  // own: get the caps once, or their refcount grows with every buffer.
+  static GstStaticCaps unix_static_caps = GST_STATIC_CAPS("timestamp/x-unix");
+  static GstCaps *const unix_caps = gst_static_caps_get(&unix_static_caps);
+  gst_buffer_add_reference_timestamp_meta(buffer, unix_caps, GstClockTime(server_ms) * GST_MSECOND,
+                                          GST_CLOCK_TIME_NONE);
+}
+
 }  // namespace rtms

@@ -25,4 +25,8 @@ class ServerTimeMapper {
   GstClockTime anchor_rt_ = 0;
 };
 
+// Attaches the server's capture time (ms since the epoch) to buffer as a
+// GstReferenceTimestampMeta with caps timestamp/x-unix.
+void add_server_time_meta(GstBuffer *buffer, int64_t server_ms);
+
 }  // namespace rtms

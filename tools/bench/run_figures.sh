@@ -36,3 +36,7 @@ for n in 1 5; do run video-heavy-wss-$n --profile video-heavy --streams $n --dur
 run scaling-ws --profile audio --scaling --duration 10
 run scaling-wss --profile audio --scaling --duration 10 --tls
 run scaling-ws-pinned --profile audio --scaling --duration 10 --pin
+# Second pass (shared network threads, own WebSocket/TLS client): rtmssrc within one core.
+run scaling-wss-pinned-nt --profile audio --scaling --duration 10 --tls --pin --push-mode network-thread --max-streams 800
+run scaling-wss-pinned-nt-wake3000 --profile audio --scaling --duration 10 --tls --pin --push-mode network-thread --wake-interval 3000 --max-streams 800
+run meeting-wss-50-pinned-nt-wake3000 --profile meeting --streams 50 --duration 20 --tls --pin --push-mode network-thread --wake-interval 3000
