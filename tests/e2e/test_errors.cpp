@@ -1,7 +1,13 @@
 // End to end: what the server refuses and what cannot be trusted ends in a
 // clear element error, quickly, never a hang.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "e2e_common.h"
 
@@ -57,6 +63,50 @@ GST_START_TEST(untrusted_certificate) {
   fail_unless(text.find("TLS certificate is not trusted") != std::string::npos, "%s", text.c_str());
   fail_unless(text.find("unknown certificate authority") != std::string::npos, "%s", text.c_str());
   fail_unless(text.find("ssl-ca-file") != std::string::npos, "%s", text.c_str());
+}
+GST_END_TEST;
+
+// A server that answers the WebSocket upgrade with a plain HTTP error, as a
+// wrong URL or a proxy would: the error names the answer.
+GST_START_TEST(upgrade_refused_by_http_server) {
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  fail_unless(listener >= 0);
+  struct sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  fail_unless(bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  fail_unless(getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &len) == 0);
+  fail_unless(listen(listener, 4) == 0);
+  std::thread server([listener] {
+    int client = accept(listener, nullptr, nullptr);
+    if (client < 0) return;
+    char request[4096];
+    ssize_t got = 0, n;
+    while (got < ssize_t(sizeof request) - 1 &&
+           (n = read(client, request + got, sizeof request - 1 - size_t(got))) > 0) {
+      got += n;
+      request[got] = 0;
+      if (strstr(request, "\r\n\r\n")) break;
+    }
+    const char answer[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+    if (write(client, answer, sizeof answer - 1) < 0) {
+    }
+    close(client);
+  });
+  std::string url = "ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/nothing-here";
+  Capture capture("");
+  g_object_set(capture.src, "server-urls", url.c_str(), "stream-id",
+               "609340fb2a7946909659956c8aa9250c", "meeting-uuid", "4444AAAiAAAAAiAiAiiAii==",
+               "client-id", E2E_CLIENT_ID, "client-secret", E2E_CLIENT_SECRET, nullptr);
+  capture.run(10 * GST_SECOND);
+  server.join();
+  close(listener);
+  fail_unless(capture.error != nullptr, "no error");
+  std::string text = capture.error_text();
+  fail_unless(text.find("signaling WebSocket " + url) != std::string::npos, "%s", text.c_str());
+  fail_unless(text.find("HTTP 404 Not Found instead of switching to WebSocket") != std::string::npos,
+              "%s", text.c_str());
 }
 GST_END_TEST;
 
@@ -136,6 +186,7 @@ static Suite *errors_suite() {
   tcase_add_test(tc, wrong_secret_is_refused);
   tcase_add_test(tc, unknown_stream_is_refused);
   tcase_add_test(tc, untrusted_certificate);
+  tcase_add_test(tc, upgrade_refused_by_http_server);
   tcase_add_test(tc, ssl_strict_off_accepts_any_certificate);
   tcase_add_test(tc, credentials_from_environment);
   tcase_add_test(tc, secret_never_logged);
