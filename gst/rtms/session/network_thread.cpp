@@ -65,7 +65,8 @@ gint NetworkThread::batching_poll(GPollFD *fds, guint nfds, gint timeout_ms) {
 NetworkThread::NetworkThread(unsigned wake_interval_us)
     : wake_interval_us_(wake_interval_us),
       context_(g_main_context_new()),
-      loop_(g_main_loop_new(context_, FALSE)) {
+      loop_(g_main_loop_new(context_, FALSE)),
+      sockets_(std::make_unique<FdWatcher>(context_)) {
   if (wake_interval_us_ > 0) g_main_context_set_poll_func(context_, batching_poll);
   unsigned serial = thread_serial++;
   // The thread holds its own references: it may outlive this object when the
@@ -99,6 +100,7 @@ NetworkThread::~NetworkThread() {
     thread_.detach();
   else if (thread_.joinable())
     thread_.join();
+  sockets_.reset();
   g_main_loop_unref(loop_);
   g_main_context_unref(context_);
 }

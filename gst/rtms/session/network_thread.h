@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "fd_watcher.h"
 #include "gref.h"
 
 namespace rtms {
@@ -30,6 +31,8 @@ class NetworkThread {
   // The thread's context; it is also the thread-default context while the
   // thread runs, so asynchronous GIO calls made on it answer on it.
   GMainContext *context() const { return context_; }
+  // The sockets of every session on this thread (one epoll set).
+  FdWatcher &sockets() { return *sockets_; }
   bool is_current() const { return std::this_thread::get_id() == thread_.get_id(); }
   unsigned wake_interval_us() const { return wake_interval_us_; }
   // Runs fn on the thread (at once when called on it).
@@ -52,6 +55,7 @@ class NetworkThread {
   unsigned wake_interval_us_;
   GMainContext *context_;
   GMainLoop *loop_;
+  std::unique_ptr<FdWatcher> sockets_;
   std::thread thread_;
 };
 

@@ -235,7 +235,7 @@ struct Session::Impl {
     handlers.on_closed = [this](int code, const std::string &reason) {
       on_signaling_closed(code, reason);
     };
-    signaling = std::make_unique<WebSocket>(network->context(), tls, url, "signaling",
+    signaling = std::make_unique<WebSocket>(*network.get(), tls, url, "signaling",
                                             config.max_message_size, std::move(handlers));
     signaling->connect([this](const std::string &error) {
       if (error.empty()) {
@@ -528,7 +528,7 @@ struct Session::Impl {
       handlers.on_closed = [this, ch](int code, const std::string &reason) {
         on_media_closed(*ch, code, reason);
       };
-      ch->socket = std::make_unique<WebSocket>(network->context(), tls, ch->url, ch->label,
+      ch->socket = std::make_unique<WebSocket>(*network.get(), tls, ch->url, ch->label,
                                                config.max_message_size, std::move(handlers));
     }
     ch->socket->connect([this, ch](const std::string &error) {

@@ -35,29 +35,14 @@ uint32_t random_u32() {
   return value;
 }
 
-// A GSource watching one file descriptor; it calls back its owner.
-struct FdSource {
-  GSource base;
-  gpointer tag;
-  std::function<void(GIOCondition)> *on_ready;
-};
-
-gboolean fd_source_dispatch(GSource *source, GSourceFunc, gpointer) {
-  auto *self = reinterpret_cast<FdSource *>(source);
-  GIOCondition ready = g_source_query_unix_fd(source, self->tag);
-  (*self->on_ready)(ready);
-  return G_SOURCE_CONTINUE;
-}
-
-GSourceFuncs fd_source_funcs = {nullptr, nullptr, fd_source_dispatch, nullptr, nullptr, nullptr};
-
 }  // namespace
 
 struct WebSocket::Impl {
   enum class State { Idle, Resolving, Connecting, TlsHandshake, Upgrading, Open, Closing, Closed };
 
-  Impl(WebSocket &o, GMainContext *c, SslCtxPtr t, size_t max, WebSocketHandlers h)
-      : owner(o), context(c), tls_ctx(std::move(t)), reader(max), handlers(std::move(h)) {}
+  Impl(WebSocket &o, NetworkThread &n, SslCtxPtr t, size_t max, WebSocketHandlers h)
+      : owner(o), network(n), context(n.context()), tls_ctx(std::move(t)), reader(max),
+        handlers(std::move(h)) {}
 
   ~Impl() {
     *alive = false;
@@ -74,6 +59,7 @@ struct WebSocket::Impl {
   }
 
   WebSocket &owner;
+  NetworkThread &network;
   GMainContext *context;
   SslCtxPtr tls_ctx;
   WsFrameReader reader;
@@ -91,9 +77,7 @@ struct WebSocket::Impl {
   int port = 0;
   int fd = -1;
   SslPtr ssl;
-  GSource *source = nullptr;
-  gpointer source_tag = nullptr;
-  std::function<void(GIOCondition)> on_ready;
+  FdWatcher::Watch *fd_watch = nullptr;
   GSource *timer = nullptr;
   std::string key;
   std::string head;        // the upgrade answer as it arrives
@@ -106,17 +90,21 @@ struct WebSocket::Impl {
   GIOCondition watched = GIOCondition(0);
 
   void watch(GIOCondition condition) {
-    // Modifying wakes the context up: only when it changes.
-    if (source && condition == watched) return;
+    if (fd_watch && condition == watched) return;
     watched = condition;
-    if (!source) {
-      source = g_source_new(&fd_source_funcs, sizeof(FdSource));
-      auto *fs = reinterpret_cast<FdSource *>(source);
-      fs->on_ready = &on_ready;
-      fs->tag = source_tag = g_source_add_unix_fd(source, fd, condition);
-      g_source_attach(source, context);
+    if (!fd_watch) {
+      fd_watch = network.sockets().add(fd, condition, [this](GIOCondition c) { on_io(c); });
+      if (!fd_watch) {
+        io_error = "cannot watch the socket";
+        // Reported from the main loop, not from inside this call.
+        start_timer(0, [](Impl *self) {
+          g_source_unref(self->timer);
+          self->timer = nullptr;
+          self->connection_failed();
+        });
+      }
     } else {
-      g_source_modify_unix_fd(source, source_tag, condition);
+      network.sockets().modify(fd_watch, condition);
     }
   }
 
@@ -152,11 +140,8 @@ struct WebSocket::Impl {
   }
 
   void shut_down() {
-    if (source) {
-      g_source_destroy(source);
-      g_source_unref(source);
-      source = nullptr;
-    }
+    if (fd_watch) network.sockets().remove(fd_watch);
+    fd_watch = nullptr;
     if (ssl && (state == State::Open || state == State::Closing) && io_error.empty())
       SSL_shutdown(ssl.get());
     ssl.reset();
@@ -214,7 +199,6 @@ struct WebSocket::Impl {
       finish_connect(describe("no TLS context"));
       return;
     }
-    on_ready = [this](GIOCondition c) { on_io(c); };
     start_timer(kConnectTimeoutMs, [](Impl *self) {
       g_source_unref(self->timer);
       self->timer = nullptr;
@@ -551,7 +535,7 @@ struct WebSocket::Impl {
   }
 
   void connection_failed() {
-    if (state == State::Upgrading) {
+    if (state != State::Open && state != State::Closing) {
       finish_connect(describe("the connection failed during the WebSocket handshake: " +
                               io_error));
       return;
@@ -598,10 +582,10 @@ struct WebSocket::Impl {
   }
 };
 
-WebSocket::WebSocket(GMainContext *context, SslCtxPtr tls, std::string url, std::string label,
+WebSocket::WebSocket(NetworkThread &network, SslCtxPtr tls, std::string url, std::string label,
                      size_t max_message_size, WebSocketHandlers handlers)
     : url_(std::move(url)), label_(std::move(label)) {
-  impl_ = std::make_unique<Impl>(*this, context, std::move(tls), max_message_size,
+  impl_ = std::make_unique<Impl>(*this, network, std::move(tls), max_message_size,
                                  std::move(handlers));
 }
 

@@ -1,5 +1,5 @@
-// One client WebSocket (ws:// or wss://) on a network thread's GMainContext,
-// used from that thread only. Our own transport rather than libsoup's: the
+// One client WebSocket (ws:// or wss://) on a network thread, used from that
+// thread only. Our own transport rather than libsoup's: the
 // media path is one non-blocking read of many frames per wake-up, TLS by
 // OpenSSL reading whole bursts of records per system call, and no per-frame
 // objects, signals or log formatting. Callbacks never outlive the object:
@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "network_thread.h"
 #include "protocol/ws_frames.h"
 #include "tls_client.h"
 
@@ -31,7 +32,7 @@ class WebSocket {
  public:
   // label names the socket in logs ("signaling", "media(audio)"). tls is
   // used for wss:// URLs (see tls_client.h).
-  WebSocket(GMainContext *context, SslCtxPtr tls, std::string url, std::string label,
+  WebSocket(NetworkThread &network, SslCtxPtr tls, std::string url, std::string label,
             size_t max_message_size, WebSocketHandlers handlers);
   ~WebSocket();
   WebSocket(const WebSocket &) = delete;
