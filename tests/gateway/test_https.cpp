@@ -65,7 +65,11 @@ GST_START_TEST(webhooks_over_https) {
   fail_unless_equals_int(gw.metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_started\"}"), 1);
   fail_unless(gw.wait_metric("rtms_gateway_webhooks_total{result=\"accepted\",reason=\"rtms_stopped\"}", 1, 3000));
   fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
-  fail_unless_equals_int(check_wav_per_participant(gw, manifest, 2 * GST_SECOND, 6 * GST_SECOND), 2);
+  // short.json lasts 3 s; the files start with the pipeline, so they also
+  // hold the time to connect and the emulator's video encoding before it
+  // accepts the media handshake (3 s and more on a loaded 2-core CI machine).
+  // The samples themselves are compared with the manifest below.
+  fail_unless_equals_int(check_wav_per_participant(gw, manifest, 2 * GST_SECOND, 15 * GST_SECOND), 2);
   check_wav_content(stream_folders(gw).at(0), manifest);
   fail_unless_equals_int(gw.terminate(5000), 0);
   remove_tree(dir);
