@@ -137,15 +137,6 @@ GSource *NetworkThread::add_timeout(unsigned ms, std::function<void()> fn) {
   return source;
 }
 
-void NetworkThread::release_later(GRef<GObject> object) {
-  GSource *source = g_idle_source_new();
-  g_source_set_priority(source, G_PRIORITY_LOW);
-  auto task = std::make_unique<Task>(Task{[held = std::move(object)] {}});
-  g_source_set_callback(source, Task::run, task.release(), Task::destroy);
-  g_source_attach(source, context_);
-  g_source_unref(source);
-}
-
 NetworkLease::NetworkLease(std::shared_ptr<NetworkThread> thread) : thread_(std::move(thread)) {
   if (thread_) thread_->leases++;
 }

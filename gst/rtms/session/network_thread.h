@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "fd_watcher.h"
-#include "gref.h"
 
 namespace rtms {
 
@@ -42,8 +41,6 @@ class NetworkThread {
   // Runs fn on the thread after ms; the caller holds the returned reference
   // (destroy it to cancel). Call on the thread.
   GSource *add_timeout(unsigned ms, std::function<void()> fn);
-  // Drops the reference once everything already pending on the thread ran.
-  void release_later(GRef<GObject> object);
 
   // How many sessions hold a lease (for placing the next one).
   std::atomic<unsigned> leases{0};

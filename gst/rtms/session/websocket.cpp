@@ -41,7 +41,7 @@ struct WebSocket::Impl {
   enum class State { Idle, Resolving, Connecting, TlsHandshake, Upgrading, Open, Closing, Closed };
 
   Impl(WebSocket &o, NetworkThread &n, SslCtxPtr t, size_t max, WebSocketHandlers h)
-      : owner(o), network(n), context(n.context()), tls_ctx(std::move(t)), reader(max),
+      : owner(o), network(n), tls_ctx(std::move(t)), reader(max),
         handlers(std::move(h)) {}
 
   ~Impl() {
@@ -60,7 +60,6 @@ struct WebSocket::Impl {
 
   WebSocket &owner;
   NetworkThread &network;
-  GMainContext *context;
   SslCtxPtr tls_ctx;
   WsFrameReader reader;
   WebSocketHandlers handlers;
@@ -97,11 +96,7 @@ struct WebSocket::Impl {
       if (!fd_watch) {
         io_error = "cannot watch the socket";
         // Reported from the main loop, not from inside this call.
-        start_timer(0, [](Impl *self) {
-          g_source_unref(self->timer);
-          self->timer = nullptr;
-          self->connection_failed();
-        });
+        start_timer(0, [this] { connection_failed(); });
       }
     } else {
       network.sockets().modify(fd_watch, condition);
@@ -113,23 +108,14 @@ struct WebSocket::Impl {
                         (out_offset < out.size() ? G_IO_OUT : 0));
   }
 
-  void start_timer(unsigned ms, void (*fired)(Impl *)) {
+  // One timer at a time (connecting, closing); it clears itself when it fires.
+  void start_timer(unsigned ms, std::function<void()> fired) {
     cancel_timer();
-    timer = g_timeout_source_new(ms);
-    struct Call {
-      Impl *impl;
-      void (*fn)(Impl *);
-    };
-    auto call = std::make_unique<Call>(Call{this, fired});
-    g_source_set_callback(
-        timer,
-        [](gpointer data) -> gboolean {
-          auto *c = static_cast<Call *>(data);
-          c->fn(c->impl);
-          return G_SOURCE_REMOVE;
-        },
-        call.release(), [](gpointer data) { std::unique_ptr<Call> owned(static_cast<Call *>(data)); });
-    g_source_attach(timer, context);
+    timer = network.add_timeout(ms, [this, fired = std::move(fired)] {
+      g_source_unref(timer);
+      timer = nullptr;
+      fired();
+    });
   }
 
   void cancel_timer() {
@@ -199,11 +185,9 @@ struct WebSocket::Impl {
       finish_connect(describe("no TLS context"));
       return;
     }
-    start_timer(kConnectTimeoutMs, [](Impl *self) {
-      g_source_unref(self->timer);
-      self->timer = nullptr;
-      self->finish_connect(self->describe("no WebSocket connection within " +
-                                          std::to_string(kConnectTimeoutMs / 1000) + " s"));
+    start_timer(kConnectTimeoutMs, [this] {
+      finish_connect(describe("no WebSocket connection within " +
+                              std::to_string(kConnectTimeoutMs / 1000) + " s"));
     });
     GInetAddress *literal = g_inet_address_new_from_string(host.c_str());
     if (literal) {
@@ -562,10 +546,8 @@ struct WebSocket::Impl {
       if (state == State::Closed) return;
       watch(wanted_while_open());
     }
-    start_timer(kCloseTimeoutMs, [](Impl *self) {
-      g_source_unref(self->timer);
-      self->timer = nullptr;
-      self->report_closed(kWsCloseNormal, "closed (the server did not answer the close frame)");
+    start_timer(kCloseTimeoutMs, [this] {
+      report_closed(kWsCloseNormal, "closed (the server did not answer the close frame)");
     });
   }
 
