@@ -44,6 +44,12 @@ FdWatcher::FdWatcher(GMainContext *context) {
   source_ = g_source_new(&funcs, sizeof(Source));
   reinterpret_cast<Source *>(source_)->owner = this;
   g_source_set_name(source_, "rtms-fd-watcher");
+  // GLib blocks a source that may not recurse while it runs by taking its
+  // descriptors out of the poll set and putting them back afterwards, and
+  // each of those steps writes the context's wake-up eventfd: two writes, a
+  // read and an extra poll per wake-up of the thread, for nothing. run_ready
+  // copes with being re-entered, so the source may recurse.
+  g_source_set_can_recurse(source_, TRUE);
   if (epoll_fd_ >= 0) g_source_add_unix_fd(source_, epoll_fd_, G_IO_IN);
   g_source_attach(source_, context);
 }
@@ -90,14 +96,15 @@ gboolean FdWatcher::dispatch(GSource *source, GSourceFunc, gpointer) {
 void FdWatcher::run_ready() {
   struct epoll_event events[256];
   int n = epoll_wait(epoll_fd_, events, 256, 0);
-  dispatching_ = true;
+  ++dispatching_;
   for (int i = 0; i < n; ++i) {
     auto *watch = static_cast<Watch *>(events[i].data.ptr);
     // A watch removed during this batch is only freed after it.
     if (!watch->removed) watch->callback(from_epoll(events[i].events));
   }
-  dispatching_ = false;
-  removed_.clear();
+  // Only the outermost batch frees: an inner one (a callback iterating the
+  // context) must not free watches the outer batch still has events for.
+  if (--dispatching_ == 0) removed_.clear();
 }
 
 }  // namespace rtms

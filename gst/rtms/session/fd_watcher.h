@@ -39,7 +39,7 @@ class FdWatcher {
 
   int epoll_fd_ = -1;
   GSource *source_ = nullptr;
-  bool dispatching_ = false;
+  int dispatching_ = 0;  // depth of run_ready calls
   std::vector<std::unique_ptr<Watch>> removed_;  // freed after the batch
 };
 
