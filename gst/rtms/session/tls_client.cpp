@@ -42,8 +42,15 @@ int fd_bio_write(BIO *bio, const char *data, int size) {
   return int(n);
 }
 
+int read_state_index() {
+  static int index = BIO_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
 int fd_bio_read(BIO *bio, char *data, int size) {
   ssize_t n = ::recv(BIO_get_fd(bio, nullptr), data, size_t(size), 0);
+  if (auto *state = static_cast<SocketReadState *>(BIO_get_ex_data(bio, read_state_index())))
+    state->drained = n < ssize_t(size);
   BIO_clear_retry_flags(bio);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
     BIO_set_retry_read(bio);
@@ -105,12 +112,14 @@ SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::strin
   return ctx;
 }
 
-SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd) {
+SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd,
+                          SocketReadState *read_state) {
   SslPtr ssl(SSL_new(ctx));
   if (!ssl) return ssl;
   BIO *bio = BIO_new(nosignal_socket_method());
   if (!bio) return nullptr;
   BIO_set_fd(bio, fd, BIO_NOCLOSE);
+  BIO_set_ex_data(bio, read_state_index(), read_state);
   SSL_set_bio(ssl.get(), bio, bio);
   GInetAddress *ip = g_inet_address_new_from_string(host.c_str());
   if (ip) {

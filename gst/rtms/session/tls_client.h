@@ -24,9 +24,17 @@ using SslPtr = std::unique_ptr<SSL, SslFree>;
 // null and says why in *why (naming ssl-ca-file).
 SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::string *why);
 
+// What the connection's last read of its socket found. A read that got
+// fewer bytes than it asked for (or none) emptied the socket, so the caller
+// can stop reading without the extra call that would only say "empty".
+struct SocketReadState {
+  bool drained = false;
+};
+
 // A connection on ctx for host (SNI and the name or IP the certificate must
-// match).
-SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd);
+// match); its socket reads update *read_state, which must outlive it.
+SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd,
+                          SocketReadState *read_state);
 
 // Why a handshake failed, in words: certificate problems name what is wrong
 // with the certificate and how to fix it ("the server's TLS certificate is

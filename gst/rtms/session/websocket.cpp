@@ -76,6 +76,7 @@ struct WebSocket::Impl {
   int port = 0;
   int fd = -1;
   SslPtr ssl;
+  SocketReadState socket_read;  // updated by every read of fd
   FdWatcher::Watch *fd_watch = nullptr;
   GSource *timer = nullptr;
   std::string key;
@@ -271,7 +272,7 @@ struct WebSocket::Impl {
       return;
     }
     if (secure) {
-      ssl = new_tls_connection(tls_ctx.get(), host, fd);
+      ssl = new_tls_connection(tls_ctx.get(), host, fd, &socket_read);
       if (!ssl) {
         finish_connect(describe("cannot set up TLS"));
         return;
@@ -377,6 +378,7 @@ struct WebSocket::Impl {
       return -1;
     }
     ssize_t n = ::recv(fd, buf, size, 0);
+    socket_read.drained = n < ssize_t(size);
     if (n >= 0) return long(n);
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return kWouldBlock;
     io_error = g_strerror(errno);
@@ -451,9 +453,14 @@ struct WebSocket::Impl {
   }
 
   // Reads until the socket (and OpenSSL's buffer) is empty, delivering each
-  // message as soon as its frame is complete.
+  // message as soon as its frame is complete. A short read means the socket
+  // is empty: stopping there instead of reading again until EAGAIN saves a
+  // system call per wake-up, and the level-triggered watch reports any data
+  // that arrives meanwhile.
   void read_frames() {
+    socket_read.drained = false;
     for (;;) {
+      if (socket_read.drained && !(ssl && SSL_has_pending(ssl.get()))) return;
       size_t available = 0;
       char *area = reader.write_area(kReadChunk / 4, &available);
       long n = read_some(area, std::min(available, kReadChunk));
