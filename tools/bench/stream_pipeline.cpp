@@ -58,7 +58,7 @@ void StreamPipeline::pad_added(GstElement *, GstPad *pad, gpointer data) {
   GstElement *sink = gst_element_factory_make("fakesink", nullptr);
   // async=false: a sink added to a pipeline that is already PLAYING must not
   // wait for preroll.
-  g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
+  g_object_set(sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, nullptr);
   gst_bin_add(GST_BIN(self->pipeline_.get()), sink);
   gst_element_sync_state_with_parent(sink);
   GstPtr<GstPad> sink_pad(gst_element_get_static_pad(sink, "sink"));
