@@ -89,7 +89,7 @@ SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::strin
   // Read whole bursts of records per system call, and let a write that
   // would block be retried from a buffer that has since grown.
   SSL_CTX_set_read_ahead(ctx.get(), 1);
-  SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE |
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (strict) {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
