@@ -3,7 +3,9 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "base64.h"
 
@@ -143,6 +145,8 @@ std::string ws_close_payload(uint16_t code, std::string_view reason) {
   return payload;
 }
 
+void WsFrameReader::Free::operator()(char *p) const { std::free(p); }
+
 char *WsFrameReader::write_area(size_t min_size, size_t *available) {
   if (consumed_ == end_) consumed_ = end_ = 0;
   if (capacity_ - end_ < min_size) {
@@ -151,7 +155,8 @@ char *WsFrameReader::write_area(size_t min_size, size_t *available) {
       std::memmove(buffer_.get(), buffer_.get() + consumed_, pending);
     } else {
       size_t capacity = std::max(capacity_ * 2, pending + min_size);
-      auto grown = std::make_unique<char[]>(capacity);
+      std::unique_ptr<char, Free> grown(static_cast<char *>(std::malloc(capacity)));
+      if (!grown) throw std::bad_alloc();
       if (pending) std::memcpy(grown.get(), buffer_.get() + consumed_, pending);
       buffer_ = std::move(grown);
       capacity_ = capacity;
@@ -177,12 +182,24 @@ WsFrameReader::Status WsFrameReader::reject(Item *item, uint16_t code, std::stri
   return Status::Error;
 }
 
+WsFrameReader::Status WsFrameReader::need_more() {
+  if (consumed_ == end_ && capacity_ > 0) {
+    // Nothing pending: give the buffer back. The next reader on this thread
+    // (another socket) then gets the same, still cached, memory from the
+    // allocator instead of touching a cold buffer of its own, and an idle
+    // connection holds no receive buffer.
+    buffer_.reset();
+    capacity_ = consumed_ = end_ = 0;
+  }
+  return Status::NeedMore;
+}
+
 WsFrameReader::Status WsFrameReader::next(Item *item) {
   if (failed_) return Status::NeedMore;
   for (;;) {
     const uint8_t *p = reinterpret_cast<const uint8_t *>(buffer_.get()) + consumed_;
     size_t avail = end_ - consumed_;
-    if (avail < 2) return Status::NeedMore;
+    if (avail < 2) return need_more();
     bool fin = p[0] & 0x80;
     uint8_t rsv = p[0] & 0x70;
     auto opcode = WsOpcode(p[0] & 0x0F);
@@ -190,11 +207,11 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
     uint64_t len = p[1] & 0x7F;
     size_t header = 2;
     if (len == 126) {
-      if (avail < 4) return Status::NeedMore;
+      if (avail < 4) return need_more();
       len = (uint64_t(p[2]) << 8) | p[3];
       header = 4;
     } else if (len == 127) {
-      if (avail < 10) return Status::NeedMore;
+      if (avail < 10) return need_more();
       len = 0;
       for (int i = 0; i < 8; ++i) len = (len << 8) | p[2 + i];
       header = 10;
@@ -216,7 +233,7 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
       return reject(item, kWsCloseTooBig,
                   "the server sent a message larger than the limit of " +
                       std::to_string(max_message_size_) + " bytes");
-    if (avail < header + len) return Status::NeedMore;
+    if (avail < header + len) return need_more();
     char *payload = buffer_.get() + consumed_ + header;
     if (masked) {
       // Servers must not mask, but unmasking costs nothing to accept.

@@ -79,10 +79,15 @@ class WsFrameReader {
 
  private:
   Status reject(Item *item, uint16_t code, std::string error);
+  Status need_more();
 
   size_t max_message_size_;
   // Received bytes: [consumed_, end_) are not parsed yet.
-  std::unique_ptr<char[]> buffer_;
+  // malloc'ed, not new[]'ed: a new buffer needs no zeroing.
+  struct Free {
+    void operator()(char *p) const;
+  };
+  std::unique_ptr<char, Free> buffer_;
   size_t capacity_ = 0;
   size_t end_ = 0;
   size_t consumed_ = 0;
