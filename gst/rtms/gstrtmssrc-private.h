@@ -110,6 +110,8 @@ struct RtmsSrcState {
   std::map<std::string, RtmsOutput *> outputs_by_key;
   guint next_pad_number[kRtmsOutputKinds] = {};  // never reused while running
   GstFlowCombiner *flow_combiner = nullptr;
+  // The combiner's last answer, readable without outputs_lock.
+  std::atomic<GstFlowReturn> combined_flow{GST_FLOW_OK};
   guint group_id = 0;
   rtms::ServerTimeMapper time_mapper;
   rtms::AudioParams audio_effective;
@@ -137,7 +139,8 @@ struct RtmsSrcState {
   std::mutex end_lock;
   std::condition_variable end_cond;
   bool session_over = false;
-  bool eos_requested = false;
+  // Read for every media message: atomic, so that costs no lock.
+  std::atomic<bool> eos_requested{false};
 };
 
 // rtms-src-outputs.cpp

@@ -615,10 +615,7 @@ static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
   if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
     GST_INFO_OBJECT(self, "EOS requested: closing the stream");
     gst_event_unref(event);
-    {
-      std::lock_guard<std::mutex> guard(self->state->end_lock);
-      self->state->eos_requested = true;
-    }
+    self->state->eos_requested.store(true, std::memory_order_release);
     {
       std::lock_guard<std::mutex> guard(self->state->session_lock);
       if (self->state->session) self->state->session->request_close();

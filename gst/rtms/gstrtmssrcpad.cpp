@@ -1,5 +1,6 @@
 #include "gstrtmssrcpad.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <chrono>
 #include <deque>
@@ -12,7 +13,9 @@ struct RtmsPadQueue {
   guint64 bytes = 0;
   bool flushing = true;  // until the pad is activated
   bool eos_queued = false;  // nothing may follow an EOS
-  bool direct = false;      // no streaming task (rtms_src_deliver drains)
+  // No streaming task (rtms_src_deliver drains). Set before activation and
+  // never again: read without the lock.
+  std::atomic<bool> direct{false};
 
   rtms::SrcPadProgress progress;
   int64_t participant_id = 0;
@@ -143,13 +146,26 @@ bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct) {
 }
 
 void src_pad_set_direct(GstRtmsSrcPad *pad, bool direct) {
-  std::lock_guard<std::mutex> guard(pad->queue->lock);
-  pad->queue->direct = direct;
+  pad->queue->direct.store(direct, std::memory_order_release);
 }
 
 bool src_pad_is_direct(GstRtmsSrcPad *pad) {
+  return pad->queue->direct.load(std::memory_order_acquire);
+}
+
+SrcPadOffer src_pad_offer(GstRtmsSrcPad *pad, GstMiniObject *item) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);
-  return pad->queue->direct;
+  RtmsPadQueue &q = *pad->queue;
+  if (q.flushing || q.eos_queued) {
+    gst_mini_object_unref(item);
+    return SrcPadOffer::Dropped;
+  }
+  if (GST_IS_EVENT(item) && GST_EVENT_TYPE(GST_EVENT_CAST(item)) == GST_EVENT_EOS)
+    q.eos_queued = true;
+  if (q.items.empty()) return SrcPadOffer::PushNow;
+  if (GST_IS_BUFFER(item)) q.bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
+  q.items.push_back(item);
+  return SrcPadOffer::Queued;
 }
 
 GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad) {

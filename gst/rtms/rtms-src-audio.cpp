@@ -61,6 +61,7 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   rtms::AudioParams effective;
   RtmsOutput *out;
   bool unknown;
+  bool anchored;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     if (!st->audio_ready) {
@@ -70,14 +71,12 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     per_participant = st->per_participant;
     effective = st->audio_effective;
     out = scan_audio_output(st, per_participant ? data.user.user_id : 0, &unknown);
+    anchored = st->time_mapper.anchored();
   }
-  {
-    std::lock_guard<std::mutex> guard(st->end_lock);
-    if (st->eos_requested) {
-      GST_LOG_OBJECT(self, "EOS was requested: media at %" G_GINT64_FORMAT " ms not pushed",
-                     data.timestamp);
-      return;
-    }
+  if (st->eos_requested.load(std::memory_order_acquire)) {
+    GST_LOG_OBJECT(self, "EOS was requested: media at %" G_GINT64_FORMAT " ms not pushed",
+                   data.timestamp);
+    return;
   }
   int64_t user_id = per_participant ? data.user.user_id : 0;
   if (unknown) out = rtms_src_find_output(self, RtmsOutputKind::Audio, user_id);
@@ -107,7 +106,11 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     duration = rtms::audio_payload_duration(effective, nullptr, decoded_size);
   }
 
-  GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT_CAST(self));
+  // The arrival time only matters for the first packet, which anchors the
+  // server's clock to running time (reading the clock costs two object
+  // locks and a clock reference).
+  GstClockTime now =
+      anchored ? GST_CLOCK_TIME_NONE : gst_element_get_current_running_time(GST_ELEMENT_CAST(self));
   GstEvent *gap = nullptr;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);

@@ -36,8 +36,13 @@ GstPadTemplate *rtms_src_audio_template() {
 
 static GstFlowReturn combine_flow(GstRtmsSrc *self, GstPad *pad, GstFlowReturn ret) {
   RtmsSrcState *st = self->state;
+  // OK after OK combines to OK, and gst_pad_push has recorded the pad's
+  // result already: the common case needs neither the lock nor the combiner.
+  if (ret == GST_FLOW_OK && st->combined_flow.load(std::memory_order_relaxed) == GST_FLOW_OK)
+    return GST_FLOW_OK;
   std::lock_guard<std::mutex> guard(st->outputs_lock);
   GstFlowReturn combined = gst_flow_combiner_update_pad_flow(st->flow_combiner, pad, ret);
+  st->combined_flow.store(combined, std::memory_order_relaxed);
   if (combined == GST_FLOW_NOT_LINKED && !st->not_linked_warned) {
     st->not_linked_warned = true;
     GST_WARNING_OBJECT(self, "no output pad is linked: media is being discarded");
@@ -144,9 +149,27 @@ static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
 }
 
 void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
-  bool direct = false;
-  if (!rtms::src_pad_enqueue(pad, item, &direct)) return;
-  if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
+  if (!rtms::src_pad_is_direct(pad) || !self->state->playing.load(std::memory_order_acquire)) {
+    bool direct = false;
+    if (!rtms::src_pad_enqueue(pad, item, &direct)) return;
+    if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
+    return;
+  }
+  // A direct pad in PLAYING, the network thread's every packet: under the
+  // stream lock an item with nothing queued before it goes straight out.
+  // Whoever queues behind it meanwhile drains after taking the lock.
+  GST_PAD_STREAM_LOCK(GST_PAD(pad));
+  switch (rtms::src_pad_offer(pad, item)) {
+    case rtms::SrcPadOffer::PushNow:
+      push_item(self, pad, item);
+      break;
+    case rtms::SrcPadOffer::Queued:
+      while (GstMiniObject *next = rtms::src_pad_try_dequeue(pad))
+        if (!push_item(self, pad, next)) break;
+      break;
+    case rtms::SrcPadOffer::Dropped: break;
+  }
+  GST_PAD_STREAM_UNLOCK(GST_PAD(pad));
 }
 
 void rtms_src_drain_direct_pads(GstRtmsSrc *self) {
@@ -365,6 +388,7 @@ void rtms_src_remove_outputs(GstRtmsSrc *self) {
     outputs.swap(st->outputs);
     st->outputs_by_key.clear();
     gst_flow_combiner_clear(st->flow_combiner);
+    st->combined_flow.store(GST_FLOW_OK, std::memory_order_relaxed);
   }
   for (auto &out : outputs) {
     gst_pad_set_active(GST_PAD(out->pad), FALSE);
@@ -406,9 +430,15 @@ void rtms_src_maybe_announce_pads(GstRtmsSrc *self) {
 }
 
 GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms) {
+  rtms::ServerTimeMapper &mapper = self->state->time_mapper;
+  {
+    // Once anchored, the arrival time is not needed (see handle_audio).
+    std::lock_guard<std::mutex> guard(self->state->outputs_lock);
+    if (mapper.anchored()) return mapper.to_running_time(server_ms, GST_CLOCK_TIME_NONE);
+  }
   GstClockTime now = gst_element_get_current_running_time(GST_ELEMENT(self));
   std::lock_guard<std::mutex> guard(self->state->outputs_lock);
-  return self->state->time_mapper.to_running_time(server_ms, now);
+  return mapper.to_running_time(server_ms, now);
 }
 
 std::string rtms_src_describe_media(const char *what, const rtms::MediaData &data) {

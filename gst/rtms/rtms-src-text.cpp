@@ -91,10 +91,7 @@ static void push_chat(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &
 }
 
 void rtms_src_handle_text(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaData &&data) {
-  {
-    std::lock_guard<std::mutex> guard(self->state->end_lock);
-    if (self->state->eos_requested) return;
-  }
+  if (self->state->eos_requested.load(std::memory_order_acquire)) return;
   if (!valid_utf8(self, kind, data)) return;
   RtmsOutput *out = rtms_src_find_output(self, kind, 0);
   if (!out) {

@@ -79,10 +79,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     codec = v.codec.value_or(rtms::Codec::Jpg);
     fps = std::max(1, v.fps.value_or(1));
   }
-  {
-    std::lock_guard<std::mutex> guard(st->end_lock);
-    if (st->eos_requested) return;
-  }
+  if (st->eos_requested.load(std::memory_order_acquire)) return;
 
   const char *what = kind == RtmsOutputKind::Video ? "video frame" : "deskshare frame";
   GstBuffer *buffer = rtms_src_decode_payload(self, data, what);
