@@ -40,3 +40,5 @@ run scaling-ws-pinned --profile audio --scaling --duration 10 --pin
 run scaling-wss-pinned-nt --profile audio --scaling --duration 10 --tls --pin --push-mode network-thread --max-streams 800
 run scaling-wss-pinned-nt-wake3000 --profile audio --scaling --duration 10 --tls --pin --push-mode network-thread --wake-interval 3000 --max-streams 800
 run meeting-wss-50-pinned-nt-wake3000 --profile meeting --streams 50 --duration 20 --tls --pin --push-mode network-thread --wake-interval 3000
+# Third pass (cache footprint, system calls): the same two runs as the second pass, plus ws.
+run scaling-ws-pinned-nt-wake3000 --profile audio --scaling --duration 8 --pin --push-mode network-thread --wake-interval 3000 --max-streams 800
