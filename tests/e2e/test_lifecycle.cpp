@@ -106,6 +106,48 @@ GST_START_TEST(restart_after_stop) {
 }
 GST_END_TEST;
 
+// The LATENCY answer of a pad: live, and as low as the source can be
+// (jitter allowance + one packet + the network thread's wake interval).
+static void check_pad_latency(const char *src_properties, GstClockTime expected) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("default.json")});
+  Capture capture(src_properties);
+  configure_src(capture, emulator);
+  capture.play();
+  capture.wait(1500 * GST_MSECOND);
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  std::string name;
+  {
+    std::lock_guard<std::mutex> guard(capture.lock);
+    fail_if(capture.pads.empty(), "no pad after 1.5 s");
+    name = capture.pads.begin()->first;
+  }
+  GstPad *pad = gst_element_get_static_pad(capture.src, name.c_str());
+  fail_unless(pad != nullptr, "no pad %s", name.c_str());
+  GstQuery *query = gst_query_new_latency();
+  fail_unless(gst_pad_query(pad, query), "%s: LATENCY query not answered", name.c_str());
+  gboolean live = FALSE;
+  GstClockTime min = 0, max = 0;
+  gst_query_parse_latency(query, &live, &min, &max);
+  fail_unless(live, "%s: not live", name.c_str());
+  fail_unless_equals_uint64(min, expected);
+  fail_unless(!GST_CLOCK_TIME_IS_VALID(max), "%s: a maximum latency", name.c_str());
+  gst_query_unref(query);
+  gst_object_unref(pad);
+  gst_element_set_state(capture.pipeline, GST_STATE_NULL);
+}
+
+GST_START_TEST(latency_query_pad_threads) {
+  check_pad_latency("latency=50 audio-send-rate=20", 70 * GST_MSECOND);
+}
+GST_END_TEST;
+
+GST_START_TEST(latency_query_wake_interval) {
+  check_pad_latency("latency=50 audio-send-rate=20 push-mode=network-thread wake-interval=5000",
+                    75 * GST_MSECOND);
+}
+GST_END_TEST;
+
 static Suite *lifecycle_suite() {
   Suite *s = suite_create("rtmssrc-lifecycle-e2e");
   TCase *tc = tcase_create("lifecycle");
@@ -117,6 +159,8 @@ static Suite *lifecycle_suite() {
   tcase_add_test(tc, paused_first_pad_threads);
   tcase_add_test(tc, paused_first_network_thread);
   tcase_add_test(tc, restart_after_stop);
+  tcase_add_test(tc, latency_query_pad_threads);
+  tcase_add_test(tc, latency_query_wake_interval);
   suite_add_tcase(s, tc);
   return s;
 }
