@@ -7,52 +7,66 @@
 
 namespace rtms {
 
-VideoProbe probe_h264(const guint8 *data, gsize size) {
-  VideoProbe probe;
+namespace {
+
+// The NAL parser only carries state we do not use (the probe parses SPS
+// without storing them), but the identify calls want one: one per thread,
+// instead of a zeroed allocation of several KiB per video frame.
+struct ThreadNalParser {
   GstH264NalParser *parser = gst_h264_nal_parser_new();
-  GstH264NalUnit nalu;
-  guint offset = 0;
-  GstH264ParserResult res;
-  while ((res = gst_h264_parser_identify_nalu(parser, data, offset, size, &nalu)) ==
-             GST_H264_PARSER_OK ||
-         res == GST_H264_PARSER_NO_NAL_END) {
-    probe.valid = true;
-    switch (nalu.type) {
-      case GST_H264_NAL_SPS: {
-        GstH264SPS sps;
-        if (gst_h264_parser_parse_sps(parser, &nalu, &sps) == GST_H264_PARSER_OK) {
-          probe.has_sps = true;
-          probe.has_size = true;
-          probe.width = sps.frame_cropping_flag ? sps.crop_rect_width : sps.width;
-          probe.height = sps.frame_cropping_flag ? sps.crop_rect_height : sps.height;
-          // Two fields per frame: time_scale counts half frames.
-          if (sps.vui_parameters_present_flag && sps.vui_parameters.timing_info_present_flag &&
-              sps.vui_parameters.num_units_in_tick > 0 && sps.vui_parameters.time_scale > 0) {
-            uint64_t n = sps.vui_parameters.time_scale;
-            uint64_t d = uint64_t(sps.vui_parameters.num_units_in_tick) * 2;
-            uint64_t g = std::gcd(n, d);
-            if (n / g <= G_MAXINT && d / g <= G_MAXINT) {
-              probe.fps_n = int(n / g);
-              probe.fps_d = int(d / g);
-            }
-          }
-          gst_h264_sps_clear(&sps);
-        }
-        break;
-      }
-      case GST_H264_NAL_PPS:
-        probe.has_pps = true;
-        break;
-      case GST_H264_NAL_SLICE_IDR:
-        probe.has_idr = true;
-        break;
-      default:
-        break;
+  ~ThreadNalParser() { gst_h264_nal_parser_free(parser); }
+};
+
+void read_sps(GstH264NalUnit *nalu, VideoProbe *probe) {
+  GstH264SPS sps;
+  if (gst_h264_parse_sps(nalu, &sps) != GST_H264_PARSER_OK) return;
+  probe->has_sps = true;
+  probe->has_size = true;
+  probe->width = sps.frame_cropping_flag ? sps.crop_rect_width : sps.width;
+  probe->height = sps.frame_cropping_flag ? sps.crop_rect_height : sps.height;
+  // Two fields per frame: time_scale counts half frames.
+  if (sps.vui_parameters_present_flag && sps.vui_parameters.timing_info_present_flag &&
+      sps.vui_parameters.num_units_in_tick > 0 && sps.vui_parameters.time_scale > 0) {
+    uint64_t n = sps.vui_parameters.time_scale;
+    uint64_t d = uint64_t(sps.vui_parameters.num_units_in_tick) * 2;
+    uint64_t g = std::gcd(n, d);
+    if (n / g <= G_MAXINT && d / g <= G_MAXINT) {
+      probe->fps_n = int(n / g);
+      probe->fps_d = int(d / g);
     }
-    if (res == GST_H264_PARSER_NO_NAL_END) break;
+  }
+  gst_h264_sps_clear(&sps);
+}
+
+}  // namespace
+
+VideoProbe probe_h264(const guint8 *data, gsize size) {
+  static thread_local ThreadNalParser nal_parser;
+  GstH264NalParser *parser = nal_parser.parser;
+  VideoProbe probe;
+  guint offset = 0;
+  for (;;) {
+    GstH264NalUnit nalu;
+    // First only the NAL's header: finding where a slice ends would scan
+    // the whole picture for the next start code.
+    GstH264ParserResult res =
+        gst_h264_parser_identify_nalu_unchecked(parser, data, offset, size, &nalu);
+    if (res != GST_H264_PARSER_OK) break;
+    probe.valid = true;
+    if (nalu.type >= GST_H264_NAL_SLICE && nalu.type <= GST_H264_NAL_SLICE_IDR) {
+      // The picture's first slice. Parameter sets come before it, and the
+      // rest of the access unit is more slices of the same type.
+      if (nalu.type == GST_H264_NAL_SLICE_IDR) probe.has_idr = true;
+      break;
+    }
+    res = gst_h264_parser_identify_nalu(parser, data, offset, size, &nalu);
+    bool last = res == GST_H264_PARSER_NO_NAL_END;
+    if (res != GST_H264_PARSER_OK && !last) break;
+    if (nalu.type == GST_H264_NAL_SPS) read_sps(&nalu, &probe);
+    if (nalu.type == GST_H264_NAL_PPS) probe.has_pps = true;
+    if (last) break;
     offset = nalu.offset + nalu.size;
   }
-  gst_h264_nal_parser_free(parser);
   return probe;
 }
 
