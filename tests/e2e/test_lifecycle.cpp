@@ -8,15 +8,20 @@
 // thread, which the EOS and the state change must stop cleanly too.
 static const char *const kNetworkThread = "push-mode=network-thread";
 
-static void eos_closes_the_stream(const char *src_properties) {
-  EmulatorRun emulator;
+// Streams default.json for 1.5 s, which must bring no error.
+static void start_streaming(EmulatorRun &emulator, Capture &capture) {
   emulator.start({"--script", meeting_script("default.json")});
-  Capture capture(src_properties);
   configure_src(capture, emulator);
   capture.play();
-  // Let media flow, then end it from the application's side.
   capture.wait(1500 * GST_MSECOND);
   fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+}
+
+static void eos_closes_the_stream(const char *src_properties) {
+  EmulatorRun emulator;
+  Capture capture(src_properties);
+  // Let media flow, then end it from the application's side.
+  start_streaming(emulator, capture);
   fail_unless(total_bytes(capture) > 0, "no media before the EOS");
   gst_element_send_event(capture.pipeline, gst_event_new_eos());
   fail_unless(capture.wait(10 * GST_SECOND), "no EOS after sending EOS");
@@ -42,11 +47,8 @@ GST_END_TEST;
 
 static void stopping_the_pipeline_closes_the_stream(const char *src_properties) {
   EmulatorRun emulator;
-  emulator.start({"--script", meeting_script("default.json")});
   Capture capture(src_properties);
-  configure_src(capture, emulator);
-  capture.play();
-  capture.wait(1500 * GST_MSECOND);
+  start_streaming(emulator, capture);
   fail_unless(total_bytes(capture) > 0, "no media before stopping");
   gint64 start = g_get_monotonic_time();
   gst_element_set_state(capture.pipeline, GST_STATE_NULL);
@@ -110,12 +112,8 @@ GST_END_TEST;
 // (jitter allowance + one packet + the network thread's wake interval).
 static void check_pad_latency(const char *src_properties, GstClockTime expected) {
   EmulatorRun emulator;
-  emulator.start({"--script", meeting_script("default.json")});
   Capture capture(src_properties);
-  configure_src(capture, emulator);
-  capture.play();
-  capture.wait(1500 * GST_MSECOND);
-  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  start_streaming(emulator, capture);
   std::string name;
   {
     std::lock_guard<std::mutex> guard(capture.lock);
