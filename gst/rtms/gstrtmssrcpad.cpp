@@ -153,21 +153,6 @@ bool src_pad_is_direct(GstRtmsSrcPad *pad) {
   return pad->queue->direct.load(std::memory_order_acquire);
 }
 
-SrcPadOffer src_pad_offer(GstRtmsSrcPad *pad, GstMiniObject *item) {
-  std::lock_guard<std::mutex> guard(pad->queue->lock);
-  RtmsPadQueue &q = *pad->queue;
-  if (q.flushing || q.eos_queued) {
-    gst_mini_object_unref(item);
-    return SrcPadOffer::Dropped;
-  }
-  if (GST_IS_EVENT(item) && GST_EVENT_TYPE(GST_EVENT_CAST(item)) == GST_EVENT_EOS)
-    q.eos_queued = true;
-  if (q.items.empty()) return SrcPadOffer::PushNow;
-  if (GST_IS_BUFFER(item)) q.bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
-  q.items.push_back(item);
-  return SrcPadOffer::Queued;
-}
-
 GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);
   if (pad->queue->flushing || pad->queue->items.empty()) return nullptr;

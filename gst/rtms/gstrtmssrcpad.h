@@ -47,13 +47,6 @@ bool src_pad_is_direct(GstRtmsSrcPad *pad);
 // *direct, when given, says whether the pad is direct (read under the same
 // lock, so a message costs one lock, not two).
 bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct = nullptr);
-// For a direct pad, called with its stream lock held: PushNow when nothing
-// is queued before item, so the caller pushes it at once (keeping the item)
-// instead of queueing and dequeueing it; Queued when it had to wait its
-// turn in the queue; Dropped (item released) when the pad is flushing or
-// already ended.
-enum class SrcPadOffer { PushNow, Queued, Dropped };
-SrcPadOffer src_pad_offer(GstRtmsSrcPad *pad, GstMiniObject *item);
 // The next item if there is one, without waiting; nullptr when the queue is
 // empty or the pad is flushing.
 GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad);

@@ -149,27 +149,9 @@ static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
 }
 
 void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
-  if (!rtms::src_pad_is_direct(pad) || !self->state->playing.load(std::memory_order_acquire)) {
-    bool direct = false;
-    if (!rtms::src_pad_enqueue(pad, item, &direct)) return;
-    if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
-    return;
-  }
-  // A direct pad in PLAYING, the network thread's every packet: under the
-  // stream lock an item with nothing queued before it goes straight out.
-  // Whoever queues behind it meanwhile drains after taking the lock.
-  GST_PAD_STREAM_LOCK(GST_PAD(pad));
-  switch (rtms::src_pad_offer(pad, item)) {
-    case rtms::SrcPadOffer::PushNow:
-      push_item(self, pad, item);
-      break;
-    case rtms::SrcPadOffer::Queued:
-      while (GstMiniObject *next = rtms::src_pad_try_dequeue(pad))
-        if (!push_item(self, pad, next)) break;
-      break;
-    case rtms::SrcPadOffer::Dropped: break;
-  }
-  GST_PAD_STREAM_UNLOCK(GST_PAD(pad));
+  bool direct = false;
+  if (!rtms::src_pad_enqueue(pad, item, &direct)) return;
+  if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
 }
 
 void rtms_src_drain_direct_pads(GstRtmsSrc *self) {
