@@ -3,6 +3,7 @@
 // loaded once, not per connection.
 #pragma once
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <memory>
@@ -41,5 +42,13 @@ SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd,
 // not trusted (signed by an unknown certificate authority); set
 // ssl-ca-file ..."); others carry OpenSSL's reason.
 std::string describe_tls_failure(SSL *ssl, int ssl_error);
+
+// Empties this thread's OpenSSL error queue if something left errors in it,
+// as SSL_get_error needs before each I/O call. Checking first is what makes
+// it cheap: clearing rewrites the whole queue (about a kilobyte) even when
+// empty, on every read of every connection.
+inline void clear_stale_tls_errors() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
 
 }  // namespace rtms

@@ -285,7 +285,7 @@ struct WebSocket::Impl {
   }
 
   void continue_tls_handshake() {
-    ERR_clear_error();
+    clear_stale_tls_errors();
     int r = SSL_connect(ssl.get());
     if (r == 1) {
       begin_upgrade();
@@ -367,7 +367,7 @@ struct WebSocket::Impl {
   // > 0 bytes, 0 end of stream, -1 error (io_error says), kWouldBlock.
   long read_some(char *buf, size_t size) {
     if (ssl) {
-      ERR_clear_error();
+      clear_stale_tls_errors();
       int n = SSL_read(ssl.get(), buf, int(std::min<size_t>(size, 1 << 30)));
       if (n > 0) return n;
       int e = SSL_get_error(ssl.get(), n);
@@ -392,7 +392,7 @@ struct WebSocket::Impl {
       size_t size = out.size() - out_offset;
       long n;
       if (ssl) {
-        ERR_clear_error();
+        clear_stale_tls_errors();
         int r = SSL_write(ssl.get(), data, int(std::min<size_t>(size, 1 << 30)));
         if (r > 0) {
           n = r;
