@@ -19,8 +19,15 @@ struct MeetingClock {
   int64_t buffered_ms = 0;
 
   void start(int64_t buffered_audio_ms) {
-    start_monotonic_us = g_get_monotonic_time();
-    t0_ms = g_get_real_time() / 1000;
+    // Timestamps are whole milliseconds of the wall clock: the monotonic
+    // start is put on t0_ms's exact instant, so that a message stamped T
+    // is due when the wall clock reads T (not up to 1 ms after it), and
+    // every deadline of every stream falls on the same millisecond grid
+    // (one scheduler wake-up per millisecond at most, however many streams).
+    const gint64 real_us = g_get_real_time();
+    const gint64 monotonic_us = g_get_monotonic_time();
+    t0_ms = real_us / 1000;
+    start_monotonic_us = monotonic_us - (real_us - t0_ms * 1000);
     buffered_ms = buffered_audio_ms;
   }
   // Deadlines come from the monotonic clock so that pacing neither drifts
