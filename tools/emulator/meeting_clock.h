@@ -22,8 +22,8 @@ struct MeetingClock {
     // Timestamps are whole milliseconds of the wall clock: the monotonic
     // start is put on t0_ms's exact instant, so that a message stamped T
     // is due when the wall clock reads T (not up to 1 ms after it), and
-    // every deadline of every stream falls on the same millisecond grid
-    // (one scheduler wake-up per millisecond at most, however many streams).
+    // the deadlines of every stream fall on one millisecond grid, which
+    // lets one scheduler wake-up serve all the streams due at that tick.
     const gint64 real_us = g_get_real_time();
     const gint64 monotonic_us = g_get_monotonic_time();
     t0_ms = real_us / 1000;

@@ -1,10 +1,5 @@
 #include "scheduler.h"
 
-#include <sys/timerfd.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <exception>
 
 #include "log.h"
@@ -23,19 +18,12 @@ Scheduler::Scheduler() {
   g_source_set_callback(source_, nullptr, this, nullptr);
   g_source_set_ready_time(source_, -1);
   g_source_set_name(source_, "rtms-emulator media scheduler");
-  timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (timer_fd_ >= 0)
-    g_source_add_unix_fd(source_, timer_fd_, G_IO_IN);
-  else
-    log_error("timerfd_create failed (%s): media deadlines are met to the millisecond only",
-              g_strerror(errno));
   g_source_attach(source_, nullptr);
 }
 
 Scheduler::~Scheduler() {
   g_source_destroy(source_);
   g_source_unref(source_);
-  if (timer_fd_ >= 0) close(timer_fd_);
 }
 
 Scheduler::Key Scheduler::add(int64_t deadline_us, ScheduledTimer *timer) {
@@ -52,23 +40,7 @@ void Scheduler::remove(const Key &key) {
 }
 
 void Scheduler::rearm() {
-  const int64_t deadline_us = entries_.empty() ? -1 : entries_.begin()->key.first;
-  if (timer_fd_ < 0) {
-    g_source_set_ready_time(source_, deadline_us);
-    return;
-  }
-  if (deadline_us == armed_deadline_us_) return;
-  armed_deadline_us_ = deadline_us;
-  // g_get_monotonic_time() is CLOCK_MONOTONIC, so deadlines are absolute
-  // times of the timerfd's clock. An all-zero value disarms it; a deadline
-  // already past fires at once.
-  struct itimerspec spec = {};
-  if (deadline_us >= 0) {
-    const int64_t at_us = std::max<int64_t>(deadline_us, 1);
-    spec.it_value.tv_sec = time_t(at_us / G_USEC_PER_SEC);
-    spec.it_value.tv_nsec = long(at_us % G_USEC_PER_SEC) * 1000;
-  }
-  timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+  g_source_set_ready_time(source_, entries_.empty() ? -1 : entries_.begin()->key.first);
 }
 
 void Scheduler::run_due() {
@@ -84,16 +56,7 @@ void Scheduler::run_due() {
 }
 
 gboolean Scheduler::dispatch(GSource *, GSourceFunc, gpointer data) {
-  auto *self = static_cast<Scheduler *>(data);
-  if (self->timer_fd_ >= 0) {
-    // Consumes the expiry so that the fd stops polling readable; the
-    // timer is disarmed now and run_due arms it for the next deadline.
-    uint64_t expirations;
-    if (read(self->timer_fd_, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-      log_error("reading the media timer failed: %s", g_strerror(errno));
-    self->armed_deadline_us_ = -1;
-  }
-  self->run_due();
+  static_cast<Scheduler *>(data)->run_due();
   return G_SOURCE_CONTINUE;
 }
 

@@ -7,11 +7,6 @@
 // single GSource whose ready time is the earliest of them: one wake-up
 // serves every streamer that is due, and the cost of an iteration no
 // longer grows with the number of streams.
-//
-// The wake-up comes from a timerfd, not from the GSource's ready time:
-// GLib rounds a ready time up to the next whole millisecond of poll
-// timeout, which made every message leave 0-1 ms after its deadline and
-// showed up in every latency a client measured.
 #pragma once
 
 #include <cstdint>
@@ -56,8 +51,6 @@ class Scheduler {
   std::set<Entry> entries_;
   uint64_t next_sequence_ = 0;
   GSource *source_ = nullptr;
-  int timer_fd_ = -1;  // -1: no timerfd, the ready time is used instead
-  int64_t armed_deadline_us_ = -1;
 };
 
 // A one-shot deadline on the Scheduler, owned by a C++ object: cancelled
