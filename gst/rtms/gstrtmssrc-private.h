@@ -77,6 +77,9 @@ struct RtmsOutput {
   GstCaps *caps = nullptr;       // owned
   RtmsOutputKind kind = RtmsOutputKind::Audio;
   int64_t user_id = 0;
+  // Its opening events are queued: from now on an EOS may follow them
+  // (outputs_lock).
+  bool opened = false;
   // Video: the size in the current caps, who is on it, frames dropped while
   // waiting for a decodable start.
   int width = 0;
@@ -129,6 +132,8 @@ struct RtmsSrcState {
   bool per_participant = true;
   GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
   bool not_linked_warned = false;
+  // Every opened pad has been sent its EOS; a pad opened later sends its own.
+  bool eos_everywhere = false;
   // push-mode=network-thread: audio pads are direct (no streaming task).
   bool direct_audio = false;
   // Direct pads push only in PLAYING, as a live source produces only then;
@@ -153,7 +158,9 @@ void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
 // Hands a buffer or serialized event to a pad (which takes it): queued for
 // the pad's streaming task, or, on a direct pad in PLAYING, pushed right
 // here on the calling thread, after whatever was queued before it.
-void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item);
+// False when the pad takes nothing more (flushing, or after its EOS): the
+// item was dropped.
+bool rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item);
 // Pushes what direct pads queued while the element was not PLAYING.
 void rtms_src_drain_direct_pads(GstRtmsSrc *self);
 // A buffer holding the decoded base64 payload of a media message, or nullptr

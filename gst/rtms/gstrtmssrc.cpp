@@ -532,6 +532,7 @@ static bool start_session(GstRtmsSrc *self) {
     st->group_id = gst_util_group_id_next();
     st->time_mapper.reset();
     st->audio_ready = false;
+    st->eos_everywhere = false;
     for (guint &n : st->next_pad_number) n = 0;
     st->ready_types = 0;
     st->pads_announced = false;

@@ -134,6 +134,10 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   }
   rtms::add_server_time_meta(buffer, data.timestamp);
   if (gap) rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gap));
-  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
+  if (rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer))) return;
+  // An EOS came in between: the stats count only what went out.
+  std::lock_guard<std::mutex> guard(st->outputs_lock);
+  out->buffers--;
+  out->bytes -= decoded_size;
 }
 

@@ -148,10 +148,11 @@ static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
   GST_PAD_STREAM_UNLOCK(GST_PAD(rpad));
 }
 
-void rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
+bool rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
   bool direct = false;
-  if (!rtms::src_pad_enqueue(pad, item, &direct)) return;
+  if (!rtms::src_pad_enqueue(pad, item, &direct)) return false;
   if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
+  return true;
 }
 
 void rtms_src_drain_direct_pads(GstRtmsSrc *self) {
@@ -319,6 +320,15 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_segment(&segment)));
   rtms_src_deliver(
       self, pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(kind, user_id, user_name))));
+  // An application's EOS can come while this runs; it must reach the pad
+  // after the events above, never before them (a stream with no segment).
+  bool ended;
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    out->opened = true;
+    ended = st->eos_everywhere;
+  }
+  if (ended) rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_eos()));
 
   GST_INFO_OBJECT(self, "new pad %s for participant %" G_GINT64_FORMAT " (%s)",
                   GST_PAD_NAME(pad), user_id,
@@ -354,7 +364,9 @@ void rtms_src_push_eos_everywhere(GstRtmsSrc *self) {
   std::vector<GstRtmsSrcPad *> pads;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
-    for (const auto &out : st->outputs) pads.push_back(GST_RTMS_SRC_PAD(gst_object_ref(out->pad)));
+    st->eos_everywhere = true;
+    for (const auto &out : st->outputs)
+      if (out->opened) pads.push_back(GST_RTMS_SRC_PAD(gst_object_ref(out->pad)));
   }
   for (GstRtmsSrcPad *pad : pads) {
     rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_eos()));

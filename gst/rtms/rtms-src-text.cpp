@@ -40,7 +40,7 @@ static bool valid_utf8(GstRtmsSrc *self, RtmsOutputKind kind, const rtms::MediaD
   return false;
 }
 
-static void push_transcript(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &data) {
+static bool push_transcript(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &data) {
   GstBuffer *buffer = text_buffer(data.data);
   int64_t start = data.has_times ? data.start_time : data.timestamp;
   GST_BUFFER_PTS(buffer) = rtms_src_running_time_of(self, start);
@@ -64,10 +64,10 @@ static void push_transcript(GstRtmsSrc *self, RtmsOutput *out, const rtms::Media
                                         RtmsOutputKind::Transcript, data.user.user_id,
                                         data.user.user_name))));
   }
-  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
+  return rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }
 
-static void push_chat(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &data) {
+static bool push_chat(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &data) {
   rtms::ChatPayload chat = rtms::parse_chat_payload(data.data);
   GstBuffer *buffer = text_buffer(chat.text);
   GST_BUFFER_PTS(buffer) = rtms_src_running_time_of(self, data.timestamp);
@@ -87,7 +87,7 @@ static void push_chat(GstRtmsSrc *self, RtmsOutput *out, const rtms::MediaData &
                         "chat-session-id", G_TYPE_STRING, chat.chat_session_id.c_str(),
                         "message-id", G_TYPE_STRING, chat.message_id.c_str(), nullptr);
   }
-  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
+  return rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
 }
 
 void rtms_src_handle_text(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaData &&data) {
@@ -99,13 +99,11 @@ void rtms_src_handle_text(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaData
     out = rtms_src_find_output(self, kind, 0);
     if (!out) return;
   }
-  {
-    std::lock_guard<std::mutex> guard(self->state->outputs_lock);
-    out->buffers++;
-    out->bytes += data.data.size();
-  }
-  if (kind == RtmsOutputKind::Transcript)
-    push_transcript(self, out, data);
-  else
-    push_chat(self, out, data);
+  bool queued = kind == RtmsOutputKind::Transcript ? push_transcript(self, out, data) : push_chat(self, out, data);
+  // Counted once queued for the pad, so that the stats never show a line an
+  // EOS that came in between kept from going out.
+  if (!queued) return;
+  std::lock_guard<std::mutex> guard(self->state->outputs_lock);
+  out->buffers++;
+  out->bytes += data.data.size();
 }

@@ -167,10 +167,8 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     gst_structure_set(meta, "user-id", G_TYPE_INT64, data.user.user_id, "user-name",
                       G_TYPE_STRING, data.user.user_name.c_str(), nullptr);
   }
-  {
-    std::lock_guard<std::mutex> guard(st->outputs_lock);
-    out->buffers++;
-    out->bytes += decoded_size;
-  }
-  rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));
+  if (!rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer))) return;
+  std::lock_guard<std::mutex> guard(st->outputs_lock);
+  out->buffers++;
+  out->bytes += decoded_size;
 }

@@ -142,6 +142,14 @@ bool GatewayRun::wait_metric(const std::string &sample, double value, int timeou
   return false;
 }
 
+bool GatewayRun::wait_metric_at_least(const std::string &sample, double value, int timeout_ms) {
+  for (int waited = 0; waited <= timeout_ms; waited += 20) {
+    if (metric(sample) >= value) return true;
+    g_usleep(20000);
+  }
+  return false;
+}
+
 bool GatewayRun::output_empty() const {
   g_autoptr(GDir) d = g_dir_open(out_dir.c_str(), 0, nullptr);
   return d && g_dir_read_name(d) == nullptr;

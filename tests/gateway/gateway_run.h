@@ -48,6 +48,8 @@ struct GatewayRun {
   double metric(const std::string &sample);
   // Polls /metrics until sample == value; false after timeout_ms.
   bool wait_metric(const std::string &sample, double value, int timeout_ms);
+  // Polls /metrics until sample >= value; false after timeout_ms.
+  bool wait_metric_at_least(const std::string &sample, double value, int timeout_ms);
 
   // Nothing at all was created in the output folder.
   bool output_empty() const;

@@ -12,8 +12,12 @@ static void start_recording(GatewayRun &gw, EmulatorRun &emulator) {
   emulator.start({"--script", meeting_script("short.json")});
   fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
   fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 5000), "the stream did not start");
-  // Both participants have spoken by 1.5 s into short.json.
-  g_usleep(1500 * 1000);
+  // short.json, in 20 ms packets: Alice talks from 0 to 1.2 s (60), Bob from
+  // 1 s on; 100 packets mean 1.8 s of meeting time, both have spoken for a
+  // while. Counted by meeting time, not wall time: under a sanitizer the
+  // handshakes alone can take half a second.
+  fail_unless(gw.wait_metric_at_least("rtms_gateway_media_buffers_total{media=\"audio\"}", 100, 10000),
+              "the audio did not reach 1.8 s of the meeting");
 }
 
 GST_START_TEST(rtms_stopped_finalizes_the_files) {

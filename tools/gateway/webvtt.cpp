@@ -108,7 +108,10 @@ GstPadProbeReturn on_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
       on_buffer(vtt, pad, GST_PAD_PROBE_INFO_BUFFER(info));
     } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
-      if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) vtt->close();
+      if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS && vtt->file) {
+        vtt->close();
+        log_info("%s: %u transcript line(s), complete", vtt->path.c_str(), vtt->cues);
+      }
     }
   } catch (const std::exception &e) {
     log_error("writing %s failed: %s", vtt->path.c_str(), e.what());
