@@ -153,6 +153,21 @@ bool src_pad_is_direct(GstRtmsSrcPad *pad) {
   return pad->queue->direct.load(std::memory_order_acquire);
 }
 
+GstMiniObject *src_pad_take_if_idle(GstRtmsSrcPad *pad, GstMiniObject *item, bool *accepted) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  *accepted = !pad->queue->flushing && !pad->queue->eos_queued;
+  if (!*accepted) {
+    gst_mini_object_unref(item);
+    return nullptr;
+  }
+  if (GST_IS_EVENT(item) && GST_EVENT_TYPE(GST_EVENT_CAST(item)) == GST_EVENT_EOS)
+    pad->queue->eos_queued = true;
+  if (pad->queue->items.empty()) return item;
+  if (GST_IS_BUFFER(item)) pad->queue->bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
+  pad->queue->items.push_back(item);
+  return nullptr;
+}
+
 GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad) {
   std::lock_guard<std::mutex> guard(pad->queue->lock);
   if (pad->queue->flushing || pad->queue->items.empty()) return nullptr;

@@ -47,6 +47,12 @@ bool src_pad_is_direct(GstRtmsSrcPad *pad);
 // *direct, when given, says whether the pad is direct (read under the same
 // lock, so a message costs one lock, not two).
 bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct = nullptr);
+// For a direct pad's pusher, holding the stream lock: when nothing waits in
+// the queue, hands item back to be pushed at once (one lock instead of a
+// queue and a dequeue); otherwise queues it behind the others and returns
+// nullptr. *accepted is false (the item dropped) when the pad is flushing or
+// past its EOS.
+GstMiniObject *src_pad_take_if_idle(GstRtmsSrcPad *pad, GstMiniObject *item, bool *accepted);
 // The next item if there is one, without waiting; nullptr when the queue is
 // empty or the pad is flushing.
 GstMiniObject *src_pad_try_dequeue(GstRtmsSrcPad *pad);

@@ -1,5 +1,7 @@
 // rtmssrc audio: effective audio parameters to caps, and audio packets to
 // timestamped buffers on per-participant (or mixed) pads.
+#include <algorithm>
+
 #include "gstrtmssrc-private.h"
 
 #define GST_CAT_DEFAULT gst_rtms_src_debug
@@ -38,21 +40,11 @@ void rtms_src_handle_audio_ready(GstRtmsSrc *self, const rtms::MediaParams &effe
   }
 }
 
-// Per-participant audio has a pad per speaker; up to this many outputs
-// the packet's pad is found by scanning them under the lock taken anyway,
-// which is cheaper than rtms_src_find_output's keyed lookup (one more lock,
-// a key string built, string compares).
-static const size_t kOutputScanLimit = 16;
-
-// The output of (Audio, user_id), or nullptr when it does not exist;
-// *unknown when there were too many outputs to scan. Under outputs_lock.
-static RtmsOutput *scan_audio_output(RtmsSrcState *st, int64_t user_id, bool *unknown) {
-  *unknown = st->outputs.size() > kOutputScanLimit;
-  if (*unknown) return nullptr;
-  // Latest first, as outputs_by_key keeps the latest output of a key.
-  for (auto it = st->outputs.rbegin(); it != st->outputs.rend(); ++it)
-    if ((*it)->kind == RtmsOutputKind::Audio && (*it)->user_id == user_id) return it->get();
-  return nullptr;
+// The audio output of user_id, or nullptr. Under outputs_lock.
+static RtmsOutput *find_audio_output(RtmsSrcState *st, int64_t user_id) {
+  auto slot = std::lower_bound(st->audio_slots.begin(), st->audio_slots.end(), user_id,
+                               [](const RtmsAudioSlot &s, int64_t id) { return s.user_id < id; });
+  return slot != st->audio_slots.end() && slot->user_id == user_id ? slot->out : nullptr;
 }
 
 void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
@@ -60,7 +52,6 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
   bool per_participant;
   rtms::AudioParams effective;
   RtmsOutput *out;
-  bool unknown;
   bool anchored;
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
@@ -70,7 +61,7 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     }
     per_participant = st->per_participant;
     effective = st->audio_effective;
-    out = scan_audio_output(st, per_participant ? data.user.user_id : 0, &unknown);
+    out = find_audio_output(st, per_participant ? data.user.user_id : 0);
     anchored = st->time_mapper.anchored();
   }
   if (st->eos_requested.load(std::memory_order_acquire)) {
@@ -79,7 +70,6 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     return;
   }
   int64_t user_id = per_participant ? data.user.user_id : 0;
-  if (unknown) out = rtms_src_find_output(self, RtmsOutputKind::Audio, user_id);
   if (!out) {
     GstCaps *caps = rtms::audio_caps(effective, st->g711_law);
     if (!caps) return;
@@ -88,8 +78,11 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
     gst_caps_unref(caps);
   }
   // Cheap when the name is the one the pad has, as nearly always.
-  if (per_participant && data.user.has_user_name && !data.user.user_name.empty())
+  if (per_participant && data.user.has_user_name && !data.user.user_name.empty() &&
+      out->packet_name != data.user.user_name) {
+    out->packet_name = data.user.user_name;
     rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
+  }
 
   GstBuffer *buffer = rtms_src_decode_payload(self, data, "audio packet");
   if (!buffer) return;

@@ -148,7 +148,24 @@ static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
   GST_PAD_STREAM_UNLOCK(GST_PAD(rpad));
 }
 
+// A direct pad in PLAYING: pushed here and now, unless older items wait
+// (queued before PLAYING, or by another thread), which go first.
+static bool deliver_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item) {
+  GST_PAD_STREAM_LOCK(GST_PAD(rpad));
+  bool accepted = false;
+  if (GstMiniObject *now = rtms::src_pad_take_if_idle(rpad, item, &accepted)) {
+    push_item(self, rpad, now);
+  } else if (accepted) {
+    while (GstMiniObject *next = rtms::src_pad_try_dequeue(rpad))
+      if (!push_item(self, rpad, next)) break;
+  }
+  GST_PAD_STREAM_UNLOCK(GST_PAD(rpad));
+  return accepted;
+}
+
 bool rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
+  if (rtms::src_pad_is_direct(pad) && self->state->playing.load(std::memory_order_acquire))
+    return deliver_direct(self, pad, item);
   bool direct = false;
   if (!rtms::src_pad_enqueue(pad, item, &direct)) return false;
   if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
@@ -294,6 +311,13 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
     gst_tag_list_unref(tags);
     st->outputs.push_back(std::move(owned));
     st->outputs_by_key[output_key(kind, user_id)] = out;
+    if (kind == RtmsOutputKind::Audio) {
+      // Sorted by participant, so a meeting of hundreds is searched, not scanned.
+      auto slot = std::lower_bound(st->audio_slots.begin(), st->audio_slots.end(), user_id,
+                                   [](const RtmsAudioSlot &s, int64_t id) { return s.user_id < id; });
+      if (slot != st->audio_slots.end() && slot->user_id == user_id) slot->out = out;
+      else st->audio_slots.insert(slot, RtmsAudioSlot{user_id, out});
+    }
     collection = collection_locked(st, rtms_stream);
     gst_flow_combiner_add_pad(st->flow_combiner, GST_PAD(pad));
     group_id = st->group_id;
@@ -381,6 +405,7 @@ void rtms_src_remove_outputs(GstRtmsSrc *self) {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     outputs.swap(st->outputs);
     st->outputs_by_key.clear();
+    st->audio_slots.clear();
     gst_flow_combiner_clear(st->flow_combiner);
     st->combined_flow.store(GST_FLOW_OK, std::memory_order_relaxed);
   }
