@@ -66,7 +66,8 @@ NetworkThread::NetworkThread(unsigned wake_interval_us)
     : wake_interval_us_(wake_interval_us),
       context_(g_main_context_new()),
       loop_(g_main_loop_new(context_, FALSE)),
-      sockets_(std::make_unique<FdWatcher>(context_)) {
+      sockets_(std::make_unique<FdWatcher>(context_)),
+      timers_(std::make_unique<TimerSet>(context_)) {
   if (wake_interval_us_ > 0) g_main_context_set_poll_func(context_, batching_poll);
   unsigned serial = thread_serial++;
   // The thread holds its own references: it may outlive this object when the
@@ -101,6 +102,7 @@ NetworkThread::~NetworkThread() {
   else if (thread_.joinable())
     thread_.join();
   sockets_.reset();
+  timers_.reset();
   g_main_loop_unref(loop_);
   g_main_context_unref(context_);
 }
@@ -127,14 +129,6 @@ void NetworkThread::invoke_and_wait(std::function<void()> fn) {
   });
   std::unique_lock<std::mutex> guard(lock);
   cond.wait(guard, [&] { return done; });
-}
-
-GSource *NetworkThread::add_timeout(unsigned ms, std::function<void()> fn) {
-  GSource *source = g_timeout_source_new(ms);
-  auto task = std::make_unique<Task>(Task{std::move(fn)});
-  g_source_set_callback(source, Task::run, task.release(), Task::destroy);
-  g_source_attach(source, context_);
-  return source;
 }
 
 NetworkLease::NetworkLease(std::shared_ptr<NetworkThread> thread) : thread_(std::move(thread)) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "fd_watcher.h"
+#include "timer_set.h"
 
 namespace rtms {
 
@@ -38,9 +39,10 @@ class NetworkThread {
   void invoke(std::function<void()> fn);
   // Runs fn on the thread and waits until it returned.
   void invoke_and_wait(std::function<void()> fn);
-  // Runs fn on the thread after ms; the caller holds the returned reference
-  // (destroy it to cancel). Call on the thread.
-  GSource *add_timeout(unsigned ms, std::function<void()> fn);
+  // Runs fn once on the thread after ms; cancel_timeout(id) forgets it.
+  // Both on the thread.
+  TimerSet::Id add_timeout(unsigned ms, std::function<void()> fn) { return timers_->add(ms, std::move(fn)); }
+  void cancel_timeout(TimerSet::Id id) { timers_->cancel(id); }
 
   // How many sessions hold a lease (for placing the next one).
   std::atomic<unsigned> leases{0};
@@ -53,6 +55,7 @@ class NetworkThread {
   GMainContext *context_;
   GMainLoop *loop_;
   std::unique_ptr<FdWatcher> sockets_;
+  std::unique_ptr<TimerSet> timers_;
   std::thread thread_;
 };
 

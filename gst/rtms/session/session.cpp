@@ -47,7 +47,7 @@ struct MediaChannel {
   bool ready = false;
   bool ever_ready = false;
   // Reconnection after the socket was lost while streaming.
-  GSource *retry_timer = nullptr;
+  TimerSet::Id retry_timer = 0;
   unsigned attempt = 0;
   gint64 lost_at = 0;  // monotonic us, 0 while connected
   gint64 last_rx = 0;  // monotonic us of the last message received
@@ -72,9 +72,9 @@ struct Session::Impl {
   bool signaling_ready = false;
   std::vector<std::unique_ptr<MediaChannel>> media;
   std::map<std::string, std::string> media_urls;
-  GSource *handshake_timer = nullptr;
-  GSource *close_timer = nullptr;
-  GSource *drain_timer = nullptr;
+  TimerSet::Id handshake_timer = 0;
+  TimerSet::Id close_timer = 0;
+  TimerSet::Id drain_timer = 0;
   static constexpr unsigned kDrainGraceMs = 1000;
   bool draining = false;
   StopReason drain_reason = StopReason::Undefined;
@@ -82,11 +82,11 @@ struct Session::Impl {
   bool closing = false;
   bool finished = false;  // the listener got on_ended or on_error
   // Reconnection of the signaling socket (and with it every media socket).
-  GSource *signaling_retry_timer = nullptr;
+  TimerSet::Id signaling_retry_timer = 0;
   unsigned signaling_attempt = 0;
   gint64 signaling_lost_at = 0;  // monotonic us, 0 while connected
   gint64 signaling_last_rx = 0;  // monotonic us of the last message received
-  GSource *silence_timer = nullptr;
+  TimerSet::Id silence_timer = 0;
   std::string last_reconnect_error;
   int64_t media_sequence = 0;
 
@@ -95,15 +95,14 @@ struct Session::Impl {
 
   void invoke(std::function<void()> fn) { network->invoke(std::move(fn)); }
 
-  GSource *add_timeout(unsigned ms, std::function<void()> fn) {
+  TimerSet::Id add_timeout(unsigned ms, std::function<void()> fn) {
     return network->add_timeout(ms, std::move(fn));
   }
 
-  static void cancel_timer(GSource *&source) {
-    if (!source) return;
-    g_source_destroy(source);
-    g_source_unref(source);
-    source = nullptr;
+  void cancel_timer(TimerSet::Id &timer) {
+    if (!timer) return;
+    network->cancel_timeout(timer);
+    timer = 0;
   }
 
   void teardown() {
@@ -151,8 +150,7 @@ struct Session::Impl {
     maybe_finish_drain();
     if (!finished)
       drain_timer = add_timeout(kDrainGraceMs, [this] {
-        g_source_unref(drain_timer);
-        drain_timer = nullptr;
+        drain_timer = 0;
         end(drain_reason, drain_detail);
       });
   }
@@ -219,8 +217,7 @@ struct Session::Impl {
   }
 
   void handshake_timer_fired() {
-    g_source_unref(handshake_timer);
-    handshake_timer = nullptr;
+    handshake_timer = 0;
     std::string what = signaling_ready ? "media handshake" : "signaling handshake";
     fail({SessionErrorKind::Timeout, false, StatusCode::Ok, "",
           "no answer to the " + what + " within " +
@@ -381,8 +378,7 @@ struct Session::Impl {
     if (config.silence_timeout_ms == 0) return;
     unsigned period = std::max(10u, std::min(config.silence_timeout_ms / 4, 5000u));
     silence_timer = add_timeout(period, [this] {
-      g_source_unref(silence_timer);
-      silence_timer = nullptr;
+      silence_timer = 0;
       check_silence();
       if (!finished) arm_silence_check();
     });
@@ -436,8 +432,7 @@ struct Session::Impl {
     listener.on_reconnecting("signaling", signaling_attempt, delay, why);
     cancel_timer(signaling_retry_timer);
     signaling_retry_timer = add_timeout(delay, [this] {
-      g_source_unref(signaling_retry_timer);
-      signaling_retry_timer = nullptr;
+      signaling_retry_timer = 0;
       // Replacing the socket here, not in its own callback, keeps it alive
       // for as long as it is inside one of its own calls.
       arm_handshake_timer();
@@ -663,8 +658,7 @@ struct Session::Impl {
     cancel_timer(ch.retry_timer);
     MediaChannel *chp = &ch;
     ch.retry_timer = add_timeout(delay, [this, chp] {
-      g_source_unref(chp->retry_timer);
-      chp->retry_timer = nullptr;
+      chp->retry_timer = 0;
       chp->socket.reset();  // not from inside its own callback: this is a timer
       arm_handshake_timer();
       connect_media(*chp);
@@ -681,8 +675,7 @@ struct Session::Impl {
     }
     signaling->send(encode_message(StreamCloseReq{config.rtms_stream_id}));
     close_timer = add_timeout(config.close_timeout_ms, [this] {
-      g_source_unref(close_timer);
-      close_timer = nullptr;
+      close_timer = 0;
       end(StopReason::ReceiverRequestClose, "closed at our request (the server did not answer "
                                             "STREAM_CLOSE_REQ in time)");
     });

@@ -78,7 +78,7 @@ struct WebSocket::Impl {
   SslPtr ssl;
   SocketReadState socket_read;  // updated by every read of fd
   FdWatcher::Watch *fd_watch = nullptr;
-  GSource *timer = nullptr;
+  TimerSet::Id timer = 0;
   std::string key;
   std::string head;        // the upgrade answer as it arrives
   std::string out;         // bytes still to write
@@ -113,17 +113,15 @@ struct WebSocket::Impl {
   void start_timer(unsigned ms, std::function<void()> fired) {
     cancel_timer();
     timer = network.add_timeout(ms, [this, fired = std::move(fired)] {
-      g_source_unref(timer);
-      timer = nullptr;
+      timer = 0;
       fired();
     });
   }
 
   void cancel_timer() {
     if (!timer) return;
-    g_source_destroy(timer);
-    g_source_unref(timer);
-    timer = nullptr;
+    network.cancel_timeout(timer);
+    timer = 0;
   }
 
   void shut_down() {
