@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,22 +73,25 @@ const char *rtms_output_kind_name(RtmsOutputKind kind);
 // One output pad and what we know to stamp its data. What every audio
 // packet reads and writes comes first, in one cache line: with hundreds of
 // streams on a thread, a stream's state is cold each time its turn comes.
-struct RtmsOutput {
+struct alignas(64) RtmsOutput {
   GstRtmsSrcPad *pad = nullptr;  // owned by the element once added
-  int64_t user_id = 0;
-  RtmsOutputKind kind = RtmsOutputKind::Audio;
+  const RtmsPadQueue *pad_queue = nullptr;  // the pad's, for src_pad_prefetch
   // Server time (ms) the next packet should carry if nothing is missing.
+  int64_t next_server_ms = 0;
+  guint64 buffers = 0;
+  guint64 bytes = 0;
+  // Audio: hash of the name the packets last gave (0: none yet), so that an
+  // unchanged name (nearly always) is recognised without touching the pad.
+  // Network thread only.
+  size_t packet_name_hash = 0;
+  RtmsOutputKind kind = RtmsOutputKind::Audio;
   bool has_next = false;
   // Its opening events are queued: from now on an EOS may follow them
   // (outputs_lock).
   bool opened = false;
-  int64_t next_server_ms = 0;
-  guint64 buffers = 0;
-  guint64 bytes = 0;
-  // Audio: the name the packets last gave, so that an unchanged name (nearly
-  // always) is recognised without touching the pad. Network thread only.
-  std::string packet_name;
+  // (end of the first cache line)
 
+  int64_t user_id = 0;
   std::string stream_id;
   GstStream *stream = nullptr;   // owned
   GstCaps *caps = nullptr;       // owned
@@ -98,6 +102,7 @@ struct RtmsOutput {
   int64_t shown_user = -1;
   guint64 dropped = 0;
 };
+static_assert(offsetof(RtmsOutput, opened) < 64, "the audio path's fields fit one cache line");
 
 // An audio output by participant, in one contiguous array sorted by
 // user_id: finding a packet's pad reads a cache line or two instead of every

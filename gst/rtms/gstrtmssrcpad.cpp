@@ -6,16 +6,18 @@
 #include <deque>
 #include <mutex>
 
+// What a push reads first (the lock, the flags, the ends of the queue) is
+// in the first two cache lines, which src_pad_prefetch loads ahead.
 struct RtmsPadQueue {
   std::mutex lock;
-  std::condition_variable changed;
-  std::deque<GstMiniObject *> items;  // owned references
-  guint64 bytes = 0;
   bool flushing = true;  // until the pad is activated
   bool eos_queued = false;  // nothing may follow an EOS
   // No streaming task (rtms_src_deliver drains). Set before activation and
   // never again: read without the lock.
   std::atomic<bool> direct{false};
+  std::deque<GstMiniObject *> items;  // owned references
+  guint64 bytes = 0;
+  std::condition_variable changed;
 
   rtms::SrcPadProgress progress;
   int64_t participant_id = 0;
@@ -151,6 +153,22 @@ void src_pad_set_direct(GstRtmsSrcPad *pad, bool direct) {
 
 bool src_pad_is_direct(GstRtmsSrcPad *pad) {
   return pad->queue->direct.load(std::memory_order_acquire);
+}
+
+const RtmsPadQueue *src_pad_queue(GstRtmsSrcPad *pad) { return pad->queue; }
+
+void src_pad_prefetch(GstRtmsSrcPad *pad, const RtmsPadQueue *queue_of_pad) {
+  // What gst_pad_push reads of the pad: object lock and flags, stream lock,
+  // probes, peer, probe count and private part.
+  GstPad *base = GST_PAD_CAST(pad);
+  __builtin_prefetch(base);
+  __builtin_prefetch(&base->stream_rec_lock);
+  __builtin_prefetch(&base->probes);
+  __builtin_prefetch(&base->peer);
+  __builtin_prefetch(&base->num_probes);
+  const char *queue = reinterpret_cast<const char *>(queue_of_pad);
+  __builtin_prefetch(queue);
+  __builtin_prefetch(queue + 64);
 }
 
 GstMiniObject *src_pad_take_if_idle(GstRtmsSrcPad *pad, GstMiniObject *item, bool *accepted) {

@@ -47,6 +47,13 @@ bool src_pad_is_direct(GstRtmsSrcPad *pad);
 // *direct, when given, says whether the pad is direct (read under the same
 // lock, so a message costs one lock, not two).
 bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct = nullptr);
+// Starts loading what a push through the pad reads first, for a caller
+// with other work to do before it pushes: with hundreds of streams, a
+// stream's pad is cold in cache each time its turn comes. queue is
+// src_pad_queue(pad), kept by the caller: reading it from the pad would
+// wait for one more cold line.
+const RtmsPadQueue *src_pad_queue(GstRtmsSrcPad *pad);
+void src_pad_prefetch(GstRtmsSrcPad *pad, const RtmsPadQueue *queue);
 // For a direct pad's pusher, holding the stream lock: when nothing waits in
 // the queue, hands item back to be pushed at once (one lock instead of a
 // queue and a dequeue); otherwise queues it behind the others and returns

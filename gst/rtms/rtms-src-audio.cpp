@@ -1,6 +1,8 @@
 // rtmssrc audio: effective audio parameters to caps, and audio packets to
 // timestamped buffers on per-participant (or mixed) pads.
 #include <algorithm>
+#include <functional>
+#include <string>
 
 #include "gstrtmssrc-private.h"
 
@@ -77,11 +79,15 @@ void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data) {
                               data.user.has_user_name ? data.user.user_name : "", caps);
     gst_caps_unref(caps);
   }
+  // The pad's lines load while the payload is decoded below.
+  rtms::src_pad_prefetch(out->pad, out->pad_queue);
   // Cheap when the name is the one the pad has, as nearly always.
-  if (per_participant && data.user.has_user_name && !data.user.user_name.empty() &&
-      out->packet_name != data.user.user_name) {
-    out->packet_name = data.user.user_name;
-    rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
+  if (per_participant && data.user.has_user_name && !data.user.user_name.empty()) {
+    size_t name_hash = std::hash<std::string>{}(data.user.user_name);
+    if (name_hash != out->packet_name_hash) {
+      out->packet_name_hash = name_hash;
+      rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
+    }
   }
 
   GstBuffer *buffer = rtms_src_decode_payload(self, data, "audio packet");

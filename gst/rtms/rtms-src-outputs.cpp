@@ -299,6 +299,7 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
     auto owned = std::make_unique<RtmsOutput>();
     out = owned.get();
     out->pad = pad;
+    out->pad_queue = rtms::src_pad_queue(pad);
     out->kind = kind;
     out->user_id = user_id;
     out->caps = gst_caps_ref(caps);
