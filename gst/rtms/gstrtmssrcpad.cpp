@@ -8,7 +8,7 @@
 
 // What a push reads first (the lock, the flags, the ends of the queue) is
 // in the first two cache lines, which src_pad_prefetch loads ahead.
-struct RtmsPadQueue {
+struct alignas(64) RtmsPadQueue {
   std::mutex lock;
   bool flushing = true;  // until the pad is activated
   bool eos_queued = false;  // nothing may follow an EOS
