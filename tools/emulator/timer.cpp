@@ -10,38 +10,39 @@ void Timer::once(guint delay_ms, std::function<void()> fn) {
   cancel();
   repeating_ = false;
   fn_ = std::move(fn);
-  source_id_ = g_timeout_add(delay_ms, &Timer::dispatch, this);
+  arm(delay_ms);
 }
 
 void Timer::every(guint interval_ms, std::function<void()> fn) {
   cancel();
   repeating_ = true;
+  interval_ms_ = interval_ms;
   fn_ = std::move(fn);
-  source_id_ = g_timeout_add(interval_ms, &Timer::dispatch, this);
+  arm(interval_ms);
 }
 
 void Timer::cancel() {
-  if (source_id_ != 0) {
-    g_source_remove(source_id_);
-    source_id_ = 0;
-  }
+  generation_++;
+  deadline_.cancel();
 }
 
-gboolean Timer::dispatch(gpointer data) {
-  auto *self = static_cast<Timer *>(data);
-  // The callback may cancel, re-arm or even destroy this timer, so copy
-  // what is needed first and never touch `self` after the call.
-  std::function<void()> fn = self->fn_;
-  bool repeating = self->repeating_;
-  if (!repeating) self->source_id_ = 0;
-  try {
-    fn();
-  } catch (const std::exception &e) {
-    log_error("timer callback failed: %s", e.what());
-  } catch (...) {
-    log_error("timer callback failed with an unknown exception");
-  }
-  return repeating ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+void Timer::arm(guint delay_ms) {
+  const uint64_t generation = generation_;
+  std::weak_ptr<char> alive = alive_;
+  deadline_.at(g_get_monotonic_time() + gint64(delay_ms) * 1000, [this, generation, alive] {
+    // The callback may cancel, re-arm or even destroy this timer: run a
+    // copy, and look at `this` afterwards only if it still exists.
+    std::function<void()> fn = fn_;
+    const bool repeating = repeating_;
+    try {
+      fn();
+    } catch (const std::exception &e) {
+      log_error("timer callback failed: %s", e.what());
+    } catch (...) {
+      log_error("timer callback failed with an unknown exception");
+    }
+    if (repeating && !alive.expired() && generation_ == generation) arm(interval_ms_);
+  });
 }
 
 }  // namespace emulator

@@ -1,10 +1,17 @@
-// A GLib main-loop timer owned by a C++ object: cancelled when the owner is
-// destroyed, so no callback can ever reach a dead object.
+// A main-loop timer owned by a C++ object: cancelled when the owner is
+// destroyed, so no callback can ever reach a dead object. It runs on the
+// process's Scheduler (one GSource for every deadline): every connection
+// keeps a keep-alive timer, and as GLib timeouts they were sources the main
+// loop walked on every wake-up.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 
 #include <glib.h>
+
+#include "scheduler.h"
 
 namespace emulator {
 
@@ -17,17 +24,23 @@ class Timer {
 
   // Runs fn once after delay_ms. Replaces any pending run.
   void once(guint delay_ms, std::function<void()> fn);
-  // Runs fn every interval_ms until cancelled.
+  // Runs fn every interval_ms (counted from the end of the previous run)
+  // until cancelled.
   void every(guint interval_ms, std::function<void()> fn);
   void cancel();
-  bool pending() const { return source_id_ != 0; }
+  bool pending() const { return deadline_.pending(); }
 
  private:
-  static gboolean dispatch(gpointer self);
+  void arm(guint delay_ms);
 
-  guint source_id_ = 0;
+  ScheduledTimer deadline_;
   bool repeating_ = false;
+  guint interval_ms_ = 0;
   std::function<void()> fn_;
+  // Lets a run tell whether its callback cancelled, re-armed or destroyed
+  // this timer before it re-arms a repeating one.
+  uint64_t generation_ = 0;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace emulator
