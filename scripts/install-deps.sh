@@ -6,6 +6,8 @@ packages=(
   libglib2.0-dev glib-networking
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
+  # textoverlay (the emulator labels its test video) lives in gstreamer1.0-x.
+  gstreamer1.0-x fonts-dejavu-core
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav python3
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
   # The gateway's RTMP test starts its own nginx with the RTMP module.
