@@ -141,10 +141,15 @@ static void pad_loop(gpointer user_data) {
 // Direct pads: the pad's stream lock keeps items from different threads
 // (network thread, an application's EOS) in order and lets deactivation
 // wait for a push in progress.
-static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
-  GST_PAD_STREAM_LOCK(GST_PAD(rpad));
+// Under the pad's stream lock.
+static void push_waiting(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
   while (GstMiniObject *item = rtms::src_pad_try_dequeue(rpad))
     if (!push_item(self, rpad, item)) break;
+}
+
+static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
+  GST_PAD_STREAM_LOCK(GST_PAD(rpad));
+  push_waiting(self, rpad);
   GST_PAD_STREAM_UNLOCK(GST_PAD(rpad));
 }
 
@@ -153,12 +158,10 @@ static void drain_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
 static bool deliver_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item) {
   GST_PAD_STREAM_LOCK(GST_PAD(rpad));
   bool accepted = false;
-  if (GstMiniObject *now = rtms::src_pad_take_if_idle(rpad, item, &accepted)) {
+  if (GstMiniObject *now = rtms::src_pad_take_if_idle(rpad, item, &accepted))
     push_item(self, rpad, now);
-  } else if (accepted) {
-    while (GstMiniObject *next = rtms::src_pad_try_dequeue(rpad))
-      if (!push_item(self, rpad, next)) break;
-  }
+  else if (accepted)
+    push_waiting(self, rpad);
   GST_PAD_STREAM_UNLOCK(GST_PAD(rpad));
   return accepted;
 }

@@ -1,9 +1,5 @@
 #include "timer.h"
 
-#include <exception>
-
-#include "log.h"
-
 namespace emulator {
 
 void Timer::once(guint delay_ms, std::function<void()> fn) {
@@ -21,27 +17,17 @@ void Timer::every(guint interval_ms, std::function<void()> fn) {
   arm(interval_ms);
 }
 
-void Timer::cancel() {
-  generation_++;
-  deadline_.cancel();
-}
+void Timer::cancel() { deadline_.cancel(); }
 
 void Timer::arm(guint delay_ms) {
-  const uint64_t generation = generation_;
-  std::weak_ptr<char> alive = alive_;
-  deadline_.at(g_get_monotonic_time() + gint64(delay_ms) * 1000, [this, generation, alive] {
-    // The callback may cancel, re-arm or even destroy this timer: run a
-    // copy, and look at `this` afterwards only if it still exists.
+  deadline_.at(g_get_monotonic_time() + gint64(delay_ms) * 1000, [this] {
+    // A repeating timer is re-armed before its callback runs, so that the
+    // callback can cancel it, replace it or destroy it (the destructor
+    // cancels) like any pending timer. The copy outlives a replacement of
+    // fn_; the Scheduler catches what it throws.
     std::function<void()> fn = fn_;
-    const bool repeating = repeating_;
-    try {
-      fn();
-    } catch (const std::exception &e) {
-      log_error("timer callback failed: %s", e.what());
-    } catch (...) {
-      log_error("timer callback failed with an unknown exception");
-    }
-    if (repeating && !alive.expired() && generation_ == generation) arm(interval_ms_);
+    if (repeating_) arm(interval_ms_);
+    fn();
   });
 }
 

@@ -5,9 +5,7 @@
 // loop walked on every wake-up.
 #pragma once
 
-#include <cstdint>
 #include <functional>
-#include <memory>
 
 #include <glib.h>
 
@@ -24,8 +22,7 @@ class Timer {
 
   // Runs fn once after delay_ms. Replaces any pending run.
   void once(guint delay_ms, std::function<void()> fn);
-  // Runs fn every interval_ms (counted from the end of the previous run)
-  // until cancelled.
+  // Runs fn every interval_ms until cancelled.
   void every(guint interval_ms, std::function<void()> fn);
   void cancel();
   bool pending() const { return deadline_.pending(); }
@@ -37,10 +34,6 @@ class Timer {
   bool repeating_ = false;
   guint interval_ms_ = 0;
   std::function<void()> fn_;
-  // Lets a run tell whether its callback cancelled, re-armed or destroyed
-  // this timer before it re-arms a repeating one.
-  uint64_t generation_ = 0;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace emulator
