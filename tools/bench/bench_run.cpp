@@ -138,6 +138,7 @@ class Run {
       config.wait_client_s = int(startup_us_ / kSecond) + 60;
       config.cpu = options_.pin ? pin_cpu_for_emulators() : -1;
       config.coalesce = options_.coalesce;
+      config.socket_poll_interval_ms = options_.emulator_poll_interval_ms;
       std::string error;
       auto emulator = EmulatorProcess::spawn(config, &error);
       if (!emulator) return fail(error);

@@ -43,6 +43,8 @@ std::unique_ptr<EmulatorProcess> EmulatorProcess::spawn(const Config &config, st
   if (config.video_bitrate_kbps > 0) args.insert(args.end(), {"--video-bitrate", std::to_string(config.video_bitrate_kbps)});
   if (config.tls) args.insert(args.end(), {"--tls", "--cert-dir", dir + "/certs"});
   if (config.coalesce) args.push_back("--coalesce");
+  if (config.socket_poll_interval_ms > 0)
+    args.insert(args.end(), {"--socket-poll-interval", std::to_string(config.socket_poll_interval_ms)});
   std::vector<const char *> argv;
   for (const auto &a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);

@@ -29,6 +29,7 @@ class EmulatorProcess {
     int wait_client_s = 30;      // how long the streams may wait for their clients
     int cpu = -1;                // pin to this CPU; -1: anywhere
     bool coalesce = false;       // --coalesce
+    int socket_poll_interval_ms = 0;  // --socket-poll-interval; 0: the emulator's default
   };
   // nullptr and *error on failure.
   static std::unique_ptr<EmulatorProcess> spawn(const Config &config, std::string *error);

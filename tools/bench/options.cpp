@@ -24,7 +24,7 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr,
         *push_mode = nullptr;
   gint streams = options->streams, duration = options->duration_s, startup = 0, max_streams = 0,
-       processes = options->emulator_processes, wake_interval = 0;
+       processes = options->emulator_processes, wake_interval = 0, emulator_poll = 0;
   gboolean tls = FALSE, scaling = FALSE, json_row = FALSE, keep_temp = FALSE, pin = FALSE, coalesce = FALSE;
   GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile, "audio, meeting or video-heavy (default audio)", "NAME"},
@@ -39,6 +39,9 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
       {"pin", 0, 0, G_OPTION_ARG_NONE, &pin, "Pin the emulators to the last CPU and the bench to the others", nullptr},
       {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce,
        "Emulators send each stream's audio due together in one TCP segment (default: one per message)", nullptr},
+      {"emulator-poll-interval", 0, 0, G_OPTION_ARG_INT, &emulator_poll,
+       "The emulators' --socket-poll-interval: they look at their sockets at most every MS while sending, sleeping "
+       "between send deadlines (default 0: after every deadline; cheaper emulators with many streams)", "MS"},
       {"push-mode", 0, 0, G_OPTION_ARG_STRING, &push_mode,
        "rtmssrc's push-mode: pad-threads (its default) or network-thread", "MODE"},
       {"wake-interval", 0, 0, G_OPTION_ARG_INT, &wake_interval,
@@ -85,6 +88,7 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   options->emulator_processes = processes;
   options->pin = pin;
   options->coalesce = coalesce;
+  options->emulator_poll_interval_ms = emulator_poll;
   if (push_mode) options->push_mode = push_mode;
   options->wake_interval_us = wake_interval;
   // Every run must stop by itself: bound what a typo could ask for.
@@ -93,6 +97,8 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
                options->push_mode.c_str());
   } else if (wake_interval < 0 || wake_interval > 100000) {
     g_printerr("rtms-bench: --wake-interval must be 0 ... 100000 us, got %d\n", wake_interval);
+  } else if (emulator_poll < 0 || emulator_poll > 100) {
+    g_printerr("rtms-bench: --emulator-poll-interval must be 0 ... 100 ms, got %d\n", emulator_poll);
   } else if (streams < 1 || streams > kMaxStreams) {
     g_printerr("rtms-bench: --streams must be 1 ... %d, got %d\n", kMaxStreams, streams);
   } else if (duration < 2 || duration > 600) {

@@ -79,6 +79,8 @@ int run_scaling(const Options &options, const char *self_path) {
     if (options.tls) args.push_back("--tls");
     if (options.pin) args.push_back("--pin");
     if (options.coalesce) args.push_back("--coalesce");
+    if (options.emulator_poll_interval_ms > 0)
+      args.insert(args.end(), {"--emulator-poll-interval", std::to_string(options.emulator_poll_interval_ms)});
     args.insert(args.end(), {"--push-mode", options.push_mode});
     if (options.wake_interval_us > 0)
       args.insert(args.end(), {"--wake-interval", std::to_string(options.wake_interval_us)});

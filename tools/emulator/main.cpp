@@ -10,6 +10,7 @@
 #include "log.h"
 #include "meeting_script.h"
 #include "options.h"
+#include "scheduler.h"
 
 namespace {
 
@@ -38,6 +39,7 @@ int main(int argc, char **argv) {
     case emulator::ParseOutcome::ExitError: return emulator::kExitFailure;
   }
   emulator::set_verbose(options.verbose);
+  emulator::Scheduler::instance().set_hold(int64_t(options.socket_poll_interval_ms) * 1000);
   if (options.streams > 1) raise_fd_limit(options.streams);
   // A test harness may close our stdout early; that must not kill the
   // emulator in the middle of a stream (sockets already avoid SIGPIPE).

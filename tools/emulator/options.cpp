@@ -57,6 +57,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
   gint streams = options->streams, video_bitrate = options->video_bitrate_kbps;
+  gint socket_poll_interval = options->socket_poll_interval_ms;
   GOptionEntry entries[] = {
       {"script", 0, 0, G_OPTION_ARG_FILENAME, &script, "Meeting script (JSON); default: a built-in 3 s meeting", "FILE.json"},
       {"host", 0, 0, G_OPTION_ARG_STRING, &host, "Address to listen on (default 127.0.0.1)", "HOST"},
@@ -81,6 +82,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Serve N independent streams of the script from this process (default 1)", "N"},
       {"video-bitrate", 0, 0, G_OPTION_ARG_INT, &video_bitrate, "H.264 bit rate in kbit/s (default: x264enc's, 2048)", "KBPS"},
       {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce, "Send the audio messages due together in as few TCP segments as fit (default: one segment each)", nullptr},
+      {"socket-poll-interval", 0, 0, G_OPTION_ARG_INT, &socket_poll_interval, "While media is due, look at the sockets for incoming data at most every MS, sleeping from one send deadline to the next in between (default 0: after every deadline). Cheaper with many streams; delays what clients send by up to MS", "MS"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -135,6 +137,9 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   if (problem.empty() && (video_bitrate < 0 || video_bitrate > kMaxVideoBitrateKbps))
     problem = "--video-bitrate must be between 1 and " + std::to_string(kMaxVideoBitrateKbps) +
               " kbit/s (0: the encoder's default), got " + std::to_string(video_bitrate);
+  if (problem.empty() && (socket_poll_interval < 0 || socket_poll_interval > kMaxSocketPollIntervalMs))
+    problem = "--socket-poll-interval must be between 0 and " + std::to_string(kMaxSocketPollIntervalMs) +
+              " ms, got " + std::to_string(socket_poll_interval);
   for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
     Injection injection;
     if (parse_injection(*text, &injection, &problem)) options->injections.push_back(injection);
@@ -154,6 +159,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->streams = streams;
   options->video_bitrate_kbps = video_bitrate;
   options->coalesce = coalesce;
+  options->socket_poll_interval_ms = socket_poll_interval;
   return ParseOutcome::Run;
 }
 

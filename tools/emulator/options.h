@@ -40,11 +40,16 @@ struct Options {
   // Send each audio wake-up's messages of a socket in as few TCP segments
   // as fit, instead of one segment per message.
   bool coalesce = false;
+  // How long the media scheduler may keep the main loop after a deadline,
+  // sleeping to the next ones, before the loop looks at the sockets again;
+  // 0: after every deadline (docs/emulator.md, --socket-poll-interval).
+  int socket_poll_interval_ms = 0;
 };
 
 // Bounds of --streams and --video-bitrate.
 constexpr int kMaxStreams = 10000;
 constexpr int kMaxVideoBitrateKbps = 100000;
+constexpr int kMaxSocketPollIntervalMs = 100;
 
 enum class ParseOutcome { Run, ExitOk, ExitError };
 

@@ -44,13 +44,21 @@ void Scheduler::rearm() {
 }
 
 void Scheduler::run_due() {
-  // A callback may arm, cancel or destroy any timer, including the next
-  // one due: take one entry at a time and look again.
-  const int64_t now = g_get_monotonic_time();
-  while (!entries_.empty() && entries_.begin()->key.first <= now) {
-    ScheduledTimer *timer = entries_.begin()->timer;
-    entries_.erase(entries_.begin());
-    timer->fire();
+  const int64_t hold_until = g_get_monotonic_time() + hold_us_;
+  for (;;) {
+    // A callback may arm, cancel or destroy any timer, including the next
+    // one due: take one entry at a time and look again.
+    const int64_t now = g_get_monotonic_time();
+    while (!entries_.empty() && entries_.begin()->key.first <= now) {
+      ScheduledTimer *timer = entries_.begin()->timer;
+      entries_.erase(entries_.begin());
+      timer->fire();
+    }
+    if (hold_us_ == 0 || entries_.empty()) break;
+    const int64_t next = entries_.begin()->key.first;
+    if (next > hold_until) break;
+    const int64_t wait = next - g_get_monotonic_time();
+    if (wait > 0) g_usleep(gulong(wait));
   }
   rearm();
 }
