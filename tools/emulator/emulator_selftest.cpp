@@ -1,8 +1,9 @@
 // Self-checks of the emulator's send-path shortcuts: each must produce
 // exactly what the general code produces, since end-to-end tests compare
-// bytes and digests. Plain asserts, no timing: performance is shown by
-// rtms-bench, never by tests.
+// bytes and digests; and of the media scheduler's order and deadlines.
+// Plain asserts: performance is shown by rtms-bench, never by tests.
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "protocol/base64.h"
 #include "protocol/messages.h"
 #include "glib_ptr.h"
+#include "scheduler.h"
 #include "stream_identity.h"
 
 namespace {
@@ -104,12 +106,45 @@ void stream_ids() {
   check_equal(id_for_stream("==", 1), "-1==", "only padding");
 }
 
+// Deadlines 1, 50 and 100 ms away and one 2 s away: held for 200 ms, one
+// main-loop wake-up runs the first three, in order and none early; not
+// held, it runs only the first. (The gaps leave room for a loaded machine.)
+void scheduler_hold(int64_t hold_us, size_t expected_in_first_wakeup) {
+  emulator::Scheduler::instance().set_hold(hold_us);
+  const int64_t start = g_get_monotonic_time();
+  const int64_t offsets_ms[] = {100, 1, 2000, 50};
+  std::vector<std::unique_ptr<emulator::ScheduledTimer>> timers;
+  std::vector<int64_t> fired;  // offsets in the order they ran
+  bool early = false;
+  for (int64_t offset : offsets_ms) {
+    timers.push_back(std::make_unique<emulator::ScheduledTimer>());
+    const int64_t deadline = start + offset * 1000;
+    timers.back()->at(deadline, [&fired, &early, offset, deadline] {
+      if (g_get_monotonic_time() < deadline) early = true;
+      fired.push_back(offset);
+    });
+  }
+  while (fired.empty()) g_main_context_iteration(nullptr, TRUE);
+  const std::string label = "scheduler, hold " + std::to_string(hold_us) + " us: ";
+  check(fired.size() == expected_in_first_wakeup,
+        label + std::to_string(fired.size()) + " timer(s) ran in the first wake-up, expected " +
+            std::to_string(expected_in_first_wakeup));
+  while (fired.size() < 3) g_main_context_iteration(nullptr, TRUE);
+  check(fired[0] == 1 && fired[1] == 50 && fired[2] == 100, label + "out of order");
+  check(!early, label + "a timer ran before its deadline");
+  check(timers[2]->pending(), label + "the 2 s timer is still pending");
+  timers.clear();  // cancels it
+  emulator::Scheduler::instance().set_hold(0);
+}
+
 }  // namespace
 
 int main() {
   media_frame_matches_the_encoder();
   payload_sequence_digests_and_base64();
   stream_ids();
+  scheduler_hold(200000, 3);
+  scheduler_hold(0, 1);
   if (failures == 0) std::printf("emulator self-test: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }
