@@ -54,7 +54,7 @@ void Scheduler::run_due() {
       entries_.erase(entries_.begin());
       timer->fire();
     }
-    if (hold_us_ == 0 || entries_.empty()) break;
+    if (hold_us_ == 0 || entries_.empty() || now < no_hold_until_) break;
     const int64_t next = entries_.begin()->key.first;
     if (next > hold_until) break;
     const int64_t wait = next - g_get_monotonic_time();

@@ -35,6 +35,16 @@ class Scheduler {
   // sends themselves; what the clients send waits up to hold_us meanwhile.
   // 0 (the default) returns after each wake-up.
   void set_hold(int64_t hold_us) { hold_us_ = hold_us; }
+  bool holds() const { return hold_us_ > 0; }
+
+  // A send may not have finished (a full socket, or a frame larger than one
+  // TLS record): libsoup writes the rest from the main loop, one write per
+  // wake-up, so the main loop must not wait out a hold meanwhile. No hold
+  // until `until_us` (monotonic); without this, a large video frame went
+  // out one write per hold.
+  void release_hold_until(int64_t until_us) {
+    if (until_us > no_hold_until_) no_hold_until_ = until_us;
+  }
 
  private:
   friend class ScheduledTimer;
@@ -59,6 +69,7 @@ class Scheduler {
   std::set<Entry> entries_;
   uint64_t next_sequence_ = 0;
   int64_t hold_us_ = 0;
+  int64_t no_hold_until_ = 0;
   GSource *source_ = nullptr;
 };
 

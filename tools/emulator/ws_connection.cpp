@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 
 #include "log.h"
+#include "scheduler.h"
 #include "server.h"
 
 namespace emulator {
@@ -15,7 +16,27 @@ namespace {
 // big video frame is larger, and the client's messages must never be cut.
 constexpr guint64 kMaxIncomingPayload = 64 * 1024 * 1024;
 
+// How long the media scheduler stops holding after a send that libsoup may
+// not have finished: long enough for the rest of a large video frame.
+constexpr int64_t kUnfinishedSendReleaseUs = 20 * 1000;
+
+// libsoup writes a queued frame with one non-blocking write per main-loop
+// wake-up, and over TLS one write carries at most one record (16 KiB of
+// payload), so a larger frame always needs the main loop to finish.
+constexpr size_t kOneWriteBytes = 16 * 1024 - 64;
+
 }  // namespace
+
+void WsConnection::release_hold_if_unfinished(size_t frame_bytes) {
+  // A smaller frame is written whole unless the socket is full, i.e. the
+  // client has not read for a long while (hundreds of milliseconds of
+  // audio); checking for that with a poll() per send cost the emulator
+  // about a tenth of a core at 120 000 messages/s, so it is not checked.
+  if (frame_bytes <= kOneWriteBytes) return;
+  Scheduler &scheduler = Scheduler::instance();
+  if (scheduler.holds())
+    scheduler.release_hold_until(g_get_monotonic_time() + kUnfinishedSendReleaseUs);
+}
 
 WsConnection::WsConnection(SoupWebsocketConnection *connection, bool binary_frames,
                            std::string label)
@@ -55,6 +76,7 @@ bool WsConnection::send(const std::string &json) {
     soup_websocket_connection_send_binary(connection_.get(), json.data(), json.size());
   else
     soup_websocket_connection_send_text(connection_.get(), json.c_str());
+  release_hold_if_unfinished(json.size());
   return true;
 }
 
@@ -67,6 +89,7 @@ bool WsConnection::send_frame(std::string_view payload, bool force_binary) {
                                          force_binary || binary_frames_ ? SOUP_WEBSOCKET_DATA_BINARY
                                                                         : SOUP_WEBSOCKET_DATA_TEXT,
                                          bytes.get());
+  release_hold_if_unfinished(payload.size());
   return true;
 }
 

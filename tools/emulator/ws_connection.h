@@ -50,6 +50,9 @@ class WsConnection {
   SoupWebsocketConnection *connection() const { return connection_.get(); }
 
  private:
+  // Ends the media scheduler's hold for a while when libsoup may still hold
+  // part of the frame just sent (Scheduler::release_hold_until).
+  void release_hold_if_unfinished(size_t frame_bytes);
   static void on_message_cb(SoupWebsocketConnection *, gint type, GBytes *message, gpointer self);
   static void on_closed_cb(SoupWebsocketConnection *, gpointer self);
   static void on_error_cb(SoupWebsocketConnection *, GError *error, gpointer self);
