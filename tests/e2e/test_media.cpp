@@ -171,6 +171,39 @@ GST_START_TEST(every_media_type_h264) {
 }
 GST_END_TEST;
 
+// Video frames larger than one TLS record from an emulator that polls its
+// sockets only every 20 ms (--socket-poll-interval): libsoup writes such a
+// frame one record per main-loop wake-up, so the emulator must end its hold
+// for it. Every frame arrives whole, and some are over 16 KiB.
+GST_START_TEST(large_video_frames_from_a_polling_emulator_wss) {
+  char *dir = g_dir_make_tmp("rtms-e2e-video-XXXXXX", nullptr);
+  fail_unless(dir != nullptr);
+  const std::string script = std::string(dir) + "/snow.json";
+  const char *text =
+      "{\"duration_ms\": 2000, \"participants\": [{\"user_id\": 16778240, \"user_name\": "
+      "\"Alice\", \"video_pattern\": \"snow\", \"talk\": [[0, 2000]]}]}";
+  fail_unless(g_file_set_contents(script.c_str(), text, -1, nullptr));
+  EmulatorRun emulator;
+  emulator.start({"--tls", "--script", script, "--socket-poll-interval", "20", "--video-bitrate",
+                  "20000"});
+  Capture capture("media=audio+video video-codec=h264 video-fps=15 video-resolution=sd");
+  configure_src(capture, emulator);
+  capture.keep_payloads = true;
+  JsonObject *manifest = run_to_end(capture, emulator);
+  PadCapture *video = pad_named(capture, "video_0");
+  JsonObject *video_sent = json_object_path(manifest, "video");
+  fail_unless_equals_uint64(video->buffers, guint64(sum_member(video_sent, "frames")));
+  fail_unless_equals_uint64(video->bytes, guint64(sum_member(video_sent, "bytes")));
+  size_t large = 0;
+  for (const auto &payload : video->payloads) large += payload.size() > 16 * 1024 ? 1 : 0;
+  fail_unless(large > 0, "no video frame over 16 KiB: the test does not cover large frames");
+  check_decodes(video->caps, "h264parse ! avdec_h264", video->payloads);
+  g_unlink(script.c_str());
+  g_rmdir(dir);
+  g_free(dir);
+}
+GST_END_TEST;
+
 // Individual video mode: nothing until the application subscribes to one
 // participant with the subscribe-video action signal; the answer is on the bus.
 GST_START_TEST(individual_video_subscription) {
@@ -343,6 +376,7 @@ static Suite *media_suite() {
   tcase_add_test(tc, every_media_type_h264);
   tcase_add_test(tc, jpeg_video_png_share);
   tcase_add_test(tc, individual_video_subscription);
+  tcase_add_test(tc, large_video_frames_from_a_polling_emulator_wss);
   tcase_add_test(tc, record_to_matroska);
   tcase_add_test(tc, launch_line_links_video_and_share);
   suite_add_tcase(s, tc);
