@@ -42,3 +42,15 @@ run scaling-wss-pinned-nt-wake3000 --profile audio --scaling --duration 10 --tls
 run meeting-wss-50-pinned-nt-wake3000 --profile meeting --streams 50 --duration 20 --tls --pin --push-mode network-thread --wake-interval 3000
 # Third pass (cache footprint, system calls): the same two runs as the second pass, plus ws.
 run scaling-ws-pinned-nt-wake3000 --profile audio --scaling --duration 8 --pin --push-mode network-thread --wake-interval 3000 --max-streams 800
+# Sixth pass (the emulator's socket-poll interval): 400 and 800 audio streams
+# within one core at both wake intervals, then meeting and video-heavy.
+for w in 0 3000; do
+  for n in 400 800; do
+    run audio-wss-$n-pinned-nt-wake$w-poll10 --profile audio --streams $n --duration 8 --tls --pin \
+      --push-mode network-thread --wake-interval $w --emulator-poll-interval 10
+  done
+done
+run meeting-wss-100-pinned-nt-wake3000-poll10 --profile meeting --streams 100 --duration 8 --tls --pin \
+  --push-mode network-thread --wake-interval 3000 --emulator-poll-interval 10
+run video-heavy-wss-5-pinned-nt-wake3000-poll10 --profile video-heavy --streams 5 --duration 8 --tls --pin \
+  --push-mode network-thread --wake-interval 3000 --emulator-poll-interval 10
