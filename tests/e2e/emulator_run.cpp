@@ -68,7 +68,10 @@ JsonObject *EmulatorRun::finish() {
   for (;;) {
     std::string line = read_line(out);
     if (line.empty()) break;
-    if (line.find("\"done\"") != std::string::npos) break;
+    if (line.find("\"done\"") != std::string::npos) {
+      done_line = line;
+      break;
+    }
   }
   GError *error = nullptr;
   g_subprocess_wait(process, nullptr, &error);

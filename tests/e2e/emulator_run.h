@@ -18,6 +18,7 @@ struct EmulatorRun {
   std::string manifest_path;
   std::string dir;           // temp dir for this run
   JsonParser *manifest_parser = nullptr;
+  std::string done_line;     // the emulator's last stdout line, once finished
 
   // Extra command-line arguments, e.g. {"--tls", "--script", path}.
   // Fails the test (ck_abort) if the emulator does not come up.

@@ -1,5 +1,6 @@
 // End to end: rtmssrc against the real emulator over real sockets (ws and
 // wss), per-participant and mixed audio, unified and split media sockets.
+#include <csignal>
 #include <set>
 
 #include "e2e_common.h"
@@ -140,6 +141,35 @@ GST_START_TEST(per_participant_emulator_coalesces_ws) {
 }
 GST_END_TEST;
 
+// rtms-bench brackets its window with SIGUSR1 and SIGUSR2; the emulator then
+// says on its done line how late its timers ran (part of every latency the
+// client measures). Opened at once here, the window lasts to the end.
+GST_START_TEST(emulator_reports_how_late_its_timers_ran) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json"), "--tls", "--socket-poll-interval", "10"});
+  g_subprocess_send_signal(emulator.process, SIGUSR1);
+  Capture capture("push-mode=network-thread");
+  configure_src(capture, emulator);
+  JsonObject *manifest = run_to_end(capture, emulator);
+  fail_unless(check_audio_matches_manifest(capture, manifest, false) >= 2);
+
+  JsonParser *parser = json_parser_new();
+  fail_unless(json_parser_load_from_data(parser, emulator.done_line.c_str(), -1, nullptr), "done line: %s",
+              emulator.done_line.c_str());
+  JsonObject *late = json_object_path(json_node_get_object(json_parser_get_root(parser)), "timer_lateness_us");
+  fail_unless(late != nullptr, "no timer_lateness_us on the done line: %s", emulator.done_line.c_str());
+  gint64 runs = json_object_get_int_member(late, "runs");
+  gint64 p50 = json_object_get_int_member(late, "p50");
+  gint64 p99 = json_object_get_int_member(late, "p99");
+  gint64 max = json_object_get_int_member(late, "max");
+  // Audio ticks every 20 ms for the whole meeting, at least.
+  fail_unless(runs >= 100, "%" G_GINT64_FORMAT " timer runs", runs);
+  fail_unless(0 <= p50 && p50 <= p99 && p99 <= max, "p50 %" G_GINT64_FORMAT " p99 %" G_GINT64_FORMAT
+              " max %" G_GINT64_FORMAT, p50, p99, max);
+  g_object_unref(parser);
+}
+GST_END_TEST;
+
 static Suite *audio_suite() {
   Suite *s = suite_create("rtmssrc-audio-e2e");
   TCase *tc = tcase_create("audio");
@@ -154,6 +184,7 @@ static Suite *audio_suite() {
   tcase_add_test(tc, mixed_dedicated_thread_ws);
   tcase_add_test(tc, per_participant_emulator_polls_every_20ms_wss);
   tcase_add_test(tc, per_participant_emulator_coalesces_ws);
+  tcase_add_test(tc, emulator_reports_how_late_its_timers_ran);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -252,9 +252,11 @@ class Run {
     double emu0 = emulator_cpu();
     int64_t t0 = mono_us();
     double cpu0 = self_cpu_seconds();
+    for (const auto &e : emulators_) e->open_lateness_window();
     window_.open.store(true);
     wait_until([&] { return !first_error().empty(); }, t0 + int64_t(options_.duration_s) * kSecond);
     window_.open.store(false);
+    for (const auto &e : emulators_) e->close_lateness_window();
     double cpu1 = self_cpu_seconds();
     int64_t t1 = mono_us();
     double emu1 = emulator_cpu();
@@ -287,6 +289,13 @@ class Run {
         },
         mono_us() + meeting_ms_ * 1000 + kDrainUs);
     result_.rss_peak_kib = peak_rss_kib();
+    for (const auto &e : emulators_) {
+      const EmulatorProcess::Lateness &late = e->lateness();
+      result_.emulator_timer_runs += late.runs;
+      result_.emulator_late_p50_us = std::max(result_.emulator_late_p50_us, late.p50_us);
+      result_.emulator_late_p99_us = std::max(result_.emulator_late_p99_us, late.p99_us);
+      result_.emulator_late_max_us = std::max(result_.emulator_late_max_us, late.max_us);
+    }
     if (!ended) return fail("the meetings did not all end in time");
     return true;
   }

@@ -83,6 +83,14 @@ void EmulatorProcess::terminate() {
   }
 }
 
+void EmulatorProcess::open_lateness_window() {
+  if (process_ && !exited_) g_subprocess_send_signal(process_.get(), SIGUSR1);
+}
+
+void EmulatorProcess::close_lateness_window() {
+  if (process_ && !exited_) g_subprocess_send_signal(process_.get(), SIGUSR2);
+}
+
 void EmulatorProcess::read_next_line() {
   g_data_input_stream_read_line_async(stdout_.get(), G_PRIORITY_DEFAULT, cancellable_.get(), line_ready, this);
 }
@@ -143,6 +151,14 @@ void EmulatorProcess::on_line(const char *line) {
     ready_ = true;
   } else if (g_str_equal(event, "done")) {
     done_ = true;
+    JsonNode *late = json_object_get_member(object, "timer_lateness_us");
+    if (late && JSON_NODE_HOLDS_OBJECT(late)) {
+      JsonObject *o = json_node_get_object(late);
+      lateness_.runs = json_object_get_int_member_with_default(o, "runs", 0);
+      lateness_.p50_us = json_object_get_int_member_with_default(o, "p50", 0);
+      lateness_.p99_us = json_object_get_int_member_with_default(o, "p99", 0);
+      lateness_.max_us = json_object_get_int_member_with_default(o, "max", 0);
+    }
   }
 }
 

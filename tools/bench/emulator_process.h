@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +55,16 @@ class EmulatorProcess {
   // SIGTERM (the emulator closes the stream in order); a second call kills.
   void terminate();
 
+  // Brackets the measuring window (SIGUSR1, SIGUSR2): the emulator then
+  // reports how late its send timers ran in that window, on its done line.
+  void open_lateness_window();
+  void close_lateness_window();
+  struct Lateness {
+    int64_t runs = 0, p50_us = 0, p99_us = 0, max_us = 0;
+  };
+  // From the done line; runs == 0 when it had none (or the emulator is older).
+  const Lateness &lateness() const { return lateness_; }
+
  private:
   void read_next_line();
   void on_line(const char *line);
@@ -66,6 +78,7 @@ class EmulatorProcess {
   pid_t pid_ = 0;
   bool ready_ = false;
   bool done_ = false;
+  Lateness lateness_;
   bool exited_ = false;
   bool terminated_ = false;
   std::string failure_;

@@ -31,6 +31,11 @@ void print_emulator_line(const RunResult &r) {
               "%.1f us/msg, peak RSS %.1f MiB per emulator process\n",
               r.emulator_cpu_s, r.window_s, r.window_s > 0 ? 100 * r.emulator_cpu_s / r.window_s : 0, per_stream,
               r.emulator_us_per_message(), r.emulator_peak_rss_kib / 1024.0);
+  if (r.emulator_timer_runs > 0)
+    std::printf("      emulator send timers in the window: %lld runs, late by p50/p99/max %.2f/%.2f/%.2f ms "
+                "(included in the latency above)\n",
+                static_cast<long long>(r.emulator_timer_runs), r.emulator_late_p50_us / 1000.0,
+                r.emulator_late_p99_us / 1000.0, r.emulator_late_max_us / 1000.0);
   std::printf("      bench: RSS baseline %.1f MiB, peak %.1f MiB; %llu latency samples (%llu negative, counted as "
               "0); %u warnings; %d streams lost buffers (worst %lld)\n",
               r.rss_baseline_kib / 1024.0, r.rss_peak_kib / 1024.0,
@@ -64,6 +69,10 @@ void for_each_number(RunResult &r, Fn fn) {
   fn("cpu_s", r.cpu_s);
   fn("emulator_cpu_s", r.emulator_cpu_s);
   fn("emulator_peak_rss_kib", r.emulator_peak_rss_kib);
+  fn("emulator_timer_runs", r.emulator_timer_runs);
+  fn("emulator_late_p50_us", r.emulator_late_p50_us);
+  fn("emulator_late_p99_us", r.emulator_late_p99_us);
+  fn("emulator_late_max_us", r.emulator_late_max_us);
   fn("latency_p50_us", r.latency_p50_us);
   fn("latency_p99_us", r.latency_p99_us);
   fn("latency_max_us", r.latency_max_us);

@@ -19,6 +19,10 @@ struct RunResult {
   double cpu_s = 0;           // bench process user+sys during the window
   double emulator_cpu_s = 0;  // all emulators, same window
   int64_t emulator_peak_rss_kib = 0;  // largest VmHWM of one emulator
+  // How late the emulators' send timers ran in the window (worst emulator);
+  // part of the latency above is this. runs == 0: not reported.
+  int64_t emulator_timer_runs = 0;
+  int64_t emulator_late_p50_us = 0, emulator_late_p99_us = 0, emulator_late_max_us = 0;
   int64_t latency_p50_us = 0, latency_p99_us = 0, latency_max_us = 0;
   uint64_t latency_samples = 0, latency_negative = 0;
   int64_t rss_baseline_kib = 0, rss_peak_kib = 0;

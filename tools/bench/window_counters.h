@@ -15,7 +15,7 @@ struct WindowCounters {
   std::atomic<bool> open{false};
   std::atomic<uint64_t> buffers{0};
   std::atomic<uint64_t> bytes{0};
-  LatencyHistogram latency;
+  tools::LatencyHistogram latency;
 };
 
 }  // namespace bench

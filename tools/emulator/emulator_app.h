@@ -76,7 +76,8 @@ class EmulatorApp {
     void operator()(GMainLoop *loop) const { g_main_loop_unref(loop); }
   };
   std::unique_ptr<GMainLoop, LoopUnref> loop_;
-  guint signal_sources_[2] = {0, 0};
+  // SIGINT, SIGTERM, then SIGUSR1 and SIGUSR2 (the lateness window).
+  guint signal_sources_[4] = {0, 0, 0, 0};
   bool finishing_ = false;
   bool signalled_ = false;
   int exit_code_ = kExitOk;

@@ -167,6 +167,28 @@ void scheduler_hold_released() {
   scheduler.set_hold(0);
 }
 
+// How late timers ran is counted inside the window only, one entry per
+// run, never negative (a timer never runs before its deadline).
+void scheduler_lateness_window() {
+  emulator::Scheduler &scheduler = emulator::Scheduler::instance();
+  check(scheduler.lateness() == nullptr, "scheduler: lateness reported before any window");
+  std::vector<int> fired;
+  emulator::ScheduledTimer a, b, c, after;
+  scheduler.start_lateness_window();
+  const int64_t start = g_get_monotonic_time();
+  a.at(start + 1000, [&] { fired.push_back(1); });
+  b.at(start + 2000, [&] { fired.push_back(2); });
+  c.at(start + 2000, [&] { fired.push_back(3); });
+  while (fired.size() < 3) g_main_context_iteration(nullptr, TRUE);
+  scheduler.stop_lateness_window();
+  after.at(g_get_monotonic_time() + 1000, [&] { fired.push_back(4); });
+  while (fired.size() < 4) g_main_context_iteration(nullptr, TRUE);
+  const tools::LatencyHistogram *late = scheduler.lateness();
+  check(late != nullptr && late->count() == 3,
+        "scheduler: " + std::to_string(late ? late->count() : 0) + " runs measured in the window, expected 3");
+  check(late != nullptr && late->negatives() == 0 && late->max() >= 0, "scheduler: negative lateness");
+}
+
 }  // namespace
 
 int main() {
@@ -176,6 +198,7 @@ int main() {
   scheduler_hold(200000, 3);
   scheduler_hold(0, 1);
   scheduler_hold_released();
+  scheduler_lateness_window();
   if (failures == 0) std::printf("emulator self-test: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }

@@ -39,6 +39,12 @@ void Scheduler::remove(const Key &key) {
   entries_.erase(Entry{key, nullptr});
 }
 
+void Scheduler::start_lateness_window() {
+  // A fresh histogram: it has no reset, and a window is opened once a run.
+  lateness_ = std::make_unique<tools::LatencyHistogram>();
+  measuring_lateness_ = true;
+}
+
 void Scheduler::rearm() {
   g_source_set_ready_time(source_, entries_.empty() ? -1 : entries_.begin()->key.first);
 }
@@ -51,6 +57,8 @@ void Scheduler::run_due() {
     const int64_t now = g_get_monotonic_time();
     while (!entries_.empty() && entries_.begin()->key.first <= now) {
       ScheduledTimer *timer = entries_.begin()->timer;
+      // Each run's own start: the ones before it in this wake-up delay it.
+      if (measuring_lateness_) lateness_->record(g_get_monotonic_time() - entries_.begin()->key.first);
       entries_.erase(entries_.begin());
       timer->fire();
     }

@@ -11,10 +11,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <utility>
 
 #include <glib.h>
+
+#include "latency_histogram.h"
 
 namespace emulator {
 
@@ -46,6 +49,15 @@ class Scheduler {
     if (until_us > no_hold_until_) no_hold_until_ = until_us;
   }
 
+  // How late timers run: from start_lateness_window() until
+  // stop_lateness_window(), each run's start minus its deadline, in us.
+  // A send leaves at about its timer's run, so this is the emulator's own
+  // share of what a client measures as latency (docs/emulator.md).
+  void start_lateness_window();
+  void stop_lateness_window() { measuring_lateness_ = false; }
+  // Null before the first window.
+  const tools::LatencyHistogram *lateness() const { return lateness_.get(); }
+
  private:
   friend class ScheduledTimer;
   Scheduler();
@@ -70,6 +82,8 @@ class Scheduler {
   uint64_t next_sequence_ = 0;
   int64_t hold_us_ = 0;
   int64_t no_hold_until_ = 0;
+  bool measuring_lateness_ = false;
+  std::unique_ptr<tools::LatencyHistogram> lateness_;
   GSource *source_ = nullptr;
 };
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace bench {
+namespace tools {
 
 int LatencyHistogram::index_of(int64_t us) {
   if (us < kLinear) return static_cast<int>(us);
@@ -47,4 +47,4 @@ int64_t LatencyHistogram::quantile(double q) const {
   return max();
 }
 
-}  // namespace bench
+}  // namespace tools

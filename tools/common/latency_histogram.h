@@ -1,14 +1,15 @@
-// A lock-free latency histogram shared by every pad's streaming thread.
+// A lock-free latency histogram: the bench records wire-to-pad latency into
+// it from every pad's streaming thread, the emulator how late its timers run.
 // Log-linear buckets (32 per power of two, so about 3 % wide) keep it small
-// and fixed in size: it is allocated before the RSS baseline is taken and
-// never grows, so recording latencies does not inflate the memory figures.
+// and fixed in size: recording never allocates (the bench allocates it
+// before its RSS baseline, so latencies do not inflate the memory figures).
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 
-namespace bench {
+namespace tools {
 
 class LatencyHistogram {
  public:
@@ -33,4 +34,4 @@ class LatencyHistogram {
   std::atomic<int64_t> max_{0};
 };
 
-}  // namespace bench
+}  // namespace tools
