@@ -21,9 +21,9 @@ int64_t LatencyHistogram::upper_edge(int index) {
 
 void LatencyHistogram::record(int64_t us) {
   if (us < 0) {
-    // The emulator's send time is a millisecond timestamp plus a fixed
-    // offset, so a buffer can appear to arrive a little before it was sent.
-    // Count it as 0 and keep the count visible.
+    // The bench derives a message's send time from a millisecond timestamp
+    // plus a fixed offset, so a buffer can appear to arrive a little before
+    // it was sent. Count it as 0 and keep the count visible.
     negatives_.fetch_add(1, std::memory_order_relaxed);
     us = 0;
   }

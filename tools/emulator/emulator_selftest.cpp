@@ -137,9 +137,10 @@ void scheduler_hold(int64_t hold_us, size_t expected_in_first_wakeup) {
   emulator::Scheduler::instance().set_hold(0);
 }
 
-// A send that finds its socket full releases the hold: the rest of the
-// frame goes out from the main loop, so the next deadline's wake-up must
-// return to it; once the release has passed, holding resumes.
+// A send libsoup may not finish at once (a frame over one TLS record)
+// releases the hold: the rest goes out from the main loop, so the next
+// deadline's wake-up must return to it; once the release has passed,
+// holding resumes.
 void scheduler_hold_released() {
   emulator::Scheduler &scheduler = emulator::Scheduler::instance();
   scheduler.set_hold(200000);
