@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "untrusted_text.h"
+
 namespace rtms::json {
 
 namespace {
@@ -18,11 +20,13 @@ constexpr size_t kQuoteLimit = 40;
 
 std::string quote(std::string_view s) {
   std::string out = "\"";
+  // Cut, then repair: the cut may split a sequence, and the text may not
+  // have been UTF-8 in the first place.
   if (s.size() > kQuoteLimit) {
-    out.append(s.substr(0, kQuoteLimit));
+    out.append(utf8_repair(s.substr(0, kQuoteLimit)));
     out.append("...");
   } else {
-    out.append(s);
+    out.append(utf8_repair(s));
   }
   out.push_back('"');
   return out;
@@ -70,6 +74,11 @@ bool parse_decimal(std::string_view text, int64_t *out) {
 }
 
 Result<JsonObject *> parse_object(std::string_view text, ParserPtr *parser) {
+  // json-glib recurses per nesting level and builds a node per value: bound
+  // both before it sees the text.
+  std::string too_big = json_check_limits(text);
+  if (!too_big.empty())
+    return Result<JsonObject *>::fail("", too_big + "; not parsed");
   ParserPtr p(json_parser_new());
   GError *raw_error = nullptr;
   if (!json_parser_load_from_data(p.get(), text.data(),
@@ -249,13 +258,22 @@ bool ObjectReader::req_bool(const char *name) const {
   return opt_bool(name).value_or(false);
 }
 
+std::string node_string(JsonNode *node) {
+  const char *text = json_node_get_string(node);
+  return valid_utf8(text ? text : "");
+}
+
+std::string valid_utf8(std::string_view text) {
+  return utf8_repair(text);
+}
+
 std::optional<std::string> ObjectReader::opt_string(const char *name) const {
   JsonNode *node = member(name);
   if (!node)
     return std::nullopt;
   if (JSON_NODE_HOLDS_VALUE(node) &&
       json_node_get_value_type(node) == G_TYPE_STRING)
-    return std::string(json_node_get_string(node));
+    return node_string(node);
   fail(name, "expected a string, got " + describe_node(node));
   return std::nullopt;
 }
@@ -275,7 +293,7 @@ std::optional<std::string> ObjectReader::opt_text(const char *name) const {
   if (JSON_NODE_HOLDS_VALUE(node)) {
     GType type = json_node_get_value_type(node);
     if (type == G_TYPE_STRING)
-      return std::string(json_node_get_string(node));
+      return node_string(node);
     if (type == G_TYPE_INT64)
       return std::to_string(json_node_get_int(node));
   }

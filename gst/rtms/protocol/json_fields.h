@@ -40,7 +40,8 @@ using GCharPtr = std::unique_ptr<gchar, GFree>;
 
 // Parses text that must hold one JSON object. On success *parser owns the
 // tree and the returned object lives as long as it does. Errors have an empty
-// field: the whole message is at fault.
+// field: the whole message is at fault. Text over the JsonLimits of
+// untrusted_text.h (nesting, value count) is refused before json-glib sees it.
 Result<JsonObject *> parse_object(std::string_view text, ParserPtr *parser);
 
 // Compact serialisation of a builder's root.
@@ -136,6 +137,13 @@ std::optional<int64_t> node_to_int(JsonNode *node, const std::string &field,
 std::optional<ObjectReader> node_to_object(JsonNode *node,
                                            const std::string &field,
                                            ErrorSink *sink);
+
+// A string node's text as valid UTF-8. json-glib 1.6 accepts octal escapes
+// ("\351"), so a decoded string can hold any byte: ill-formed sequences
+// become U+FFFD instead of reaching GStreamer (which refuses such tags).
+std::string node_string(JsonNode *node);
+// text, or a copy with ill-formed UTF-8 replaced (member names, raw text).
+std::string valid_utf8(std::string_view text);
 
 // Parses a whole decimal string as int64 (optional sign, no blanks).
 bool parse_decimal(std::string_view text, int64_t *out);

@@ -129,7 +129,7 @@ void read_user_id(const ObjectReader &r, const char *name, Participant *p) {
     return;
   if (JSON_NODE_HOLDS_VALUE(node) &&
       json_node_get_value_type(node) == G_TYPE_STRING) {
-    std::string s = json_node_get_string(node);
+    std::string s = json::node_string(node);
     int64_t v = 0;
     if (json::parse_decimal(s, &v))
       p->user_id = v;
@@ -265,9 +265,9 @@ void read_zcc_info(const ObjectReader &info, Event *e) {
   while (json_object_iter_next(&iter, &key, &node)) {
     if (JSON_NODE_HOLDS_VALUE(node) &&
         json_node_get_value_type(node) == G_TYPE_STRING)
-      e->zcc_info[key] = json_node_get_string(node);
+      e->zcc_info[json::valid_utf8(key)] = json::node_string(node);
     else if (!JSON_NODE_HOLDS_NULL(node))
-      e->zcc_info[key] = json::node_to_compact_string(node);
+      e->zcc_info[json::valid_utf8(key)] = json::valid_utf8(json::node_to_compact_string(node));
   }
 }
 

@@ -1,0 +1,135 @@
+#include "untrusted_text.h"
+
+#include <cstdint>
+#include <cstring>
+
+namespace rtms {
+
+namespace {
+
+// Looks at the sequence that starts at p (a byte >= 0x80). Returns its
+// length and sets *valid; when it is ill-formed the length is that of the
+// maximal ill-formed subpart (at least 1), which a repair replaces by one
+// U+FFFD.
+size_t sequence_at(const uint8_t *p, size_t avail, bool *valid) {
+  uint8_t lead = p[0];
+  size_t length;
+  uint8_t low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;        // no overlong forms
+    else if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    else if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    *valid = false;
+    return 1;
+  }
+  for (size_t k = 1; k < length; ++k) {
+    if (k >= avail) {
+      *valid = false;
+      return k;
+    }
+    uint8_t b = p[k];
+    uint8_t lo = k == 1 ? low : 0x80, hi = k == 1 ? high : 0xBF;
+    if (b < lo || b > hi) {
+      *valid = false;
+      return k;
+    }
+  }
+  *valid = true;
+  return length;
+}
+
+// Index of the first byte >= 0x80 at or after i (n when there is none),
+// eight bytes at a time.
+size_t skip_ascii(const uint8_t *p, size_t i, size_t n) {
+  while (i + 8 <= n) {
+    uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+    i += 8;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
+bool utf8_is_valid(std::string_view text) {
+  const auto *p = reinterpret_cast<const uint8_t *>(text.data());
+  size_t n = text.size();
+  size_t i = skip_ascii(p, 0, n);
+  while (i < n) {
+    bool valid = false;
+    i += sequence_at(p + i, n - i, &valid);
+    if (!valid) return false;
+    i = skip_ascii(p, i, n);
+  }
+  return true;
+}
+
+std::string utf8_repair(std::string_view text) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  const auto *p = reinterpret_cast<const uint8_t *>(text.data());
+  size_t n = text.size();
+  std::string out;
+  size_t done = 0;  // text[0, done) is in out
+  size_t i = skip_ascii(p, 0, n);
+  while (i < n) {
+    bool valid = false;
+    size_t length = sequence_at(p + i, n - i, &valid);
+    if (!valid) {
+      if (out.empty()) out.reserve(n + 8);
+      out.append(text.substr(done, i - done));
+      out.append(kReplacement);
+      done = i + length;
+    }
+    i = skip_ascii(p, i + length, n);
+  }
+  if (done == 0) return std::string(text);
+  out.append(text.substr(done));
+  return out;
+}
+
+std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
+  size_t depth = 0, values = 1;
+  const char *p = text.data();
+  size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    char c = p[i];
+    if (c == '"') {
+      // Skip the string: only '"' and '\\' matter inside it.
+      for (++i; i < n; ++i) {
+        if (p[i] == '\\') ++i;
+        else if (p[i] == '"') break;
+      }
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > limits.max_depth)
+        return "JSON nested deeper than " + std::to_string(limits.max_depth) + " levels (at byte " +
+               std::to_string(i) + " of " + std::to_string(n) + ")";
+      // An array or object that is not empty holds one value more than it
+      // has commas; counting the opening as that value may count an empty
+      // one, which errs on the safe side.
+      ++values;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    } else if (c == ',') {
+      ++values;
+    } else {
+      continue;
+    }
+    if (values > limits.max_values)
+      return "JSON holds more than " + std::to_string(limits.max_values) + " values (at byte " +
+             std::to_string(i) + " of " + std::to_string(n) + ")";
+  }
+  return std::string();
+}
+
+}  // namespace rtms

@@ -1,0 +1,131 @@
+// UTF-8 validation and repair, and the JSON bounds checked before json-glib
+// parses anything from the network.
+#include "check_helpers.h"
+#include "protocol/messages.h"
+#include "protocol/untrusted_text.h"
+#include "protocol/webhook.h"
+
+#include <glib.h>
+
+#include <string>
+
+using namespace rtms;
+
+GST_START_TEST(test_utf8_agrees_with_glib)
+{
+  GRand *rand = g_rand_new_with_seed(20261206);
+  // Bytes drawn mostly from the interesting ranges (lead bytes, continuation
+  // bytes, the edges of surrogates and of U+10FFFF), no NUL (GLib refuses it).
+  const uint8_t edges[] = {0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF, 0x9F, 0xA0,
+                           0xF0, 0xF4, 0xF5, 0x8F, 0x90, 0xFF, 'a', 'z'};
+  int valid_seen = 0;
+  for (int round = 0; round < 200000; ++round) {
+    std::string s(size_t(g_rand_int_range(rand, 0, 24)), 'x');
+    for (auto &c : s)
+      c = g_rand_boolean(rand) ? char(edges[g_rand_int_range(rand, 0, sizeof edges)])
+                               : char(g_rand_int_range(rand, 1, 256));
+    bool ours = utf8_is_valid(s), glib = g_utf8_validate(s.data(), gssize(s.size()), nullptr);
+    if (ours != glib) {
+      std::string hex;
+      for (unsigned char c : s) hex += g_strdup_printf("%02x ", c);
+      ck_abort_msg("utf8_is_valid says %d, GLib %d for %s", ours, glib, hex.c_str());
+    }
+    valid_seen += ours;
+    std::string repaired = utf8_repair(s);
+    fail_unless(g_utf8_validate(repaired.data(), gssize(repaired.size()), nullptr));
+    if (ours) fail_unless(repaired == s);
+  }
+  fail_unless(valid_seen > 1000, "the generator made too few valid strings (%d)", valid_seen);
+  g_rand_free(rand);
+  // Long ASCII runs go through the eight-byte path, with the bad byte anywhere.
+  for (size_t at = 0; at < 40; ++at) {
+    std::string s(40, 'a');
+    fail_unless(utf8_is_valid(s));
+    s[at] = char(0xE9);
+    fail_unless(!utf8_is_valid(s), "bad byte at %zu", at);
+  }
+  fail_unless(utf8_is_valid(std::string("a\0b", 3)));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_utf8_repair_examples)
+{
+  // One U+FFFD per maximal ill-formed subpart (Unicode 15, 3.9).
+  assert_str(utf8_repair("caf\xE9"), "caf\xEF\xBF\xBD");
+  assert_str(utf8_repair("a\xE2\x82z"), "a\xEF\xBF\xBDz");            // truncated 3-byte sequence
+  assert_str(utf8_repair("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");     // overlong: two
+  assert_str(utf8_repair("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  assert_str(utf8_repair("\xF4\x90\x80\x80"),
+             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // above U+10FFFF
+  assert_str(utf8_repair("ok \xC3\xA9 \xF0\x9F\x8E\xA4"), "ok \xC3\xA9 \xF0\x9F\x8E\xA4");
+  assert_str(utf8_repair(""), "");
+}
+GST_END_TEST;
+
+static std::string nested_arrays(size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+GST_START_TEST(test_json_limits)
+{
+  JsonLimits limits;
+  assert_str(json_check_limits("{\"msg_type\":14,\"content\":{\"a\":[1,2,{\"b\":[]}]}}"), "");
+  assert_str(json_check_limits(nested_arrays(limits.max_depth)), "");
+  assert_contains(json_check_limits(nested_arrays(limits.max_depth + 1)), "nested deeper than 32 levels");
+  // Brackets, commas and escaped quotes inside strings are text.
+  assert_str(json_check_limits("{\"s\":\"" + std::string(100, '[') + "\\\"" + std::string(100, ',') + "\"}"),
+             "");
+  std::string many = "[";
+  for (size_t i = 0; i < limits.max_values; ++i) many += "1,";
+  many += "1]";
+  assert_contains(json_check_limits(many), "more than 100000 values");
+  JsonLimits small{4, 10};
+  assert_str(json_check_limits("[1,2,3,[4,5]]", small), "");
+  assert_contains(json_check_limits("[[[[[1]]]]]", small), "deeper than 4");
+  assert_contains(json_check_limits("[1,2,3,4,5,6,7,8,9,10,11]", small), "more than 10 values");
+  // Not JSON at all: left to the parser.
+  assert_str(json_check_limits("]]]]}}}"), "");
+}
+GST_END_TEST;
+
+// The crash the limit prevents: ~200 KB of nested arrays, as a hostile
+// server or webhook sender would send, is an error naming the limit.
+GST_START_TEST(test_deep_json_is_refused_not_parsed)
+{
+  std::string deep = "{\"msg_type\":6,\"content\":" + nested_arrays(100000) + "}";
+  auto general = decode_message_general(deep);
+  fail_unless(!general.ok());
+  assert_contains(general.error().describe(), "nested deeper than 32 levels");
+  expect_decoders_agree(deep);
+  auto webhook = parse_webhook("{\"event\":\"meeting.rtms_started\",\"payload\":" + nested_arrays(100000) + "}");
+  fail_unless(!webhook.ok());
+  assert_contains(webhook.error().describe(), "nested deeper");
+}
+GST_END_TEST;
+
+// json-glib 1.6 decodes "\351" (an octal escape) to the byte 0xE9: names
+// come out as valid UTF-8 all the same.
+GST_START_TEST(test_decoded_strings_are_utf8)
+{
+  auto m = decode_message_general(
+      "{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren\\351e\",\"data\":\"AAAA\","
+      "\"timestamp\":1}}");
+  fail_unless(m.ok(), "%s", m.ok() ? "" : m.error().describe().c_str());
+  const auto &media = std::get<MediaData>(*m);
+  assert_str(media.user.user_name, "Ren\xEF\xBF\xBD" "e");
+}
+GST_END_TEST;
+
+static Suite *untrusted_text_suite(void) {
+  Suite *s = suite_create("rtms-untrusted-text");
+  TCase *tc = tcase_create("untrusted-text");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_utf8_agrees_with_glib);
+  tcase_add_test(tc, test_utf8_repair_examples);
+  tcase_add_test(tc, test_json_limits);
+  tcase_add_test(tc, test_deep_json_is_refused_not_parsed);
+  tcase_add_test(tc, test_decoded_strings_are_utf8);
+  return s;
+}
+
+GST_CHECK_MAIN(untrusted_text);
