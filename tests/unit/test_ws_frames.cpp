@@ -99,20 +99,38 @@ GST_START_TEST(test_upgrade_response)
 }
 GST_END_TEST;
 
-GST_START_TEST(test_masked_round_trip)
+// Undoes a client frame's masking: what a server reads.
+static std::string unmask_client_frame(const std::string &frame, size_t *payload_length) {
+  fail_unless(frame.size() >= 6 && (uint8_t(frame[1]) & 0x80), "client frames must be masked");
+  uint64_t n = uint8_t(frame[1]) & 0x7F;
+  size_t at = 2;
+  if (n == 126) {
+    n = (uint64_t(uint8_t(frame[2])) << 8) | uint8_t(frame[3]);
+    at = 4;
+  } else if (n == 127) {
+    n = 0;
+    for (int i = 0; i < 8; ++i) n = (n << 8) | uint8_t(frame[2 + i]);
+    at = 10;
+  }
+  const std::string key = frame.substr(at, 4);
+  std::string payload = frame.substr(at + 4);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = char(payload[i] ^ key[i & 3]);
+  *payload_length = size_t(n);
+  return payload;
+}
+
+GST_START_TEST(test_masked_frames_we_send)
 {
-  // Our frames are masked; the reader unmasks (it tolerates masked frames).
   for (size_t n : {size_t(0), size_t(1), size_t(125), size_t(126), size_t(65535), size_t(65536),
                    size_t(70000)}) {
     std::string payload(n, '\0');
     for (size_t i = 0; i < n; ++i) payload[i] = char('a' + i % 26);
     std::string frame = ws_encode_frame(WsOpcode::Text, payload, 0x12345678u);
-    fail_unless(uint8_t(frame[1]) & 0x80, "client frames must be masked");
-    if (n > 3) fail_unless(frame.find(payload.substr(0, 4)) == std::string::npos || n < 8);
-    auto reads = read_all(frame, 997);
-    ck_assert_uint_eq(reads.size(), 1);
-    fail_unless(reads[0].status == WsFrameReader::Status::Message);
-    fail_unless(reads[0].payload == payload, "length %zu", n);
+    ck_assert_uint_eq(uint8_t(frame[0]), 0x81);
+    if (n >= 8) fail_unless(frame.find(payload.substr(0, 4)) == std::string::npos, "length %zu: not masked", n);
+    size_t length = 0;
+    fail_unless(unmask_client_frame(frame, &length) == payload, "length %zu", n);
+    ck_assert_uint_eq(length, n);
   }
 }
 GST_END_TEST;
@@ -178,6 +196,76 @@ GST_START_TEST(test_bad_frames)
 }
 GST_END_TEST;
 
+// RFC 6455 rules a client enforces on what the server sends (the reader's
+// header comment lists them; each fails the connection).
+GST_START_TEST(test_rfc6455_client_rules)
+{
+  // 5.1: a masked frame from the server.
+  std::string masked = ws_encode_frame(WsOpcode::Text, "{\"msg_type\":12}", 0x01020304u);
+  expect_error(masked, kWsCloseProtocolError, "masked frame");
+  // 8.1: text that is not UTF-8, whole or fragmented (the split falls
+  // inside a two-byte sequence, which is fine until the message ends).
+  expect_error(server_frame(0x81, "caf\xE9"), kWsCloseInvalidData, "not valid UTF-8");
+  expect_error(server_frame(0x81, "\xED\xA0\x80"), kWsCloseInvalidData, "not valid UTF-8");  // a surrogate
+  auto split = read_all(server_frame(0x01, "caf\xC3") + server_frame(0x80, "\xA9"), 1);
+  ck_assert_uint_eq(split.size(), 1);
+  fail_unless(split[0].status == WsFrameReader::Status::Message);
+  assert_str(split[0].payload, "caf\xC3\xA9");
+  expect_error(server_frame(0x01, "caf\xC3") + server_frame(0x80, "!"), kWsCloseInvalidData, "not valid UTF-8");
+  // Binary frames carry any bytes.
+  auto binary = read_all(server_frame(0x82, "\xFF\xFE"), 1);
+  fail_unless(binary.size() == 1 && binary[0].status == WsFrameReader::Status::Message);
+  // 5.5.1 and 7.4: close frames.
+  expect_error(server_frame(0x88, "\x03"), kWsCloseProtocolError, "1-byte body");
+  expect_error(server_frame(0x88, std::string("\x03\xED", 2)), kWsCloseProtocolError, "invalid code 1005");
+  expect_error(server_frame(0x88, std::string("\x03\xE6", 2)), kWsCloseProtocolError, "invalid code 998");
+  expect_error(server_frame(0x88, std::string("\x13\x88", 2)), kWsCloseProtocolError, "invalid code 5000");
+  expect_error(server_frame(0x88, std::string("\x03\xE8\xFF", 3)), kWsCloseInvalidData, "not valid UTF-8");
+  for (const char *body : {"", "\x03\xE8", "\x03\xE8" "bye", "\x03\xF3", "\x0F\xA0going \xC3\xA9"}) {
+    auto reads = read_all(server_frame(0x88, body), 1);
+    fail_unless(reads.size() == 1 && reads[0].status == WsFrameReader::Status::Control &&
+                    reads[0].opcode == WsOpcode::Close,
+                "close body '%s' refused: %s", body, reads.empty() ? "" : reads[0].error.c_str());
+  }
+  std::string error;
+  ck_assert_uint_eq(ws_check_close_payload(std::string("\x03\xE8", 2), &error), 0);
+  ck_assert_uint_eq(ws_check_close_payload("\x03", &error), kWsCloseProtocolError);
+  // After an error the reader gives nothing more, even for good frames.
+  WsFrameReader reader(1024);
+  std::string bytes = masked + server_frame(0x81, "{}");
+  reader.feed(bytes.data(), bytes.size());
+  WsFrameReader::Item item;
+  fail_unless(reader.next(&item) == WsFrameReader::Status::Error);
+  fail_unless(reader.next(&item) == WsFrameReader::Status::NeedMore);
+}
+GST_END_TEST;
+
+// A limit near SIZE_MAX must not let header + length wrap around, and
+// feeding nothing (with no pointer) is fine.
+GST_START_TEST(test_no_overflow_near_size_max)
+{
+  for (size_t limit : {SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 9, SIZE_MAX / 2 + 1}) {
+    WsFrameReader reader(limit);
+    reader.feed(nullptr, 0);
+    WsFrameReader::Item item;
+    fail_unless(reader.next(&item) == WsFrameReader::Status::NeedMore);
+    // Lengths whose sum with the 10-byte header wraps around.
+    for (uint64_t len : {uint64_t(SIZE_MAX), uint64_t(SIZE_MAX) - 5, uint64_t(SIZE_MAX) - 9}) {
+      WsFrameReader r(limit);
+      std::string header("\x82\x7f", 2);
+      for (int shift = 56; shift >= 0; shift -= 8) header.push_back(char(len >> shift));
+      header += "tail";
+      r.feed(header.data(), header.size());
+      auto st = r.next(&item);
+      // Either waiting for the payload or refused as too big; never a message.
+      fail_unless(st == WsFrameReader::Status::NeedMore || st == WsFrameReader::Status::Error,
+                  "length %" G_GUINT64_FORMAT " with limit %zu gave a message", len, limit);
+      r.feed(nullptr, 0);
+    }
+  }
+}
+GST_END_TEST;
+
 GST_START_TEST(test_close_payload)
 {
   std::string p = ws_close_payload(1000, "bye");
@@ -214,7 +302,9 @@ static Suite *ws_frames_suite(void) {
   tcase_add_test(tc, test_accept_value_rfc_example);
   tcase_add_test(tc, test_upgrade_request);
   tcase_add_test(tc, test_upgrade_response);
-  tcase_add_test(tc, test_masked_round_trip);
+  tcase_add_test(tc, test_masked_frames_we_send);
+  tcase_add_test(tc, test_rfc6455_client_rules);
+  tcase_add_test(tc, test_no_overflow_near_size_max);
   tcase_add_test(tc, test_messages_split_anywhere);
   tcase_add_test(tc, test_fragmented_message);
   tcase_add_test(tc, test_bad_frames);

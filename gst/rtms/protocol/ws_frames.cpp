@@ -8,6 +8,7 @@
 #include <new>
 
 #include "base64.h"
+#include "untrusted_text.h"
 
 namespace rtms {
 
@@ -169,6 +170,7 @@ char *WsFrameReader::write_area(size_t min_size, size_t *available) {
 }
 
 void WsFrameReader::feed(const char *data, size_t size) {
+  if (size == 0) return;  // data may be null then, which memcpy must not see
   size_t available = 0;
   char *area = write_area(size, &available);
   std::memcpy(area, data, size);
@@ -216,8 +218,12 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
       for (int i = 0; i < 8; ++i) len = (len << 8) | p[2 + i];
       header = 10;
     }
-    if (masked) header += 4;
     bool control = uint8_t(opcode) & 0x08;
+    // RFC 6455 5.1: a client closes the connection when it sees a masked
+    // frame. Unmasking would cost nothing, but a server that masks is not
+    // one we know how to read, so we fail it (1002) rather than guess.
+    if (masked)
+      return reject(item, kWsCloseProtocolError, "the server sent a masked frame (RFC 6455 5.1: servers must not mask)");
     if (rsv)
       return reject(item, kWsCloseProtocolError, "the server set reserved bits in a frame header");
     if (opcode != WsOpcode::Continuation && opcode != WsOpcode::Text &&
@@ -233,20 +239,21 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
       return reject(item, kWsCloseTooBig,
                   "the server sent a message larger than the limit of " +
                       std::to_string(max_message_size_) + " bytes");
-    if (avail < header + len) return need_more();
+    // Written so that nothing overflows, whatever len and the limit are.
+    if (avail < header || len > avail - header) return need_more();
     char *payload = buffer_.get() + consumed_ + header;
-    if (masked) {
-      // Servers must not mask, but unmasking costs nothing to accept.
-      const uint8_t *key = p + header - 4;
-      for (uint64_t i = 0; i < len; ++i) payload[i] = char(payload[i] ^ key[i & 3]);
-    }
-    consumed_ += header + size_t(len);
     std::string_view data(payload, size_t(len));
     if (control) {
+      if (opcode == WsOpcode::Close) {
+        std::string bad;
+        if (uint16_t code = ws_check_close_payload(data, &bad)) return reject(item, code, std::move(bad));
+      }
+      consumed_ += header + size_t(len);
       item->opcode = opcode;
       item->payload = data;
       return Status::Control;
     }
+    consumed_ += header + size_t(len);
     if (opcode == WsOpcode::Continuation) {
       if (!in_fragmented_)
         return reject(item, kWsCloseProtocolError, "the server sent a continuation frame "
@@ -254,6 +261,8 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
       fragments_.append(data);
       if (!fin) continue;
       in_fragmented_ = false;
+      if (fragment_opcode_ == WsOpcode::Text && !utf8_is_valid(fragments_))
+        return reject_text(item);
       item->opcode = fragment_opcode_;
       item->payload = fragments_;
       return Status::Message;
@@ -267,10 +276,40 @@ WsFrameReader::Status WsFrameReader::next(Item *item) {
       fragments_.assign(data);
       continue;
     }
+    if (opcode == WsOpcode::Text && !utf8_is_valid(data)) return reject_text(item);
     item->opcode = opcode;
     item->payload = data;
     return Status::Message;
   }
+}
+
+WsFrameReader::Status WsFrameReader::reject_text(Item *item) {
+  // RFC 6455 8.1: a text message that is not UTF-8 fails the connection
+  // with 1007. RTMS text is JSON, which must be UTF-8 (RFC 8259 8.1); a
+  // server that sends anything else is broken, and the session reconnects.
+  return reject(item, kWsCloseInvalidData, "the server sent a text message that is not valid UTF-8");
+}
+
+uint16_t ws_check_close_payload(std::string_view payload, std::string *error) {
+  if (payload.empty()) return 0;
+  if (payload.size() == 1) {
+    *error = "the server sent a close frame with a 1-byte body (a code takes 2 bytes)";
+    return kWsCloseProtocolError;
+  }
+  unsigned code = (unsigned(uint8_t(payload[0])) << 8) | uint8_t(payload[1]);
+  // RFC 6455 7.4: 1000-1003 and 1007-1011 are defined, 1012-1014 registered
+  // since; 1004-1006 and 1015 must never be sent; 3000-4999 belong to
+  // libraries and applications.
+  bool valid = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  if (!valid) {
+    *error = "the server sent a close frame with the invalid code " + std::to_string(code);
+    return kWsCloseProtocolError;
+  }
+  if (!utf8_is_valid(payload.substr(2))) {
+    *error = "the server sent a close reason that is not valid UTF-8";
+    return kWsCloseInvalidData;
+  }
+  return 0;
 }
 
 }  // namespace rtms

@@ -52,9 +52,23 @@ std::string ws_encode_frame(WsOpcode opcode, std::string_view payload, uint32_t 
 // A close frame's payload: the code, then the UTF-8 reason (cut to fit 125).
 std::string ws_close_payload(uint16_t code, std::string_view reason);
 
+// Checks a received close frame's payload (RFC 6455 5.5.1, 7.4): empty, or
+// a valid code and a UTF-8 reason. Returns 0 when it is, else the close code
+// to fail the connection with (1002, or 1007 for a reason that is not UTF-8)
+// and what was wrong in *error.
+uint16_t ws_check_close_payload(std::string_view payload, std::string *error);
+
 // Reads frames out of the byte stream and joins fragmented messages.
 // Usage: append what arrived with feed(), then call next() until it says
 // NeedMore. Views it returns stay valid until the next feed() or next().
+//
+// What fails the connection (Status::Error, with the close code to send),
+// as RFC 6455 asks of a client: reserved bits or opcodes, a fragmented or
+// oversized control frame, a masked frame (5.1), a continuation without a
+// message or a new message inside one (5.4), a text message that is not
+// UTF-8 (8.1, code 1007), a close frame with a 1-byte body, an invalid code
+// or a reason that is not UTF-8 (5.5.1, 7.4), and a message over
+// max_message_size (1009). Once failed, the reader returns nothing more.
 class WsFrameReader {
  public:
   explicit WsFrameReader(size_t max_message_size) : max_message_size_(max_message_size) {}
@@ -79,6 +93,7 @@ class WsFrameReader {
 
  private:
   Status reject(Item *item, uint16_t code, std::string error);
+  Status reject_text(Item *item);
   Status need_more();
 
   size_t max_message_size_;
