@@ -63,6 +63,42 @@ std::string huge_frame(int64_t bytes) {
   return frame;
 }
 
+std::string deep_json() {
+  constexpr size_t kDepth = 100000;
+  std::string frame = "{\"msg_type\":14,\"content\":";
+  frame.append(kDepth, '[');
+  frame.append(kDepth, ']');
+  frame += "}";
+  return frame;
+}
+
+std::string many_values() {
+  constexpr size_t kValues = 200000;
+  std::string frame = "{\"msg_type\":99,\"padding\":[";
+  frame.reserve(frame.size() + 2 * kValues + 2);
+  for (size_t i = 0; i < kValues; ++i) frame += i ? ",0" : "0";
+  frame += "]}";
+  return frame;
+}
+
+// Four zero bytes of audio from the speaker, named with an octal escape the
+// encoder would never write (hence the text is patched after encoding).
+std::string octal_name(const FaultContext &context) {
+  rtms::MediaData m;
+  m.type = rtms::MessageType::MediaDataAudio;
+  m.user.user_id = context.speaker != nullptr ? context.speaker->user_id : 0;
+  m.user.has_user_name = true;
+  m.user.user_name = "OCTAL-NAME";
+  m.data = "AAAAAA==";  // base64 of four zero bytes
+  m.has_length = true;
+  m.length = 4;
+  m.timestamp = context.timestamp;
+  std::string text = rtms::encode_message(m);
+  size_t at = text.find("OCTAL-NAME");
+  if (at != std::string::npos) text.replace(at, 10, "Ren\\351e");
+  return text;
+}
+
 }  // namespace
 
 std::string build_fault_frame(FaultKind kind, const FaultContext &context) {
@@ -75,6 +111,9 @@ std::string build_fault_frame(FaultKind kind, const FaultContext &context) {
     case FaultKind::EmptyData: return audio_with_data(context, "", true);
     case FaultKind::HugeFrame: return huge_frame(context.huge_frame_bytes);
     case FaultKind::BinaryJson: return rtms::encode_message(rtms::KeepAliveReq{context.keepalive_timestamp});
+    case FaultKind::DeepJson: return deep_json();
+    case FaultKind::ManyValues: return many_values();
+    case FaultKind::OctalName: return octal_name(context);
     case FaultKind::Drop: return std::string();  // no frame: the socket is closed instead
     case FaultKind::UnknownEvent: {
       rtms::Event event;

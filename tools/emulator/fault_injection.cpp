@@ -22,6 +22,9 @@ constexpr KindName kKindNames[] = {
     {FaultKind::HugeFrame, "huge-frame"},
     {FaultKind::BinaryJson, "binary-json"},
     {FaultKind::UnknownEvent, "unknown-event"},
+    {FaultKind::DeepJson, "deep-json"},
+    {FaultKind::ManyValues, "many-values"},
+    {FaultKind::OctalName, "octal-name"},
     {FaultKind::Drop, "drop"},
 };
 

@@ -20,6 +20,15 @@ enum class FaultKind {
   HugeFrame,
   BinaryJson,
   UnknownEvent,
+  // JSON that a recursive parser cannot survive: ~200 KB of nested arrays
+  // in a message's content (a hostile server's crash attempt).
+  DeepJson,
+  // Flat but huge: an unknown message with 200,000 array elements.
+  ManyValues,
+  // An audio message from the first participant whose user_name holds an
+  // octal escape ("\351"), which json-glib 1.6 decodes to a lone 0xE9 byte:
+  // the name must reach GStreamer as valid UTF-8.
+  OctalName,
   // Not a frame: the server closes the socket (code 1011), as when a Zoom
   // media or signaling server goes away; the client is expected to reconnect.
   Drop,
