@@ -1,5 +1,7 @@
 #include "json_text.h"
 
+#include "protocol/untrusted_text.h"
+
 namespace emulator {
 
 std::string to_json_text(JsonNode *node, bool pretty) {
@@ -16,6 +18,8 @@ std::string builder_to_text(JsonBuilder *builder, bool pretty) {
 }
 
 JsonNodePtr parse_json_text(std::string_view text) {
+  // What clients send is untrusted: bounded before json-glib recurses.
+  if (!rtms::json_check_limits(text).empty()) return nullptr;
   g_autoptr(JsonParser) parser = json_parser_new();
   if (!json_parser_load_from_data(parser, text.data(), static_cast<gssize>(text.size()), nullptr))
     return nullptr;

@@ -12,8 +12,8 @@ namespace emulator {
 
 std::string to_json_text(JsonNode *node, bool pretty = false);
 std::string builder_to_text(JsonBuilder *builder, bool pretty = false);
-// nullptr when text is not JSON (the emulator only parses its own output
-// and the protocol layer's, so a failure here is a bug worth logging).
+// nullptr when text is not JSON, or JSON over the protocol layer's bounds
+// (untrusted_text.h: clients' messages reach this too).
 JsonNodePtr parse_json_text(std::string_view text);
 
 }  // namespace emulator
