@@ -12,6 +12,10 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
   # The gateway's RTMP test starts its own nginx with the RTMP module.
   nginx-light libnginx-mod-rtmp
+  # The libFuzzer targets (tests/fuzz, scripts/fuzz.sh): clang, and the
+  # runtime libraries with libFuzzer and the sanitizers for it (a
+  # Recommends of clang-14, so --no-install-recommends leaves it out).
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
 # Sets up everything and runs every test: installs the Debian packages, builds
-# from scratch (plus an ASan/UBSan build), runs meson test, and prints
-# "N passed, N failed" as the last line.
+# from scratch (plus an ASan/UBSan build), runs meson test,
+# runs each libFuzzer target for a bounded time (scripts/fuzz.sh; each target
+# counts as one test), and prints "N passed, N failed" as the last line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 summary() {
-  # meson's testlog.json has one JSON object per test.
+  # meson's testlog.json has one JSON object per test; a fuzz results file
+  # (fuzz-results.txt) one "<target> ok|failed" line per fuzz target.
   python3 - "$@" <<'PY'
 import json, sys
 passed = failed = 0
 for path in sys.argv[1:]:
+    if path.endswith(".txt"):
+        try:
+            lines = [l.split() for l in open(path) if l.strip()]
+        except FileNotFoundError:
+            lines = [["fuzz", "failed"]]
+        if not lines:
+            lines = [["fuzz", "failed"]]
+        for words in lines:
+            if words[-1] == "ok":
+                passed += 1
+            else:
+                failed += 1
+        continue
     try:
         for line in open(path):
             line = line.strip()
@@ -30,7 +45,7 @@ PY
 }
 
 status=0
-rm -rf build build-asan
+rm -rf build build-asan build-fuzz
 meson setup build --buildtype=debugoptimized >/dev/null || status=1
 if [ $status -eq 0 ]; then
   ninja -C build || status=1
@@ -50,6 +65,15 @@ if [ "${RTMS_SKIP_SANITIZERS:-0}" != "1" ]; then
   else
     status=1
   fi
+fi
+if [ "${RTMS_SKIP_FUZZ:-0}" != "1" ]; then
+  # Each libFuzzer target (tests/fuzz) for 20 s on a copy of its seed corpus,
+  # clang + ASan + UBSan. A crash or broken property prints the input as hex
+  # and base64; scripts/fuzz.sh 600 is the longer run.
+  fuzz_results=$PWD/build-fuzz/fuzz-results.txt
+  rm -f "$fuzz_results"
+  FUZZ_RESULTS=$fuzz_results ./scripts/fuzz.sh "${RTMS_FUZZ_SECONDS:-20}" || status=1
+  logs+=("$fuzz_results")
 fi
 summary "${logs[@]}" || status=1
 exit $status
