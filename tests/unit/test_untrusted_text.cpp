@@ -27,7 +27,11 @@ GST_START_TEST(test_utf8_agrees_with_glib)
     bool ours = utf8_is_valid(s), glib = g_utf8_validate(s.data(), gssize(s.size()), nullptr);
     if (ours != glib) {
       std::string hex;
-      for (unsigned char c : s) hex += g_strdup_printf("%02x ", c);
+      for (unsigned char c : s) {
+        char byte[4];
+        g_snprintf(byte, sizeof byte, "%02x ", c);
+        hex += byte;
+      }
       ck_abort_msg("utf8_is_valid says %d, GLib %d for %s", ours, glib, hex.c_str());
     }
     valid_seen += ours;
