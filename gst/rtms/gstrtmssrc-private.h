@@ -224,6 +224,14 @@ void rtms_src_post_stream_state(GstRtmsSrc *self, const rtms::StreamStateUpdate 
 void rtms_src_post_session_state(GstRtmsSrc *self, const rtms::SessionStateUpdate &update);
 void rtms_src_post_stopped(GstRtmsSrc *self, rtms::StopReason reason, const std::string &detail);
 void rtms_src_post_error(GstRtmsSrc *self, const rtms::SessionError &error);
+void rtms_src_post_warning(GstRtmsSrc *self, const rtms::SessionWarning &warning);
+void rtms_src_post_reconnecting(GstRtmsSrc *self, const std::string &socket, unsigned attempt,
+                                unsigned delay_ms, const std::string &why);
+
+// plugin.cpp: the session layer's log categories (rtmssession, rtmswebsocket,
+// rtmstls, rtmsnet) and the hook that feeds them (session/log.h). Once per
+// process; the levels follow the categories' thresholds.
+void rtms_session_log_init();
 
 // The session's listener: forwards to the functions above.
 class RtmsSrcListener : public rtms::SessionListener {
@@ -235,7 +243,7 @@ class RtmsSrcListener : public rtms::SessionListener {
   void on_stream_state(const rtms::StreamStateUpdate &update) override;
   void on_session_state(const rtms::SessionStateUpdate &update) override;
   void on_other_message(const rtms::Message &message) override;
-  void on_warning(const std::string &message) override;
+  void on_warning(const rtms::SessionWarning &warning) override;
   void on_reconnecting(const std::string &socket, unsigned attempt, unsigned delay_ms,
                        const std::string &why) override;
   void on_reconnected(const std::string &socket) override;

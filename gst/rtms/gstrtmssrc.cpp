@@ -241,7 +241,8 @@ static void maybe_fail_over(GstRtmsSrc *self, const std::string &old_urls) {
   if (urls == old_urls || urls.empty()) return;
   std::lock_guard<std::mutex> guard(self->state->session_lock);
   if (!self->state->session) return;
-  GST_INFO_OBJECT(self, "server failover: new server URL(s) %s", urls.c_str());
+  GST_INFO_OBJECT(self, "server failover: %zu new server URL(s)",
+                  rtms::split_server_urls(urls).size());
   self->state->session->fail_over(rtms::split_server_urls(urls));
 }
 
@@ -498,6 +499,7 @@ static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &c
   config.silence_timeout_ms = s.keepalive_timeout;
   config.wake_interval_us = s.wake_interval;
   config.dedicated_thread = s.dedicated_thread;
+  config.log_tag = s.stream_id;
   if (s.reconnect_delay == 0) {
     config.signaling_reconnect_window_ms = 0;
     config.media_reconnect_window_ms = 0;
@@ -542,6 +544,8 @@ static bool start_session(GstRtmsSrc *self) {
   }
   GST_INFO_OBJECT(self, "connecting to stream %s (%zu signaling URL(s))",
                   config.rtms_stream_id.c_str(), config.signaling_urls.size());
+  // The session's lines name this element (the session ends before it).
+  config.log_object = self;
   st->listener = std::make_unique<RtmsSrcListener>(self);
   std::lock_guard<std::mutex> guard(st->session_lock);
   st->session = std::make_unique<rtms::Session>(std::move(config), *st->listener);
@@ -719,8 +723,8 @@ void RtmsSrcListener::on_other_message(const rtms::Message &message) {
   }
 }
 
-void RtmsSrcListener::on_warning(const std::string &message) {
-  GST_ELEMENT_WARNING(self_, STREAM, DECODE, ("%s", message.c_str()), (nullptr));
+void RtmsSrcListener::on_warning(const rtms::SessionWarning &warning) {
+  rtms_src_post_warning(self_, warning);
 }
 
 void RtmsSrcListener::on_reconnecting(const std::string &socket, unsigned attempt,
@@ -729,16 +733,7 @@ void RtmsSrcListener::on_reconnecting(const std::string &socket, unsigned attemp
     std::lock_guard<std::mutex> guard(self_->state->outputs_lock);
     self_->state->reconnects++;
   }
-  GST_ELEMENT_WARNING(self_, RESOURCE, READ,
-                      ("%s: reconnecting in %u ms (attempt %u)", why.c_str(), delay_ms, attempt),
-                      (nullptr));
-  gst_element_post_message(
-      GST_ELEMENT(self_),
-      gst_message_new_element(GST_OBJECT(self_),
-                              gst_structure_new("rtms-reconnecting", "socket", G_TYPE_STRING,
-                                                socket.c_str(), "attempt", G_TYPE_UINT, attempt,
-                                                "delay-ms", G_TYPE_UINT, delay_ms, "reason",
-                                                G_TYPE_STRING, why.c_str(), nullptr)));
+  rtms_src_post_reconnecting(self_, socket, attempt, delay_ms, why);
 }
 
 void RtmsSrcListener::on_reconnected(const std::string &socket) {
@@ -1057,4 +1052,5 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
   gst_type_mark_as_plugin_api(gst_rtms_video_mode_get_type(), GstPluginAPIFlags(0));
   gst_type_mark_as_plugin_api(GST_TYPE_RTMS_SRC_PAD, GstPluginAPIFlags(0));
   GST_DEBUG_CATEGORY_INIT(gst_rtms_src_debug, "rtmssrc", 0, "Zoom RTMS source");
+  rtms_session_log_init();
 }

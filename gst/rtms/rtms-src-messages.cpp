@@ -78,46 +78,99 @@ void rtms_src_post_stopped(GstRtmsSrc *self, rtms::StopReason reason, const std:
                                "detail", G_TYPE_STRING, detail.c_str(), nullptr));
 }
 
+// Posts an ERROR or WARNING whose details (gst_message_parse_*_details)
+// carry the typed fields; takes details.
+static void post_with_details(GstRtmsSrc *self, GstMessageType type, GQuark domain, gint code,
+                              const std::string &text, const char *debug, GstStructure *details,
+                              const char *function, int line) {
+  GST_WARNING_OBJECT(self, "%s: %s (%" GST_PTR_FORMAT ")",
+                     type == GST_MESSAGE_ERROR ? "error" : "warning", text.c_str(), details);
+  gst_element_message_full_with_details(GST_ELEMENT(self), type, domain, code,
+                                        g_strdup(text.c_str()), g_strdup(debug), __FILE__,
+                                        function, line, details);
+}
+
 void rtms_src_post_error(GstRtmsSrc *self, const rtms::SessionError &error) {
-  int code = error.has_status ? int(error.status) : -1;
-  const char *status_name = error.has_status ? rtms::to_string(error.status) : "";
   const char *kind = rtms::to_string(error.kind);
-  const char *message = error.message.c_str();
+  GstStructure *details = gst_structure_new(
+      "details", "rtms-error-kind", G_TYPE_STRING, kind, "rtms-socket", G_TYPE_STRING,
+      error.socket.c_str(), "rtms-close-code", G_TYPE_INT, error.close_code, nullptr);
+  if (error.has_status || error.kind == rtms::SessionErrorKind::Handshake)
+    gst_structure_set(details, "rtms-status-code", G_TYPE_INT,
+                      error.has_status ? int(error.status) : -1, "rtms-status-name",
+                      G_TYPE_STRING, error.has_status ? rtms::to_string(error.status) : "",
+                      nullptr);
+  if (error.kind == rtms::SessionErrorKind::Handshake ||
+      error.kind == rtms::SessionErrorKind::ConnectionLost)
+    gst_structure_set(details, "rtms-reason", G_TYPE_STRING, error.reason.c_str(), nullptr);
+  if (!error.tls_cause.empty())
+    gst_structure_set(details, "rtms-tls-cause", G_TYPE_STRING, error.tls_cause.c_str(), nullptr);
+  if (error.http_status)
+    gst_structure_set(details, "rtms-http-status", G_TYPE_INT, error.http_status, nullptr);
+  gint code = GST_RESOURCE_ERROR_OPEN_READ;
   switch (error.kind) {
-    case rtms::SessionErrorKind::Config:
-      GST_ELEMENT_ERROR_WITH_DETAILS(
-          self, RESOURCE, SETTINGS, ("%s", message), ("RTMS %s error", kind),
-          ("rtms-error-kind", G_TYPE_STRING, kind, nullptr));
-      break;
+    case rtms::SessionErrorKind::Config: code = GST_RESOURCE_ERROR_SETTINGS; break;
     case rtms::SessionErrorKind::Handshake: {
       bool auth = error.has_status && (error.status == rtms::StatusCode::InvalidSignature ||
                                        error.status == rtms::StatusCode::InvalidRtmsStreamId);
-      if (auth || !error.has_status)
-        GST_ELEMENT_ERROR_WITH_DETAILS(
-            self, RESOURCE, NOT_AUTHORIZED, ("%s", message), ("RTMS %s error", kind),
-            ("rtms-error-kind", G_TYPE_STRING, kind, "rtms-status-code", G_TYPE_INT, code,
-             "rtms-status-name", G_TYPE_STRING, status_name, "rtms-reason", G_TYPE_STRING,
-             error.reason.c_str(), nullptr));
-      else
-        GST_ELEMENT_ERROR_WITH_DETAILS(
-            self, RESOURCE, SETTINGS, ("%s", message), ("RTMS %s error", kind),
-            ("rtms-error-kind", G_TYPE_STRING, kind, "rtms-status-code", G_TYPE_INT, code,
-             "rtms-status-name", G_TYPE_STRING, status_name, "rtms-reason", G_TYPE_STRING,
-             error.reason.c_str(), nullptr));
+      code = auth || !error.has_status ? GST_RESOURCE_ERROR_NOT_AUTHORIZED
+                                       : GST_RESOURCE_ERROR_SETTINGS;
       break;
     }
-    case rtms::SessionErrorKind::ConnectionLost:
-      GST_ELEMENT_ERROR_WITH_DETAILS(
-          self, RESOURCE, READ, ("%s", message), ("RTMS %s error", kind),
-          ("rtms-error-kind", G_TYPE_STRING, kind, "rtms-reason", G_TYPE_STRING,
-           error.reason.c_str(), nullptr));
-      break;
+    case rtms::SessionErrorKind::ConnectionLost: code = GST_RESOURCE_ERROR_READ; break;
     case rtms::SessionErrorKind::Connect:
     case rtms::SessionErrorKind::Tls:
-    case rtms::SessionErrorKind::Timeout:
-      GST_ELEMENT_ERROR_WITH_DETAILS(
-          self, RESOURCE, OPEN_READ, ("%s", message), ("RTMS %s error", kind),
-          ("rtms-error-kind", G_TYPE_STRING, kind, nullptr));
+    case rtms::SessionErrorKind::Timeout: code = GST_RESOURCE_ERROR_OPEN_READ; break;
+  }
+  std::string debug = std::string("RTMS ") + kind + " error";
+  post_with_details(self, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code, error.message,
+                    debug.c_str(), details, GST_FUNCTION, __LINE__);
+}
+
+// Warnings: decode problems are STREAM/DECODE; what the server should not
+// have sent is STREAM/FAILED; an encrypted payload STREAM/DECRYPT; servers
+// that cannot be reached RESOURCE/OPEN_READ; a certificate not checked
+// RESOURCE/SETTINGS (ssl-strict=false made it so).
+void rtms_src_post_warning(GstRtmsSrc *self, const rtms::SessionWarning &warning) {
+  GQuark domain = GST_STREAM_ERROR;
+  gint code = GST_STREAM_ERROR_DECODE;
+  switch (warning.kind) {
+    case rtms::SessionWarningKind::Decode: break;
+    case rtms::SessionWarningKind::UnexpectedMessage:
+    case rtms::SessionWarningKind::ProtocolViolation: code = GST_STREAM_ERROR_FAILED; break;
+    case rtms::SessionWarningKind::EncryptedPayload: code = GST_STREAM_ERROR_DECRYPT; break;
+    case rtms::SessionWarningKind::ServerUnreachable:
+      domain = GST_RESOURCE_ERROR;
+      code = GST_RESOURCE_ERROR_OPEN_READ;
+      break;
+    case rtms::SessionWarningKind::TlsUnverified:
+      domain = GST_RESOURCE_ERROR;
+      code = GST_RESOURCE_ERROR_SETTINGS;
       break;
   }
+  GstStructure *details = gst_structure_new(
+      "details", "rtms-warning-kind", G_TYPE_STRING, rtms::to_string(warning.kind),
+      "rtms-socket", G_TYPE_STRING, warning.socket.c_str(), nullptr);
+  if (!warning.host.empty())
+    gst_structure_set(details, "rtms-host", G_TYPE_STRING, warning.host.c_str(), nullptr);
+  if (!warning.tls_cause.empty())
+    gst_structure_set(details, "rtms-tls-cause", G_TYPE_STRING, warning.tls_cause.c_str(),
+                      nullptr);
+  post_with_details(self, GST_MESSAGE_WARNING, domain, code, warning.message, nullptr, details,
+                    GST_FUNCTION, __LINE__);
+}
+
+void rtms_src_post_reconnecting(GstRtmsSrc *self, const std::string &socket, unsigned attempt,
+                                unsigned delay_ms, const std::string &why) {
+  std::string text = why + ": reconnecting in " + std::to_string(delay_ms) + " ms (attempt " +
+                     std::to_string(attempt) + ")";
+  GstStructure *details = gst_structure_new(
+      "details", "rtms-warning-kind", G_TYPE_STRING, "reconnecting", "rtms-socket",
+      G_TYPE_STRING, socket.c_str(), "rtms-attempt", G_TYPE_UINT, attempt, "rtms-delay-ms",
+      G_TYPE_UINT, delay_ms, nullptr);
+  post_with_details(self, GST_MESSAGE_WARNING, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, text,
+                    nullptr, details, GST_FUNCTION, __LINE__);
+  post(self, gst_structure_new("rtms-reconnecting", "socket", G_TYPE_STRING, socket.c_str(),
+                               "attempt", G_TYPE_UINT, attempt, "delay-ms", G_TYPE_UINT, delay_ms,
+                               "reason", G_TYPE_STRING, why.c_str(), nullptr));
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "log.h"
+
 #if defined(__linux__)
 #include <sched.h>
 #include <sys/prctl.h>
@@ -64,12 +66,13 @@ gint NetworkThread::batching_poll(GPollFD *fds, guint nfds, gint timeout_ms) {
 
 NetworkThread::NetworkThread(unsigned wake_interval_us)
     : wake_interval_us_(wake_interval_us),
+      serial_(thread_serial++),
       context_(g_main_context_new()),
       loop_(g_main_loop_new(context_, FALSE)),
       sockets_(std::make_unique<FdWatcher>(context_)),
       timers_(std::make_unique<TimerSet>(context_)) {
   if (wake_interval_us_ > 0) g_main_context_set_poll_func(context_, batching_poll);
-  unsigned serial = thread_serial++;
+  unsigned serial = serial_;
   // The thread holds its own references: it may outlive this object when the
   // last lease is dropped on the thread itself.
   GMainContext *context = g_main_context_ref(context_);
@@ -82,6 +85,8 @@ NetworkThread::NetworkThread(unsigned wake_interval_us)
     (void)serial;
 #endif
     tl_wake_interval_us = wake_interval_us;
+    RTMS_LOG(Network, Info, nullptr, "network thread rtms-net-%u started (wake interval %u us)",
+             serial, wake_interval_us);
     g_main_context_push_thread_default(context);
     g_main_loop_run(loop);
     // Let queued writes (close frames of sessions just stopped) go out.
@@ -89,6 +94,7 @@ NetworkThread::NetworkThread(unsigned wake_interval_us)
     while (g_main_context_iteration(context, FALSE)) {
     }
     g_main_context_pop_thread_default(context);
+    RTMS_LOG(Network, Info, nullptr, "network thread rtms-net-%u ended", serial);
     g_main_loop_unref(loop);
     g_main_context_unref(context);
   });

@@ -35,6 +35,8 @@ class NetworkThread {
   FdWatcher &sockets() { return *sockets_; }
   bool is_current() const { return std::this_thread::get_id() == thread_.get_id(); }
   unsigned wake_interval_us() const { return wake_interval_us_; }
+  // Names the thread (rtms-net-<serial>) in logs.
+  unsigned serial() const { return serial_; }
   // Runs fn on the thread (at once when called on it).
   void invoke(std::function<void()> fn);
   // Runs fn on the thread and waits until it returned.
@@ -52,6 +54,7 @@ class NetworkThread {
   static gint batching_poll(GPollFD *fds, guint nfds, gint timeout_ms);
 
   unsigned wake_interval_us_;
+  unsigned serial_;
   GMainContext *context_;
   GMainLoop *loop_;
   std::unique_ptr<FdWatcher> sockets_;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "gref.h"
+#include "log.h"
 #include "network_thread.h"
 #include "protocol/signature.h"
 #include "tls_client.h"
@@ -26,7 +27,43 @@ const char *to_string(SessionErrorKind kind) {
   return "unknown";
 }
 
+const char *to_string(SessionWarningKind kind) {
+  switch (kind) {
+    case SessionWarningKind::Decode: return "decode";
+    case SessionWarningKind::UnexpectedMessage: return "unexpected-message";
+    case SessionWarningKind::ProtocolViolation: return "protocol-violation";
+    case SessionWarningKind::EncryptedPayload: return "encrypted-payload";
+    case SessionWarningKind::ServerUnreachable: return "server-unreachable";
+    case SessionWarningKind::TlsUnverified: return "tls-unverified";
+  }
+  return "unknown";
+}
+
 namespace {
+
+SessionError make_error(SessionErrorKind kind, std::string socket, std::string message) {
+  SessionError error;
+  error.kind = kind;
+  error.socket = std::move(socket);
+  error.message = std::move(message);
+  return error;
+}
+
+// A connection that could not be opened, as a session error of the socket.
+SessionError connect_error(const std::string &socket, const WebSocketFailure &failure) {
+  bool untrusted = failure.kind == WebSocketFailure::Kind::TlsUntrusted;
+  SessionError error = make_error(untrusted ? SessionErrorKind::Tls : SessionErrorKind::Connect,
+                                  socket, failure.message);
+  error.tls_cause = failure.tls_cause;
+  error.http_status = failure.http_status;
+  return error;
+}
+
+std::string hex_mask(uint32_t mask) {
+  char buf[16];
+  snprintf(buf, sizeof buf, "0x%x", unsigned(mask));
+  return buf;
+}
 
 // wss:// first: Zoom may list several URLs, and the secure one is the one to
 // use when there is a choice.
@@ -54,10 +91,14 @@ struct MediaChannel {
 };
 
 struct Session::Impl {
-  Impl(SessionConfig c, SessionListener &l) : config(std::move(c)), listener(l) {}
+  Impl(SessionConfig c, SessionListener &l) : config(std::move(c)), listener(l) {
+    lc.object = config.log_object;
+    lc.tag = config.log_tag.empty() ? config.rtms_stream_id : config.log_tag;
+  }
 
   SessionConfig config;
   SessionListener &listener;
+  log::Context lc;  // every line of this session and its sockets
   std::string signature;
 
   std::mutex lifecycle_lock;  // guards network, started
@@ -99,6 +140,19 @@ struct Session::Impl {
     return network->add_timeout(ms, std::move(fn));
   }
 
+  void warn(SessionWarningKind kind, const std::string &socket, std::string message,
+            std::string host = std::string(), std::string tls_cause = std::string()) {
+    RTMS_LOG(Session, Warning, &lc, "warning (%s) on the %s socket: %s", to_string(kind),
+             socket.c_str(), message.c_str());
+    SessionWarning warning;
+    warning.kind = kind;
+    warning.socket = socket;
+    warning.message = std::move(message);
+    warning.host = std::move(host);
+    warning.tls_cause = std::move(tls_cause);
+    listener.on_warning(warning);
+  }
+
   void cancel_timer(TimerSet::Id &timer) {
     if (!timer) return;
     network->cancel_timeout(timer);
@@ -120,6 +174,14 @@ struct Session::Impl {
   // ---- ending ----------------------------------------------------------
   void fail(SessionError error) {
     if (finished) return;
+    RTMS_LOG(Session, Error, &lc,
+             "session failed (%s%s%s%s%s, close code %d, status %s%s%s): %s",
+             to_string(error.kind), error.socket.empty() ? "" : ", ", error.socket.c_str(),
+             error.tls_cause.empty() ? "" : ", TLS: ", error.tls_cause.c_str(), error.close_code,
+             error.has_status ? to_string(error.status) : "none",
+             error.http_status ? ", HTTP " : "",
+             error.http_status ? std::to_string(error.http_status).c_str() : "",
+             error.message.c_str());
     finished = true;
     cancel_retries();
     cancel_timer(handshake_timer);
@@ -135,6 +197,7 @@ struct Session::Impl {
     cancel_timer(close_timer);
     cancel_timer(drain_timer);
     close_all_sockets();
+    RTMS_LOG(Session, Info, &lc, "stream ended (%s): %s", to_string(reason), detail.c_str());
     listener.on_ended(reason, detail);
   }
 
@@ -143,6 +206,8 @@ struct Session::Impl {
   // them (or a short grace period passes) so the last packets are not lost.
   void drain_then_end(StopReason reason, const std::string &detail) {
     if (finished || draining) return;
+    RTMS_LOG(Session, Debug, &lc, "draining the media sockets (at most %u ms) before ending",
+             kDrainGraceMs);
     draining = true;
     drain_reason = reason;
     drain_detail = detail;
@@ -193,20 +258,29 @@ struct Session::Impl {
   // ---- signaling -------------------------------------------------------
   void connect_first() {
     signaling_urls = order_signaling_urls(config.signaling_urls);
+    RTMS_LOG(Session, Info, &lc,
+             "starting: %zu signaling URL(s), media types %s, %s media sockets, TLS %s, "
+             "handshake timeout %u ms, reconnect delay %u ms, keep-alive timeout %u ms",
+             signaling_urls.size(), hex_mask(config.media_types).c_str(),
+             config.split_sockets ? "split" : "unified",
+             !config.tls_strict ? "NOT verified (ssl-strict=false)"
+             : config.ca_file.empty() ? "verified against the system's CAs"
+                                      : "verified against ssl-ca-file",
+             config.handshake_timeout_ms, config.reconnect_delay_ms, config.silence_timeout_ms);
     if (signaling_urls.empty()) {
-      fail({SessionErrorKind::Config, false, StatusCode::Ok, "",
-            "no signaling URL: set server-urls or webhook-payload"});
+      fail(make_error(SessionErrorKind::Config, "",
+                      "no signaling URL: set server-urls or webhook-payload"));
       return;
     }
     if (config.rtms_stream_id.empty() || config.identity.instance_id.empty()) {
-      fail({SessionErrorKind::Config, false, StatusCode::Ok, "",
-            "the stream id and the meeting/webinar/session/engagement id are required"});
+      fail(make_error(SessionErrorKind::Config, "",
+                      "the stream id and the meeting/webinar/session/engagement id are required"));
       return;
     }
     std::string why;
     tls = client_tls_context(config.ca_file, config.tls_strict, &why);
     if (!tls) {
-      fail({SessionErrorKind::Config, false, StatusCode::Ok, "", why});
+      fail(make_error(SessionErrorKind::Config, "", why));
       return;
     }
     arm_silence_check();
@@ -219,10 +293,19 @@ struct Session::Impl {
   void handshake_timer_fired() {
     handshake_timer = 0;
     std::string what = signaling_ready ? "media handshake" : "signaling handshake";
-    fail({SessionErrorKind::Timeout, false, StatusCode::Ok, "",
-          "no answer to the " + what + " within " +
-              std::to_string(config.handshake_timeout_ms) + " ms" +
-              (last_reconnect_error.empty() ? "" : "; last: " + last_reconnect_error)});
+    std::string socket = "signaling";
+    if (signaling_ready)
+      for (auto &channel : media)
+        if (!channel->ready) {
+          socket = channel->label;
+          break;
+        }
+    RTMS_LOG(Session, Debug, &lc, "timer: the handshake timer fired (%s socket)",
+             socket.c_str());
+    fail(make_error(SessionErrorKind::Timeout, socket,
+                    "no answer to the " + what + " within " +
+                        std::to_string(config.handshake_timeout_ms) + " ms" +
+                        (last_reconnect_error.empty() ? "" : "; last: " + last_reconnect_error)));
   }
 
   void connect_signaling() {
@@ -232,27 +315,40 @@ struct Session::Impl {
     handlers.on_closed = [this](int code, const std::string &reason) {
       on_signaling_closed(code, reason);
     };
+    RTMS_LOG(Session, Info, &lc, "signaling: connecting to %s (URL %zu of %zu)",
+             log::log_url(url).c_str(), signaling_url_index + 1, signaling_urls.size());
     signaling = std::make_unique<WebSocket>(*network.get(), tls, url, "signaling",
-                                            config.max_message_size, std::move(handlers));
-    signaling->connect([this](const std::string &error) {
-      if (error.empty()) {
+                                            config.max_message_size, std::move(handlers), &lc);
+    signaling->connect([this](const WebSocketFailure *failure) {
+      if (!failure) {
+        warn_if_unverified(*signaling);
         send_signaling_handshake();
         return;
       }
       if (signaling_lost_at != 0) {
-        schedule_signaling_reconnect(error);
+        schedule_signaling_reconnect(failure->message);
         return;
       }
       if (signaling_url_index + 1 < signaling_urls.size()) {
-        listener.on_warning(error + "; trying the next server URL");
+        warn(SessionWarningKind::ServerUnreachable, "signaling",
+             failure->message + "; trying the next server URL", signaling->host(),
+             failure->tls_cause);
         signaling_url_index++;
         connect_signaling();
         return;
       }
-      bool tls = error.find("TLS certificate") != std::string::npos;
-      fail({tls ? SessionErrorKind::Tls : SessionErrorKind::Connect, false, StatusCode::Ok, "",
-            error});
+      fail(connect_error("signaling", *failure));
     });
+  }
+
+  // ssl-strict=false: say so for every connection it let through.
+  void warn_if_unverified(const WebSocket &socket) {
+    if (!socket.tls_unverified()) return;
+    warn(SessionWarningKind::TlsUnverified, socket.label(),
+         "the TLS certificate of " + socket.host() + " (" + socket.label() +
+             " socket) was not verified (ssl-strict=false): the connection is encrypted but "
+             "the server is not authenticated",
+         socket.host());
   }
 
   void send_signaling_handshake() {
@@ -262,6 +358,8 @@ struct Session::Impl {
     req.rtms_stream_id = config.rtms_stream_id;
     req.signature = signature;
     req.buffer_data = config.buffer_data;
+    RTMS_LOG(Session, Info, &lc, "signaling: sending SIGNALING_HAND_SHAKE_REQ (%s %s, signed)",
+             to_string(config.identity.product), config.identity.instance_id.c_str());
     signaling->send(encode_message(req));
   }
 
@@ -269,18 +367,23 @@ struct Session::Impl {
     signaling_last_rx = g_get_monotonic_time();
     Result<Message> decoded = decode_message(payload);
     if (!decoded) {
-      listener.on_warning("ignored a signaling message that does not decode: " +
-                          decoded.error().describe());
+      warn(SessionWarningKind::Decode, "signaling",
+           "ignored a signaling message that does not decode: " + decoded.error().describe());
       return;
     }
     Message &message = decoded.value();
     if (auto *resp = std::get_if<SignalingHandshakeResp>(&message)) {
       on_signaling_handshake(*resp);
     } else if (auto *ka = std::get_if<KeepAliveReq>(&message)) {
+      RTMS_LOG(Session, Log, &lc, "signaling: keep-alive (timestamp %lld) answered",
+               (long long)ka->timestamp);
       signaling->send(encode_message(KeepAliveResp{ka->timestamp}));
     } else if (auto *update = std::get_if<EventUpdate>(&message)) {
+      RTMS_LOG(Session, Debug, &lc, "signaling: event %d", update->event.event_type);
       listener.on_event(update->event);
     } else if (auto *stream = std::get_if<StreamStateUpdate>(&message)) {
+      RTMS_LOG(Session, Info, &lc, "signaling: stream state %s (reason %s)",
+               to_string(stream->state), to_string(stream->reason));
       listener.on_stream_state(*stream);
       if (stream->state == StreamState::Terminated)
         drain_then_end(stream->reason, std::string("the server terminated the stream: ") +
@@ -288,21 +391,26 @@ struct Session::Impl {
     } else if (auto *sess = std::get_if<SessionStateUpdate>(&message)) {
       listener.on_session_state(*sess);
     } else if (auto *close_resp = std::get_if<StreamCloseResp>(&message)) {
+      RTMS_LOG(Session, Info, &lc, "signaling: STREAM_CLOSE_RESP (%s)",
+               describe(close_resp->status_code).c_str());
       listener.on_other_message(message);
       if (closing)
         drain_then_end(StopReason::ReceiverRequestClose,
                        "closed at our request (STREAM_CLOSE_RESP " +
                            describe(close_resp->status_code) + ")");
     } else if (std::holds_alternative<MediaData>(message)) {
-      listener.on_warning("ignored media data on the signaling socket");
+      warn(SessionWarningKind::UnexpectedMessage, "signaling",
+           "ignored media data on the signaling socket");
     } else {
+      RTMS_LOG(Session, Debug, &lc, "signaling: %s", to_string(message_type_of(message)));
       listener.on_other_message(message);
     }
   }
 
   void on_signaling_handshake(const SignalingHandshakeResp &resp) {
     if (signaling_ready) {
-      listener.on_warning("ignored a second SIGNALING_HAND_SHAKE_RESP");
+      warn(SessionWarningKind::ProtocolViolation, "signaling",
+           "ignored a second SIGNALING_HAND_SHAKE_RESP");
       return;
     }
     // While reconnecting, the server may still hold our old connection.
@@ -312,18 +420,31 @@ struct Session::Impl {
       return;
     }
     if (resp.status_code != StatusCode::Ok) {
-      fail({SessionErrorKind::Handshake, true, resp.status_code, resp.reason,
-            "the server refused the signaling handshake: status " + describe(resp.status_code) +
-                (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\"")});
+      SessionError error = make_error(
+          SessionErrorKind::Handshake, "signaling",
+          "the server refused the signaling handshake: status " + describe(resp.status_code) +
+              (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\""));
+      error.has_status = true;
+      error.status = resp.status_code;
+      error.reason = resp.reason;
+      fail(error);
       return;
     }
     signaling_ready = true;
     media_urls = resp.media_urls;
+    if (log::enabled(log::Category::Session, log::Level::Info)) {
+      std::string urls;
+      for (const auto &kv : media_urls)
+        urls += (urls.empty() ? "" : ", ") + kv.first + " " + log::log_url(kv.second);
+      RTMS_LOG(Session, Info, &lc, "signaling: handshake accepted; media URLs: %s",
+               urls.empty() ? "none" : urls.c_str());
+    }
     bool reconnected = signaling_lost_at != 0;
     signaling_lost_at = 0;
     signaling_attempt = 0;
     listener.on_signaling_ready(resp);
     if (reconnected) {
+      RTMS_LOG(Session, Info, &lc, "signaling: reconnected; reopening the media sockets");
       listener.on_reconnected("signaling");
       // The old media sockets went with the old signaling connection.
       for (auto &channel : media) cancel_timer(channel->retry_timer);
@@ -332,6 +453,8 @@ struct Session::Impl {
     if (!config.subscribe_events.empty()) {
       EventSubscription sub;
       for (int type : config.subscribe_events) sub.events.push_back({type, true});
+      RTMS_LOG(Session, Debug, &lc, "signaling: subscribing to %zu event type(s)",
+               sub.events.size());
       signaling->send(encode_message(sub));
     }
     open_media_sockets();
@@ -349,9 +472,12 @@ struct Session::Impl {
       return;
     }
     if (!signaling_ready) {
-      fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
-            detail + " before answering the handshake; check the client id, client "
-                     "secret and stream id"});
+      SessionError error = make_error(SessionErrorKind::Handshake, "signaling",
+                                      detail + " before answering the handshake; check the "
+                                               "client id, client secret and stream id");
+      error.reason = reason;
+      error.close_code = code;
+      fail(error);
       return;
     }
     signaling_lost(code, reason, detail);
@@ -359,7 +485,13 @@ struct Session::Impl {
 
   void signaling_lost(int code, const std::string &reason, const std::string &detail) {
     if (config.signaling_reconnect_window_ms == 0 || too_big(code, reason)) {
-      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+      RTMS_LOG(Session, Info, &lc, "signaling lost; not reconnecting (%s)",
+               config.signaling_reconnect_window_ms == 0 ? "reconnection is off"
+                                                         : "the message was over the limit");
+      SessionError error = make_error(SessionErrorKind::ConnectionLost, "signaling", detail);
+      error.reason = reason;
+      error.close_code = code;
+      fail(error);
       return;
     }
     signaling_ready = false;
@@ -379,6 +511,9 @@ struct Session::Impl {
     unsigned period = std::max(10u, std::min(config.silence_timeout_ms / 4, 5000u));
     silence_timer = add_timeout(period, [this] {
       silence_timer = 0;
+      // Also the moment to follow log threshold changes made meanwhile.
+      log::refresh_levels();
+      RTMS_LOG(Session, Trace, &lc, "timer: silence check");
       check_silence();
       if (!finished) arm_silence_check();
     });
@@ -398,6 +533,7 @@ struct Session::Impl {
     gint64 limit = gint64(config.silence_timeout_ms) * 1000;
     if (signaling && signaling_ready && now - signaling_last_rx > limit) {
       std::string detail = silence_detail("signaling", now - signaling_last_rx);
+      RTMS_LOG(Session, Warning, &lc, "%s", detail.c_str());
       signaling.reset();
       signaling_lost(0, "", detail);
       return;
@@ -406,6 +542,7 @@ struct Session::Impl {
       MediaChannel &ch = *channel;
       if (!ch.socket || !ch.ready || now - ch.last_rx <= limit) continue;
       std::string detail = silence_detail(ch.label, now - ch.last_rx);
+      RTMS_LOG(Session, Warning, &lc, "%s", detail.c_str());
       ch.socket.reset();
       media_lost(ch, 0, "", detail);
       if (finished) return;
@@ -422,13 +559,18 @@ struct Session::Impl {
     last_reconnect_error = why;
     gint64 elapsed_ms = (g_get_monotonic_time() - signaling_lost_at) / 1000;
     if (elapsed_ms >= gint64(config.signaling_reconnect_window_ms)) {
-      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, "",
-            "the signaling connection was lost and could not be re-established within " +
-                std::to_string(config.signaling_reconnect_window_ms) + " ms; last: " + why});
+      fail(make_error(SessionErrorKind::ConnectionLost, "signaling",
+                      "the signaling connection was lost and could not be re-established "
+                      "within " + std::to_string(config.signaling_reconnect_window_ms) +
+                          " ms; last: " + why));
       return;
     }
     signaling_attempt++;
     unsigned delay = backoff_ms(signaling_attempt);
+    RTMS_LOG(Session, Warning, &lc,
+             "signaling: reconnecting in %u ms (attempt %u, %lld of the %u ms window used): %s",
+             delay, signaling_attempt, (long long)elapsed_ms,
+             config.signaling_reconnect_window_ms, why.c_str());
     listener.on_reconnecting("signaling", signaling_attempt, delay, why);
     cancel_timer(signaling_retry_timer);
     signaling_retry_timer = add_timeout(delay, [this] {
@@ -452,13 +594,17 @@ struct Session::Impl {
     signaling_ready = false;
     signaling_lost_at = g_get_monotonic_time();
     signaling_attempt = 0;
-    listener.on_reconnecting("signaling", 1, 0, "server failover to " + signaling_urls.front());
+    std::string target = log::log_url(signaling_urls.front());
+    RTMS_LOG(Session, Info, &lc, "server failover to %s", target.c_str());
+    listener.on_reconnecting("signaling", 1, 0, "server failover to " + target);
     arm_handshake_timer();
     connect_signaling();
   }
 
   void arm_handshake_timer() {
     if (handshake_timer) return;
+    RTMS_LOG(Session, Debug, &lc, "timer: handshake timeout armed (%u ms)",
+             config.handshake_timeout_ms);
     handshake_timer = add_timeout(config.handshake_timeout_ms, [this] { handshake_timer_fired(); });
   }
 
@@ -482,9 +628,10 @@ struct Session::Impl {
       auto it = media_urls.find(media_type_key(type));
       if (it == media_urls.end()) it = all;
       if (it == media_urls.end()) {
-        fail({SessionErrorKind::Handshake, false, StatusCode::Ok, "",
-              std::string("the server offered no media URL for ") + media_type_key(type) +
-                  " (does the app have that scope?)"});
+        fail(make_error(SessionErrorKind::Handshake,
+                        std::string("media(") + media_type_key(type) + ")",
+                        std::string("the server offered no media URL for ") +
+                            media_type_key(type) + " (does the app have that scope?)"));
         return;
       }
       open_media_socket(it->second, type, std::string("media(") + media_type_key(type) + ")");
@@ -524,19 +671,20 @@ struct Session::Impl {
         on_media_closed(*ch, code, reason);
       };
       ch->socket = std::make_unique<WebSocket>(*network.get(), tls, ch->url, ch->label,
-                                               config.max_message_size, std::move(handlers));
+                                               config.max_message_size, std::move(handlers), &lc);
     }
-    ch->socket->connect([this, ch](const std::string &error) {
-      if (!error.empty() && ch->lost_at != 0) {
-        schedule_media_reconnect(*ch, error);
+    RTMS_LOG(Session, Info, &lc, "%s: connecting to %s", ch->label.c_str(),
+             log::log_url(ch->url).c_str());
+    ch->socket->connect([this, ch](const WebSocketFailure *failure) {
+      if (failure && ch->lost_at != 0) {
+        schedule_media_reconnect(*ch, failure->message);
         return;
       }
-      if (!error.empty()) {
-        bool tls = error.find("TLS certificate") != std::string::npos;
-        fail({tls ? SessionErrorKind::Tls : SessionErrorKind::Connect, false, StatusCode::Ok,
-              "", error});
+      if (failure) {
+        fail(connect_error(ch->label, *failure));
         return;
       }
+      warn_if_unverified(*ch->socket);
       DataHandshakeReq req;
       req.sequence = media_sequence++;
       req.identity = config.identity;
@@ -545,6 +693,8 @@ struct Session::Impl {
       req.media_type = ch->media_type;
       req.payload_encryption = false;
       req.media_params = params_for(ch->media_type);
+      RTMS_LOG(Session, Info, &lc, "%s: sending DATA_HAND_SHAKE_REQ (media types %s, signed)",
+               ch->label.c_str(), hex_mask(ch->media_type).c_str());
       ch->socket->send(encode_message(req));
     });
   }
@@ -553,53 +703,69 @@ struct Session::Impl {
     ch.last_rx = g_get_monotonic_time();
     Result<Message> decoded = decode_message(payload);
     if (!decoded) {
-      listener.on_warning("ignored a " + ch.label + " message that does not decode: " +
-                          decoded.error().describe());
+      warn(SessionWarningKind::Decode, ch.label,
+           "ignored a " + ch.label + " message that does not decode: " +
+               decoded.error().describe());
       return;
     }
     Message &message = decoded.value();
     if (auto *data = std::get_if<MediaData>(&message)) {
       if (!ch.ready) {
-        listener.on_warning("ignored media data that came before the " + ch.label +
-                            " handshake answer");
+        warn(SessionWarningKind::ProtocolViolation, ch.label,
+             "ignored media data that came before the " + ch.label + " handshake answer");
         return;
       }
       listener.on_media(std::move(*data));
     } else if (auto *ka = std::get_if<KeepAliveReq>(&message)) {
+      RTMS_LOG(Session, Log, &lc, "%s: keep-alive (timestamp %lld) answered", ch.label.c_str(),
+               (long long)ka->timestamp);
       ch.socket->send(encode_message(KeepAliveResp{ka->timestamp}));
     } else if (auto *resp = std::get_if<DataHandshakeResp>(&message)) {
       on_media_handshake(ch, *resp);
     } else {
-      listener.on_warning(std::string("ignored an unexpected ") +
-                          to_string(message_type_of(message)) + " on the " + ch.label +
-                          " socket");
+      warn(SessionWarningKind::UnexpectedMessage, ch.label,
+           std::string("ignored an unexpected ") + to_string(message_type_of(message)) +
+               " on the " + ch.label + " socket");
     }
   }
 
   void on_media_handshake(MediaChannel &ch, const DataHandshakeResp &resp) {
     if (resp.status_code != StatusCode::Ok) {
-      fail({SessionErrorKind::Handshake, true, resp.status_code, resp.reason,
-            "the server refused the " + ch.label + " handshake: status " +
-                describe(resp.status_code) +
-                (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\"")});
+      SessionError error = make_error(
+          SessionErrorKind::Handshake, ch.label,
+          "the server refused the " + ch.label + " handshake: status " +
+              describe(resp.status_code) +
+              (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\""));
+      error.has_status = true;
+      error.status = resp.status_code;
+      error.reason = resp.reason;
+      fail(error);
       return;
     }
+    RTMS_LOG(Session, Info, &lc, "%s: media handshake accepted", ch.label.c_str());
     if (resp.payload_encrypted)
-      listener.on_warning("the server says the " + ch.label +
-                          " payload is encrypted although we asked for no encryption; "
-                          "no public source documents the cipher, payloads are read as plain");
+      warn(SessionWarningKind::EncryptedPayload, ch.label,
+           "the server says the " + ch.label +
+               " payload is encrypted although we asked for no encryption; no public source "
+               "documents the cipher, payloads are read as plain");
     ch.ready = true;
     ch.ever_ready = true;
     bool reconnected = ch.lost_at != 0;
     ch.lost_at = 0;
     ch.attempt = 0;
-    if (reconnected) listener.on_reconnected(ch.label);
+    if (reconnected) {
+      RTMS_LOG(Session, Info, &lc, "%s: reconnected", ch.label.c_str());
+      listener.on_reconnected(ch.label);
+    }
     uint32_t types = ch.media_type == kMediaAll ? kMediaEveryType : ch.media_type;
     listener.on_media_ready(types, resp.media_params);
     if (signaling) signaling->send(encode_message(ClientReadyAck{config.rtms_stream_id}));
     bool all_ready = std::all_of(media.begin(), media.end(),
                                  [](const auto &c) { return c->ready; });
-    if (all_ready) cancel_timer(handshake_timer);
+    if (all_ready && handshake_timer) {
+      RTMS_LOG(Session, Debug, &lc, "timer: every handshake answered, handshake timeout off");
+      cancel_timer(handshake_timer);
+    }
   }
 
   void on_media_closed(MediaChannel &ch, int code, const std::string &reason) {
@@ -621,8 +787,11 @@ struct Session::Impl {
       return;
     }
     if (!ch.ever_ready) {
-      fail({SessionErrorKind::Handshake, false, StatusCode::Ok, reason,
-            detail + " before answering the media handshake"});
+      SessionError error = make_error(SessionErrorKind::Handshake, ch.label,
+                                      detail + " before answering the media handshake");
+      error.reason = reason;
+      error.close_code = code;
+      fail(error);
       return;
     }
     media_lost(ch, code, reason, detail);
@@ -631,7 +800,13 @@ struct Session::Impl {
   void media_lost(MediaChannel &ch, int code, const std::string &reason,
                   const std::string &detail) {
     if (config.media_reconnect_window_ms == 0 || too_big(code, reason)) {
-      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, reason, detail});
+      RTMS_LOG(Session, Info, &lc, "%s lost; not reconnecting (%s)", ch.label.c_str(),
+               config.media_reconnect_window_ms == 0 ? "reconnection is off"
+                                                     : "the message was over the limit");
+      SessionError error = make_error(SessionErrorKind::ConnectionLost, ch.label, detail);
+      error.reason = reason;
+      error.close_code = code;
+      fail(error);
       return;
     }
     // The stream's end arrives on signaling; a media socket that closes on
@@ -647,13 +822,18 @@ struct Session::Impl {
     last_reconnect_error = why;
     gint64 elapsed_ms = (g_get_monotonic_time() - ch.lost_at) / 1000;
     if (elapsed_ms >= gint64(config.media_reconnect_window_ms)) {
-      fail({SessionErrorKind::ConnectionLost, false, StatusCode::Ok, "",
-            "the " + ch.label + " connection was lost and could not be re-established within " +
-                std::to_string(config.media_reconnect_window_ms) + " ms; last: " + why});
+      fail(make_error(SessionErrorKind::ConnectionLost, ch.label,
+                      "the " + ch.label +
+                          " connection was lost and could not be re-established within " +
+                          std::to_string(config.media_reconnect_window_ms) + " ms; last: " + why));
       return;
     }
     ch.attempt++;
     unsigned delay = backoff_ms(ch.attempt);
+    RTMS_LOG(Session, Warning, &lc,
+             "%s: reconnecting in %u ms (attempt %u, %lld of the %u ms window used): %s",
+             ch.label.c_str(), delay, ch.attempt, (long long)elapsed_ms,
+             config.media_reconnect_window_ms, why.c_str());
     listener.on_reconnecting(ch.label, ch.attempt, delay, why);
     cancel_timer(ch.retry_timer);
     MediaChannel *chp = &ch;
@@ -673,6 +853,8 @@ struct Session::Impl {
       end(StopReason::ReceiverRequestClose, "closed before the stream was established");
       return;
     }
+    RTMS_LOG(Session, Info, &lc, "closing: sending STREAM_CLOSE_REQ, waiting at most %u ms",
+             config.close_timeout_ms);
     signaling->send(encode_message(StreamCloseReq{config.rtms_stream_id}));
     close_timer = add_timeout(config.close_timeout_ms, [this] {
       close_timer = 0;
@@ -691,8 +873,11 @@ void Session::start() {
   std::lock_guard<std::mutex> guard(impl_->lifecycle_lock);
   if (impl_->started) return;
   impl_->started = true;
+  log::refresh_levels();
   impl_->network = lease_network_thread(impl_->config.wake_interval_us,
                                         impl_->config.dedicated_thread);
+  RTMS_LOG(Network, Debug, &impl_->lc, "on network thread rtms-net-%u (%u session(s) on it)",
+           impl_->network->serial(), impl_->network->leases.load());
   Impl *impl = impl_.get();
   impl->invoke([impl] { impl->begin(); });
 }
@@ -729,6 +914,7 @@ void Session::stop() {
   // Commands queued before this one run first; finished keeps them (and
   // anything else) from reaching the listener during teardown.
   impl->network->invoke_and_wait([impl] {
+    RTMS_LOG(Session, Debug, &impl->lc, "stopping: every socket and timer goes");
     impl->finished = true;
     impl->teardown();
   });

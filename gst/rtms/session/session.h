@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct SessionConfig {
   // sleeps that long between wake-ups and reads what arrived in one batch.
   unsigned wake_interval_us = 0;
   bool dedicated_thread = false;
+  // Logging (log.h): the session's lines carry log_tag (empty: the stream
+  // id) and log_object, which the sink receives as is (rtmssrc: itself).
+  std::string log_tag;
+  void *log_object = nullptr;
 };
 
 enum class SessionErrorKind {
@@ -66,12 +71,40 @@ enum class SessionErrorKind {
 };
 const char *to_string(SessionErrorKind kind);
 
+// Everything is typed: callers decide on the fields, never on the words of
+// message.
 struct SessionError {
   SessionErrorKind kind = SessionErrorKind::Connect;
   bool has_status = false;
   StatusCode status = StatusCode::Ok;
   std::string reason;   // the server's reason text, if any
   std::string message;  // complete human readable description
+  // The socket concerned ("signaling", "media(all)", "media(audio)"...);
+  // empty when none is (configuration).
+  std::string socket;
+  int close_code = 0;     // the WebSocket close code when a socket closed (0: none)
+  std::string tls_cause;  // Tls (and TLS I/O failures): OpenSSL's reason or the certificate's verdict
+  int http_status = 0;    // the server answered the WebSocket upgrade with this HTTP status
+};
+
+enum class SessionWarningKind {
+  Decode,             // a message that does not decode; it is skipped
+  UnexpectedMessage,  // a message of a type that has no place on that socket; skipped
+  ProtocolViolation,  // a message out of order (media before the handshake answer, a second
+                      // handshake answer); skipped
+  EncryptedPayload,   // the server says payloads are encrypted although we asked for none
+  ServerUnreachable,  // a signaling URL failed; the next one is tried
+  TlsUnverified,      // a TLS connection was opened without checking the certificate
+                      // (ssl-strict=false); once per connection
+};
+const char *to_string(SessionWarningKind kind);
+
+struct SessionWarning {
+  SessionWarningKind kind = SessionWarningKind::Decode;
+  std::string socket;   // "signaling", "media(audio)"...
+  std::string message;  // complete human readable description
+  std::string host;     // TlsUnverified, ServerUnreachable: the server's host
+  std::string tls_cause;  // ServerUnreachable over TLS: why
 };
 
 // Called on the session's network thread, in wire order. Implementations
@@ -95,8 +128,8 @@ class SessionListener {
                                unsigned /*delay_ms*/, const std::string & /*why*/) {}
   virtual void on_reconnected(const std::string & /*socket*/) {}
   // Something was wrong but the session goes on (a message that does not
-  // decode, an unexpected message).
-  virtual void on_warning(const std::string &message) = 0;
+  // decode, an unexpected message, a certificate not checked).
+  virtual void on_warning(const SessionWarning &warning) = 0;
   // Fatal: the session is over.
   virtual void on_error(const SessionError &error) = 0;
   // The stream ended normally: stopped by the server, or closed by us.

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <utility>
 
+#include "log.h"
+
 namespace rtms {
 
 namespace {
@@ -78,7 +80,10 @@ const BIO_METHOD *nosignal_socket_method() {
 SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::string *why) {
   std::lock_guard<std::mutex> guard(contexts_lock);
   auto key = std::make_pair(strict ? ca_file : std::string(), strict);
-  if (auto existing = contexts[key].lock()) return existing;
+  if (auto existing = contexts[key].lock()) {
+    RTMS_LOG(Tls, Debug, nullptr, "reusing the TLS context of this trust setting");
+    return existing;
+  }
   ERR_clear_error();
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()), SslCtxFree());
   if (!ctx) {
@@ -105,8 +110,13 @@ SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::strin
       *why = "cannot load the system's CA certificates: " + openssl_errors();
       return nullptr;
     }
+    RTMS_LOG(Tls, Info, nullptr, "new TLS context: TLS 1.2 or newer, certificates verified against %s",
+             ca_file.empty() ? "the system's CA store" : ca_file.c_str());
   } else {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+    RTMS_LOG(Tls, Warning, nullptr,
+             "new TLS context with certificate verification OFF (ssl-strict=false): any "
+             "certificate is accepted");
   }
   contexts[key] = ctx;
   return ctx;
@@ -132,9 +142,10 @@ SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd,
   return ssl;
 }
 
-std::string describe_tls_failure(SSL *ssl, int ssl_error) {
+TlsFailure describe_tls_failure(SSL *ssl, int ssl_error) {
+  TlsFailure failure;
   long verify = SSL_get_verify_result(ssl);
-  if (verify != X509_V_OK && SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE) {
+  if (verify != X509_V_OK && tls_verifies_peer(ssl)) {
     std::string why;
     switch (verify) {
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -154,16 +165,32 @@ std::string describe_tls_failure(SSL *ssl, int ssl_error) {
       default: why = X509_verify_cert_error_string(verify); break;
     }
     ERR_clear_error();
-    return "the server's TLS certificate is not trusted (" + why +
-           "); set ssl-ca-file to the CA that signed it, or ssl-strict=false to accept any "
-           "certificate";
+    failure.untrusted = true;
+    failure.cause = std::string("certificate verify failed: ") +
+                    X509_verify_cert_error_string(verify) + " (X509 error " +
+                    std::to_string(verify) + ")";
+    failure.message = "the server's TLS certificate is not trusted (" + why +
+                      "); set ssl-ca-file to the CA that signed it, or ssl-strict=false to "
+                      "accept any certificate";
+    return failure;
   }
   std::string detail = openssl_errors();
-  if (ssl_error == SSL_ERROR_SYSCALL)
-    return "the TLS connection failed: " +
-           (detail.empty() ? std::string(errno ? g_strerror(errno) : "the server closed it")
-                           : detail);
-  return "the TLS handshake failed: " + (detail.empty() ? std::string("unknown reason") : detail);
+  if (ssl_error == SSL_ERROR_SYSCALL) {
+    failure.cause =
+        detail.empty() ? std::string(errno ? g_strerror(errno) : "the server closed it") : detail;
+    failure.message = "the TLS connection failed: " + failure.cause;
+    return failure;
+  }
+  failure.cause = detail.empty() ? std::string("unknown reason") : detail;
+  failure.message = "the TLS handshake failed: " + failure.cause;
+  return failure;
+}
+
+bool tls_verifies_peer(SSL *ssl) { return SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE; }
+
+std::string describe_tls_session(SSL *ssl) {
+  const char *cipher = SSL_get_cipher_name(ssl);
+  return std::string(SSL_get_version(ssl)) + " " + (cipher ? cipher : "(no cipher)");
 }
 
 }  // namespace rtms

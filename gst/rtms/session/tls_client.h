@@ -37,11 +37,25 @@ struct SocketReadState {
 SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd,
                           SocketReadState *read_state);
 
-// Why a handshake failed, in words: certificate problems name what is wrong
-// with the certificate and how to fix it ("the server's TLS certificate is
-// not trusted (signed by an unknown certificate authority); set
-// ssl-ca-file ..."); others carry OpenSSL's reason.
-std::string describe_tls_failure(SSL *ssl, int ssl_error);
+// Why a TLS handshake or read/write failed. message is complete and says
+// what to do: certificate problems name what is wrong with the certificate
+// and how to fix it ("the server's TLS certificate is not trusted (signed
+// by an unknown certificate authority); set ssl-ca-file ..."); others carry
+// OpenSSL's reason. cause is the bare reason (OpenSSL's error queue, the
+// certificate check's verdict or the system error), for logs and typed
+// errors. Empties this thread's OpenSSL error queue.
+struct TlsFailure {
+  std::string message;
+  std::string cause;
+  bool untrusted = false;  // the certificate check failed (strict only)
+};
+TlsFailure describe_tls_failure(SSL *ssl, int ssl_error);
+
+// Whether the connection's certificate was checked (false: ssl-strict=false,
+// anything was accepted).
+bool tls_verifies_peer(SSL *ssl);
+// "TLSv1.3 TLS_AES_256_GCM_SHA384", for logs.
+std::string describe_tls_session(SSL *ssl);
 
 // Empties this thread's OpenSSL error queue if something left errors in it,
 // as SSL_get_error needs before each I/O call. Checking first is what makes

@@ -37,12 +37,27 @@ uint32_t random_u32() {
 
 }  // namespace
 
+const char *to_string(WebSocketFailure::Kind kind) {
+  switch (kind) {
+    case WebSocketFailure::Kind::Url: return "url";
+    case WebSocketFailure::Kind::Resolve: return "resolve";
+    case WebSocketFailure::Kind::Connect: return "connect";
+    case WebSocketFailure::Kind::Tls: return "tls";
+    case WebSocketFailure::Kind::TlsUntrusted: return "tls-untrusted";
+    case WebSocketFailure::Kind::Upgrade: return "upgrade";
+    case WebSocketFailure::Kind::Timeout: return "timeout";
+    case WebSocketFailure::Kind::Io: return "io";
+  }
+  return "unknown";
+}
+
 struct WebSocket::Impl {
   enum class State { Idle, Resolving, Connecting, TlsHandshake, Upgrading, Open, Closing, Closed };
 
-  Impl(WebSocket &o, NetworkThread &n, SslCtxPtr t, size_t max, WebSocketHandlers h)
+  Impl(WebSocket &o, NetworkThread &n, SslCtxPtr t, size_t max, WebSocketHandlers h,
+       const log::Context *l)
       : owner(o), network(n), tls_ctx(std::move(t)), reader(max),
-        handlers(std::move(h)) {}
+        handlers(std::move(h)), lc(l) {}
 
   ~Impl() {
     *alive = false;
@@ -63,10 +78,12 @@ struct WebSocket::Impl {
   SslCtxPtr tls_ctx;
   WsFrameReader reader;
   WebSocketHandlers handlers;
+  const log::Context *lc;  // tags this socket's log lines (may be null)
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   State state = State::Idle;
-  std::function<void(const std::string &)> on_connected;
+  std::function<void(const WebSocketFailure *)> on_connected;
+  std::string shown_url;  // the URL without its query, for messages and logs
   GRef<GCancellable> cancellable;
   std::vector<GRef<GInetAddress>> addresses;
   size_t address_index = 0;
@@ -169,24 +186,46 @@ struct WebSocket::Impl {
     return ok;
   }
 
+  const char *label() const { return owner.label_.c_str(); }
+
   std::string describe(const std::string &what) const {
-    return "cannot open the " + owner.label_ + " WebSocket " + owner.url_ + ": " + what;
+    return "cannot open the " + owner.label_ + " WebSocket " + shown_url + ": " + what;
   }
 
-  void connect(std::function<void(const std::string &)> done) {
+  // Ends connecting with a failure of this kind; what is the cause in words.
+  void fail_connect(WebSocketFailure::Kind kind, const std::string &what,
+                    std::string tls_cause = std::string(), int http_status = 0) {
+    WebSocketFailure failure;
+    failure.kind = kind;
+    failure.message = describe(what);
+    failure.tls_cause = std::move(tls_cause);
+    failure.http_status = http_status;
+    RTMS_LOG(WebSocket, Warning, lc, "%s: connecting failed (%s): %s", label(), to_string(kind),
+             failure.message.c_str());
+    finish_connect(&failure);
+  }
+
+  void connect(std::function<void(const WebSocketFailure *)> done) {
     on_connected = std::move(done);
+    shown_url = log::log_url(owner.url_);
     std::string error;
     if (!parse_url(owner.url_, &error)) {
-      finish_connect(error);
+      WebSocketFailure failure;
+      failure.kind = WebSocketFailure::Kind::Url;
+      failure.message = error;
+      RTMS_LOG(WebSocket, Warning, lc, "%s: %s", label(), shown_url.c_str());
+      finish_connect(&failure);
       return;
     }
     if (secure && !tls_ctx) {
-      finish_connect(describe("no TLS context"));
+      fail_connect(WebSocketFailure::Kind::Tls, "no TLS context", "no TLS context");
       return;
     }
+    RTMS_LOG(WebSocket, Debug, lc, "%s: connecting to %s", label(), shown_url.c_str());
     start_timer(kConnectTimeoutMs, [this] {
-      finish_connect(describe("no WebSocket connection within " +
-                              std::to_string(kConnectTimeoutMs / 1000) + " s"));
+      fail_connect(WebSocketFailure::Kind::Timeout,
+                   "no WebSocket connection within " + std::to_string(kConnectTimeoutMs / 1000) +
+                       " s");
     });
     GInetAddress *literal = g_inet_address_new_from_string(host.c_str());
     if (literal) {
@@ -195,6 +234,7 @@ struct WebSocket::Impl {
       return;
     }
     state = State::Resolving;
+    RTMS_LOG(WebSocket, Debug, lc, "%s: resolving %s", label(), host.c_str());
     cancellable = GRef<GCancellable>::adopt(g_cancellable_new());
     struct Lookup {
       std::shared_ptr<bool> alive;
@@ -219,12 +259,14 @@ struct WebSocket::Impl {
 
   void on_resolved(GList *list, GError *err) {
     if (!list) {
-      finish_connect(describe("cannot resolve " + host + ": " +
-                              (err ? err->message : "no address")));
+      fail_connect(WebSocketFailure::Kind::Resolve,
+                   "cannot resolve " + host + ": " + (err ? err->message : "no address"));
       return;
     }
     for (GList *l = list; l; l = l->next)
       addresses.push_back(GRef<GInetAddress>::share(G_INET_ADDRESS(l->data)));
+    RTMS_LOG(WebSocket, Debug, lc, "%s: %s resolved to %zu address(es)", label(), host.c_str(),
+             addresses.size());
     try_next_address();
   }
 
@@ -247,6 +289,12 @@ struct WebSocket::Impl {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       if (::connect(fd, reinterpret_cast<struct sockaddr *>(&native), socklen_t(len)) == 0 ||
           errno == EINPROGRESS) {
+        if (log::enabled(log::Category::WebSocket, log::Level::Debug)) {
+          gchar *ip = g_inet_address_to_string(address);
+          RTMS_LOG(WebSocket, Debug, lc, "%s: TCP connection to %s port %d (socket %d)", label(),
+                   ip, port, fd);
+          g_free(ip);
+        }
         state = State::Connecting;
         watch(GIOCondition(G_IO_OUT | G_IO_ERR | G_IO_HUP));
         return;
@@ -254,9 +302,9 @@ struct WebSocket::Impl {
       last_connect_error = g_strerror(errno);
       shut_down();
     }
-    finish_connect(describe("cannot connect to " + host_header + ": " +
-                            (last_connect_error.empty() ? "no usable address"
-                                                        : last_connect_error)));
+    fail_connect(WebSocketFailure::Kind::Connect,
+                 "cannot connect to " + host_header + ": " +
+                     (last_connect_error.empty() ? "no usable address" : last_connect_error));
   }
 
   void on_connect_ready() {
@@ -265,16 +313,21 @@ struct WebSocket::Impl {
     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) {
       last_connect_error = g_strerror(err);
+      RTMS_LOG(WebSocket, Debug, lc, "%s: TCP connection failed: %s", label(),
+               last_connect_error.c_str());
       shut_down();
       try_next_address();
       return;
     }
+    RTMS_LOG(WebSocket, Debug, lc, "%s: TCP connected to %s", label(), host_header.c_str());
     if (secure) {
       ssl = new_tls_connection(tls_ctx.get(), host, fd, &socket_read);
       if (!ssl) {
-        finish_connect(describe("cannot set up TLS"));
+        fail_connect(WebSocketFailure::Kind::Tls, "cannot set up TLS", "cannot set up TLS");
         return;
       }
+      RTMS_LOG(Tls, Debug, lc, "%s: TLS handshake with %s (server name and certificate %s)",
+               label(), host.c_str(), tls_verifies_peer(ssl.get()) ? "checked" : "NOT checked");
       state = State::TlsHandshake;
       continue_tls_handshake();
     } else {
@@ -286,6 +339,15 @@ struct WebSocket::Impl {
     clear_stale_tls_errors();
     int r = SSL_connect(ssl.get());
     if (r == 1) {
+      if (tls_verifies_peer(ssl.get())) {
+        RTMS_LOG(Tls, Info, lc, "%s: TLS established with %s (%s), certificate verified",
+                 label(), host.c_str(), describe_tls_session(ssl.get()).c_str());
+      } else {
+        RTMS_LOG(Tls, Warning, lc,
+                 "%s: TLS established with %s (%s) WITHOUT verifying its certificate "
+                 "(ssl-strict=false): the server is not authenticated",
+                 label(), host.c_str(), describe_tls_session(ssl.get()).c_str());
+      }
       begin_upgrade();
       return;
     }
@@ -295,7 +357,12 @@ struct WebSocket::Impl {
     } else if (e == SSL_ERROR_WANT_WRITE) {
       watch(GIOCondition(G_IO_OUT | G_IO_ERR | G_IO_HUP));
     } else {
-      finish_connect(describe(describe_tls_failure(ssl.get(), e)));
+      TlsFailure failure = describe_tls_failure(ssl.get(), e);
+      RTMS_LOG(Tls, Warning, lc, "%s: TLS handshake with %s failed: %s", label(), host.c_str(),
+               failure.cause.c_str());
+      fail_connect(failure.untrusted ? WebSocketFailure::Kind::TlsUntrusted
+                                     : WebSocketFailure::Kind::Tls,
+                   failure.message, failure.cause);
     }
   }
 
@@ -309,6 +376,7 @@ struct WebSocket::Impl {
     key = base64_encode(raw, sizeof raw);
     out = ws_upgrade_request(host_header, path, key, kUserAgent);
     out_offset = 0;
+    RTMS_LOG(WebSocket, Debug, lc, "%s: HTTP upgrade request for %s", label(), shown_url.c_str());
     if (!flush()) return;
     watch(wanted_while_open());
   }
@@ -320,33 +388,36 @@ struct WebSocket::Impl {
       long n = read_some(buf, sizeof buf);
       if (n == kWouldBlock) return;
       if (n <= 0) {
-        finish_connect(describe(n == 0 ? "the server closed the connection during the "
-                                         "WebSocket handshake"
-                                       : "the connection failed during the WebSocket "
-                                         "handshake: " + io_error));
+        fail_connect(WebSocketFailure::Kind::Io,
+                     n == 0 ? "the server closed the connection during the WebSocket handshake"
+                            : "the connection failed during the WebSocket handshake: " + io_error,
+                     tls_io_cause);
         return;
       }
       head.append(buf, size_t(n));
       size_t head_len = ws_response_head_length(head);
       if (head_len == 0) {
         if (head.size() > kMaxResponseHead) {
-          finish_connect(describe("the server's answer to the WebSocket upgrade has no end"));
+          fail_connect(WebSocketFailure::Kind::Upgrade,
+                       "the server's answer to the WebSocket upgrade has no end",
+                       std::string(), http_status_of(head));
           return;
         }
         continue;
       }
       std::string why = ws_check_upgrade_response(std::string_view(head).substr(0, head_len), key);
       if (!why.empty()) {
-        finish_connect(describe(why));
+        fail_connect(WebSocketFailure::Kind::Upgrade, why, std::string(), http_status_of(head));
         return;
       }
       std::string rest = head.substr(head_len);
       head.clear();
       head.shrink_to_fit();
       state = State::Open;
+      RTMS_LOG(WebSocket, Info, lc, "%s: WebSocket open to %s", label(), shown_url.c_str());
       watch(wanted_while_open());
       auto token = alive;
-      finish_connect(std::string());
+      finish_connect(nullptr);
       if (!*token) return;
       if (!rest.empty()) {
         reader.feed(rest.data(), rest.size());
@@ -358,9 +429,24 @@ struct WebSocket::Impl {
     }
   }
 
+  // The HTTP status of an upgrade answer ("HTTP/1.1 404 ..."), 0 if none.
+  static int http_status_of(const std::string &answer) {
+    int major = 0, minor = 0, status = 0;
+    if (sscanf(answer.c_str(), "HTTP/%d.%d %d", &major, &minor, &status) == 3) return status;
+    return 0;
+  }
+
   // ---- I/O ----------------------------------------------------------------
   static constexpr long kWouldBlock = -2;
   std::string io_error;
+  std::string tls_io_cause;  // OpenSSL's reason for the last TLS I/O failure
+
+  void tls_io_failed(int ssl_error, const char *what) {
+    TlsFailure failure = describe_tls_failure(ssl.get(), ssl_error);
+    io_error = failure.message;
+    tls_io_cause = failure.cause;
+    RTMS_LOG(Tls, Warning, lc, "%s: TLS %s failed: %s", label(), what, failure.cause.c_str());
+  }
 
   // > 0 bytes, 0 end of stream, -1 error (io_error says), kWouldBlock.
   long read_some(char *buf, size_t size) {
@@ -372,7 +458,7 @@ struct WebSocket::Impl {
       if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return kWouldBlock;
       if (e == SSL_ERROR_ZERO_RETURN) return 0;
       if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0) return 0;
-      io_error = describe_tls_failure(ssl.get(), e);
+      tls_io_failed(e, "read");
       return -1;
     }
     ssize_t n = ::recv(fd, buf, size, 0);
@@ -397,7 +483,7 @@ struct WebSocket::Impl {
         } else {
           int e = SSL_get_error(ssl.get(), r);
           if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) break;
-          io_error = describe_tls_failure(ssl.get(), e);
+          tls_io_failed(e, "write");
           n = -1;
         }
       } else {
@@ -484,12 +570,17 @@ struct WebSocket::Impl {
       auto status = reader.next(&item);
       if (status == WsFrameReader::Status::NeedMore) return true;
       if (status == WsFrameReader::Status::Message) {
+        RTMS_LOG(WebSocket, Trace, lc, "%s: message of %zu bytes", label(), item.payload.size());
         if (handlers.on_message) handlers.on_message(item.payload);
         if (!*token) return false;
         if (state == State::Closed) return false;
         continue;
       }
       if (status == WsFrameReader::Status::Error) {
+        RTMS_LOG(WebSocket, Warning, lc,
+                 "%s: the server broke the WebSocket protocol: %s; failing the connection with "
+                 "close code %d",
+                 label(), item.error.c_str(), int(item.close_code));
         if (!close_sent) {
           queue_frame(WsOpcode::Close, ws_close_payload(item.close_code, item.error));
           close_sent = true;
@@ -501,6 +592,8 @@ struct WebSocket::Impl {
       }
       // A control frame.
       if (item.opcode == WsOpcode::Ping) {
+        RTMS_LOG(WebSocket, Log, lc, "%s: ping (%zu bytes), answering with a pong", label(),
+                 item.payload.size());
         queue_frame(WsOpcode::Pong, item.payload);
         if (!flush()) return false;
       } else if (item.opcode == WsOpcode::Close) {
@@ -510,6 +603,8 @@ struct WebSocket::Impl {
           code = (uint8_t(item.payload[0]) << 8) | uint8_t(item.payload[1]);
           reason.assign(item.payload.substr(2));
         }
+        RTMS_LOG(WebSocket, Debug, lc, "%s: close frame from the server: code %d%s%s%s", label(),
+                 code, reason.empty() ? "" : " \"", reason.c_str(), reason.empty() ? "" : "\"");
         if (!close_sent) {
           // Echo it, as the protocol asks, before the socket goes.
           queue_frame(WsOpcode::Close, item.payload.substr(0, 2));
@@ -525,10 +620,13 @@ struct WebSocket::Impl {
 
   void connection_failed() {
     if (state != State::Open && state != State::Closing) {
-      finish_connect(describe("the connection failed during the WebSocket handshake: " +
-                              io_error));
+      fail_connect(WebSocketFailure::Kind::Io,
+                   "the connection failed during the WebSocket handshake: " + io_error,
+                   tls_io_cause);
       return;
     }
+    RTMS_LOG(WebSocket, Warning, lc, "%s: the connection failed: %s", label(),
+             io_error.empty() ? "unknown reason" : io_error.c_str());
     report_closed(kWsCloseAbnormal, io_error.empty() ? "the connection failed" : io_error);
   }
 
@@ -538,12 +636,15 @@ struct WebSocket::Impl {
     state = State::Closed;
     if (closed_reported) return;
     closed_reported = true;
+    RTMS_LOG(WebSocket, Info, lc, "%s: closed, close code %d (%s)", label(), code,
+             reason.empty() ? "no reason" : reason.c_str());
     if (handlers.on_closed) handlers.on_closed(code, reason);
   }
 
   void close(unsigned short code) {
     if (state != State::Open) return;
     state = State::Closing;
+    RTMS_LOG(WebSocket, Debug, lc, "%s: closing with close code %u", label(), unsigned(code));
     if (!close_sent) {
       queue_frame(WsOpcode::Close, ws_close_payload(code, ""));
       close_sent = true;
@@ -556,33 +657,40 @@ struct WebSocket::Impl {
     });
   }
 
-  void finish_connect(const std::string &error) {
+  void finish_connect(const WebSocketFailure *failure) {
     cancel_timer();
-    if (!error.empty()) {
+    if (failure) {
       shut_down();
       state = State::Closed;
       closed_reported = true;  // a failed connect reports through on_done only
     }
     auto done = std::move(on_connected);
     on_connected = nullptr;
-    if (done) done(error);
+    if (done) done(failure);
   }
 };
 
 WebSocket::WebSocket(NetworkThread &network, SslCtxPtr tls, std::string url, std::string label,
-                     size_t max_message_size, WebSocketHandlers handlers)
+                     size_t max_message_size, WebSocketHandlers handlers,
+                     const log::Context *log)
     : url_(std::move(url)), label_(std::move(label)) {
   impl_ = std::make_unique<Impl>(*this, network, std::move(tls), max_message_size,
-                                 std::move(handlers));
+                                 std::move(handlers), log);
 }
 
 WebSocket::~WebSocket() = default;
 
-void WebSocket::connect(std::function<void(const std::string &)> on_done) {
+void WebSocket::connect(std::function<void(const WebSocketFailure *)> on_done) {
   impl_->connect(std::move(on_done));
 }
 
 bool WebSocket::is_open() const { return impl_->state == Impl::State::Open; }
+
+bool WebSocket::tls_unverified() const {
+  return impl_->secure && impl_->ssl && !tls_verifies_peer(impl_->ssl.get());
+}
+
+const std::string &WebSocket::host() const { return impl_->host; }
 
 void WebSocket::send(const std::string &json) {
   if (!is_open()) return;
