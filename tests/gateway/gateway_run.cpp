@@ -8,6 +8,8 @@
 #include <csignal>
 #include <cstdlib>
 
+#include <sys/resource.h>
+
 #include "protocol/signature.h"
 
 void GatewayRun::start(const std::vector<std::string> &args) {
@@ -18,9 +20,25 @@ void GatewayRun::start(const std::vector<std::string> &args) {
   out_dir = tmp;
 
   std::vector<const char *> argv = {binary, "--port", "0", "--output-dir", out_dir.c_str()};
+  if (allow_loopback_servers) {
+    for (const char *a : {"--allow-host", "127.0.0.1", "--allow-plaintext"}) argv.push_back(a);
+  }
   for (const auto &a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  if (!log_file.empty()) g_subprocess_launcher_set_stderr_file_path(launcher, log_file.c_str());
+  if (fd_limit > 0) {
+    // Runs in the child between fork and exec: only async-signal-safe calls.
+    static rlim_t limit;
+    limit = rlim_t(fd_limit);
+    g_subprocess_launcher_set_child_setup(
+        launcher,
+        [](gpointer) {
+          struct rlimit rl = {limit, limit};
+          setrlimit(RLIMIT_NOFILE, &rl);
+        },
+        nullptr, nullptr);
+  }
   g_subprocess_launcher_setenv(launcher, "ZM_WEBHOOK_SECRET", GW_WEBHOOK_SECRET, TRUE);
   g_subprocess_launcher_setenv(launcher, "ZM_RTMS_CLIENT", "emulator-client-id", TRUE);
   g_subprocess_launcher_setenv(launcher, "ZM_RTMS_SECRET", "emulator-client-secret", TRUE);
@@ -45,6 +63,8 @@ void GatewayRun::start(const std::vector<std::string> &args) {
     soup_session_set_tls_database(session, database);
   }
 }
+
+int GatewayRun::port() const { return std::atoi(base.c_str() + base.rfind(':') + 1); }
 
 GatewayRun::~GatewayRun() {
   if (session) g_object_unref(session);

@@ -25,6 +25,16 @@ struct GatewayRun {
   std::string base;      // http://host:port
   std::string out_dir;   // --output-dir, a fresh temp dir
   std::string ca_file;   // set before start() to trust an HTTPS gateway's CA
+  // Set before start(): the emulator's servers are on loopback, over ws:// or
+  // wss://, so by default the gateway is started with --allow-host 127.0.0.1
+  // --allow-plaintext; false starts it with its defaults (Zoom's hosts, wss://).
+  bool allow_loopback_servers = true;
+  // Set before start(): the gateway's RLIMIT_NOFILE (soft and hard), 0 to
+  // inherit the test's.
+  int fd_limit = 0;
+  // Set before start(): the gateway's stderr (its log) goes to this file.
+  std::string log_file;
+  int port() const;
 
   // Starts the gateway with --port 0 and a temp output dir plus args; fails
   // the test if it does not print its ready line.

@@ -2,6 +2,7 @@
 // placeholders and file-safe names, and what a new rtms_started means.
 #include <gst/check/gstcheck.h>
 
+#include "log.h"
 #include "media_stats.h"
 #include "metrics.h"
 #include "pipeline_template.h"
@@ -123,6 +124,29 @@ GST_START_TEST(retry_failover_limit) {
 }
 GST_END_TEST;
 
+// Externally supplied strings in log lines: nothing that starts a line,
+// moves the cursor or reorders text gets through raw.
+GST_START_TEST(log_safe_escapes) {
+  auto expect_log_safe = [](std::string_view in, const char *want) {
+    std::string got = gateway::log_safe(in);
+    fail_unless(got == want, "log_safe gave '%s', not '%s'", got.c_str(), want);
+  };
+  expect_log_safe("stream 1a2B-_.=", "stream 1a2B-_.=");
+  expect_log_safe("a\nb\rc\td\\e", "a\\nb\\rc\\td\\\\e");
+  expect_log_safe("\x1b[31mred\x07\x7f", "\\x1b[31mred\\x07\\x7f");
+  // UTF-8 names stay readable; C1 controls, separators and bidi do not.
+  expect_log_safe("Zoë 会议", "Zoë 会议");
+  expect_log_safe("\xc2\x9b" "2J", "\\u{009b}2J");
+  expect_log_safe("a\xe2\x80\xa8" "b\xe2\x80\xae" "c", "a\\u{2028}b\\u{202e}c");
+  // Not UTF-8: byte by byte.
+  expect_log_safe("\xff\xc3(", "\\xff\\xc3(");
+  expect_log_safe(std::string("nul\0x", 5), "nul\\x00x");
+  // Long values are cut and say so.
+  std::string cut = gateway::log_safe(std::string(1000, 'x'), 16);
+  fail_unless(cut == "xxxxxxxxxxxxxxxx...(1000 bytes)", "%s", cut.c_str());
+}
+GST_END_TEST;
+
 static Suite *units_suite() {
   Suite *s = suite_create("gateway-units");
   TCase *tc = tcase_create("units");
@@ -131,6 +155,7 @@ static Suite *units_suite() {
   tcase_add_test(tc, retry_failover_limit);
   tcase_add_test(tc, webvtt_cues);
   tcase_add_test(tc, media_stats_from_rtmssrc_structure);
+  tcase_add_test(tc, log_safe_escapes);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,5 +1,6 @@
 #include "gateway_app.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -10,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "log.h"
+#include "protocol/host_allowlist.h"
 
 namespace gateway {
 
@@ -62,7 +64,7 @@ int GatewayApp::run() {
     template_.webvtt = options_.webvtt;
     template_.needs_rtmp_url = options_.pipeline.find("{rtmp_url}") != std::string::npos;
   } else if (!shipped_template(options_.template_name, &template_)) {
-    log_error("unknown --template '%s' (shipped: %s; or give --pipeline)", options_.template_name.c_str(),
+    log_error("unknown --template '%s' (shipped: %s; or give --pipeline)", log_safe(options_.template_name).c_str(),
               shipped_template_names());
     return 1;
   }
@@ -82,13 +84,32 @@ int GatewayApp::run() {
     return 1;
   }
   if (g_mkdir_with_parents(options_.output_dir.c_str(), 0755) != 0) {
-    log_error("cannot create --output-dir %s: %s", options_.output_dir.c_str(), g_strerror(errno));
+    log_error("cannot create --output-dir %s: %s", log_safe(options_.output_dir).c_str(), g_strerror(errno));
     return 1;
   }
 
+  for (const std::string &pattern : rtms::default_rtms_host_patterns()) allowlist_.add(pattern, nullptr);
+  for (const std::string &pattern : options_.allow_hosts) {
+    if (!allowlist_.add(pattern, &error)) {
+      log_error("--allow-host: %s", log_safe(error).c_str());
+      return 1;
+    }
+  }
+  std::string allowed;
+  for (const std::string &pattern : allowlist_.patterns()) allowed += (allowed.empty() ? "" : " ") + pattern;
+  if (options_.allow_hosts.end() != std::find(options_.allow_hosts.begin(), options_.allow_hosts.end(), "*"))
+    log_warning("--allow-host '*': webhooks may send streams to any server");
+  if (options_.allow_plaintext) log_warning("--allow-plaintext: streams may run over unencrypted ws://");
+
+  raise_fd_limit();
   loop_.reset(g_main_loop_new(nullptr, FALSE));
   HttpConfig http_config{options_.host, options_.port, options_.webhook_path, options_.tls_cert_file,
-                         options_.tls_key_file, options_.max_body_bytes};
+                         options_.tls_key_file, options_.max_body_bytes, ListenerConfig{}};
+  http_config.listener.backlog = options_.listen_backlog;
+  http_config.listener.max_connections = options_.max_connections;
+  http_config.listener.header_timeout_s = options_.header_timeout_s;
+  http_config.listener.body_timeout_s = options_.body_timeout_s;
+  http_config.listener.max_streams = options_.max_streams;
   HttpServer::Handlers handlers;
   handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
     return check(sig, ts, body);
@@ -112,7 +133,12 @@ int GatewayApp::run() {
   sigint_ = SourceId(g_unix_signal_add(SIGINT, on_signal, this));
 
   log_info("listening on %s (template %s, output %s, max %d streams)", http_->webhook_url().c_str(),
-           template_.name.c_str(), options_.output_dir.c_str(), options_.max_streams);
+           template_.name.c_str(), log_safe(options_.output_dir).c_str(), options_.max_streams);
+  log_info("HTTP: at most %d connections (%s), header timeout %d s, body timeout %d s, backlog %d",
+           http_->listener()->limit(), http_->listener()->limit_note().c_str(), options_.header_timeout_s,
+           options_.body_timeout_s, options_.listen_backlog);
+  log_info("RTMS servers allowed: %s, %s", log_safe(allowed).c_str(),
+           options_.allow_plaintext ? "ws:// and wss://" : "wss:// only");
   std::printf("%s\n", ready_line(http_->webhook_url()).c_str());
   std::fflush(stdout);
 
@@ -139,13 +165,28 @@ Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp
     busy.detail = "rtms_started for stream " + v.webhook->rtms_stream_id + " while shutting down";
     return busy;
   }
+  if (v.accepted() && v.webhook && v.webhook->kind == rtms::WebhookKind::RtmsStarted) {
+    // Every URL: rtmssrc may try each of them in turn.
+    for (const std::string &url : v.webhook->server_urls) {
+      std::string why;
+      rtms::ServerUrlCheck result = rtms::check_server_url(allowlist_, options_.allow_plaintext, url, &why);
+      if (result == rtms::ServerUrlCheck::Allowed) continue;
+      Verdict refused;
+      refused.status = 403;
+      refused.reason = rtms::to_string(result);
+      refused.detail = "rtms_started for stream " + v.webhook->rtms_stream_id + " (meeting " +
+                       v.webhook->identity.instance_id + ") refused, nothing started: " + why + " (" + url + ")";
+      return refused;
+    }
+  }
   return v;
 }
 
 void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
   metrics_.webhook(verdict.accepted(), verdict.reason);
   if (!verdict.accepted()) {
-    log_warning("webhook rejected with %d (%s): %s", verdict.status, verdict.reason.c_str(), verdict.detail.c_str());
+    log_warning("webhook rejected with %d (%s): %s", verdict.status, log_safe(verdict.reason).c_str(),
+                log_safe(verdict.detail, 1024).c_str());
     return;
   }
   // The answer is already set; the stream work waits for the loop to send it.
@@ -155,7 +196,10 @@ void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
 }
 
 void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_body) {
-  const char *event = w.event.empty() ? event_label(w.kind) : w.event.c_str();
+  std::string event_text = log_safe(w.event.empty() ? std::string(event_label(w.kind)) : w.event);
+  const char *event = event_text.c_str();
+  std::string stream_text = log_safe(w.rtms_stream_id.empty() ? std::string("-") : w.rtms_stream_id);
+  std::string meeting_text = log_safe(w.identity.instance_id.empty() ? std::string("-") : w.identity.instance_id);
   switch (w.kind) {
     case rtms::WebhookKind::UrlValidation:
       log_info("answered endpoint.url_validation");
@@ -168,19 +212,18 @@ void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_bod
       break;
     case rtms::WebhookKind::RtmsInterrupted:
       log_warning("%s: stream %s (meeting %s) interrupted; rtmssrc reconnects by itself", event,
-                  w.rtms_stream_id.c_str(), w.identity.instance_id.c_str());
+                  stream_text.c_str(), meeting_text.c_str());
       break;
     case rtms::WebhookKind::ConcurrencyNearLimit:
     case rtms::WebhookKind::ConcurrencyLimited:
       log_warning("%s: Zoom's RTMS concurrency limit for this account is %s (meeting %s)", event,
                   w.kind == rtms::WebhookKind::ConcurrencyLimited ? "reached: new streams are refused"
                                                                   : "near",
-                  w.identity.instance_id.empty() ? "-" : w.identity.instance_id.c_str());
+                  meeting_text.c_str());
       break;
     case rtms::WebhookKind::StartFailed:
-      log_warning("%s: Zoom could not start a stream (meeting %s, stream %s)", event,
-                  w.identity.instance_id.empty() ? "-" : w.identity.instance_id.c_str(),
-                  w.rtms_stream_id.empty() ? "-" : w.rtms_stream_id.c_str());
+      log_warning("%s: Zoom could not start a stream (meeting %s, stream %s)", event, meeting_text.c_str(),
+                  stream_text.c_str());
       break;
     case rtms::WebhookKind::Unknown:
       log_info("ignored event '%s'", event);
@@ -190,22 +233,24 @@ void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_bod
 
 void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_body) {
   const std::string &id = w.rtms_stream_id;
-  const char *meeting = w.identity.instance_id.c_str();
+  // For the log lines only: the ids as sent, escaped.
+  std::string id_text = log_safe(id), meeting_text = log_safe(w.identity.instance_id);
+  const char *meeting = meeting_text.c_str();
   StartAction action = registry_.decide(id, w.server_urls);
   metrics_.stream_event(to_string(action));
   switch (action) {
     case StartAction::Duplicate:
       log_info("stream %s (meeting %s): rtms_started again with the same servers (a Zoom retry): nothing to do",
-               id.c_str(), meeting);
+               id_text.c_str(), meeting);
       return;
     case StartAction::Failover:
-      log_info("stream %s (meeting %s): rtms_started with other servers (%s): server failover", id.c_str(), meeting,
-               joined(w.server_urls).c_str());
+      log_info("stream %s (meeting %s): rtms_started with other servers (%s): server failover", id_text.c_str(), meeting,
+               log_safe(joined(w.server_urls), 1024).c_str());
       registry_.find(id)->update_webhook(raw_body);
       registry_.set_server_urls(id, w.server_urls);
       return;
     case StartAction::LimitReached:
-      log_warning("stream %s (meeting %s) NOT started: --max-streams %d reached", id.c_str(), meeting,
+      log_warning("stream %s (meeting %s) NOT started: --max-streams %d reached", id_text.c_str(), meeting,
                   registry_.max_streams());
       return;
     case StartAction::Start:
@@ -217,7 +262,7 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   info.start_time = utc_stamp(w.event_ts);
   info.out_dir = options_.output_dir + "/" + info.start_time + "_" + file_safe(info.meeting) + "_" + file_safe(id);
   if (g_mkdir_with_parents(info.out_dir.c_str(), 0755) != 0) {
-    log_error("stream %s (meeting %s): cannot create %s: %s", id.c_str(), meeting, info.out_dir.c_str(),
+    log_error("stream %s (meeting %s): cannot create %s: %s", id_text.c_str(), meeting, log_safe(info.out_dir).c_str(),
               g_strerror(errno));
     metrics_.pipeline_error();
     return;
@@ -225,20 +270,20 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   std::string error;
   std::unique_ptr<StreamPipeline> pipeline = StreamPipeline::build(template_, info, &error);
   if (!pipeline) {
-    log_error("stream %s (meeting %s): %s", id.c_str(), meeting, error.c_str());
+    log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;
   }
   std::string stream_id = id;
   auto on_end = [this, stream_id](StreamPipeline::End end) { on_stream_end(stream_id, end); };
   if (!pipeline->play(raw_body, options_.ssl_ca_file, on_end, &error)) {
-    log_error("stream %s (meeting %s): %s", id.c_str(), meeting, error.c_str());
+    log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;
   }
   registry_.add(id, w.server_urls, std::move(pipeline));
   metrics_.stream_started();
-  log_info("stream %s (meeting %s) started -> %s (%zu running)", id.c_str(), meeting, info.out_dir.c_str(),
+  log_info("stream %s (meeting %s) started -> %s (%zu running)", id_text.c_str(), meeting, log_safe(info.out_dir).c_str(),
            registry_.size());
 }
 
@@ -248,12 +293,12 @@ void GatewayApp::stop_stream(const rtms::Webhook &w) {
   if (!stream) {
     metrics_.stream_event("unknown_stream");
     log_info("rtms_stopped for stream %s (meeting %s, %s): not running here (already ended)",
-             w.rtms_stream_id.c_str(), w.identity.instance_id.c_str(), reason.c_str());
+             log_safe(w.rtms_stream_id).c_str(), log_safe(w.identity.instance_id).c_str(), reason.c_str());
     return;
   }
   metrics_.stream_event("stopped");
-  log_info("rtms_stopped for stream %s (meeting %s, %s): ending it with EOS", w.rtms_stream_id.c_str(),
-           w.identity.instance_id.c_str(), reason.c_str());
+  log_info("rtms_stopped for stream %s (meeting %s, %s): ending it with EOS", log_safe(w.rtms_stream_id).c_str(),
+           log_safe(w.identity.instance_id).c_str(), reason.c_str());
   stream->stop(options_.shutdown_timeout_s);
 }
 

@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "options.h"
 #include "pipeline_template.h"
+#include "protocol/host_allowlist.h"
 #include "stream_registry.h"
 
 namespace gateway {
@@ -41,6 +42,7 @@ class GatewayApp {
   Options options_;
   PipelineTemplate template_;
   Metrics metrics_;
+  rtms::HostAllowlist allowlist_;
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<GMainLoop, decltype(&g_main_loop_unref)> loop_;

@@ -39,23 +39,23 @@ HttpServer::HttpServer(HttpConfig config, Handlers handlers)
     : config_(std::move(config)), handlers_(std::move(handlers)) {}
 
 HttpServer::~HttpServer() {
+  // The connections first (they may still call back into the listener),
+  // then the listener and its socket.
   if (server_) soup_server_disconnect(server_.get());
+  listener_.reset();
 }
 
 bool HttpServer::listen(std::string *error) {
   server_.reset(static_cast<SoupServer *>(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-gateway ", nullptr)));
-  SoupServerListenOptions listen_options = SoupServerListenOptions(0);
+  GObjectPtr<GTlsCertificate> cert;
   if (!config_.tls_cert_file.empty()) {
     GError *raw_error = nullptr;
-    GObjectPtr<GTlsCertificate> cert(
-        g_tls_certificate_new_from_files(config_.tls_cert_file.c_str(), config_.tls_key_file.c_str(), &raw_error));
+    cert.reset(g_tls_certificate_new_from_files(config_.tls_cert_file.c_str(), config_.tls_key_file.c_str(), &raw_error));
     if (!cert) {
       GErrorPtr owned(raw_error);
       *error = "--tls-cert/--tls-key: " + std::string(owned->message);
       return false;
     }
-    soup_server_set_tls_certificate(server_.get(), cert.get());
-    listen_options = SOUP_SERVER_LISTEN_HTTPS;
   }
   // Every path (libsoup takes the early handler of the path that matches
   // best): a huge body to /metrics must not be read into memory either.
@@ -72,21 +72,14 @@ bool HttpServer::listen(std::string *error) {
       },
       nullptr, nullptr);
 
-  GObjectPtr<GInetAddress> address(g_inet_address_new_from_string(config_.host.c_str()));
-  if (!address) {
-    *error = "--host must be an IP address (e.g. 127.0.0.1 or 0.0.0.0), got '" + config_.host + "'";
-    return false;
-  }
-  GObjectPtr<GSocketAddress> socket_address(g_inet_socket_address_new(address.get(), guint16(config_.port)));
-  GError *raw_error = nullptr;
-  if (!soup_server_listen(server_.get(), socket_address.get(), listen_options, &raw_error)) {
-    GErrorPtr owned(raw_error);
-    *error = "cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " + owned->message;
-    return false;
-  }
-  GSList *uris = soup_server_get_uris(server_.get());
-  int port = uris ? g_uri_get_port(static_cast<GUri *>(uris->data)) : config_.port;
-  g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+  // Our own listening socket and connections (http_listener.h), not
+  // soup_server_listen.
+  ListenerConfig listener_config = config_.listener;
+  listener_config.host = config_.host;
+  listener_config.port = config_.port;
+  listener_ = std::make_unique<HttpListener>(server_.get(), cert.get(), std::move(listener_config));
+  if (!listener_->listen(error)) return false;
+  int port = listener_->port();
   std::string host = config_.host.find(':') != std::string::npos ? "[" + config_.host + "]" : config_.host;
   url_ = std::string(config_.tls_cert_file.empty() ? "http" : "https") + "://" + host + ":" + std::to_string(port) +
          config_.webhook_path;
@@ -99,6 +92,10 @@ void HttpServer::answer(SoupServerMessage *msg, Verdict &&verdict, std::string_v
       set_text(msg, verdict.status, "application/json", verdict.response_body);
     else
       set_text(msg, verdict.status, "application/json", "{}");
+  } else if (verdict.status == 400 || verdict.status == 403) {
+    // Only after the signature checked out: the sender is Zoom (or has the
+    // secret), so it is told what was wrong with its webhook.
+    set_text(msg, verdict.status, "text/plain", verdict.reason + ": " + log_safe(verdict.detail, 1024) + "\n");
   } else {
     set_text(msg, verdict.status, "text/plain", verdict.reason + "\n");
   }
@@ -115,7 +112,7 @@ void HttpServer::refuse_too_large(SoupServerMessage *msg, std::string detail) {
     v.detail = std::move(detail);
     if (handlers_.done) handlers_.done(std::move(v), {});
   } else {
-    log_warning("request to %s refused with 413: %s", path ? path : "?", detail.c_str());
+    log_warning("request to %s refused with 413: %s", log_safe(path ? path : "?").c_str(), log_safe(detail).c_str());
   }
   answer_and_close(msg, 413, "Payload Too Large", "too_large\n");
 }
@@ -207,7 +204,8 @@ void HttpServer::on_metrics(SoupServer *, SoupServerMessage *msg, const char *pa
     if (g_strcmp0(path, "/metrics") != 0)
       set_text(msg, 404, "text/plain", "not found\n");
     else
-      set_text(msg, 200, "text/plain; version=0.0.4", self->handlers_.metrics ? self->handlers_.metrics() : "");
+      set_text(msg, 200, "text/plain; version=0.0.4",
+               (self->handlers_.metrics ? self->handlers_.metrics() : std::string()) + self->listener_->metrics_text());
   });
 }
 

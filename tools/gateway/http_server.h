@@ -4,12 +4,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <libsoup/soup.h>
 
 #include "glib_ptr.h"
+#include "http_listener.h"
 #include "webhook_check.h"
 
 namespace gateway {
@@ -20,6 +22,9 @@ struct HttpConfig {
   std::string webhook_path;
   std::string tls_cert_file, tls_key_file;
   int64_t max_body_bytes = 0;
+  // Backlog, connection limit and timeouts (http_listener.h); host and port
+  // are taken from above.
+  ListenerConfig listener;
 };
 
 class HttpServer {
@@ -41,6 +46,7 @@ class HttpServer {
   bool listen(std::string *error);
   // The webhook endpoint's URL as bound (the real port when 0 was asked).
   const std::string &webhook_url() const { return url_; }
+  const HttpListener *listener() const { return listener_.get(); }
 
  private:
   static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
@@ -56,6 +62,7 @@ class HttpServer {
   HttpConfig config_;
   Handlers handlers_;
   GObjectPtr<SoupServer> server_;
+  std::unique_ptr<HttpListener> listener_;
   std::string url_;
 };
 

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "glib_ptr.h"
+#include "protocol/host_allowlist.h"
 
 namespace gateway {
 
@@ -35,11 +36,18 @@ struct Raw {
   gchar *tls_key = nullptr;
   gchar *secret_file = nullptr;
   gint64 shutdown_timeout = kUnset;
+  gint64 max_connections = kUnset;
+  gint64 header_timeout = kUnset;
+  gint64 body_timeout = kUnset;
+  gint64 listen_backlog = kUnset;
+  gchar **allow_hosts = nullptr;
+  gboolean allow_plaintext = FALSE;
 
   ~Raw() {
     for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir, rtmp_url,
                      ssl_ca_file, tls_cert, tls_key, secret_file})
       g_free(s);
+    g_strfreev(allow_hosts);
   }
 };
 
@@ -73,6 +81,21 @@ class Merger {
     }
     if (!check(value, key, min, max)) return false;
     *out = static_cast<T>(value);
+    return true;
+  }
+
+  // Command-line values and the key file's list are both taken.
+  bool list(gchar **cli, const char *key, std::vector<std::string> *out) {
+    if (file_ && g_key_file_has_key(file_, "gateway", key, nullptr)) {
+      GError *raw_error = nullptr;
+      gsize n = 0;
+      gchar **values = g_key_file_get_string_list(file_, "gateway", key, &n, &raw_error);
+      GErrorPtr error(raw_error);
+      if (!values) return fail(key, error ? error->message : "unreadable");
+      for (gsize i = 0; i < n; i++) out->push_back(values[i]);
+      g_strfreev(values);
+    }
+    for (gchar **v = cli; v && *v; v++) out->push_back(*v);
     return true;
   }
 
@@ -163,6 +186,12 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &raw.tls_key, "Private key of --tls-cert", "FILE"},
       {"webhook-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.secret_file, "File holding the webhook secret token (else ZM_WEBHOOK_SECRET)", "FILE"},
       {"shutdown-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.shutdown_timeout, "Seconds to wait for files to be finalized on SIGTERM/SIGINT (default 10)", "S"},
+      {"allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &raw.allow_hosts, "Also let webhooks send streams to RTMS servers on this host: a name, *.domain, an IP address, or * for any (repeatable; *.zoom.us is always allowed)", "PATTERN"},
+      {"allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &raw.allow_plaintext, "Allow ws:// (unencrypted) RTMS server URLs (default: wss:// only)", nullptr},
+      {"max-connections", 0, 0, G_OPTION_ARG_INT64, &raw.max_connections, "Most HTTP connections open at once; at the limit the oldest one still sending its headers is closed (default 256, lowered to fit the file descriptor limit)", "N"},
+      {"header-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.header_timeout, "Seconds a connection may take from accept to complete request headers, TLS handshake included (default 10)", "S"},
+      {"body-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.body_timeout, "Seconds from complete headers to the answer written: body upload and answer (default 30)", "S"},
+      {"listen-backlog", 0, 0, G_OPTION_ARG_INT64, &raw.listen_backlog, "Backlog of the listening socket (default 1024; the kernel caps it at net.core.somaxconn)", "N"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
 
   std::unique_ptr<GOptionContext, decltype(&g_option_context_free)> context(
@@ -217,13 +246,27 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
             m.str(raw.tls_cert, "tls-cert", &options->tls_cert_file) &&
             m.str(raw.tls_key, "tls-key", &options->tls_key_file) &&
             m.str(raw.secret_file, "webhook-secret-file", &secret_file) &&
-            m.num(raw.shutdown_timeout, "shutdown-timeout", 1, 3600, &options->shutdown_timeout_s);
+            m.num(raw.shutdown_timeout, "shutdown-timeout", 1, 3600, &options->shutdown_timeout_s) &&
+            m.list(raw.allow_hosts, "allow-host", &options->allow_hosts) &&
+            m.flag(raw.allow_plaintext, "allow-plaintext", &options->allow_plaintext) &&
+            m.num(raw.max_connections, "max-connections", 4, 1000000, &options->max_connections) &&
+            m.num(raw.header_timeout, "header-timeout", 1, 3600, &options->header_timeout_s) &&
+            m.num(raw.body_timeout, "body-timeout", 1, 3600, &options->body_timeout_s) &&
+            m.num(raw.listen_backlog, "listen-backlog", 1, 65535, &options->listen_backlog);
   if (!ok) return ParseOutcome::ExitError;
 
   if (options->webhook_path.empty() || options->webhook_path[0] != '/' ||
       options->webhook_path == "/healthz" || options->webhook_path == "/metrics") {
     std::fprintf(stderr, "rtms-gateway: --webhook-path must start with / and not be /healthz or /metrics\n");
     return ParseOutcome::ExitError;
+  }
+  for (const std::string &pattern : options->allow_hosts) {
+    rtms::HostAllowlist check;
+    std::string error;
+    if (!check.add(pattern, &error)) {
+      std::fprintf(stderr, "rtms-gateway: --allow-host: %s\n", error.c_str());
+      return ParseOutcome::ExitError;
+    }
   }
   if (options->tls_cert_file.empty() != options->tls_key_file.empty()) {
     std::fprintf(stderr, "rtms-gateway: --tls-cert and --tls-key go together\n");

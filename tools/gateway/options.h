@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gateway {
 
@@ -25,6 +26,14 @@ struct Options {
   std::string tls_cert_file;             // serve HTTPS with this certificate
   std::string tls_key_file;
   int shutdown_timeout_s = 10;
+  // HTTP connections (docs/gateway.md, "Hardening").
+  int max_connections = 256;
+  int header_timeout_s = 10;             // accept to complete request headers
+  int body_timeout_s = 30;               // complete headers to the answer written
+  int listen_backlog = 1024;
+  // RTMS servers a webhook may send rtmssrc to: Zoom's domain plus these.
+  std::vector<std::string> allow_hosts;
+  bool allow_plaintext = false;          // ws:// servers
   std::string webhook_secret;            // never logged
 };
 

@@ -23,7 +23,7 @@ void on_written(GObject *source, GAsyncResult *result, gpointer data) {
   GError *raw_error = nullptr;
   if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), result, nullptr, &raw_error)) {
     GErrorPtr error(raw_error);
-    log_warning("could not send a refusal: %s", error->message);
+    log_warning("could not send a refusal: %s", log_safe(error->message).c_str());
   }
   g_io_stream_close_async(refusal->stream.get(), G_PRIORITY_DEFAULT, nullptr, on_closed, refusal);
 }

@@ -18,7 +18,8 @@ struct MessageUnref {
 using MessagePtr = std::unique_ptr<GstMessage, MessageUnref>;
 
 std::string label(const StreamInfo &info) {
-  return "stream " + info.stream_id + " (meeting " + info.meeting + ")";
+  // Ids from the webhook: escaped for the log lines this labels.
+  return "stream " + log_safe(info.stream_id) + " (meeting " + log_safe(info.meeting) + ")";
 }
 
 void to_null(GstElement *pipeline, gpointer) {
@@ -178,7 +179,7 @@ gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
     std::string what = label(self->info_);
     switch (GST_MESSAGE_TYPE(message)) {
       case GST_MESSAGE_EOS:
-        log_info("%s: end of stream, files finalized in %s", what.c_str(), self->info_.out_dir.c_str());
+        log_info("%s: end of stream, files finalized in %s", what.c_str(), log_safe(self->info_.out_dir).c_str());
         self->finish(End::Eos);
         break;
       case GST_MESSAGE_ERROR: {
@@ -188,7 +189,8 @@ gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
         GErrorPtr owned(err);
         GCharPtr owned_debug(debug);
         log_error("%s: pipeline error from %s: %s (%s)", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
-                  owned->message, owned_debug ? owned_debug.get() : "no details");
+                  log_safe(owned->message, 1024).c_str(),
+                  owned_debug ? log_safe(owned_debug.get(), 1024).c_str() : "no details");
         self->finish(End::Error);
         break;
       }
@@ -196,14 +198,15 @@ gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
         GError *err = nullptr;
         gst_message_parse_warning(message, &err, nullptr);
         GErrorPtr owned(err);
-        log_warning("%s: %s: %s", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)), owned->message);
+        log_warning("%s: %s: %s", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
+                    log_safe(owned->message, 1024).c_str());
         break;
       }
       case GST_MESSAGE_ELEMENT: {
         const GstStructure *s = gst_message_get_structure(message);
         if (s && gst_structure_has_name(s, "rtms-stream-stopped")) {
           const char *reason = gst_structure_get_string(s, "reason-name");
-          log_info("%s: the server stopped the stream (%s)", what.c_str(), reason ? reason : "no reason");
+          log_info("%s: the server stopped the stream (%s)", what.c_str(), reason ? log_safe(reason).c_str() : "no reason");
           self->end_other_inputs();
         }
         break;
