@@ -125,11 +125,13 @@ std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
     if (c == '"') {
       // Skip the string: only '"' and '\\' matter inside it (base64
       // payloads make strings long, so eight bytes at a time).
-      for (++i; i < n; ++i) {
-        i = skip_plain_string(p, i, n);
-        if (i >= n || p[i] == '"') break;
-        ++i;  // p[i] is a backslash: skip what it escapes
+      size_t at = i + 1;
+      for (;;) {
+        at = skip_plain_string(p, at, n);
+        if (at >= n || p[at] == '"') break;
+        at += 2;  // a backslash and the character it escapes
       }
+      i = at;  // the closing quote (or n): the loop steps past it
       continue;
     }
     if (c == '[' || c == '{') {
