@@ -506,9 +506,12 @@ struct Session::Impl {
   }
 
   // ---- silence watch -----------------------------------------------------
+  // The same timer follows log threshold changes, so it runs (every 5 s)
+  // even when the silence watch is off.
   void arm_silence_check() {
-    if (config.silence_timeout_ms == 0) return;
-    unsigned period = std::max(10u, std::min(config.silence_timeout_ms / 4, 5000u));
+    unsigned period = config.silence_timeout_ms == 0
+                          ? 5000u
+                          : std::max(10u, std::min(config.silence_timeout_ms / 4, 5000u));
     silence_timer = add_timeout(period, [this] {
       silence_timer = 0;
       // Also the moment to follow log threshold changes made meanwhile.
@@ -528,7 +531,7 @@ struct Session::Impl {
   // timeout. Dropping the socket here (a timer, not its own callback) is
   // safe, and its destruction reports nothing.
   void check_silence() {
-    if (finished || closing || draining) return;
+    if (finished || closing || draining || config.silence_timeout_ms == 0) return;
     gint64 now = g_get_monotonic_time();
     gint64 limit = gint64(config.silence_timeout_ms) * 1000;
     if (signaling && signaling_ready && now - signaling_last_rx > limit) {
