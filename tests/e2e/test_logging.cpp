@@ -16,6 +16,9 @@ namespace {
 // Distinctive values, so that any appearance is a leak and not a coincidence.
 constexpr const char *kClientSecret = "cs-Qx7Zp9Lm4Wv2Tt8Hh3Kk";
 constexpr const char *kWebhookSecret = "wh-Jk8Rt5Yn1Bc6Dd0Ff2Gg";
+// A token in the signaling URL's query (some deployments sign URLs): logs
+// show URLs without their query.
+constexpr const char *kUrlToken = "qt-Mn3Bv6Cx9Zl1Ka4";
 
 // Every debug line of the process while a test runs.
 struct LogCapture {
@@ -96,12 +99,14 @@ GST_START_TEST(no_secret_at_any_level) {
   // ("abc…") would still be caught.
   log.needles = {kClientSecret, kWebhookSecret, signature, signature.substr(0, 16),
                  signature.substr(signature.size() - 16), std::string(kClientSecret).substr(3, 12),
-                 std::string(kWebhookSecret).substr(3, 12)};
+                 std::string(kWebhookSecret).substr(3, 12), kUrlToken};
   g_setenv("ZM_RTMS_SECRET", kClientSecret, TRUE);
   start_capture(log, "*:9");
   {
     Capture capture("keepalive-timeout=2000");
     configure_src(capture, emulator, kClientSecret);
+    std::string url = emulator.signaling_url + "?access_token=" + kUrlToken;
+    g_object_set(capture.src, "server-urls", url.c_str(), nullptr);
     fail_unless(capture.run(60 * GST_SECOND));
     fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
     // No ssl-strict=false here: nothing may say a certificate went unchecked.
