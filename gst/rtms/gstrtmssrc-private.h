@@ -218,6 +218,12 @@ GstClockTime rtms_src_running_time_of(GstRtmsSrc *self, int64_t server_ms);
 void rtms_src_handle_audio_ready(GstRtmsSrc *self, const rtms::MediaParams &effective);
 void rtms_src_handle_audio(GstRtmsSrc *self, rtms::MediaData &&data);
 
+// Details of the element's own decode warnings (a packet whose payload
+// cannot be used), for GST_ELEMENT_WARNING_WITH_DETAILS.
+#define RTMS_DECODE_WARNING_DETAILS(data)                                                  \
+  ("rtms-warning-kind", G_TYPE_STRING, "decode", "rtms-user-id", G_TYPE_INT64,             \
+   gint64((data).user.user_id), nullptr)
+
 // rtms-src-messages.cpp
 void rtms_src_post_event(GstRtmsSrc *self, const rtms::Event &event);
 void rtms_src_post_stream_state(GstRtmsSrc *self, const rtms::StreamStateUpdate &update);

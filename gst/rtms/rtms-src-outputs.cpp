@@ -472,10 +472,11 @@ GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data
                                    const char *what) {
   size_t max_size = rtms::base64_max_decoded_size(data.data.size());
   if (max_size == 0) {
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("%s at %" G_GINT64_FORMAT " ms ignored: content.data is empty",
-                         rtms_src_describe_media(what, data).c_str(), data.timestamp),
-                        (nullptr));
+    GST_ELEMENT_WARNING_WITH_DETAILS(
+        self, STREAM, DECODE,
+        ("%s at %" G_GINT64_FORMAT " ms ignored: content.data is empty",
+         rtms_src_describe_media(what, data).c_str(), data.timestamp),
+        (nullptr), RTMS_DECODE_WARNING_DETAILS(data));
     return nullptr;
   }
   // Decode straight into the buffer's memory: no intermediate copy.
@@ -486,10 +487,11 @@ GstBuffer *rtms_src_decode_payload(GstRtmsSrc *self, const rtms::MediaData &data
   gst_buffer_unmap(buffer, &map);
   if (!decoded) {
     gst_buffer_unref(buffer);
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("%s at %" G_GINT64_FORMAT " ms dropped: content.data is not base64 (%s)",
-                         rtms_src_describe_media(what, data).c_str(), data.timestamp, decoded.error().describe().c_str()),
-                        (nullptr));
+    GST_ELEMENT_WARNING_WITH_DETAILS(
+        self, STREAM, DECODE,
+        ("%s at %" G_GINT64_FORMAT " ms dropped: content.data is not base64 (%s)",
+         rtms_src_describe_media(what, data).c_str(), data.timestamp, decoded.error().describe().c_str()),
+        (nullptr), RTMS_DECODE_WARNING_DETAILS(data));
     return nullptr;
   }
   gst_buffer_set_size(buffer, gssize(*decoded));

@@ -33,10 +33,11 @@ static GstBuffer *text_buffer(const std::string &text) {
 
 static bool valid_utf8(GstRtmsSrc *self, RtmsOutputKind kind, const rtms::MediaData &data) {
   if (g_utf8_validate(data.data.data(), gssize(data.data.size()), nullptr)) return true;
-  GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                      ("%s message at %" G_GINT64_FORMAT " ms dropped: content.data is not UTF-8",
-                       rtms_output_kind_name(kind), data.timestamp),
-                      (nullptr));
+  GST_ELEMENT_WARNING_WITH_DETAILS(
+      self, STREAM, DECODE,
+      ("%s message at %" G_GINT64_FORMAT " ms dropped: content.data is not UTF-8",
+       rtms_output_kind_name(kind), data.timestamp),
+      (nullptr), RTMS_DECODE_WARNING_DETAILS(data));
   return false;
 }
 

@@ -98,11 +98,12 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
   }
   if (!probe.valid) {
     gst_buffer_unref(buffer);
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("%s at %" G_GINT64_FORMAT " ms dropped: it is not %s",
-                         rtms_src_describe_media(what, data).c_str(),
-                         data.timestamp, rtms::to_string(codec)),
-                        (nullptr));
+    GST_ELEMENT_WARNING_WITH_DETAILS(
+        self, STREAM, DECODE,
+        ("%s at %" G_GINT64_FORMAT " ms dropped: it is not %s",
+         rtms_src_describe_media(what, data).c_str(),
+         data.timestamp, rtms::to_string(codec)),
+        (nullptr), RTMS_DECODE_WARNING_DETAILS(data));
     return;
   }
   const size_t decoded_size = gst_buffer_get_size(buffer);

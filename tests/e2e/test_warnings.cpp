@@ -16,6 +16,7 @@ struct Warning {
   int code = 0;
   std::string text;
   std::string kind, socket, host;
+  gint64 user_id = -1;
 };
 
 // Collects every WARNING with its details as it is posted (Capture keeps
@@ -49,6 +50,7 @@ struct WarningTap {
       if ((s = gst_structure_get_string(details, "rtms-warning-kind"))) w.kind = s;
       if ((s = gst_structure_get_string(details, "rtms-socket"))) w.socket = s;
       if ((s = gst_structure_get_string(details, "rtms-host"))) w.host = s;
+      gst_structure_get_int64(details, "rtms-user-id", &w.user_id);
     }
     std::lock_guard<std::mutex> guard(self->lock);
     self->warnings.push_back(w);
@@ -141,26 +143,29 @@ GST_START_TEST(strict_off_warns_once_per_connection) {
 GST_END_TEST;
 
 // What the server gets wrong: a message that does not decode is
-// STREAM/DECODE, of kind "decode", on the socket it came from.
+// STREAM/DECODE, of kind "decode", on the socket it came from; a packet
+// whose payload is not base64 too, naming the participant.
 GST_START_TEST(server_mistakes_are_typed) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("short.json"), "--inject",
-                  "malformed-json@300:media", "--inject", "not-an-object@400:signaling"});
+                  "malformed-json@300:media", "--inject", "not-an-object@400:signaling",
+                  "--inject", "bad-base64@500:media"});
   Capture capture("");
   WarningTap tap(capture);
   configure_src(capture, emulator);
   fail_unless(capture.run(60 * GST_SECOND));
   fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
   std::vector<Warning> decode = tap.of_kind("decode");
-  fail_unless_equals_int(int(decode.size()), 2);
-  bool media = false, signaling = false;
+  fail_unless_equals_int(int(decode.size()), 3);
+  bool media = false, signaling = false, payload = false;
   for (const auto &w : decode) {
     fail_unless(w.domain == GST_STREAM_ERROR && w.code == GST_STREAM_ERROR_DECODE, "%s",
                 w.text.c_str());
     media = media || (w.socket == "media(all)" && w.text.find("does not decode") != std::string::npos);
     signaling = signaling || w.socket == "signaling";
+    payload = payload || (w.user_id > 0 && w.text.find("not base64") != std::string::npos);
   }
-  fail_unless(media && signaling, "%s", tap.all().c_str());
+  fail_unless(media && signaling && payload, "%s", tap.all().c_str());
   fail_unless(tap.of_kind("tls-unverified").empty());
 }
 GST_END_TEST;
