@@ -1,7 +1,7 @@
 // The session layer's logging hook (session/log.h) on its own: levels gate
 // before anything is evaluated, lines carry their tag, long lines arrive
-// whole, URLs lose their query. (A unit test; it lives with the e2e logging
-// test it supports.)
+// whole, URLs lose their query. tests/e2e/test_logging.cpp checks the same
+// hook end to end, through the plugin's GStreamer categories.
 #include <gst/check/gstcheck.h>
 
 #include <string>
