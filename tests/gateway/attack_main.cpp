@@ -3,10 +3,14 @@
 // it takes a port, never an address.
 //
 //   rtms-gateway-attack churn PORT N          N keep-alive health checks, one after the other
-//   rtms-gateway-attack slowloris PORT N S    N connections dripping headers for S seconds
+//                                             (stops after 3 unanswered)
+//   rtms-gateway-attack slowloris PORT N S    N connections dripping headers for S seconds,
+//                                             and one /healthz half-way through
 //   rtms-gateway-attack burst PORT N S        N connections at once, S seconds for the answers
 // Each ends with one more /healthz on a fresh connection ("after").
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <string>
 
@@ -28,11 +32,19 @@ int main(int argc, char **argv) {
   }
   attack::raise_fd_limit();
   if (mode == "churn") {
-    attack::ChurnResult r = attack::keepalive_churn(port, "/healthz", n, 3000);
+    attack::ChurnResult r = attack::keepalive_churn(port, "/healthz", n, 3000, 3);
     std::printf("churn: %d requests, %d answered 200, %d failed, first failure at request %d\n", n, r.answered,
                 r.failed, r.first_failure);
   } else if (mode == "slowloris") {
-    attack::SlowlorisResult r = attack::slowloris(port, n, 1000, seconds * 1000);
+    // A health check in the middle of the attack, from another thread.
+    attack::SlowlorisResult r;
+    std::thread slow([&] { r = attack::slowloris(port, n, 1000, seconds * 1000); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(seconds * 500));
+    auto start = std::chrono::steady_clock::now();
+    int during = attack::get_status(port, "/healthz", seconds * 1000);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    slow.join();
+    std::printf("during: /healthz at %d s -> %d in %.0f ms\n", seconds / 2, during, ms);
     std::printf("slowloris: %d opened, %d closed by the server within %d s, %d got answer bytes\n", r.opened,
                 r.closed_by_server, seconds, r.answered);
   } else if (mode == "burst") {

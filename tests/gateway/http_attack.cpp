@@ -64,13 +64,21 @@ sockaddr_in loopback(int port) {
   return addr;
 }
 
-// A connected socket, or -1; blocking connect, then non-blocking.
+// A connected non-blocking socket, or -1 after 3 s (a server whose backlog
+// is full does not complete the handshake; a blocking connect would wait
+// for minutes).
 Fd connect_loopback(int port) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (fd.get() < 0) return Fd();
   sockaddr_in addr = loopback(port);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) return Fd();
-  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+    if (errno != EINPROGRESS) return Fd();
+    pollfd p{fd.get(), POLLOUT, 0};
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::poll(&p, 1, 3000) <= 0 || ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)
+      return Fd();
+  }
   return fd;
 }
 
@@ -139,9 +147,9 @@ int get_status(int port, const std::string &path, int timeout_ms) {
   return read_answer(fd.get(), timeout_ms);
 }
 
-ChurnResult keepalive_churn(int port, const std::string &path, int n, int timeout_ms) {
+ChurnResult keepalive_churn(int port, const std::string &path, int n, int timeout_ms, int max_failures) {
   ChurnResult result;
-  for (int i = 1; i <= n; i++) {
+  for (int i = 1; i <= n && result.failed < max_failures; i++) {
     int status = get_status(port, path, timeout_ms);  // the client closes after the answer
     if (status == 200) {
       result.answered++;
@@ -157,9 +165,13 @@ SlowlorisResult slowloris(int port, int n, int drip_ms, int hold_ms) {
   SlowlorisResult result;
   std::vector<Fd> fds;
   std::vector<bool> closed;
-  for (int i = 0; i < n; i++) {
+  int failures = 0;
+  for (int i = 0; i < n && failures < 3; i++) {  // a server that stopped accepting: give up soon
     Fd fd = connect_loopback(port);
-    if (fd.get() < 0) continue;
+    if (fd.get() < 0) {
+      failures++;
+      continue;
+    }
     send_all(fd.get(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     fds.push_back(std::move(fd));
     closed.push_back(false);
@@ -291,10 +303,13 @@ BurstResult burst(int port, const std::string &path, int n, int timeout_ms) {
 IdleConnections::~IdleConnections() { close_all(); }
 
 int IdleConnections::open(int port, int n) {
-  int opened = 0;
-  for (int i = 0; i < n; i++) {
+  int opened = 0, failures = 0;
+  for (int i = 0; i < n && failures < 3; i++) {
     Fd fd = connect_loopback(port);
-    if (fd.get() < 0) continue;
+    if (fd.get() < 0) {
+      failures++;
+      continue;
+    }
     fds_.push_back(fd.release());  // closed in close_all
     opened++;
   }

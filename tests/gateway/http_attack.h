@@ -21,7 +21,8 @@ struct ChurnResult {
 // n requests one after the other, each on a connection of its own that
 // speaks HTTP/1.1 keep-alive (no "Connection: close") and is closed by the
 // client once the answer is read, as load balancers' health checks do.
-ChurnResult keepalive_churn(int port, const std::string &path, int n, int timeout_ms);
+// Stops after max_failures unanswered requests.
+ChurnResult keepalive_churn(int port, const std::string &path, int n, int timeout_ms, int max_failures = 1000000);
 
 struct SlowlorisResult {
   int opened = 0;          // connections established

@@ -12,11 +12,12 @@
 // descriptors the 58th health check went unanswered, and every one after.
 GST_START_TEST(keepalive_churn_under_low_fd_limit) {
   GatewayRun gw;
+  gw.allow_loopback_servers = false;  // only options any version knows: this test also runs against old builds
   gw.fd_limit = 64;
   gw.start({"--max-streams", "1"});
-  attack::ChurnResult churn = attack::keepalive_churn(gw.port(), "/healthz", 300, 5000);
-  fail_unless_equals_int(churn.failed, 0);
-  fail_unless_equals_int(churn.answered, 300);
+  attack::ChurnResult churn = attack::keepalive_churn(gw.port(), "/healthz", 300, 5000, 3);
+  fail_unless(churn.failed == 0, "%d of 300 health checks unanswered, the first was number %d", churn.failed,
+              churn.first_failure);
   // Nothing left behind: only the connection asking.
   fail_unless(gw.wait_metric("rtms_gateway_http_connections", 1, 5000), "connections left open: %g",
               gw.metric("rtms_gateway_http_connections"));
@@ -35,7 +36,9 @@ GST_START_TEST(idle_connections_beyond_the_limit) {
   fail_unless(limit >= 4 && limit < 40, "limit %d under 64 descriptors", limit);
   attack::IdleConnections idle;
   fail_unless_equals_int(idle.open(gw.port(), 100), 100);
-  for (int i = 0; i < 20; i++) fail_unless_equals_int(attack::get_status(gw.port(), "/healthz", 5000), 200);
+  // Each waits behind the idle ones still in the backlog (made room for a
+  // few at a time): generous bounds.
+  for (int i = 0; i < 20; i++) fail_unless_equals_int(attack::get_status(gw.port(), "/healthz", 20000), 200);
   fail_unless(gw.metric("rtms_gateway_http_connections") <= limit + 1);
   fail_unless(gw.metric("rtms_gateway_http_connections_closed_total{reason=\"evicted\"}") >= 100 - limit);
   fail_unless(idle.closed_by_server() >= 100 - limit, "only %d idle connections closed", idle.closed_by_server());

@@ -27,6 +27,11 @@ constexpr gint64 kForceCloseUs = 5 * G_USEC_PER_SEC;
 constexpr guint kSweepMs = 250;
 constexpr guint kResumeMs = 100;
 constexpr guint kSlackPauseMs = 5;
+// At the limit, a connection that has not sent its request headers for this
+// long may be closed to make room (see accept_some), and while none has,
+// accepting pauses this long.
+constexpr gint64 kEvictAgeUs = 100 * 1000;
+constexpr guint kFullPauseMs = 10;
 // Descriptors kept out of the connection budget: stdio, GLib's and
 // GStreamer's wake-up pipes, the plugin registry, and per stream its
 // sockets, files and pipeline.
@@ -150,6 +155,18 @@ void HttpListener::accept_some() {
       pause_accepting(kSlackPauseMs);
       return;
     }
+    // At the limit: the oldest connection still waiting for its request
+    // makes room once it has had kEvictAgeUs to send it (a client of a
+    // burst that just connected is about to). Younger ones are left alone
+    // and newcomers wait in the backlog; when every connection is busy with
+    // a request, the newcomer is told to come back (503).
+    if (live_ >= size_t(limit_)) {
+      Conn *oldest = oldest_waiting();
+      if (oldest != nullptr && g_get_monotonic_time() - oldest->since_us < kEvictAgeUs) {
+        pause_accepting(kFullPauseMs);
+        return;
+      }
+    }
     GError *raw_error = nullptr;
     GObjectPtr<GSocket> socket(g_socket_accept(socket_.get(), nullptr, &raw_error));
     if (!socket) {
@@ -170,9 +187,6 @@ void HttpListener::accept_some() {
       return;
     }
     accepted_++;
-    // At the limit: the oldest connection still waiting for its request
-    // makes room; when every one is busy with a request, the newcomer is
-    // told to come back.
     if (live_ >= size_t(limit_) && !evict_oldest_waiting("evicted")) {
       refuse(socket.get());
       continue;
@@ -254,14 +268,16 @@ void HttpListener::on_got_body(SoupServerMessage *msg, gpointer data) {
   }
 }
 
+HttpListener::Conn *HttpListener::oldest_waiting() {
+  for (Conn &conn : conns_)
+    if (conn.shut_us == 0 && conn.phase == Phase::Headers) return &conn;
+  return nullptr;
+}
+
 bool HttpListener::evict_oldest_waiting(const char *reason) {
-  for (Conn &conn : conns_) {
-    if (conn.shut_us == 0 && conn.phase == Phase::Headers) {
-      shut(conn, reason);
-      return true;
-    }
-  }
-  return false;
+  Conn *oldest = oldest_waiting();
+  if (oldest) shut(*oldest, reason);
+  return oldest != nullptr;
 }
 
 void HttpListener::shut(Conn &conn, const char *reason) {

@@ -79,6 +79,7 @@ class HttpListener {
   void adopt(GObjectPtr<GSocket> socket);
   void refuse(GSocket *socket);
   void pause_accepting(guint ms);
+  Conn *oldest_waiting();
   bool evict_oldest_waiting(const char *reason);
   void shut(Conn &conn, const char *reason);
   void reap();
