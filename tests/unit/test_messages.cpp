@@ -659,6 +659,10 @@ GST_START_TEST(test_round_trips)
   sresp.media_urls = {{"audio", "wss://a:443"}, {"all", "wss://b:443"}};
   auto sresp2 = round_trip(sresp);
   ck_assert_uint_eq(sresp2.media_urls.size(), 2);
+  // Documented as present on success too, empty (msg 2, 4 and 22).
+  fail_unless(encode_message(sresp).find("\"reason\":\"\"") != std::string::npos);
+  fail_unless(encode_message(DataHandshakeResp{}).find("\"reason\":\"\"") != std::string::npos);
+  fail_unless(encode_message(StreamCloseResp{}).find("\"reason\":\"\"") != std::string::npos);
   sresp.status_code = StatusCode::InvalidSignature;
   sresp.reason = "bad";
   sresp.media_urls.clear();

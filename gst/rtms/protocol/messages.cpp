@@ -455,7 +455,8 @@ struct Encoder {
     w.integer("protocol_version", m.protocol_version);
     w.integer("sequence", m.sequence);
     w.integer("status_code", int(m.status_code));
-    w.string_if_set("reason", m.reason);
+    // Documented as always present, empty on success.
+    w.string("reason", m.reason);
     if (!m.media_urls.empty()) {
       w.begin_object("media_server");
       w.begin_object("server_urls");
@@ -480,7 +481,7 @@ struct Encoder {
     w.integer("protocol_version", m.protocol_version);
     w.integer("sequence", m.sequence);
     w.integer("status_code", int(m.status_code));
-    w.string_if_set("reason", m.reason);
+    w.string("reason", m.reason);  // empty on success
     w.boolean("payload_encrypted", m.payload_encrypted);
     media_params(m.media_params);
   }
@@ -584,7 +585,7 @@ struct Encoder {
   void operator()(const StreamCloseResp &m) {
     w.string_if_set("rtms_stream_id", m.rtms_stream_id);
     w.integer("status_code", int(m.status_code));
-    w.string_if_set("reason", m.reason);
+    w.string("reason", m.reason);  // empty on success
     w.integer("timestamp", m.timestamp);
   }
   void operator()(const VideoSubscriptionReq &m) {
