@@ -102,6 +102,18 @@ std::string EmulatorApp::webhook_body(const Slot &slot, const char *event, bool 
   return rtms::encode_webhook(hook);
 }
 
+std::string EmulatorApp::interrupted_body(const Slot &slot) const {
+  // {meeting_uuid, rtms_stream_id}; the event name follows the product
+  // (meeting., webinar., session., contact_center.voice_).
+  rtms::Webhook hook;
+  hook.kind = rtms::WebhookKind::RtmsInterrupted;
+  hook.event_ts = g_get_real_time() / 1000;
+  hook.identity.product = rtms::Product::Meeting;
+  hook.identity.instance_id = slot.script.meeting_uuid;
+  hook.rtms_stream_id = slot.script.rtms_stream_id;
+  return rtms::encode_webhook(hook);
+}
+
 RtmsStream *EmulatorApp::stream_named(const std::string &rtms_stream_id) const {
   auto it = slot_by_stream_id_.find(rtms_stream_id);
   return it != slot_by_stream_id_.end() ? it->second->stream.get() : nullptr;
@@ -127,16 +139,22 @@ bool EmulatorApp::set_up(std::string *error) {
         [this](SoupWebsocketConnection *c) { if (slots_[0]->stream) slots_[0]->stream->accept_signaling(c); },
         [this](SoupWebsocketConnection *c) { if (slots_[0]->stream) slots_[0]->stream->accept_media(c); });
   }
-  if (!server_->start(options_.host, options_.port, have_tls_ ? &certificates_ : nullptr, error)) return false;
+  if (!server_->start(options_.host, options_.port, have_tls_ ? &certificates_ : nullptr,
+                      options_.websocket_extensions, error))
+    return false;
   for (auto &owned : slots_) {
     Slot *slot = owned.get();
     auto on_ended = [this, slot](rtms::StopReason reason) { on_stream_ended(slot, reason); };
     slot->stream = std::make_unique<RtmsStream>(options_, slot->script, *slot->manifest, *media_,
                                                 server_->media_url(), std::move(on_ended));
     slot->started_body = webhook_body(*slot, "meeting.rtms_started", false, rtms::StopReason::Undefined);
-    if (!options_.webhook_url.empty())
+    if (!options_.webhook_url.empty()) {
       slot->webhook = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret,
                                                       options_.webhook_ca_file);
+      slot->stream->set_on_interrupted([this, slot] {
+        if (slot->webhook && !signalled_) slot->webhook->post(interrupted_body(*slot), [](bool) {});
+      });
+    }
   }
   return true;
 }

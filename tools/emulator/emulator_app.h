@@ -58,6 +58,7 @@ class EmulatorApp {
   bool write_manifest(std::string *error) const;
   void on_signal();
   std::string webhook_body(const Slot &slot, const char *event, bool stopped, rtms::StopReason reason) const;
+  std::string interrupted_body(const Slot &slot) const;
   RtmsStream *stream_named(const std::string &rtms_stream_id) const;
 
   Options options_;

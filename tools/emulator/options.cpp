@@ -53,7 +53,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
        reconnect_grace = options->reconnect_grace_ms;
-  gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE;
+  gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE, websocket_extensions = FALSE;
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
   gint streams = options->streams, video_bitrate = options->video_bitrate_kbps;
@@ -83,6 +83,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"video-bitrate", 0, 0, G_OPTION_ARG_INT, &video_bitrate, "H.264 bit rate in kbit/s (default: x264enc's, 2048)", "KBPS"},
       {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce, "Send the audio messages due together in as few TCP segments as fit (default: one segment each)", nullptr},
       {"socket-poll-interval", 0, 0, G_OPTION_ARG_INT, &socket_poll_interval, "While media is due, look at the sockets for incoming data at most every MS, sleeping from one send deadline to the next in between (default 0: after every deadline). Cheaper with many streams; delays what clients send by up to MS", "MS"},
+      {"websocket-extensions", 0, 0, G_OPTION_ARG_NONE, &websocket_extensions, "Accept the WebSocket extensions a client offers (permessage-deflate); Zoom's servers do not (default: none)", nullptr},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -160,6 +161,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->video_bitrate_kbps = video_bitrate;
   options->coalesce = coalesce;
   options->socket_poll_interval_ms = socket_poll_interval;
+  options->websocket_extensions = websocket_extensions;
   return ParseOutcome::Run;
 }
 

@@ -44,6 +44,9 @@ struct Options {
   // sleeping to the next ones, before the loop looks at the sockets again;
   // 0: after every deadline (docs/emulator.md, --socket-poll-interval).
   int socket_poll_interval_ms = 0;
+  // Negotiate WebSocket extensions (permessage-deflate) a client offers.
+  // Not Zoom's behaviour; off by default.
+  bool websocket_extensions = false;
 };
 
 // Bounds of --streams and --video-bitrate.

@@ -107,16 +107,33 @@ void RtmsStream::on_signaling_established(SignalingPeer *) {
   manifest_.count_signaling_handshake();
   signaling_established_once_ = true;
   reconnect_grace_timer_.cancel();
+  grace_stop_reason_ = StopReason::AwaitReconnectionTimeout;
+  if (resend_state_ && running_ && !ended_) {
+    // Back after an interruption: the stream and its session go on.
+    resend_state_ = false;
+    log_info("signaling is back; re-sending the stream and session state");
+    send_signaling(rtms::StreamStateUpdate{rtms::StreamState::Active, StopReason::Undefined, now_ms()});
+    send_signaling(rtms::SessionStateUpdate{rtms::SessionState::Started, StopReason::Undefined, now_ms(),
+                                            script_.rtms_session_id});
+  }
 }
 
 void RtmsStream::on_signaling_closed(SignalingPeer *) {
   if (ended_ || live_signaling() != nullptr) return;
+  // Zoom interrupts the media connections with signaling
+  // (rtms-protocol.md 5.2, 5.3): the client reconnects them once signaling
+  // is back. Audio stays buffered meanwhile (on_media_closed keeps where
+  // each track stopped).
+  for (const auto &peer : media_peers_)
+    if (peer->open()) peer->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "signaling connection interrupted");
+  if (running_) resend_state_ = true;
+  if (on_interrupted_) on_interrupted_();
   // Zoom keeps the stream (and buffers audio) while it waits for the app to
   // reconnect, then gives up.
   log_info("signaling is gone; waiting %d ms for a reconnection", options_.reconnect_grace_ms);
   reconnect_grace_timer_.once(static_cast<guint>(options_.reconnect_grace_ms), [this] {
     log_warning("the client did not reconnect signaling in time");
-    end(StopReason::AwaitReconnectionTimeout);
+    end(grace_stop_reason_);
   });
 }
 
@@ -230,11 +247,18 @@ void RtmsStream::on_stream_close_req(const rtms::StreamCloseReq &request) {
   end(StopReason::ReceiverRequestClose);
 }
 
-void RtmsStream::on_signaling_keepalive_timeout() {
+void RtmsStream::on_signaling_keepalive_timeout(SignalingPeer *peer) {
   if (ended_) return;
-  log_warning("%d signaling keep-alives in a row went unanswered", options_.keepalive_misses);
-  send_signaling(rtms::StreamStateUpdate{rtms::StreamState::Interrupted, StopReason::KeepAliveTimeout, now_ms()});
-  end(StopReason::KeepAliveTimeout);
+  peer->stop_keepalive();
+  // Zoom interrupts the connection and keeps the stream for the reconnect
+  // window (rtms-protocol.md 5.2); closing the socket leads to
+  // on_signaling_closed, which interrupts media and starts the window.
+  record_violation("signaling", rtms::StatusCode::Ok,
+                   std::to_string(options_.keepalive_misses) +
+                       " signaling keep-alives in a row went unanswered; interrupting the connection");
+  peer->send(rtms::StreamStateUpdate{rtms::StreamState::Interrupted, StopReason::KeepAliveTimeout, now_ms()});
+  grace_stop_reason_ = StopReason::KeepAliveTimeout;
+  peer->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "keep-alive timeout");
 }
 
 rtms::SessionStateResp RtmsStream::session_state() const {

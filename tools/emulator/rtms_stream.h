@@ -46,6 +46,9 @@ class RtmsStream {
   // to this stream (multi-stream mode), handled as if it arrived now.
   void accept_signaling(SoupWebsocketConnection *connection, std::string_view first_message = {});
   void accept_media(SoupWebsocketConnection *connection, std::string_view first_message = {});
+  // Called each time the stream's signaling connection is lost while the
+  // stream goes on (the *.rtms_interrupted webhook).
+  void set_on_interrupted(std::function<void()> fn) { on_interrupted_ = std::move(fn); }
   const std::string &rtms_stream_id() const { return script_.rtms_stream_id; }
   // Ends the stream from outside (signal, client never came back).
   void end(rtms::StopReason reason);
@@ -69,7 +72,7 @@ class RtmsStream {
   void on_event_subscription(const rtms::EventSubscription &subscription);
   void on_ready_ack(const rtms::ClientReadyAck &ack, const char *socket);
   void on_stream_close_req(const rtms::StreamCloseReq &request);
-  void on_signaling_keepalive_timeout();
+  void on_signaling_keepalive_timeout(SignalingPeer *peer);
   rtms::SessionStateResp session_state() const;
   rtms::StreamStateResp stream_state() const;
   bool video_individual_mode() const;
@@ -116,6 +119,7 @@ class RtmsStream {
   MediaCache &media_;
   std::string media_url_;
   EndedFn on_ended_;
+  std::function<void()> on_interrupted_;
 
   std::vector<std::unique_ptr<SignalingPeer>> signaling_peers_;
   std::vector<std::unique_ptr<MediaPeer>> media_peers_;
@@ -140,6 +144,12 @@ class RtmsStream {
   bool running_ = false;
   bool session_started_ = false;
   bool ended_ = false;
+  // Signaling was lost while the meeting ran: the next signaling handshake
+  // gets the stream and session state again.
+  bool resend_state_ = false;
+  // The stop reason when signaling is not re-established in time: 24 when
+  // the emulator interrupted it for unanswered keep-alives, else 19.
+  rtms::StopReason grace_stop_reason_ = rtms::StopReason::AwaitReconnectionTimeout;
   rtms::StopReason stop_reason_ = rtms::StopReason::Undefined;
   Timer reconnect_grace_timer_;
   Timer timeline_timer_;

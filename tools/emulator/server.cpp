@@ -47,8 +47,16 @@ Server::~Server() {
   if (server_) soup_server_disconnect(server_.get());
 }
 
-bool Server::start(const std::string &host, int port, const CertificateFiles *tls, std::string *error) {
+bool Server::start(const std::string &host, int port, const CertificateFiles *tls, bool websocket_extensions,
+                   std::string *error) {
   server_.reset(SOUP_SERVER(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-emulator", nullptr)));
+  // A SoupServer accepts permessage-deflate whenever a client offers it.
+  // Zoom documents no compression, and a client measured against a server
+  // that compresses pays an inflate per message that Zoom would not ask
+  // of it, so by default the offer is declined (the handshake still
+  // succeeds, without the extension).
+  if (!websocket_extensions)
+    soup_server_remove_websocket_extension(server_.get(), SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   if (tls != nullptr) {
     g_autoptr(GError) gerror = nullptr;
     g_autoptr(GTlsCertificate) certificate =

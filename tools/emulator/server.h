@@ -26,7 +26,10 @@ class Server {
   Server &operator=(const Server &) = delete;
 
   // Listens on host:port (port 0 picks one); with `tls`, serves wss://.
-  bool start(const std::string &host, int port, const CertificateFiles *tls, std::string *error);
+  // Without `websocket_extensions`, no WebSocket extension is negotiated
+  // (Zoom's servers offer none; libsoup would accept permessage-deflate).
+  bool start(const std::string &host, int port, const CertificateFiles *tls, bool websocket_extensions,
+             std::string *error);
 
   std::string signaling_url() const { return base_url_ + "/signaling"; }
   std::string media_url() const { return base_url_ + "/media"; }

@@ -19,7 +19,7 @@ SignalingPeer::SignalingPeer(RtmsStream &stream, SoupWebsocketConnection *connec
                  stream.manifest().signaling_keepalives(),
                  KeepAlive::Callbacks{
                      [this](int64_t ts) { send(rtms::KeepAliveReq{ts}); },
-                     [this] { stream_.on_signaling_keepalive_timeout(); },
+                     [this] { stream_.on_signaling_keepalive_timeout(this); },
                      [this](const std::string &what) {
                        stream_.record_violation("signaling", rtms::StatusCode::InvalidPayload, what);
                      }}) {

@@ -69,6 +69,16 @@ void WebhookSender::attempt(std::shared_ptr<Delivery> delivery) {
                                    &WebhookSender::on_sent, pending.release());
 }
 
+void WebhookSender::retry_later(std::shared_ptr<Delivery> delivery) {
+  retries_.push_back(std::move(delivery));
+  if (retry_timer_.pending()) return;
+  retry_timer_.once(kRetryDelayMs, [this] {
+    std::vector<std::shared_ptr<Delivery>> due;
+    due.swap(retries_);
+    for (auto &waiting : due) attempt(waiting);
+  });
+}
+
 void WebhookSender::on_sent(GObject *source, GAsyncResult *result, gpointer data) {
   std::unique_ptr<std::shared_ptr<Delivery>> pending(static_cast<std::shared_ptr<Delivery> *>(data));
   std::shared_ptr<Delivery> delivery = *pending;
@@ -90,7 +100,7 @@ void WebhookSender::on_sent(GObject *source, GAsyncResult *result, gpointer data
       delivery->done(false);
       return;
     }
-    self->retry_timer_.once(kRetryDelayMs, [self, delivery] { self->attempt(delivery); });
+    self->retry_later(delivery);
   } catch (...) {
     log_error("webhook: failed to handle the reply");
   }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <libsoup/soup.h>
 
@@ -29,6 +30,9 @@ class WebhookSender {
  private:
   struct Delivery;
   void attempt(std::shared_ptr<Delivery> delivery);
+  // Tries again after the retry delay; several deliveries (an interrupted
+  // and a stopped webhook) may be waiting at once.
+  void retry_later(std::shared_ptr<Delivery> delivery);
   static void on_sent(GObject *source, GAsyncResult *result, gpointer data);
 
   std::string url_;
@@ -36,6 +40,7 @@ class WebhookSender {
   GObjectPtr<SoupSession> session_;
   GObjectPtr<GCancellable> cancellable_;
   Timer retry_timer_;
+  std::vector<std::shared_ptr<Delivery>> retries_;
 };
 
 }  // namespace emulator
