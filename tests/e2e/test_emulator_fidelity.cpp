@@ -8,7 +8,8 @@
 //   meeting.rtms_interrupted, and the stream goes on once the client is back,
 //   with every audio byte delivered;
 // - unanswered signaling keep-alives interrupt the connection (a violation in
-//   the manifest) and the stream waits for the reconnection.
+//   the manifest) and the stream waits for the reconnection;
+// - rtmssrc's split sockets find the screen-share URL under either key.
 #include <libsoup/soup.h>
 
 #include <glib/gstdio.h>
@@ -561,6 +562,58 @@ GST_START_TEST(keepalive_timeout_without_reconnection_ends_with_24) {
 }
 GST_END_TEST;
 
+// ---- 7. The screen-share URL key ----------------------------------------------------
+// The docs name it deskshare, Zoom's own client library looks for
+// sharescreen. With --per-key-media-urls every key names its own path, so
+// the manifest shows which URL rtmssrc's split-socket mode picked (without
+// it, a missing key would fall back to `all`, which names the same path).
+
+static void share_over_split_sockets(const char *key) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json"), "--share-url-key", key, "--per-key-media-urls"});
+  Capture capture("socket-mode=split media=audio+deskshare deskshare-codec=png deskshare-fps=1 "
+                  "deskshare-resolution=sd");
+  configure_src(capture, emulator);
+  JsonObject *manifest = run_to_end(capture, emulator);
+  std::string expected = std::string("/media/") + key;
+  bool share_path = false, audio_path = false;
+  JsonArray *handshakes = json_object_get_array_member(json_object_get_object_member(manifest, "client"),
+                                                       "media_handshakes");
+  for (guint i = 0; i < json_array_get_length(handshakes); i++) {
+    JsonObject *h = json_array_get_object_element(handshakes, i);
+    const char *path = json_object_get_string_member(h, "path");
+    gint64 type = json_object_get_int_member(h, "media_type");
+    if (type == rtms::kMediaDeskshare) {
+      fail_unless_equals_string(path, expected.c_str());
+      share_path = true;
+    } else if (type == rtms::kMediaAudio) {
+      fail_unless_equals_string(path, "/media/audio");
+      audio_path = true;
+    }
+  }
+  fail_unless(share_path && audio_path, "no split deskshare and audio handshakes");
+  // Every byte of the share arrived.
+  auto pad = capture.pads.find("deskshare_0");
+  fail_unless(pad != capture.pads.end(), "no deskshare pad");
+  JsonObject *sent = json_object_get_object_member(manifest, "deskshare");
+  fail_unless_equals_int(json_object_get_size(sent), 1);
+  GList *members = json_object_get_members(sent);
+  const char *sharer = static_cast<const char *>(members->data);
+  g_list_free(members);
+  fail_unless_equals_string(g_checksum_get_string(pad->second->sha256),
+                            json_object_get_string_member(json_object_get_object_member(sent, sharer), "sha256"));
+}
+
+GST_START_TEST(split_sockets_take_the_sharescreen_url) {
+  share_over_split_sockets("sharescreen");
+}
+GST_END_TEST;
+
+GST_START_TEST(split_sockets_take_the_deskshare_url) {
+  share_over_split_sockets("deskshare");
+}
+GST_END_TEST;
+
 static Suite *emulator_fidelity_suite() {
   Suite *s = suite_create("emulator-fidelity-e2e");
   TCase *tc = tcase_create("fidelity");
@@ -571,6 +624,8 @@ static Suite *emulator_fidelity_suite() {
   tcase_add_test(tc, signaling_loss_interrupts_media_and_the_stream_goes_on);
   tcase_add_test(tc, keepalive_timeout_keeps_the_stream_for_the_window);
   tcase_add_test(tc, keepalive_timeout_without_reconnection_ends_with_24);
+  tcase_add_test(tc, split_sockets_take_the_sharescreen_url);
+  tcase_add_test(tc, split_sockets_take_the_deskshare_url);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -39,9 +39,9 @@ Manifest::Manifest(std::string rtms_stream_id, std::string meeting_uuid)
     : rtms_stream_id_(std::move(rtms_stream_id)), meeting_uuid_(std::move(meeting_uuid)) {}
 
 void Manifest::add_media_handshake(uint32_t media_type, int status_code,
-                                   const rtms::MediaParams *effective) {
+                                   const rtms::MediaParams *effective, const std::string &path) {
   media_handshakes_.push_back({media_type, status_code, effective != nullptr,
-                               effective ? *effective : rtms::MediaParams{}});
+                               effective ? *effective : rtms::MediaParams{}, path});
 }
 
 void Manifest::add_event_subscription(std::vector<int> event_types) {
@@ -141,6 +141,8 @@ std::string Manifest::to_json() const {
     json_builder_add_int_value(b, h.media_type);
     json_builder_set_member_name(b, "status_code");
     json_builder_add_int_value(b, h.status_code);
+    json_builder_set_member_name(b, "path");
+    json_builder_add_string_value(b, h.path.c_str());
     json_builder_set_member_name(b, "effective");
     json_builder_begin_object(b);
     if (h.has_effective) rtms::build_media_params(b, h.effective);

@@ -25,7 +25,7 @@ class Manifest {
 
   void count_signaling_handshake() { ++signaling_handshakes_; }
   void add_media_handshake(uint32_t media_type, int status_code,
-                           const rtms::MediaParams *effective);
+                           const rtms::MediaParams *effective, const std::string &path);
   void count_ready_ack() { ++ready_acks_; }
   void add_event_subscription(std::vector<int> event_types);
   void set_stream_close_req() { stream_close_req_ = true; }
@@ -66,6 +66,7 @@ class Manifest {
     int status_code;
     bool has_effective;
     rtms::MediaParams effective;
+    std::string path;
   };
   // While a user's messages are exactly the first `packets` of one
   // sequence (the usual case), the digest is the sequence's shared prefix

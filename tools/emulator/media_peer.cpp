@@ -27,6 +27,7 @@ uint32_t peek_media_type(std::string_view payload) {
 
 MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, int id)
     : stream_(stream),
+      path_(g_uri_get_path(soup_websocket_connection_get_uri(connection))),
       ws_(connection, stream.script().binary_frames, "media#" + std::to_string(id)),
       keepalive_(stream.options().keepalive_interval_ms, stream.options().keepalive_misses,
                  stream.manifest().media_keepalives(),
@@ -83,7 +84,7 @@ void MediaPeer::on_message(std::string_view payload) {
 void MediaPeer::reject_handshake(rtms::StatusCode status, const std::string &reason,
                                  uint32_t media_type, const rtms::MediaParams *effective) {
   state_ = State::Rejected;
-  stream_.manifest().add_media_handshake(media_type, static_cast<int>(status), effective);
+  stream_.manifest().add_media_handshake(media_type, static_cast<int>(status), effective, path_);
   stream_.record_violation("media", status, "media handshake rejected: " + reason);
   rtms::DataHandshakeResp resp;
   resp.status_code = status;
@@ -130,7 +131,7 @@ void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std
   is_all_ = admission.is_all;
   carried_ = admission.carried;
   effective_ = admission.effective;
-  stream_.manifest().add_media_handshake(req->media_type, 0, &effective_);
+  stream_.manifest().add_media_handshake(req->media_type, 0, &effective_, path_);
   rtms::DataHandshakeResp resp;
   resp.sequence = req->sequence;
   resp.payload_encrypted = false;

@@ -75,6 +75,7 @@ class MediaPeer {
   void send_chat(const TextItem &item);
 
   RtmsStream &stream_;
+  std::string path_;  // the request path the client connected to
   WsConnection ws_;
   KeepAlive keepalive_;
   State state_ = State::AwaitingHandshake;

@@ -49,11 +49,12 @@ void take(gchar *value, std::string *out) {
 ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gchar *script = nullptr, *host = nullptr, *cert_dir = nullptr, *client_id = nullptr,
         *client_secret = nullptr, *webhook_secret = nullptr, *webhook_url = nullptr,
-        *webhook_out = nullptr, *webhook_ca_file = nullptr, *manifest = nullptr, *scopes = nullptr, *g711 = nullptr;
+        *webhook_out = nullptr, *webhook_ca_file = nullptr, *manifest = nullptr, *scopes = nullptr, *g711 = nullptr,
+        *share_url_key = nullptr;
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
        reconnect_grace = options->reconnect_grace_ms;
-  gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE, websocket_extensions = FALSE;
+  gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE, websocket_extensions = FALSE, per_key_media_urls = FALSE;
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
   gint streams = options->streams, video_bitrate = options->video_bitrate_kbps;
@@ -84,6 +85,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce, "Send the audio messages due together in as few TCP segments as fit (default: one segment each)", nullptr},
       {"socket-poll-interval", 0, 0, G_OPTION_ARG_INT, &socket_poll_interval, "While media is due, look at the sockets for incoming data at most every MS, sleeping from one send deadline to the next in between (default 0: after every deadline). Cheaper with many streams; delays what clients send by up to MS", "MS"},
       {"websocket-extensions", 0, 0, G_OPTION_ARG_NONE, &websocket_extensions, "Accept the WebSocket extensions a client offers (permessage-deflate); Zoom's servers do not (default: none)", nullptr},
+      {"share-url-key", 0, 0, G_OPTION_ARG_STRING, &share_url_key, "server_urls key of the screen-share URL: deskshare (default, as documented) or sharescreen (what Zoom's own client library looks for)", "KEY"},
+      {"per-key-media-urls", 0, 0, G_OPTION_ARG_NONE, &per_key_media_urls, "Give each server_urls key its own path, /media/KEY (default: every key names /media)", nullptr},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -109,6 +112,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   std::string scopes_text = "all", g711_text = "mulaw";
   take(scopes, &scopes_text);
   take(g711, &g711_text);
+  take(share_url_key, &options->share_url_key);
   g_auto(GStrv) inject_texts = injects;
 
   if (!parsed) {
@@ -130,6 +134,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   else if (g711_text == "mulaw" || g711_text == "ulaw") options->g711 = G711Law::Mulaw;
   else if (g711_text == "alaw") options->g711 = G711Law::Alaw;
   else problem = "--g711 must be mulaw or alaw";
+  if (problem.empty() && options->share_url_key != "deskshare" && options->share_url_key != "sharescreen")
+    problem = "--share-url-key must be deskshare or sharescreen";
   if (problem.empty() && (huge_frame_bytes < kHugeFrameMinBytes || huge_frame_bytes > kHugeFrameMaxBytes))
     problem = "--huge-frame-bytes must be between " + std::to_string(kHugeFrameMinBytes) + " and " +
               std::to_string(kHugeFrameMaxBytes);
@@ -162,6 +168,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->coalesce = coalesce;
   options->socket_poll_interval_ms = socket_poll_interval;
   options->websocket_extensions = websocket_extensions;
+  options->per_key_media_urls = per_key_media_urls;
   return ParseOutcome::Run;
 }
 

@@ -47,6 +47,12 @@ struct Options {
   // Negotiate WebSocket extensions (permessage-deflate) a client offers.
   // Not Zoom's behaviour; off by default.
   bool websocket_extensions = false;
+  // The server_urls key of the screen-share URL: "deskshare" (the docs)
+  // or "sharescreen" (what Zoom's own client library looks for).
+  std::string share_url_key = "deskshare";
+  // Each server_urls key names its own path, /media/<key>, so the manifest
+  // shows which URL a client picked.
+  bool per_key_media_urls = false;
 };
 
 // Bounds of --streams and --video-bitrate.

@@ -88,9 +88,13 @@ void SignalingPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded)
   rtms::SignalingHandshakeResp resp;
   resp.sequence = req->sequence;
   const uint32_t scopes = stream_.options().scopes;
+  const Options &options = stream_.options();
   resp.media_urls["all"] = stream_.media_url();
-  for (uint32_t flag = rtms::kMediaAudio; flag <= rtms::kMediaChat; flag <<= 1)
-    if (scopes & flag) resp.media_urls[rtms::media_type_key(flag)] = stream_.media_url();
+  for (uint32_t flag = rtms::kMediaAudio; flag <= rtms::kMediaChat; flag <<= 1) {
+    if (!(scopes & flag)) continue;
+    std::string key = flag == rtms::kMediaDeskshare ? options.share_url_key : rtms::media_type_key(flag);
+    resp.media_urls[key] = options.per_key_media_urls ? stream_.media_url() + "/" + key : stream_.media_url();
+  }
   send(resp);
   log_info("%s: handshake accepted (instance %s)", ws_.label().c_str(), req->identity.instance_id.c_str());
   keepalive_.start();

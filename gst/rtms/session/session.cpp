@@ -629,6 +629,9 @@ struct Session::Impl {
     for (uint32_t type : kTypes) {
       if (!(wanted & type)) continue;
       auto it = media_urls.find(media_type_key(type));
+      // The docs name the screen-share URL deskshare; Zoom's own client
+      // library looks for sharescreen.
+      if (it == media_urls.end() && type == kMediaDeskshare) it = media_urls.find("sharescreen");
       if (it == media_urls.end()) it = all;
       if (it == media_urls.end()) {
         fail(make_error(SessionErrorKind::Handshake,
