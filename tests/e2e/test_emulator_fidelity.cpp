@@ -9,7 +9,8 @@
 //   with every audio byte delivered;
 // - unanswered signaling keep-alives interrupt the connection (a violation in
 //   the manifest) and the stream waits for the reconnection;
-// - rtmssrc's split sockets find the screen-share URL under either key.
+// - rtmssrc's split sockets find the screen-share URL under either key;
+// - rtms_started carries the account fields Zoom added in 2026.
 #include <libsoup/soup.h>
 
 #include <glib/gstdio.h>
@@ -614,6 +615,20 @@ GST_START_TEST(split_sockets_take_the_deskshare_url) {
 }
 GST_END_TEST;
 
+// ---- 8. The newer rtms_started fields ------------------------------------------------
+
+GST_START_TEST(rtms_started_carries_the_account_fields) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json"), "--wait-client", "60000"});
+  rtms::Result<rtms::Webhook> hook = rtms::parse_webhook(emulator.webhook_json);
+  fail_unless(hook.ok());
+  fail_unless_equals_string(hook->account_id.c_str(), "EmuAccount0000000001");
+  fail_unless_equals_string(hook->meeting_id.c_str(), "81234567890");
+  fail_unless(hook->webinar_id.empty());
+  fail_unless(hook->is_original_host.has_value() && *hook->is_original_host);
+}
+GST_END_TEST;
+
 static Suite *emulator_fidelity_suite() {
   Suite *s = suite_create("emulator-fidelity-e2e");
   TCase *tc = tcase_create("fidelity");
@@ -626,6 +641,7 @@ static Suite *emulator_fidelity_suite() {
   tcase_add_test(tc, keepalive_timeout_without_reconnection_ends_with_24);
   tcase_add_test(tc, split_sockets_take_the_sharescreen_url);
   tcase_add_test(tc, split_sockets_take_the_deskshare_url);
+  tcase_add_test(tc, rtms_started_carries_the_account_fields);
   suite_add_tcase(s, tc);
   return s;
 }

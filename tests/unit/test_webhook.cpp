@@ -315,6 +315,49 @@ GST_START_TEST(test_encode)
 }
 GST_END_TEST;
 
+// The fields Zoom's RTMS changelog (April 2026) added to rtms_started; no
+// source gives their JSON types, so ids are read as text or integer and a
+// surprising type is ignored, never an error.
+GST_START_TEST(test_started_account_fields)
+{
+  Webhook w = parse_ok(R"({"event":"meeting.rtms_started","event_ts":1,
+      "payload":{"meeting_uuid":"m==","operator_id":"op","rtms_stream_id":"s1",
+      "server_urls":"wss://a:443","account_id":"acc1","meeting_id":81234567890,
+      "is_original_host":true}})");
+  assert_str(w.account_id, "acc1");
+  assert_str(w.meeting_id, "81234567890");
+  assert_str(w.webinar_id, "");
+  fail_unless(w.is_original_host && *w.is_original_host);
+
+  w = parse_ok(R"({"event":"webinar.rtms_started","event_ts":1,
+      "payload":{"object":{"webinar_uuid":"w==","rtms_stream_id":"s1",
+      "server_urls":"wss://a:443","webinar_id":"92000000001","is_original_host":false}}})");
+  assert_str(w.webinar_id, "92000000001");
+  fail_unless(w.is_original_host && !*w.is_original_host);
+
+  w = parse_ok(R"({"event":"meeting.rtms_started","event_ts":1,
+      "payload":{"meeting_uuid":"m==","rtms_stream_id":"s1","server_urls":"wss://a:443",
+      "account_id":{"x":1},"meeting_id":1.5,"is_original_host":"yes"}})");
+  assert_str(w.account_id, "");
+  assert_str(w.meeting_id, "");
+  fail_if(w.is_original_host.has_value());
+
+  Webhook out;
+  out.kind = WebhookKind::RtmsStarted;
+  out.identity = {Product::Meeting, "m=="};
+  out.rtms_stream_id = "s1";
+  out.server_urls = {"wss://a:443"};
+  out.account_id = "acc1";
+  out.meeting_id = "81234567890";
+  out.is_original_host = true;
+  Webhook back = parse_ok(encode_webhook(out));
+  assert_str(back.account_id, "acc1");
+  assert_str(back.meeting_id, "81234567890");
+  fail_unless(back.is_original_host && *back.is_original_host);
+  fail_unless(parse_ok(encode_webhook(Webhook{})).account_id.empty());
+}
+GST_END_TEST;
+
 static Suite *
 webhook_suite(void)
 {
@@ -329,6 +372,7 @@ webhook_suite(void)
   tcase_add_test(tc, test_server_urls);
   tcase_add_test(tc, test_errors);
   tcase_add_test(tc, test_encode);
+  tcase_add_test(tc, test_started_account_fields);
   return s;
 }
 

@@ -17,6 +17,10 @@ namespace {
 
 // How long the final rtms_stopped webhook may take before we exit anyway.
 constexpr guint kStoppedWebhookWaitMs = 10000;
+// The account and meeting number of the rtms_started body (no script field:
+// one emulated account, one meeting).
+constexpr const char *kAccountId = "EmuAccount0000000001";
+constexpr const char *kMeetingId = "81234567890";
 
 std::string absolute(const std::string &path) {
   if (g_path_is_absolute(path.c_str())) return path;
@@ -98,6 +102,11 @@ std::string EmulatorApp::webhook_body(const Slot &slot, const char *event, bool 
   } else {
     hook.operator_id = slot.script.operator_id;
     hook.server_urls.push_back(server_->signaling_url());
+    // Fixed values of the fields Zoom added to rtms_started in 2026, so
+    // that clients (and the gateway's templates) can be tried with them.
+    hook.account_id = kAccountId;
+    hook.meeting_id = kMeetingId;
+    hook.is_original_host = true;
   }
   return rtms::encode_webhook(hook);
 }

@@ -153,6 +153,20 @@ void read_server_urls(const ObjectReader &r, Webhook *w) {
     w->server_urls = split_server_urls(*s);
 }
 
+// A field whose type no source documents: a string or an integer as text,
+// otherwise nothing (never an error: the stream must still start).
+std::string tolerant_text(const ObjectReader &r, const char *name) {
+  JsonNode *node = r.member(name);
+  if (!node || !JSON_NODE_HOLDS_VALUE(node))
+    return std::string();
+  GType type = json_node_get_value_type(node);
+  if (type == G_TYPE_STRING)
+    return json_node_get_string(node);
+  if (type == G_TYPE_INT64)
+    return std::to_string(json_node_get_int(node));
+  return std::string();
+}
+
 }  // namespace
 
 const char *to_string(WebhookKind kind) {
@@ -270,6 +284,13 @@ Result<Webhook> parse_webhook(std::string_view text) {
   w.rtms_stream_id =
       f.holder("rtms_stream_id").opt_string("rtms_stream_id").value_or("");
   read_server_urls(f.holder("server_urls"), &w);
+  w.account_id = tolerant_text(f.holder("account_id"), "account_id");
+  w.meeting_id = tolerant_text(f.holder("meeting_id"), "meeting_id");
+  w.webinar_id = tolerant_text(f.holder("webinar_id"), "webinar_id");
+  if (JsonNode *node = f.holder("is_original_host").member("is_original_host");
+      node && JSON_NODE_HOLDS_VALUE(node) &&
+      json_node_get_value_type(node) == G_TYPE_BOOLEAN)
+    w.is_original_host = json_node_get_boolean(node) != FALSE;
   if (auto reason = f.holder("stop_reason")
                         .opt_int("stop_reason", INT32_MIN, INT32_MAX)) {
     w.has_stop_reason = true;
@@ -334,6 +355,16 @@ std::string encode_webhook(const Webhook &w) {
     if (w.has_stop_reason) {
       json_builder_set_member_name(b, "stop_reason");
       json_builder_add_int_value(b, int(w.stop_reason));
+    }
+    if (!w.account_id.empty())
+      str("account_id", w.account_id);
+    if (!w.meeting_id.empty())
+      str("meeting_id", w.meeting_id);
+    if (!w.webinar_id.empty())
+      str("webinar_id", w.webinar_id);
+    if (w.is_original_host) {
+      json_builder_set_member_name(b, "is_original_host");
+      json_builder_add_boolean_value(b, *w.is_original_host);
     }
   }
   json_builder_end_object(b);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,14 @@ struct Webhook {
   bool has_stop_reason = false;
   StopReason stop_reason = StopReason::Undefined;
   std::string plain_token;  // url_validation
+  // Added to *.rtms_started in Zoom's RTMS changelog of April 2026
+  // (account_id also for session.rtms_started). Their JSON types are not
+  // documented in our sources: ids are read as strings or integers, and
+  // anything else leaves them empty; is_original_host only as a boolean.
+  std::string account_id;
+  std::string meeting_id;
+  std::string webinar_id;
+  std::optional<bool> is_original_host;
 };
 
 // Parses a webhook body, or just its payload object. Errors name the field.
