@@ -53,7 +53,7 @@ GST_END_TEST;
 GST_START_TEST(slowloris_is_cut_off) {
   GatewayRun gw;
   gw.start({"--header-timeout", "2", "--max-connections", "64"});
-  attack::SlowlorisResult slow = attack::slowloris(gw.port(), 100, 300, 6000);
+  attack::SlowlorisResult slow = attack::slowloris(gw.port(), 100, 300, 8000);
   fail_unless_equals_int(slow.opened, 100);
   fail_unless_equals_int(slow.closed_by_server, 100);
   fail_unless(gw.metric("rtms_gateway_http_connections_closed_total{reason=\"header_timeout\"}") +
