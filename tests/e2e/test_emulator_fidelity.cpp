@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -629,6 +630,44 @@ GST_START_TEST(rtms_started_carries_the_account_fields) {
 }
 GST_END_TEST;
 
+// ---- 6. Reproducible H.264 -----------------------------------------------------------
+// docs/emulator.md promises that two runs of the same script send the same
+// bytes: x264 must not depend on thread timing.
+
+static std::map<std::string, std::string> video_digests() {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  Capture capture("media=video+deskshare video-codec=h264 video-fps=15 video-resolution=sd "
+                  "deskshare-codec=h264 deskshare-fps=5 deskshare-resolution=sd");
+  configure_src(capture, emulator);
+  JsonObject *manifest = run_to_end(capture, emulator);
+  std::map<std::string, std::string> digests;
+  for (const char *section : {"video", "deskshare"}) {
+    JsonObject *tracks = json_object_get_object_member(manifest, section);
+    GList *members = json_object_get_members(tracks);
+    for (GList *l = members; l != nullptr; l = l->next) {
+      const char *user = static_cast<const char *>(l->data);
+      digests[std::string(section) + "." + user] =
+          json_object_get_string_member(json_object_get_object_member(tracks, user), "sha256");
+    }
+    g_list_free(members);
+  }
+  return digests;
+}
+
+GST_START_TEST(h264_is_the_same_in_two_runs) {
+  std::map<std::string, std::string> run1 = video_digests();
+  std::map<std::string, std::string> run2 = video_digests();
+  fail_unless(run1.size() >= 2, "too little video to compare (%zu tracks)", run1.size());
+  fail_unless_equals_int(run1.size(), run2.size());
+  for (const auto &[track, digest] : run1) {
+    auto other = run2.find(track);
+    fail_unless(other != run2.end(), "%s only in the first run", track.c_str());
+    fail_unless(digest == other->second, "%s differs between two runs of the same script", track.c_str());
+  }
+}
+GST_END_TEST;
+
 static Suite *emulator_fidelity_suite() {
   Suite *s = suite_create("emulator-fidelity-e2e");
   TCase *tc = tcase_create("fidelity");
@@ -642,6 +681,7 @@ static Suite *emulator_fidelity_suite() {
   tcase_add_test(tc, split_sockets_take_the_sharescreen_url);
   tcase_add_test(tc, split_sockets_take_the_deskshare_url);
   tcase_add_test(tc, rtms_started_carries_the_account_fields);
+  tcase_add_test(tc, h264_is_the_same_in_two_runs);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -14,8 +14,13 @@ std::string encoder_description(const VideoSegmentSpec &spec) {
       // zerolatency: no B-frames and no lookahead, so every input frame
       // comes out as one access unit at once. config-interval=-1 repeats
       // SPS/PPS before every IDR, which is what lets a client (or the
-      // active-speaker switch) start decoding at any keyframe.
-      return "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=" + std::to_string(spec.fps) + bitrate +
+      // active-speaker switch) start decoding at any keyframe. threads=1:
+      // with its default (as many as the CPUs, sliced) x264's output
+      // differs between two runs of the same input, and would differ
+      // between machines anyway; one thread makes every run send the
+      // same bytes (docs/emulator.md).
+      return "x264enc tune=zerolatency speed-preset=ultrafast threads=1 key-int-max=" + std::to_string(spec.fps) +
+             bitrate +
              " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au";
     case rtms::Codec::Png:
       return "videoconvert ! video/x-raw,format=RGB ! pngenc";
