@@ -47,12 +47,14 @@ for t in "${targets[@]}"; do
   rm -rf "$out/$t"
   mkdir -p "$out/$t"
   log="$out/$t/fuzz.log"
+  dict=()
+  [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
   # -rss_limit_mb: ASan's quarantine counts too. -timeout: one input taking
   # 10 s is a hang. The corpus grows in $work only.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=0 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$bin" "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$out/$t/" -print_final_stats=1 \
+      -artifact_prefix="$out/$t/" -print_final_stats=1 "${dict[@]}" \
       $([ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs") >"$log" 2>&1
   rc=$?
   # With -jobs the workers log to fuzz-<n>.log in the working folder.
