@@ -5,6 +5,10 @@
 // numbers under the full attacks are in the docs, not asserted.
 #include <gst/check/gstcheck.h>
 
+#include <cstdlib>
+
+#include <sys/resource.h>
+
 #include "gateway_run.h"
 #include "http_attack.h"
 
@@ -42,6 +46,27 @@ GST_START_TEST(idle_connections_beyond_the_limit) {
   fail_unless(gw.metric("rtms_gateway_http_connections") <= limit + 1);
   fail_unless(gw.metric("rtms_gateway_http_connections_closed_total{reason=\"evicted\"}") >= 100 - limit);
   fail_unless(idle.closed_by_server() >= 100 - limit, "only %d idle connections closed", idle.closed_by_server());
+  idle.close_all();
+  fail_unless_equals_int(attack::get_status(gw.port(), "/healthz", 5000), 200);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
+// The descriptors run out under the gateway (here: its limit lowered after
+// start, as streams would use them up): accept() fails, the gateway closes
+// waiting connections and accepts again; libsoup's listener stopped for good.
+GST_START_TEST(listener_recovers_when_descriptors_run_out) {
+  GatewayRun gw;
+  gw.allow_loopback_servers = false;  // runs against old builds too
+  gw.start();
+  pid_t pid = pid_t(std::atoi(g_subprocess_get_identifier(gw.process)));
+  struct rlimit low = {40, 40};
+  fail_unless(prlimit(pid, RLIMIT_NOFILE, &low, nullptr) == 0, "prlimit: %s", g_strerror(errno));
+  attack::IdleConnections idle;
+  fail_unless_equals_int(idle.open(gw.port(), 100), 100);
+  for (int i = 0; i < 5; i++) fail_unless_equals_int(attack::get_status(gw.port(), "/healthz", 20000), 200);
+  fail_unless(gw.metric("rtms_gateway_http_accept_errors_total") > 0);
+  fail_unless(gw.metric("rtms_gateway_http_connections_closed_total{reason=\"evicted\"}") > 0);
   idle.close_all();
   fail_unless_equals_int(attack::get_status(gw.port(), "/healthz", 5000), 200);
   fail_unless_equals_int(gw.terminate(5000), 0);
@@ -99,6 +124,7 @@ static Suite *hardening_suite() {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, keepalive_churn_under_low_fd_limit);
   tcase_add_test(tc, idle_connections_beyond_the_limit);
+  tcase_add_test(tc, listener_recovers_when_descriptors_run_out);
   tcase_add_test(tc, slowloris_is_cut_off);
   tcase_add_test(tc, slow_body_is_cut_off);
   tcase_add_test(tc, connection_burst);

@@ -26,6 +26,9 @@ constexpr int kShutSlack = kAcceptBatch;
 constexpr gint64 kForceCloseUs = 5 * G_USEC_PER_SEC;
 constexpr guint kSweepMs = 250;
 constexpr guint kResumeMs = 100;
+// Connections still waiting for their request closed at once when accept()
+// runs out of descriptors.
+constexpr int kEvictOnAcceptError = 8;
 constexpr guint kSlackPauseMs = 5;
 // At the limit, a connection that has not sent its request headers for this
 // long may be closed to make room (see accept_some), and while none has,
@@ -176,14 +179,16 @@ void HttpListener::accept_some() {
       gint64 now = g_get_monotonic_time();
       if (now - last_accept_warning_us_ > G_USEC_PER_SEC) {
         last_accept_warning_us_ = now;
-        log_warning("accept() failed: %s (%zu connections open); closing the oldest waiting one and "
-                    "retrying in %u ms",
-                    error->message, conns_.size(), kResumeMs);
+        log_warning("accept() failed: %s (%zu connections open); closing the oldest waiting ones and "
+                    "retrying",
+                    log_safe(error->message).c_str(), conns_.size());
       }
-      // Out of descriptors (or another passing error): free one if we can,
-      // and poll the listener again shortly instead of spinning on it.
-      evict_oldest_waiting("evicted");
-      pause_accepting(kResumeMs);
+      // Out of descriptors (or another passing error): free a few if we
+      // can (libsoup closes them on its next turn) and try again soon; else
+      // poll the listener again later instead of spinning on it.
+      int freed = 0;
+      while (freed < kEvictOnAcceptError && evict_oldest_waiting("evicted")) freed++;
+      pause_accepting(freed > 0 ? kSlackPauseMs : kResumeMs);
       return;
     }
     accepted_++;
