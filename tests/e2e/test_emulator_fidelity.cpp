@@ -428,7 +428,7 @@ GST_END_TEST;
 // ---- 2, 3. Losing signaling -------------------------------------------------------
 
 GST_START_TEST(signaling_loss_interrupts_media_and_the_stream_goes_on) {
-  ScriptFile script(8000);
+  ScriptFile script(10000);
   Receiver receiver;
   EmulatorRun emulator;
   emulator.start({"--script", script.path, "--reconnect-grace", "30000", "--webhook-url", receiver.url,
@@ -521,7 +521,7 @@ static bool has_keepalive_violation(JsonObject *manifest) {
 }
 
 GST_START_TEST(keepalive_timeout_keeps_the_stream_for_the_window) {
-  ScriptFile script(8000);
+  ScriptFile script(10000);
   EmulatorRun emulator;
   emulator.start({"--script", script.path, "--keepalive-interval", "150", "--keepalive-misses", "2",
                   "--reconnect-grace", "30000"});
