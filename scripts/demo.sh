@@ -28,8 +28,9 @@ export ZM_RTMS_CLIENT=emulator-client-id ZM_RTMS_SECRET=emulator-client-secret
 export ZM_WEBHOOK_SECRET=emulator-webhook-secret
 
 echo "==> Starting rtms-gateway (verifies webhooks, runs one recording pipeline per stream)"
+# --allow-host: the emulator serves on loopback; Zoom's servers (*.zoom.us) are allowed by default.
 "$root/build/tools/gateway/rtms-gateway" --port 0 --output-dir "$out/recordings" \
-  --ssl-ca-file "$out/emulator/ca.pem" > "$out/gateway-ready.jsonl" 2> "$out/gateway.log" &
+  --ssl-ca-file "$out/emulator/ca.pem" --allow-host 127.0.0.1 > "$out/gateway-ready.jsonl" 2> "$out/gateway.log" &
 gateway=$!
 trap 'kill $gateway $emulator 2>/dev/null || true' EXIT
 emulator=
