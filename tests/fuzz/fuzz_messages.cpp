@@ -10,6 +10,7 @@
 
 #include "fuzz_check.h"
 #include "json_guard.h"
+#include "known_defects.h"
 #include "protocol/media_fast.h"
 #include "protocol/messages.h"
 
@@ -70,6 +71,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   if (general.ok()) {
     const std::string encoded = rtms::encode_message(*general);
+    if (!fuzz::valid_utf8(encoded)) {
+      FUZZ_CHECK(!fuzz::strict(), "decode_message returned text that is not UTF-8\nencoded: " +
+                                      fuzz::printable(encoded) + "\ninput: " + fuzz::printable(text));
+      return 0;
+    }
     auto again = rtms::decode_message(encoded);
     FUZZ_CHECK(again.ok(), "our own encoding does not decode: " + again.error().describe() +
                                "\nencoded: " + fuzz::printable(encoded) + "\ninput: " + fuzz::printable(text));

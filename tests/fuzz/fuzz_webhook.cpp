@@ -17,6 +17,7 @@
 
 #include "fuzz_check.h"
 #include "json_guard.h"
+#include "known_defects.h"
 #include "protocol/signature.h"
 #include "protocol/webhook.h"
 
@@ -101,6 +102,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (parsed->kind == rtms::WebhookKind::UrlValidation) check_url_validation(parsed->plain_token);
 
   const std::string encoded = rtms::encode_webhook(*parsed);
+  if (!fuzz::valid_utf8(encoded)) {
+    FUZZ_CHECK(!fuzz::strict(), "parse_webhook returned text that is not UTF-8\nencoded: " +
+                                    fuzz::printable(encoded) + "\ninput: " + fuzz::printable(body));
+    return 0;
+  }
   auto again = rtms::parse_webhook(encoded);
   FUZZ_CHECK(again.ok(), "encode_webhook's output does not parse: " + again.error().describe() +
                              "\nencoded: " + fuzz::printable(encoded) + "\ninput: " + fuzz::printable(body));
