@@ -36,6 +36,8 @@ struct RtmsSrcSettings {
   std::string client_secret;
   std::string ssl_ca_file;
   bool ssl_strict = true;
+  std::string allowed_hosts;  // host patterns, comma or space separated; empty: any
+  bool allow_plaintext = true;
   GstRtmsAudioCodec audio_codec = GST_RTMS_AUDIO_CODEC_L16;
   GstRtmsG711Law g711_law = GST_RTMS_G711_MULAW;
   int audio_sample_rate = 0;  // 0: the codec's natural rate

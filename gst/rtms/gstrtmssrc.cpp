@@ -29,6 +29,8 @@ enum {
   PROP_CLIENT_SECRET,
   PROP_SSL_CA_FILE,
   PROP_SSL_STRICT,
+  PROP_ALLOWED_HOSTS,
+  PROP_ALLOW_PLAINTEXT,
   PROP_AUDIO_CODEC,
   PROP_G711_LAW,
   PROP_AUDIO_SAMPLE_RATE,
@@ -275,6 +277,8 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
     case PROP_CLIENT_SECRET: s.client_secret = string_or_empty(value); break;
     case PROP_SSL_CA_FILE: s.ssl_ca_file = string_or_empty(value); break;
     case PROP_SSL_STRICT: s.ssl_strict = g_value_get_boolean(value); break;
+    case PROP_ALLOWED_HOSTS: s.allowed_hosts = string_or_empty(value); break;
+    case PROP_ALLOW_PLAINTEXT: s.allow_plaintext = g_value_get_boolean(value); break;
     case PROP_AUDIO_CODEC: s.audio_codec = GstRtmsAudioCodec(g_value_get_enum(value)); break;
     case PROP_G711_LAW: s.g711_law = GstRtmsG711Law(g_value_get_enum(value)); break;
     case PROP_AUDIO_SAMPLE_RATE: s.audio_sample_rate = g_value_get_int(value); break;
@@ -350,6 +354,8 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
     case PROP_CLIENT_ID: g_value_set_string(value, s.client_id.c_str()); break;
     case PROP_SSL_CA_FILE: g_value_set_string(value, s.ssl_ca_file.c_str()); break;
     case PROP_SSL_STRICT: g_value_set_boolean(value, s.ssl_strict); break;
+    case PROP_ALLOWED_HOSTS: g_value_set_string(value, s.allowed_hosts.c_str()); break;
+    case PROP_ALLOW_PLAINTEXT: g_value_set_boolean(value, s.allow_plaintext); break;
     case PROP_AUDIO_CODEC: g_value_set_enum(value, s.audio_codec); break;
     case PROP_G711_LAW: g_value_set_enum(value, s.g711_law); break;
     case PROP_AUDIO_SAMPLE_RATE: g_value_set_int(value, s.audio_sample_rate); break;
@@ -493,6 +499,16 @@ static std::string build_config(const RtmsSrcSettings &s, rtms::SessionConfig &c
   config.buffer_data = s.buffer_data;
   config.ca_file = s.ssl_ca_file;
   config.tls_strict = s.ssl_strict;
+  {
+    // "*.zoom.us, 127.0.0.1": commas, spaces or both between patterns.
+    gchar **patterns = g_strsplit_set(s.allowed_hosts.c_str(), ", \t\n", -1);
+    std::string why;
+    for (gchar **p = patterns; *p && why.empty(); ++p)
+      if (**p && !config.allowed_hosts.add(*p, &why)) why = "allowed-hosts: " + why;
+    g_strfreev(patterns);
+    if (!why.empty()) return why;
+  }
+  config.allow_plaintext = s.allow_plaintext;
   config.handshake_timeout_ms = s.handshake_timeout;
   config.max_message_size = s.max_message_size;
   config.reconnect_delay_ms = s.reconnect_delay;
@@ -838,6 +854,34 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                            "Refuse wss:// servers whose certificate is not trusted. Turning it "
                            "off accepts any certificate (insecure; for testing only)",
                            TRUE, rw));
+  /**
+   * GstRtmsSrc:allowed-hosts:
+   *
+   * Host patterns of the RTMS servers the element may connect to, separated
+   * by commas or spaces: `rtms.zoom.us`, `*.zoom.us` (any host below it),
+   * an IP literal, or `*`. Both the signaling URLs (from webhook-payload or
+   * server-urls) and the media URLs the signaling server hands out are
+   * checked before anything connects; a URL that matches no pattern is a
+   * RESOURCE/SETTINGS error. Empty (the default): any host.
+   *
+   * Since: 0.2
+   */
+  install_string(gobject_class, PROP_ALLOWED_HOSTS, "allowed-hosts", "Allowed hosts",
+                 "RTMS server host patterns (e.g. \"*.zoom.us\"), comma or space separated; signaling and "
+                 "media URLs whose host matches none are refused. Empty: any host");
+  /**
+   * GstRtmsSrc:allow-plaintext:
+   *
+   * Whether unencrypted `ws://` servers may be used (signaling and media).
+   * Zoom's servers are `wss://`; `ws://` is for the emulator and tests.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_ALLOW_PLAINTEXT,
+      g_param_spec_boolean("allow-plaintext", "Allow plaintext",
+                           "Allow unencrypted ws:// servers (signaling and media); Zoom's are wss://", TRUE,
+                           rw));
   g_object_class_install_property(
       gobject_class, PROP_AUDIO_CODEC,
       g_param_spec_enum("audio-codec", "Audio codec", "Audio codec to ask the server for",

@@ -117,12 +117,62 @@ GST_START_TEST(deep_webhook_payload_is_a_clear_error) {
 }
 GST_END_TEST;
 
+// Runs an rtmssrc with extra properties against a webhook until its first
+// error, which must be RESOURCE/SETTINGS and contain every fragment.
+static void expect_refusal(const std::string &webhook, const char *properties,
+                           std::initializer_list<const char *> fragments) {
+  Capture capture(properties);
+  g_object_set(capture.src, "webhook-payload", webhook.c_str(), "client-id", E2E_CLIENT_ID, "client-secret",
+               E2E_CLIENT_SECRET, nullptr);
+  capture.run(20 * GST_SECOND);
+  fail_unless(capture.error != nullptr, "%s: not refused", properties);
+  std::string text = capture.error_text();
+  for (const char *fragment : fragments)
+    fail_unless(text.find(fragment) != std::string::npos, "%s: '%s' not in: %s", properties, fragment, text.c_str());
+  GError *err = nullptr;
+  gst_message_parse_error(capture.error, &err, nullptr);
+  fail_unless(g_error_matches(err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS), "%s", err->message);
+  g_clear_error(&err);
+  fail_unless(capture.pads.empty(), "%s: pads appeared although the server was refused", properties);
+}
+
+static std::string replace_all(std::string text, const std::string &from, const std::string &to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// allowed-hosts and allow-plaintext hold the signaling URLs of the webhook
+// and the media URLs the signaling server hands out.
+GST_START_TEST(servers_outside_allowed_hosts_are_refused) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json")});
+  expect_refusal(emulator.webhook_json, "allowed-hosts=*.zoom.us",
+                 {"refusing the signaling server", "127.0.0.1", "allowed-hosts"});
+  expect_refusal(emulator.webhook_json, "allowed-hosts=127.0.0.1 allow-plaintext=false",
+                 {"refusing the signaling server", "plaintext ws://", "allow-plaintext"});
+  // Signaling by name, allowed; the media URLs the emulator hands out name
+  // 127.0.0.1, which is not.
+  std::string by_name = replace_all(emulator.webhook_json, "127.0.0.1", "localhost");
+  expect_refusal(by_name, "allowed-hosts=\"rtms.zoom.us, localhost\"",
+                 {"refusing the media(all) server", "127.0.0.1", "allowed-hosts"});
+  // A pattern that is no host name is a settings error before anything starts.
+  expect_refusal(emulator.webhook_json, "allowed-hosts=\"exa mple.*\"", {"allowed-hosts:"});
+  // And the same emulator, allowed, streams.
+  Capture capture("allowed-hosts=\"*.zoom.us 127.0.0.1\"");
+  configure_src(capture, emulator);
+  JsonObject *manifest = run_to_end(capture, emulator);
+  fail_unless(check_audio_matches_manifest(capture, manifest, false) >= 2);
+}
+GST_END_TEST;
+
 static Suite *hostile_server_suite() {
   Suite *s = suite_create("rtmssrc-hostile-server-e2e");
   TCase *tc = tcase_create("hostile-server");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, hostile_json_is_skipped_and_other_streams_run);
   tcase_add_test(tc, deep_webhook_payload_is_a_clear_error);
+  tcase_add_test(tc, servers_outside_allowed_hosts_are_refused);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -171,6 +171,8 @@ Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp
       std::string why;
       rtms::ServerUrlCheck result = rtms::check_server_url(allowlist_, options_.allow_plaintext, url, &why);
       if (result == rtms::ServerUrlCheck::Allowed) continue;
+      if (result == rtms::ServerUrlCheck::HostNotAllowed) why += " (add it with --allow-host)";
+      if (result == rtms::ServerUrlCheck::Plaintext) why += " (unless --allow-plaintext)";
       Verdict refused;
       refused.status = 403;
       refused.reason = rtms::to_string(result);
@@ -276,7 +278,12 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   }
   std::string stream_id = id;
   auto on_end = [this, stream_id](StreamPipeline::End end) { on_stream_end(stream_id, end); };
-  if (!pipeline->play(raw_body, options_.ssl_ca_file, on_end, &error)) {
+  StreamPipeline::ServerPolicy policy;
+  policy.ssl_ca_file = options_.ssl_ca_file;
+  for (const std::string &pattern : allowlist_.patterns())
+    policy.allowed_hosts += (policy.allowed_hosts.empty() ? "" : " ") + pattern;
+  policy.allow_plaintext = options_.allow_plaintext;
+  if (!pipeline->play(raw_body, policy, on_end, &error)) {
     log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;

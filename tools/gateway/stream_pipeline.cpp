@@ -93,10 +93,12 @@ StreamPipeline::~StreamPipeline() {
   gst_element_call_async(pipeline_.get(), to_null, nullptr, nullptr);
 }
 
-bool StreamPipeline::play(const std::string &webhook_body, const std::string &ssl_ca_file, EndFn on_end,
+bool StreamPipeline::play(const std::string &webhook_body, const ServerPolicy &policy, EndFn on_end,
                           std::string *error) {
   on_end_ = std::move(on_end);
-  if (!ssl_ca_file.empty()) g_object_set(src_.get(), "ssl-ca-file", ssl_ca_file.c_str(), nullptr);
+  if (!policy.ssl_ca_file.empty()) g_object_set(src_.get(), "ssl-ca-file", policy.ssl_ca_file.c_str(), nullptr);
+  g_object_set(src_.get(), "allowed-hosts", policy.allowed_hosts.c_str(), "allow-plaintext",
+               gboolean(policy.allow_plaintext), nullptr);
   g_object_set(src_.get(), "webhook-payload", webhook_body.c_str(), nullptr);
   GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
   bus_watch_ = SourceId(gst_bus_add_watch(bus.get(), on_bus, this));

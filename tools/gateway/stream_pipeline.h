@@ -43,10 +43,18 @@ class StreamPipeline {
   StreamPipeline(const StreamPipeline &) = delete;
   StreamPipeline &operator=(const StreamPipeline &) = delete;
 
-  // Sets the webhook (and CA file) on src and plays. on_end runs once, from
+  // Sets the webhook and the server policy on src and plays. on_end runs once, from
   // the main loop, when the pipeline reached EOS, failed, or did not finish
   // in time after stop().
-  bool play(const std::string &webhook_body, const std::string &ssl_ca_file, EndFn on_end, std::string *error);
+  // Which servers the element may reach and how (rtmssrc's ssl-ca-file,
+  // allowed-hosts and allow-plaintext): the gateway's own allow-list, so
+  // that the media URLs a signaling server hands out are held to it too.
+  struct ServerPolicy {
+    std::string ssl_ca_file;
+    std::string allowed_hosts;  // space separated patterns
+    bool allow_plaintext = false;
+  };
+  bool play(const std::string &webhook_body, const ServerPolicy &policy, EndFn on_end, std::string *error);
   // Server failover: rtmssrc moves the running stream to the new servers.
   void update_webhook(const std::string &webhook_body);
   // EOS to the pipeline; on_end(Timeout) if it is not through in timeout_s.

@@ -166,11 +166,11 @@ ServerUrlCheck check_server_url(const HostAllowlist &allowlist, bool allow_plain
     return ServerUrlCheck::Malformed;
   }
   if (!allowlist.allows(parts.host)) {
-    if (why) *why = "server host " + parts.host + " matches no allowed host pattern (add it with --allow-host)";
+    if (why) *why = "server host " + parts.host + " matches no allowed host pattern";
     return ServerUrlCheck::HostNotAllowed;
   }
   if (!parts.secure && !allow_plaintext) {
-    if (why) *why = "server URL for " + parts.host + " is plaintext ws:// (wss:// only, unless --allow-plaintext)";
+    if (why) *why = "server URL for " + parts.host + " is plaintext ws:// (wss:// only)";
     return ServerUrlCheck::Plaintext;
   }
   return ServerUrlCheck::Allowed;

@@ -53,8 +53,9 @@ enum class ServerUrlCheck {
 };
 const char *to_string(ServerUrlCheck check);
 
-// The whole check of one server URL. why names the URL's host and what to
-// configure; it holds no secrets (server URLs carry none).
+// The whole check of one server URL. why names the URL's host and what is
+// wrong with it (callers add which of their settings changes that); it holds
+// no secrets (server URLs carry none).
 ServerUrlCheck check_server_url(const HostAllowlist &allowlist, bool allow_plaintext, std::string_view url,
                                 std::string *why);
 

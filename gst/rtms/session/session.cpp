@@ -255,6 +255,33 @@ struct Session::Impl {
     return text;
   }
 
+  // Empty when url may be connected to (allowed_hosts, allow_plaintext),
+  // else why not.
+  std::string refusal(const std::string &url) const {
+    if (config.allowed_hosts.empty() && config.allow_plaintext) return std::string();
+    HostAllowlist any;
+    any.add("*", nullptr);
+    const HostAllowlist &allowlist = config.allowed_hosts.empty() ? any : config.allowed_hosts;
+    std::string why;
+    ServerUrlCheck result = check_server_url(allowlist, config.allow_plaintext, url, &why);
+    if (result == ServerUrlCheck::HostNotAllowed) why += " (allowed-hosts)";
+    if (result == ServerUrlCheck::Plaintext) why += " (allow-plaintext is off)";
+    return result == ServerUrlCheck::Allowed ? std::string() : why;
+  }
+
+  // Fails the session when one of urls may not be used; true if so.
+  bool refuse_urls(const std::vector<std::string> &urls, const std::string &socket) {
+    for (const auto &url : urls) {
+      std::string why = refusal(url);
+      if (why.empty()) continue;
+      RTMS_LOG(Session, Error, &lc, "%s: refusing %s: %s", socket.c_str(), log::log_url(url).c_str(),
+               why.c_str());
+      fail(make_error(SessionErrorKind::Config, socket, "refusing the " + socket + " server: " + why));
+      return true;
+    }
+    return false;
+  }
+
   // ---- signaling -------------------------------------------------------
   void connect_first() {
     signaling_urls = order_signaling_urls(config.signaling_urls);
@@ -277,6 +304,7 @@ struct Session::Impl {
                       "the stream id and the meeting/webinar/session/engagement id are required"));
       return;
     }
+    if (refuse_urls(signaling_urls, "signaling")) return;
     std::string why;
     tls = client_tls_context(config.ca_file, config.tls_strict, &why);
     if (!tls) {
@@ -587,6 +615,7 @@ struct Session::Impl {
 
   void do_fail_over(std::vector<std::string> urls) {
     if (finished || closing) return;
+    if (refuse_urls(urls, "signaling")) return;
     signaling_urls = order_signaling_urls(std::move(urls));
     signaling_url_index = 0;
     cancel_retries();
@@ -641,6 +670,7 @@ struct Session::Impl {
         return;
       }
       open_media_socket(it->second, type, std::string("media(") + media_type_key(type) + ")");
+      if (finished) return;  // refused (allowed-hosts)
     }
   }
 
@@ -659,6 +689,9 @@ struct Session::Impl {
   }
 
   void open_media_socket(const std::string &url, uint32_t mask, std::string label) {
+    // The signaling server names the media servers: they are checked like
+    // the signaling URLs.
+    if (refuse_urls({url}, label)) return;
     auto channel = std::make_unique<MediaChannel>();
     channel->media_type = mask;
     channel->label = std::move(label);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/enums.h"
+#include "protocol/host_allowlist.h"
 #include "protocol/media_params.h"
 #include "protocol/messages.h"
 
@@ -35,6 +36,12 @@ struct SessionConfig {
   std::optional<bool> buffer_data;
   std::string ca_file;          // empty: the system CAs
   bool tls_strict = true;       // false: accept any certificate
+  // Which servers the session may connect to: the signaling URLs and the
+  // media URLs a signaling server hands out (empty: any host). A URL whose
+  // host matches no pattern, or a ws:// URL without allow_plaintext, is a
+  // Config error before anything connects to it.
+  HostAllowlist allowed_hosts;
+  bool allow_plaintext = true;
   unsigned handshake_timeout_ms = 10000;
   size_t max_message_size = 64 * 1024 * 1024;
   unsigned close_timeout_ms = 2000;  // wait for STREAM_CLOSE_RESP
