@@ -358,6 +358,23 @@ GST_START_TEST(test_started_account_fields)
 }
 GST_END_TEST;
 
+// A lone surrogate escape decodes to invalid UTF-8 in json-glib: every
+// string the parser keeps is repaired, so the body can be encoded again
+// (tests/fuzz/repro/webhook-server-urls-array-lone-surrogate).
+GST_START_TEST(test_strings_stay_utf8)
+{
+  Webhook w = parse_ok(R"({"event":"meeting.rtms_started","event_ts":1,
+      "payload":{"meeting_uuid":"m==","rtms_stream_id":"s1",
+      "server_urls":["wss://a:4\ud80043"],"account_id":"acc\ud800x"}})");
+  ck_assert_uint_eq(w.server_urls.size(), 1);
+  fail_unless(g_utf8_validate(w.server_urls[0].data(), w.server_urls[0].size(), nullptr));
+  fail_unless(g_utf8_validate(w.account_id.data(), w.account_id.size(), nullptr));
+  std::string again = encode_webhook(w);
+  fail_if(again.empty());
+  fail_unless(parse_webhook(again).ok(), "%s", again.c_str());
+}
+GST_END_TEST;
+
 static Suite *
 webhook_suite(void)
 {
@@ -373,6 +390,7 @@ webhook_suite(void)
   tcase_add_test(tc, test_errors);
   tcase_add_test(tc, test_encode);
   tcase_add_test(tc, test_started_account_fields);
+  tcase_add_test(tc, test_strings_stay_utf8);
   return s;
 }
 

@@ -144,7 +144,9 @@ void read_server_urls(const ObjectReader &r, Webhook *w) {
                        "expected a string, got " + json::describe_node(el));
         return;
       }
-      for (auto &url : split_server_urls(json_node_get_string(el)))
+      // Repaired like every other string (a lone surrogate escape decodes to
+      // invalid UTF-8; tests/fuzz/repro/webhook-server-urls-array-lone-surrogate).
+      for (auto &url : split_server_urls(json::node_string(el)))
         w->server_urls.push_back(std::move(url));
     }
     return;
@@ -161,7 +163,7 @@ std::string tolerant_text(const ObjectReader &r, const char *name) {
     return std::string();
   GType type = json_node_get_value_type(node);
   if (type == G_TYPE_STRING)
-    return json_node_get_string(node);
+    return json::node_string(node);  // repaired to valid UTF-8
   if (type == G_TYPE_INT64)
     return std::to_string(json_node_get_int(node));
   return std::string();
