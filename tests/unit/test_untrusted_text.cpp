@@ -89,6 +89,12 @@ GST_START_TEST(test_json_limits)
   assert_contains(json_check_limits("[1,2,3,4,5,6,7,8,9,10,11]", small), "more than 10 values");
   // Not JSON at all: left to the parser.
   assert_str(json_check_limits("]]]]}}}"), "");
+  // One value per message; whitespace after it is fine
+  // (tests/fuzz/repro/messages-json-glib-trailing-value-leak).
+  assert_str(json_check_limits("{\"a\":1} \r\n\t"), "");
+  assert_contains(json_check_limits("{\"msg_type\":14}{}"), "goes on after its value (at byte 15 of 17)");
+  assert_contains(json_check_limits("[1] \"x\""), "goes on after its value");
+  assert_contains(json_check_limits("{} 5"), "goes on after its value");
 }
 GST_END_TEST;
 

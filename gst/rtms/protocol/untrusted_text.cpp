@@ -118,10 +118,14 @@ std::string utf8_repair(std::string_view text) {
 
 std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
   size_t depth = 0, values = 1;
+  bool closed = false;  // the top-level array or object has ended
   const char *p = text.data();
   size_t n = text.size();
   for (size_t i = 0; i < n; ++i) {
     char c = p[i];
+    if (closed && c != ' ' && c != '\t' && c != '\r' && c != '\n')
+      return "JSON goes on after its value (at byte " + std::to_string(i) + " of " + std::to_string(n) +
+             "): one value per message";
     if (c == '"') {
       // Skip the string: only '"' and '\\' matter inside it (base64
       // payloads make strings long, so eight bytes at a time).
@@ -143,7 +147,7 @@ std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
       // one, which errs on the safe side.
       ++values;
     } else if (c == ']' || c == '}') {
-      if (depth > 0) --depth;
+      if (depth > 0 && --depth == 0) closed = true;
     } else if (c == ',') {
       ++values;
     } else {
