@@ -262,6 +262,10 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   info.stream_id = id;
   info.meeting = w.identity.instance_id;
   info.start_time = utc_stamp(w.event_ts);
+  info.account_id = w.account_id;
+  info.meeting_id = w.meeting_id;
+  info.webinar_id = w.webinar_id;
+  if (w.is_original_host) info.is_original_host = *w.is_original_host ? "true" : "false";
   info.out_dir = options_.output_dir + "/" + info.start_time + "_" + file_safe(info.meeting) + "_" + file_safe(id);
   if (g_mkdir_with_parents(info.out_dir.c_str(), 0755) != 0) {
     log_error("stream %s (meeting %s): cannot create %s: %s", id_text.c_str(), meeting, log_safe(info.out_dir).c_str(),

@@ -5,6 +5,9 @@
 //   {start_time}  UTC start of the stream, YYYYMMDD-HHMMSS
 //   {out}         the stream's own output folder
 //   {rtmp_url}    --rtmp-url, its own placeholders filled in
+//   {account_id}, {meeting_id}, {webinar_id}   rtms_started's fields of those
+//                 names, file-safe; empty when the webhook has none
+//   {is_original_host}   "true", "false", or empty when absent
 //
 // gst-launch syntax cannot link pads that appear later under names nobody
 // knows in advance (one audio pad per speaker), nor pads that rtmssrc adds

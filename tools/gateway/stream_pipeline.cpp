@@ -41,10 +41,16 @@ StreamPipeline::StreamPipeline(Key, StreamInfo info, GstPtr<GstElement> pipeline
 
 std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tpl, const StreamInfo &info,
                                                       std::string *error) {
+  // Optional fields stay empty when the webhook has none.
+  auto optional = [](const std::string &value) { return value.empty() ? value : file_safe(value); };
   std::map<std::string, std::string> values = {{"stream_id", file_safe(info.stream_id)},
                                                 {"meeting", file_safe(info.meeting)},
                                                 {"start_time", info.start_time},
-                                                {"out", info.out_dir}};
+                                                {"out", info.out_dir},
+                                                {"account_id", optional(info.account_id)},
+                                                {"meeting_id", optional(info.meeting_id)},
+                                                {"webinar_id", optional(info.webinar_id)},
+                                                {"is_original_host", info.is_original_host}};
   values["rtmp_url"] = expand_placeholders(tpl.rtmp_url, values);
   std::string launch = expand_placeholders(tpl.launch, values);
   GError *raw_error = nullptr;

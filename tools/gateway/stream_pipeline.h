@@ -20,6 +20,9 @@ struct StreamInfo {
   std::string meeting;     // instance id as Zoom sent it (for logs)
   std::string start_time;  // YYYYMMDD-HHMMSS, UTC
   std::string out_dir;
+  // rtms_started's newer fields (empty when absent): {account_id},
+  // {meeting_id}, {webinar_id}, {is_original_host} ("true", "false" or "").
+  std::string account_id, meeting_id, webinar_id, is_original_host;
 };
 
 class StreamPipeline {
