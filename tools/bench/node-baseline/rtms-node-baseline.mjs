@@ -560,6 +560,12 @@ async function main() {
 
   const windowS = (t1 - t0) / 1e6;
   const cpuS = (cpu.user + cpu.system) / 1e6;
+  // What the sockets negotiated (ws gives the accepted extensions as a
+  // comma-separated string): "none" is the equal-terms condition (issue 16).
+  const negotiated = new Set();
+  for (const s of streams)
+    for (const ws of [s.signaling, s.media])
+      for (const e of String(ws?.extensions ?? '').split(',').map((x) => x.trim()).filter(Boolean)) negotiated.add(e);
   const r = {
     tool: 'rtms-node-baseline',
     proto: opts.tls ? 'wss' : 'ws',
@@ -583,6 +589,7 @@ async function main() {
     emulator_cpu_s: emu0 >= 0 && emu1 >= 0 ? emu1 - emu0 : null,
     client_cpus: cpusAllowed(),
     emulator_cpu: pin ? emulatorCpu : null,
+    extensions: negotiated.size ? [...negotiated].join('+') : 'none',
     node: process.version,
     ws: wsVersion,
   };
@@ -598,7 +605,7 @@ async function main() {
       `RSS-baseline=${f(r.rss_baseline_mib, 1)}MiB RSS-end=${f(r.rss_end_mib, 1)}MiB ` +
       `1st-audio p50/max=${f(r.first_audio_p50_ms, 0)}/${f(r.first_audio_max_ms, 0)}ms ` +
       `emulator-CPU-s=${f(r.emulator_cpu_s, 2)} cpus=${r.client_cpus}/${r.emulator_cpu ?? 'unpinned'} ` +
-      `node=${r.node} ws=${r.ws}\n`);
+      `extensions=${r.extensions} node=${r.node} ws=${r.ws}\n`);
   }
   if (r.msg_per_s < 0.95 * r.expected_msg_per_s)
     process.stderr.write(`rtms-node-baseline: warning: received ${r.msg_per_s.toFixed(1)} msg/s, ` +
