@@ -7,6 +7,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -79,9 +80,9 @@ struct Pieces {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FuzzedDataProvider fdp(data, size);
-  // Limits well below SIZE_MAX: header + length overflowing near SIZE_MAX is
-  // a known defect (issue 15) being fixed in ws_frames.cpp.
-  static const size_t kLimits[] = {0, 1, 125, 126, 127, 65535, 65536, 1 << 20, 16 << 20};
+  // Up to SIZE_MAX: header + length must not overflow whatever the limit.
+  static const size_t kLimits[] = {0,       1,       125,      126,          127,         65535,
+                                   65536,   1 << 20, 16 << 20, SIZE_MAX / 2, SIZE_MAX - 1, SIZE_MAX};
   const size_t max_size = kLimits[fdp.ConsumeIntegralInRange<size_t>(0, std::size(kLimits) - 1)];
   Pieces pieces{fdp.ConsumeIntegral<uint32_t>() | 1u};
   const size_t max_piece = fdp.ConsumeIntegralInRange<size_t>(1, 300);
@@ -90,8 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::vector<Record> whole;
   {
     rtms::WsFrameReader reader(max_size);
-    // feed(p, 0) is skipped: its memcpy from NULL is a known defect (issue 15).
-    if (!stream.empty()) reader.feed(stream.data(), stream.size());
+    // An empty input is fed as (nullptr, 0), which must be harmless.
+    reader.feed(stream.empty() ? nullptr : stream.data(), stream.size());
     drain(reader, max_size, &whole);
   }
 
@@ -103,6 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     while (alive && at < stream.size()) {
       uint32_t r = pieces.next();
       size_t n = std::min<size_t>(stream.size() - at, 1 + r % max_piece);
+      if ((r >> 24) % 16 == 0) reader.feed(nullptr, 0);  // nothing arrived
       switch ((r >> 16) % 3) {
         case 0:
           reader.feed(stream.data() + at, n);
