@@ -95,6 +95,13 @@ GST_START_TEST(test_json_limits)
   assert_contains(json_check_limits("{\"msg_type\":14}{}"), "goes on after its value (at byte 15 of 17)");
   assert_contains(json_check_limits("[1] \"x\""), "goes on after its value");
   assert_contains(json_check_limits("{} 5"), "goes on after its value");
+  // Top-level scalars too (tests/fuzz/corpus/*/regress-scalar-then-object).
+  assert_contains(json_check_limits("\"src_language\"{\"msg_type\":12}"), "goes on after its value (at byte 14");
+  assert_contains(json_check_limits("42{}"), "goes on after its value (at byte 2");
+  assert_contains(json_check_limits("true [1]"), "goes on after its value (at byte 5");
+  assert_contains(json_check_limits("null,1"), "goes on after its value (at byte 4");
+  for (const char *alone : {"42", " \"x\" ", "-1.5e3", "true", "null\n", "\"a\\\"b\""})
+    assert_str(json_check_limits(alone), "");
 }
 GST_END_TEST;
 

@@ -118,14 +118,23 @@ std::string utf8_repair(std::string_view text) {
 
 std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
   size_t depth = 0, values = 1;
-  bool closed = false;  // the top-level array or object has ended
+  bool closed = false;  // the top-level value has ended
   const char *p = text.data();
   size_t n = text.size();
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   for (size_t i = 0; i < n; ++i) {
     char c = p[i];
-    if (closed && c != ' ' && c != '\t' && c != '\r' && c != '\n')
+    if (is_space(c)) continue;
+    if (closed)
       return "JSON goes on after its value (at byte " + std::to_string(i) + " of " + std::to_string(n) +
              "): one value per message";
+    if (depth == 0 && c != '"' && c != '[' && c != '{' && c != ']' && c != '}' && c != ',' && c != ':') {
+      // A top-level number or literal: it ends at the next blank or
+      // structural character, and nothing may follow it either.
+      while (i + 1 < n && !is_space(p[i + 1]) && !std::strchr("[]{},:\"", p[i + 1])) ++i;
+      closed = true;
+      continue;
+    }
     if (c == '"') {
       // Skip the string: only '"' and '\\' matter inside it (base64
       // payloads make strings long, so eight bytes at a time).
@@ -136,6 +145,7 @@ std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
         at += 2;  // a backslash and the character it escapes
       }
       i = at;  // the closing quote (or n): the loop steps past it
+      if (depth == 0) closed = true;  // a top-level string
       continue;
     }
     if (c == '[' || c == '{') {

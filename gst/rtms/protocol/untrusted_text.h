@@ -33,9 +33,9 @@ struct JsonLimits {
 
 // Scans text (no parsing, no recursion) and returns an empty string when it
 // is within limits, else what was exceeded, e.g. "JSON nested deeper than 32
-// levels (at byte 33)". Anything but whitespace after a top-level array or
-// object is refused too: json-glib 1.6 fails such text but leaks the nodes
-// it built for the second value (~480 bytes a message, found by fuzzing).
+// levels (at byte 33)". Anything but whitespace after the top-level value
+// (of any type) is refused too: json-glib 1.6 fails such text but leaks the
+// nodes it built for the second value (~0.5 KB a message, found by fuzzing).
 // Other text that is not JSON passes: the parser reports that better.
 std::string json_check_limits(std::string_view text, const JsonLimits &limits = JsonLimits());
 
