@@ -53,7 +53,7 @@ for t in "${targets[@]}"; do
   # 10 s is a hang. The corpus grows in $work only.
   # GLib's slice allocator hides json-glib's nodes, lists and hash tables
   # from LeakSanitizer; G_SLICE=always-malloc in the environment shows them
-  # (not the default while tests/fuzz/repro/*-json-glib-* is open).
+  # (not the default while tests/fuzz/repro/ holds an open json-glib leak).
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=0 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$bin" "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
