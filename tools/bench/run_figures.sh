@@ -4,7 +4,7 @@
 # leaves one log per run in OUT_DIR, each with the load average before and
 # after (the machine may be shared).
 #
-#   tools/bench/run_figures.sh BUILD_DIR OUT_DIR
+#   [RTMS_MANAGER_DIR=DIR] tools/bench/run_figures.sh BUILD_DIR OUT_DIR
 set -u
 if [ $# -ne 2 ]; then
   echo "usage: $0 BUILD_DIR OUT_DIR" >&2
@@ -54,3 +54,13 @@ run meeting-wss-100-pinned-nt-wake3000-poll10 --profile meeting --streams 100 --
   --push-mode network-thread --wake-interval 3000 --emulator-poll-interval 10
 run video-heavy-wss-5-pinned-nt-wake3000-poll10 --profile video-heavy --streams 5 --duration 8 --tls --pin \
   --push-mode network-thread --wake-interval 3000 --emulator-poll-interval 10
+# Seventh pass (issue 16): rtmssrc against node-baseline and Zoom's RTMSManager on equal terms
+# (no WebSocket compression on either side), alternated in one run. Needs RTMSManager installed as
+# tools/bench/rtmsmanager-baseline/README.md says, and npm install in tools/bench/node-baseline.
+if [ -n "${RTMS_MANAGER_DIR:-}" ]; then
+  "$(dirname "$0")/js_compare.sh" "$1" "$RTMS_MANAGER_DIR" "$out/js-compare" 3 "wss ws" "50 200" \
+    > "$out/js-compare.log" 2>&1
+  echo "js-compare done"
+else
+  echo "js-compare skipped: set RTMS_MANAGER_DIR (tools/bench/rtmsmanager-baseline/README.md)"
+fi
