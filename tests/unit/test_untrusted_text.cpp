@@ -87,8 +87,20 @@ GST_START_TEST(test_json_limits)
   assert_str(json_check_limits("[1,2,3,[4,5]]", small), "");
   assert_contains(json_check_limits("[[[[[1]]]]]", small), "deeper than 4");
   assert_contains(json_check_limits("[1,2,3,4,5,6,7,8,9,10,11]", small), "more than 10 values");
-  // Not JSON at all: left to the parser.
-  assert_str(json_check_limits("]]]]}}}"), "");
+  // Lexically JSON but not grammatically: left to the parser.
+  assert_str(json_check_limits("{1:}"), "");
+  assert_str(json_check_limits("[1 2 , ]"), "");
+  // Not even lexically JSON: refused here, whatever json-glib would take.
+  assert_contains(json_check_limits("]]]]}}}"), "not valid JSON: unexpected ']' (at byte 0");
+  assert_contains(json_check_limits("{\"n\":\"Ren\\351e\"}"), "invalid escape \\'3' (at byte 9");
+  assert_contains(json_check_limits("{\"n\":\"\\u00\",\"}{\"}"), "\\u needs four hex digits");
+  assert_contains(json_check_limits("{\"n\":\"abc"), "a string does not end (at byte 5");
+  assert_contains(json_check_limits("{\"n\":'x'}"), "unexpected character ''' (at byte 5");
+  assert_contains(json_check_limits("/* \" */ [[[]]]"), "unexpected character '/'");
+  assert_contains(json_check_limits("[NaN]"), "unexpected character 'N'");
+  assert_contains(json_check_limits("{\"a\":1}\x01"), "goes on after its value");
+  assert_contains(json_check_limits("[\x01]"), "unexpected character 0x01");
+  assert_str(json_check_limits("{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83C\\uDFA4\",\"x\":[-1.5e+3,true,false,null]}"), "");
   // One value per message; whitespace after it is fine
   // (tests/fuzz/repro/messages-json-glib-trailing-value-leak).
   assert_str(json_check_limits("{\"a\":1} \r\n\t"), "");
@@ -120,16 +132,25 @@ GST_START_TEST(test_deep_json_is_refused_not_parsed)
 }
 GST_END_TEST;
 
-// json-glib 1.6 decodes "\351" (an octal escape) to the byte 0xE9: names
-// come out as valid UTF-8 all the same.
+// json-glib 1.6 decodes a lone surrogate escape ("\ud800") to the bytes
+// ED A0 80, which are not UTF-8: names come out as valid UTF-8 all the
+// same. An octal escape ("\351", which json-glib would decode to a lone
+// 0xE9) is not JSON and is refused before it.
 GST_START_TEST(test_decoded_strings_are_utf8)
 {
   auto m = decode_message_general(
-      "{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren\\351e\",\"data\":\"AAAA\","
+      "{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren\\ud800e\",\"data\":\"AAAA\","
       "\"timestamp\":1}}");
   fail_unless(m.ok(), "%s", m.ok() ? "" : m.error().describe().c_str());
   const auto &media = std::get<MediaData>(*m);
-  assert_str(media.user.user_name, "Ren\xEF\xBF\xBD" "e");
+  // (json-glib also swallows the character after the surrogate.)
+  fail_unless(g_utf8_validate(media.user.user_name.data(), gssize(media.user.user_name.size()), nullptr));
+  assert_contains(media.user.user_name, "Ren\xEF\xBF\xBD");
+  auto octal = decode_message_general(
+      "{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren\\351e\",\"data\":\"AAAA\","
+      "\"timestamp\":1}}");
+  fail_unless(!octal.ok());
+  assert_contains(octal.error().describe(), "invalid escape");
 }
 GST_END_TEST;
 

@@ -81,9 +81,9 @@ std::string many_values() {
   return frame;
 }
 
-// Four zero bytes of audio from the speaker, named with an octal escape the
+// Four zero bytes of audio from the speaker, named with an escape the
 // encoder would never write (hence the text is patched after encoding).
-std::string octal_name(const FaultContext &context) {
+std::string escaped_name(const FaultContext &context, const char *escaped) {
   rtms::MediaData m;
   m.type = rtms::MessageType::MediaDataAudio;
   m.user.user_id = context.speaker != nullptr ? context.speaker->user_id : 0;
@@ -95,7 +95,7 @@ std::string octal_name(const FaultContext &context) {
   m.timestamp = context.timestamp;
   std::string text = rtms::encode_message(m);
   size_t at = text.find("OCTAL-NAME");
-  if (at != std::string::npos) text.replace(at, 10, "Ren\\351e");
+  if (at != std::string::npos) text.replace(at, 10, escaped);
   return text;
 }
 
@@ -113,7 +113,8 @@ std::string build_fault_frame(FaultKind kind, const FaultContext &context) {
     case FaultKind::BinaryJson: return rtms::encode_message(rtms::KeepAliveReq{context.keepalive_timestamp});
     case FaultKind::DeepJson: return deep_json();
     case FaultKind::ManyValues: return many_values();
-    case FaultKind::OctalName: return octal_name(context);
+    case FaultKind::OctalName: return escaped_name(context, "Ren\\351e");
+    case FaultKind::SurrogateName: return escaped_name(context, "Ren\\ud800e");
     case FaultKind::Drop: return std::string();  // no frame: the socket is closed instead
     case FaultKind::UnknownEvent: {
       rtms::Event event;

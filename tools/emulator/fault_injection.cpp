@@ -25,6 +25,7 @@ constexpr KindName kKindNames[] = {
     {FaultKind::DeepJson, "deep-json"},
     {FaultKind::ManyValues, "many-values"},
     {FaultKind::OctalName, "octal-name"},
+    {FaultKind::SurrogateName, "surrogate-name"},
     {FaultKind::Drop, "drop"},
 };
 

@@ -26,9 +26,13 @@ enum class FaultKind {
   // Flat but huge: an unknown message with 200,000 array elements.
   ManyValues,
   // An audio message from the first participant whose user_name holds an
-  // octal escape ("\351"), which json-glib 1.6 decodes to a lone 0xE9 byte:
-  // the name must reach GStreamer as valid UTF-8.
+  // octal escape ("\351"): not JSON, though json-glib 1.6 decodes it to a
+  // lone 0xE9 byte; the client must refuse it, not pass on invalid UTF-8.
   OctalName,
+  // The same with a lone surrogate escape ("\ud800"): valid JSON syntax
+  // that json-glib decodes to bytes that are not UTF-8; the name must reach
+  // GStreamer repaired.
+  SurrogateName,
   // Not a frame: the server closes the socket (code 1011), as when a Zoom
   // media or signaling server goes away; the client is expected to reconnect.
   Drop,

@@ -78,7 +78,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"reconnect-grace", 0, 0, G_OPTION_ARG_INT, &reconnect_grace, "End the stream (reason 19) when signaling stays gone this long (default 60000)", "MS"},
       {"scopes", 0, 0, G_OPTION_ARG_STRING, &scopes, "Granted media: audio,video,deskshare,transcript,chat or all (default all)", "LIST"},
       {"g711", 0, 0, G_OPTION_ARG_STRING, &g711, "G.711 law: mulaw (default) or alaw", "LAW"},
-      {"inject", 0, 0, G_OPTION_ARG_STRING_ARRAY, &injects, "Send a fault once, MS after t0 (repeatable): malformed-json, not-an-object, unknown-msg-type, wrong-type, bad-base64, empty-data, huge-frame, binary-json, unknown-event, deep-json, many-values, octal-name or drop (close the socket); SOCKET is signaling or media", "KIND@MS[:SOCKET]"},
+      {"inject", 0, 0, G_OPTION_ARG_STRING_ARRAY, &injects, "Send a fault once, MS after t0 (repeatable): malformed-json, not-an-object, unknown-msg-type, wrong-type, bad-base64, empty-data, huge-frame, binary-json, unknown-event, deep-json, many-values, octal-name, surrogate-name or drop (close the socket); SOCKET is signaling or media", "KIND@MS[:SOCKET]"},
       {"huge-frame-bytes", 0, 0, G_OPTION_ARG_INT64, &huge_frame_bytes, "Size of the huge-frame fault (default 83886080, 80 MiB)", "N"},
       {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Serve N independent streams of the script from this process (default 1)", "N"},
       {"video-bitrate", 0, 0, G_OPTION_ARG_INT, &video_bitrate, "H.264 bit rate in kbit/s (default: x264enc's, 2048)", "KBPS"},

@@ -1,6 +1,7 @@
 #include "untrusted_text.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace rtms {
@@ -116,56 +117,99 @@ std::string utf8_repair(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Characters of JSON numbers and of true, false and null.
+bool is_scalar_char(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || c == 't' ||
+         c == 'r' || c == 'u' || c == 'f' || c == 'a' || c == 'l' || c == 's' || c == 'n';
+}
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+std::string at_byte(size_t i, size_t n) {
+  return "(at byte " + std::to_string(i) + " of " + std::to_string(n) + ")";
+}
+
+std::string printable_char(char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (u >= 0x21 && u < 0x7f) return std::string("'") + c + "'";
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", u);
+  return hex;
+}
+
+}  // namespace
+
+// Lexically strict: outside strings only whitespace, structural characters
+// and the characters of numbers and literals; inside strings only JSON's
+// escapes. So this scan splits the text into the same tokens as any JSON
+// parser, and a parser that accepts more (json-glib 1.6 takes octal
+// escapes and comments) never sees a nesting this scan did not count.
 std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
   size_t depth = 0, values = 1;
   bool closed = false;  // the top-level value has ended
   const char *p = text.data();
   size_t n = text.size();
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   for (size_t i = 0; i < n; ++i) {
     char c = p[i];
-    if (is_space(c)) continue;
-    if (closed)
-      return "JSON goes on after its value (at byte " + std::to_string(i) + " of " + std::to_string(n) +
-             "): one value per message";
-    if (depth == 0 && c != '"' && c != '[' && c != '{' && c != ']' && c != '}' && c != ',' && c != ':') {
-      // A top-level number or literal: it ends at the next blank or
-      // structural character, and nothing may follow it either.
-      while (i + 1 < n && !is_space(p[i + 1]) && !std::strchr("[]{},:\"", p[i + 1])) ++i;
-      closed = true;
-      continue;
-    }
+    if (is_json_space(c)) continue;
+    if (closed) return "JSON goes on after its value " + at_byte(i, n) + ": one value per message";
     if (c == '"') {
       // Skip the string: only '"' and '\\' matter inside it (base64
       // payloads make strings long, so eight bytes at a time).
       size_t at = i + 1;
       for (;;) {
         at = skip_plain_string(p, at, n);
-        if (at >= n || p[at] == '"') break;
-        at += 2;  // a backslash and the character it escapes
+        if (at >= n) return "not valid JSON: a string does not end " + at_byte(i, n);
+        if (p[at] == '"') break;
+        // A backslash: one of JSON's escapes, nothing else.
+        char e = at + 1 < n ? p[at + 1] : '\0';
+        if (e == 'u') {
+          for (size_t k = 2; k < 6; ++k)
+            if (at + k >= n || !is_hex(p[at + k]))
+              return "not valid JSON: \\u needs four hex digits " + at_byte(at, n);
+          at += 6;
+        } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+                   e == 't') {
+          at += 2;
+        } else {
+          return "not valid JSON: invalid escape \\" + (at + 1 < n ? printable_char(e) : std::string("at the end")) +
+                 " " + at_byte(at, n);
+        }
       }
-      i = at;  // the closing quote (or n): the loop steps past it
+      i = at;  // the closing quote: the loop steps past it
       if (depth == 0) closed = true;  // a top-level string
       continue;
     }
     if (c == '[' || c == '{') {
       if (++depth > limits.max_depth)
-        return "JSON nested deeper than " + std::to_string(limits.max_depth) + " levels (at byte " +
-               std::to_string(i) + " of " + std::to_string(n) + ")";
+        return "JSON nested deeper than " + std::to_string(limits.max_depth) + " levels " + at_byte(i, n);
       // An array or object that is not empty holds one value more than it
       // has commas; counting the opening as that value may count an empty
       // one, which errs on the safe side.
       ++values;
     } else if (c == ']' || c == '}') {
-      if (depth > 0 && --depth == 0) closed = true;
+      if (depth == 0) return "not valid JSON: unexpected " + printable_char(c) + " " + at_byte(i, n);
+      if (--depth == 0) closed = true;
+      continue;
     } else if (c == ',') {
       ++values;
-    } else {
+    } else if (c == ':') {
       continue;
+    } else if (is_scalar_char(c)) {
+      // A number or literal: it ends at the next blank or structural
+      // character; at the top level nothing may follow it.
+      while (i + 1 < n && is_scalar_char(p[i + 1])) ++i;
+      if (depth == 0) closed = true;
+      continue;
+    } else {
+      return "not valid JSON: unexpected character " + printable_char(c) + " " + at_byte(i, n);
     }
     if (values > limits.max_values)
-      return "JSON holds more than " + std::to_string(limits.max_values) + " values (at byte " +
-             std::to_string(i) + " of " + std::to_string(n) + ")";
+      return "JSON holds more than " + std::to_string(limits.max_values) + " values " + at_byte(i, n);
   }
   return std::string();
 }

@@ -36,7 +36,11 @@ struct JsonLimits {
 // levels (at byte 33)". Anything but whitespace after the top-level value
 // (of any type) is refused too: json-glib 1.6 fails such text but leaks the
 // nodes it built for the second value (~0.5 KB a message, found by fuzzing).
-// Other text that is not JSON passes: the parser reports that better.
+// The scan is lexically strict ("not valid JSON: invalid escape \\'A' ..."):
+// only JSON's escapes, no comments, no character outside strings that no
+// JSON token has. json-glib 1.6 accepts octal escapes and comments, and a
+// quote inside either would have hidden nesting from a looser scan. What is
+// lexically JSON but not grammatically ("{1:}") is left to the parser.
 std::string json_check_limits(std::string_view text, const JsonLimits &limits = JsonLimits());
 
 }  // namespace rtms
