@@ -100,6 +100,16 @@ GST_START_TEST(test_json_limits)
   assert_contains(json_check_limits("[NaN]"), "unexpected character 'N'");
   assert_contains(json_check_limits("{\"a\":1}\x01"), "goes on after its value");
   assert_contains(json_check_limits("[\x01]"), "unexpected character 0x01");
+  // Raw control characters in strings (json-glib fails them, leaking what
+  // it built: tests/fuzz/corpus/messages/regress-control-character).
+  assert_contains(json_check_limits("{\"a\":\"x\x05y\"}"), "control character 0x05 in a string (at byte 7");
+  assert_contains(json_check_limits("{\"a\":\"0123456789\n\"}"), "control character 0x0a");
+  // Surrogates in pairs only (regress-lone-surrogates).
+  assert_contains(json_check_limits("{\"a\":\"\\ud800\\ud800\"}"), "high surrogate \\ud800 without its low");
+  assert_contains(json_check_limits("{\"a\":\"\\ud800e\"}"), "high surrogate");
+  assert_contains(json_check_limits("{\"a\":\"\\ud800\"}"), "high surrogate");
+  assert_contains(json_check_limits("{\"a\":\"\\uDC00\"}"), "lone low surrogate \\uDC00");
+  assert_str(json_check_limits("{\"a\":\"\\ud83c\\udfa4\\uffff\\u0000\"}"), "");
   assert_str(json_check_limits("{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83C\\uDFA4\",\"x\":[-1.5e+3,true,false,null]}"), "");
   // One value per message; whitespace after it is fine
   // (tests/fuzz/repro/messages-json-glib-trailing-value-leak).
@@ -132,25 +142,27 @@ GST_START_TEST(test_deep_json_is_refused_not_parsed)
 }
 GST_END_TEST;
 
-// json-glib 1.6 decodes a lone surrogate escape ("\ud800") to the bytes
-// ED A0 80, which are not UTF-8: names come out as valid UTF-8 all the
-// same. An octal escape ("\351", which json-glib would decode to a lone
-// 0xE9) is not JSON and is refused before it.
+// json-glib 1.6 decodes an octal escape ("\351") to a lone 0xE9 and a lone
+// surrogate escape ("\ud800") to ED A0 80: neither is UTF-8. Both are
+// refused before json-glib sees them (octal escapes are not JSON; lone
+// surrogates have no character to stand for), and every string that is
+// decoded goes through utf8_repair all the same (json_fields.cpp).
 GST_START_TEST(test_decoded_strings_are_utf8)
 {
-  auto m = decode_message_general(
-      "{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren\\ud800e\",\"data\":\"AAAA\","
-      "\"timestamp\":1}}");
-  fail_unless(m.ok(), "%s", m.ok() ? "" : m.error().describe().c_str());
-  const auto &media = std::get<MediaData>(*m);
-  // (json-glib also swallows the character after the surrogate.)
-  fail_unless(g_utf8_validate(media.user.user_name.data(), gssize(media.user.user_name.size()), nullptr));
-  assert_contains(media.user.user_name, "Ren\xEF\xBF\xBD");
-  auto octal = decode_message_general(
-      "{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren\\351e\",\"data\":\"AAAA\","
-      "\"timestamp\":1}}");
+  auto name = [](const char *escaped) {
+    return std::string("{\"msg_type\":14,\"content\":{\"user_id\":16778240,\"user_name\":\"Ren") + escaped +
+           "e\",\"data\":\"AAAA\",\"timestamp\":1}}";
+  };
+  auto pair = decode_message_general(name("\\ud83c\\udfa4"));
+  fail_unless(pair.ok(), "%s", pair.ok() ? "" : pair.error().describe().c_str());
+  assert_str(std::get<MediaData>(*pair).user.user_name, "Ren\xF0\x9F\x8E\xA4" "e");
+  auto octal = decode_message_general(name("\\351"));
   fail_unless(!octal.ok());
   assert_contains(octal.error().describe(), "invalid escape");
+  auto lone = decode_message_general(name("\\ud800"));
+  fail_unless(!lone.ok());
+  assert_contains(lone.error().describe(), "without its low surrogate");
+  expect_decoders_agree(name("\\ud800"));
 }
 GST_END_TEST;
 

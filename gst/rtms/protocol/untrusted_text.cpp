@@ -67,15 +67,20 @@ uint64_t has_byte(uint64_t word, uint8_t byte) {
   return (x - kOnes) & ~x & kHighBits;
 }
 
-// Index of the first '"' or '\\' at or after i (n when there is none).
+uint64_t has_byte_below_space(uint64_t word) { return (word - kOnes * 0x20) & ~word & kHighBits; }
+
+bool ends_plain_run(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
+// Index of the first '"', '\\' or control character at or after i (n when
+// there is none).
 size_t skip_plain_string(const char *p, size_t i, size_t n) {
   while (i + 8 <= n) {
     uint64_t word;
     std::memcpy(&word, p + i, 8);
-    if (has_byte(word, '"') | has_byte(word, '\\')) break;
+    if (has_byte(word, '"') | has_byte(word, '\\') | has_byte_below_space(word)) break;
     i += 8;
   }
-  while (i < n && p[i] != '"' && p[i] != '\\') ++i;
+  while (i < n && !ends_plain_run(p[i])) ++i;
   return i;
 }
 
@@ -129,6 +134,19 @@ bool is_scalar_char(char c) {
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// The four hex digits at p[at], if there are four.
+bool hex4(const char *p, size_t at, size_t n, unsigned *value) {
+  if (at + 4 > n) return false;
+  unsigned v = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    char c = p[at + k];
+    if (!is_hex(c)) return false;
+    v = v * 16 + unsigned(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  *value = v;
+  return true;
+}
+
 std::string at_byte(size_t i, size_t n) {
   return "(at byte " + std::to_string(i) + " of " + std::to_string(n) + ")";
 }
@@ -165,12 +183,25 @@ std::string json_check_limits(std::string_view text, const JsonLimits &limits) {
         at = skip_plain_string(p, at, n);
         if (at >= n) return "not valid JSON: a string does not end " + at_byte(i, n);
         if (p[at] == '"') break;
+        if (static_cast<unsigned char>(p[at]) < 0x20)
+          return "not valid JSON: control character " + printable_char(p[at]) + " in a string " + at_byte(at, n);
         // A backslash: one of JSON's escapes, nothing else.
         char e = at + 1 < n ? p[at + 1] : '\0';
         if (e == 'u') {
-          for (size_t k = 2; k < 6; ++k)
-            if (at + k >= n || !is_hex(p[at + k]))
-              return "not valid JSON: \\u needs four hex digits " + at_byte(at, n);
+          unsigned unit = 0;
+          if (!hex4(p, at + 2, n, &unit)) return "not valid JSON: \\u needs four hex digits " + at_byte(at, n);
+          // UTF-16 surrogates come in pairs: json-glib 1.6 turns a lone one
+          // into bytes that are not UTF-8, or fails and leaks what it built.
+          unsigned low = 0;
+          if (unit >= 0xDC00 && unit <= 0xDFFF)
+            return "not valid JSON: a lone low surrogate \\u" + std::string(p + at + 2, 4) + " " + at_byte(at, n);
+          if (unit >= 0xD800 && unit <= 0xDBFF) {
+            if (at + 7 >= n || p[at + 6] != '\\' || p[at + 7] != 'u' || !hex4(p, at + 8, n, &low) || low < 0xDC00 ||
+                low > 0xDFFF)
+              return "not valid JSON: a high surrogate \\u" + std::string(p + at + 2, 4) +
+                     " without its low surrogate " + at_byte(at, n);
+            at += 6;
+          }
           at += 6;
         } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
                    e == 't') {
