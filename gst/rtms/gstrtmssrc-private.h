@@ -43,7 +43,7 @@ struct RtmsSrcSettings {
   int audio_sample_rate = 0;  // 0: the codec's natural rate
   int audio_channels = 1;
   GstRtmsAudioMode audio_mode = GST_RTMS_AUDIO_MODE_PER_PARTICIPANT;
-  GstRtmsPushMode push_mode = GST_RTMS_PUSH_MODE_PAD_THREADS;
+  GstRtmsPushMode push_mode = GST_RTMS_PUSH_MODE_SHARED_THREADS;
   guint audio_send_rate = 20;
   guint media = GST_RTMS_MEDIA_AUDIO;
   GstRtmsVideoCodec video_codec = GST_RTMS_VIDEO_CODEC_H264;
@@ -156,10 +156,12 @@ struct RtmsSrcState {
   bool not_linked_warned = false;
   // Every opened pad has been sent its EOS; a pad opened later sends its own.
   bool eos_everywhere = false;
-  // push-mode=network-thread: audio pads are direct (no streaming task).
-  bool direct_audio = false;
-  // Direct pads push only in PLAYING, as a live source produces only then;
-  // what arrives before waits in the pad's queue.
+  // push-mode of this session: who pushes audio (rtms_src_add_output).
+  GstRtmsPushMode audio_push_mode = GST_RTMS_PUSH_MODE_SHARED_THREADS;
+  // Registered with the shared push pool (rtms-push-pool.h) for this session.
+  bool uses_push_pool = false;
+  // Direct and pooled pads push only in PLAYING, as a live source produces
+  // only then; what arrives before waits in the pad's queue.
   std::atomic<bool> playing{false};
 
   // Set when the session ended (normally or not), to wake a waiting close.
@@ -183,8 +185,9 @@ void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
 // False when the pad takes nothing more (flushing, or after its EOS): the
 // item was dropped.
 bool rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item);
-// Pushes what direct pads queued while the element was not PLAYING.
-void rtms_src_drain_direct_pads(GstRtmsSrc *self);
+// The element is PLAYING: pushes (direct pads) or schedules (pooled pads)
+// what waited in their queues.
+void rtms_src_start_pushing(GstRtmsSrc *self);
 // A buffer holding the decoded base64 payload of a media message, or nullptr
 // (after a warning naming `what`, e.g. "audio packet", and the participant)
 // when there is nothing usable.

@@ -24,6 +24,7 @@ typedef enum {
 typedef enum {
   GST_RTMS_PUSH_MODE_PAD_THREADS = 0,
   GST_RTMS_PUSH_MODE_NETWORK_THREAD = 1,
+  GST_RTMS_PUSH_MODE_SHARED_THREADS = 2,
 } GstRtmsPushMode;
 
 typedef enum {

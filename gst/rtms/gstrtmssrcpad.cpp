@@ -12,9 +12,11 @@ struct alignas(64) RtmsPadQueue {
   std::mutex lock;
   bool flushing = true;  // until the pad is activated
   bool eos_queued = false;  // nothing may follow an EOS
-  // No streaming task (rtms_src_deliver drains). Set before activation and
-  // never again: read without the lock.
-  std::atomic<bool> direct{false};
+  // Who drains (see SrcPadDelivery). Set before activation and never again:
+  // read without the lock.
+  std::atomic<rtms::SrcPadDelivery> delivery{rtms::SrcPadDelivery::Task};
+  const std::atomic<bool> *playing = nullptr;  // the element's (Direct, Pooled)
+  bool scheduled = false;  // Pooled: on the push pool, or being drained by it
   std::deque<GstMiniObject *> items;  // owned references
   guint64 bytes = 0;
   std::condition_variable changed;
@@ -132,27 +134,74 @@ std::string src_pad_participant_name(GstRtmsSrcPad *pad) {
   return pad->queue->participant_name;
 }
 
-bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct) {
-  std::lock_guard<std::mutex> guard(pad->queue->lock);
-  if (direct) *direct = pad->queue->direct;
-  if (pad->queue->flushing || pad->queue->eos_queued) {
+bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, SrcPadDelivery *delivery,
+                     bool *schedule) {
+  RtmsPadQueue *q = pad->queue;
+  std::lock_guard<std::mutex> guard(q->lock);
+  SrcPadDelivery how = q->delivery.load(std::memory_order_relaxed);
+  if (delivery) *delivery = how;
+  if (schedule) *schedule = false;
+  if (q->flushing || q->eos_queued) {
     gst_mini_object_unref(item);
     return false;
   }
   if (GST_IS_EVENT(item) && GST_EVENT_TYPE(GST_EVENT_CAST(item)) == GST_EVENT_EOS)
-    pad->queue->eos_queued = true;
-  if (GST_IS_BUFFER(item)) pad->queue->bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
-  pad->queue->items.push_back(item);
-  if (!pad->queue->direct) pad->queue->changed.notify_one();
+    q->eos_queued = true;
+  if (GST_IS_BUFFER(item)) q->bytes += gst_buffer_get_size(GST_BUFFER_CAST(item));
+  q->items.push_back(item);
+  switch (how) {
+    case SrcPadDelivery::Task:
+      q->changed.notify_one();
+      break;
+    case SrcPadDelivery::Pooled:
+      // playing is read under the lock: an element turning PLAYING sets it
+      // before it looks at its pads (src_pad_schedule_if_waiting), so one of
+      // the two schedules the pad.
+      if (!q->scheduled && q->playing->load()) {
+        q->scheduled = true;
+        if (schedule) *schedule = true;
+      }
+      break;
+    case SrcPadDelivery::Direct:
+      break;
+  }
   return true;
 }
 
-void src_pad_set_direct(GstRtmsSrcPad *pad, bool direct) {
-  pad->queue->direct.store(direct, std::memory_order_release);
+void src_pad_set_delivery(GstRtmsSrcPad *pad, SrcPadDelivery delivery,
+                          const std::atomic<bool> *playing) {
+  pad->queue->playing = playing;
+  pad->queue->delivery.store(delivery, std::memory_order_release);
 }
 
-bool src_pad_is_direct(GstRtmsSrcPad *pad) {
-  return pad->queue->direct.load(std::memory_order_acquire);
+SrcPadDelivery src_pad_delivery(GstRtmsSrcPad *pad) {
+  return pad->queue->delivery.load(std::memory_order_acquire);
+}
+
+bool src_pad_schedule_if_waiting(GstRtmsSrcPad *pad) {
+  RtmsPadQueue *q = pad->queue;
+  std::lock_guard<std::mutex> guard(q->lock);
+  if (q->scheduled || q->flushing || q->items.empty()) return false;
+  q->scheduled = true;
+  return true;
+}
+
+GstMiniObject *src_pad_take_scheduled(GstRtmsSrcPad *pad) {
+  RtmsPadQueue *q = pad->queue;
+  std::lock_guard<std::mutex> guard(q->lock);
+  if (q->flushing || q->items.empty() || !q->playing->load()) {
+    q->scheduled = false;
+    return nullptr;
+  }
+  GstMiniObject *item = q->items.front();
+  q->items.pop_front();
+  if (GST_IS_BUFFER(item)) q->bytes -= gst_buffer_get_size(GST_BUFFER_CAST(item));
+  return item;
+}
+
+void src_pad_unschedule(GstRtmsSrcPad *pad) {
+  std::lock_guard<std::mutex> guard(pad->queue->lock);
+  pad->queue->scheduled = false;
 }
 
 const RtmsPadQueue *src_pad_queue(GstRtmsSrcPad *pad) { return pad->queue; }

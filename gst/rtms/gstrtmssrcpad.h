@@ -1,12 +1,13 @@
 // The source pads of rtmssrc: one per participant and media type (or one
 // mixed audio pad). Each carries the participant's identity as properties and
-// owns a queue that the network thread fills and the pad's streaming task
-// drains, so the network thread never waits on downstream (or, for direct
-// pads, that the network thread drains itself).
+// owns a queue that the network thread fills and the pad's streaming task or
+// a thread of the shared push pool drains, so the network thread never waits
+// on downstream (or, for direct pads, that the network thread drains itself).
 #pragma once
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -37,16 +38,40 @@ void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name);
 int64_t src_pad_participant_id(GstRtmsSrcPad *pad);
 std::string src_pad_participant_name(GstRtmsSrcPad *pad);
 
-// A direct pad has no streaming task: whoever queues an item drains the
-// queue itself (see rtms_src_deliver). Set before the pad is activated.
-void src_pad_set_direct(GstRtmsSrcPad *pad, bool direct);
-bool src_pad_is_direct(GstRtmsSrcPad *pad);
+// Who drains a pad's queue and pushes its items downstream:
+// - Task: the pad's own streaming task (gst_pad_start_task);
+// - Direct: whoever queues an item drains the queue itself, in PLAYING
+//   (push-mode=network-thread; see rtms_src_deliver);
+// - Pooled: a thread of the shared push pool (push-mode=shared-threads,
+//   rtms-push-pool.h), in PLAYING. The pad is "scheduled" from the item that
+//   finds it idle until a pool thread finds its queue empty.
+// Set before the pad is activated, never again. playing (Direct, Pooled)
+// is the element's flag, read under the queue's lock: items wait in the
+// queue while it is false.
+enum class SrcPadDelivery { Task, Direct, Pooled };
+void src_pad_set_delivery(GstRtmsSrcPad *pad, SrcPadDelivery delivery,
+                          const std::atomic<bool> *playing);
+SrcPadDelivery src_pad_delivery(GstRtmsSrcPad *pad);
+inline bool src_pad_is_direct(GstRtmsSrcPad *pad) {
+  return src_pad_delivery(pad) == SrcPadDelivery::Direct;
+}
 
 // Queue operations. Items are buffers or serialized events; the pad takes
 // ownership. Returns FALSE (and drops the item) when the pad is flushing.
-// *direct, when given, says whether the pad is direct (read under the same
-// lock, so a message costs one lock, not two).
-bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, bool *direct = nullptr);
+// *delivery, when given, says how the pad is drained (read under the same
+// lock, so a message costs one lock, not two). *schedule, when given, is set
+// when a pooled pad in PLAYING was idle: the caller must schedule it on the
+// push pool (push_pool_schedule).
+bool src_pad_enqueue(GstRtmsSrcPad *pad, GstMiniObject *item, SrcPadDelivery *delivery = nullptr,
+                     bool *schedule = nullptr);
+// Pooled pads. When the element starts PLAYING: true when the pad holds
+// items and was idle (it is now scheduled; the caller schedules it).
+bool src_pad_schedule_if_waiting(GstRtmsSrcPad *pad);
+// For the pool thread draining the pad: the next item, or nullptr, which
+// also ends the pad's turn (queue empty, flushing or not PLAYING).
+GstMiniObject *src_pad_take_scheduled(GstRtmsSrcPad *pad);
+// Ends the pad's turn early (it must not push any more).
+void src_pad_unschedule(GstRtmsSrcPad *pad);
 // Starts loading what a push through the pad reads first, for a caller
 // with other work to do before it pushes: with hundreds of streams, a
 // stream's pad is cold in cache each time its turn comes. queue is

@@ -6,6 +6,7 @@
 
 #include "gstrtmssrc-private.h"
 #include "protocol/base64.h"
+#include "rtms-push-pool.h"
 
 #define GST_CAT_DEFAULT gst_rtms_src_debug
 
@@ -166,24 +167,46 @@ static bool deliver_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject 
   return accepted;
 }
 
+// A pooled pad's turn on a pool thread: everything it holds, in order,
+// under its stream lock (deactivation waits for it). The element is alive:
+// it deactivates its pads, which waits here, before it goes.
+static void drain_pooled(GstPad *pad) {
+  GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(pad);
+  GstRtmsSrc *self = GST_RTMS_SRC(rtms::src_pad_progress(rpad).element);
+  GST_PAD_STREAM_LOCK(pad);
+  while (GstMiniObject *item = rtms::src_pad_take_scheduled(rpad)) {
+    if (!push_item(self, rpad, item)) {
+      // EOS pushed, flushing or a flow error: nothing more goes out here.
+      rtms::src_pad_unschedule(rpad);
+      break;
+    }
+  }
+  GST_PAD_STREAM_UNLOCK(pad);
+}
+
 bool rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item) {
   if (rtms::src_pad_is_direct(pad) && self->state->playing.load(std::memory_order_acquire))
     return deliver_direct(self, pad, item);
-  bool direct = false;
-  if (!rtms::src_pad_enqueue(pad, item, &direct)) return false;
-  if (direct && self->state->playing.load(std::memory_order_acquire)) drain_direct(self, pad);
+  rtms::SrcPadDelivery delivery;
+  bool schedule = false;
+  if (!rtms::src_pad_enqueue(pad, item, &delivery, &schedule)) return false;
+  if (schedule) rtms::push_pool_schedule(GST_PAD(pad), drain_pooled);
+  else if (delivery == rtms::SrcPadDelivery::Direct && self->state->playing.load(std::memory_order_acquire))
+    drain_direct(self, pad);
   return true;
 }
 
-void rtms_src_drain_direct_pads(GstRtmsSrc *self) {
+void rtms_src_start_pushing(GstRtmsSrc *self) {
   std::vector<GstRtmsSrcPad *> pads;
   {
     std::lock_guard<std::mutex> guard(self->state->outputs_lock);
     for (const auto &out : self->state->outputs)
-      if (rtms::src_pad_is_direct(out->pad)) pads.push_back(GST_RTMS_SRC_PAD(gst_object_ref(out->pad)));
+      if (rtms::src_pad_delivery(out->pad) != rtms::SrcPadDelivery::Task)
+        pads.push_back(GST_RTMS_SRC_PAD(gst_object_ref(out->pad)));
   }
   for (GstRtmsSrcPad *pad : pads) {
-    drain_direct(self, pad);
+    if (rtms::src_pad_is_direct(pad)) drain_direct(self, pad);
+    else if (rtms::src_pad_schedule_if_waiting(pad)) rtms::push_pool_schedule(GST_PAD(pad), drain_pooled);
     gst_object_unref(pad);
   }
 }
@@ -193,11 +216,13 @@ static gboolean pad_activate_mode(GstPad *pad, GstObject *, GstPadMode mode, gbo
   GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(pad);
   if (active) {
     rtms::src_pad_set_flushing(rpad, false);
-    if (rtms::src_pad_is_direct(rpad)) return TRUE;
+    if (rtms::src_pad_delivery(rpad) != rtms::SrcPadDelivery::Task) return TRUE;
     return gst_pad_start_task(pad, pad_loop, pad, nullptr);
   }
   rtms::src_pad_set_flushing(rpad, true);
-  if (rtms::src_pad_is_direct(rpad)) return TRUE;
+  // A direct or pooled pad's push in progress holds the stream lock, which
+  // GStreamer takes after this (so deactivation waits for it).
+  if (rtms::src_pad_delivery(rpad) != rtms::SrcPadDelivery::Task) return TRUE;
   return gst_pad_stop_task(pad);
 }
 
@@ -212,6 +237,9 @@ static gboolean pad_query(GstPad *pad, GstObject *parent, GstQuery *query) {
       const RtmsSrcSettings &s = self->state->settings;
       latency = (s.latency + s.audio_send_rate) * GST_MSECOND + s.wake_interval * GST_USECOND;
     }
+    // A pool thread waits for the batch before it pushes.
+    if (rtms::src_pad_delivery(GST_RTMS_SRC_PAD(pad)) == rtms::SrcPadDelivery::Pooled)
+      latency += rtms::kPushPoolLingerUs * GST_USECOND;
     gst_query_set_latency(query, TRUE, latency, GST_CLOCK_TIME_NONE);
     return TRUE;
   }
@@ -330,7 +358,12 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   // Everything but audio can go quiet for long stretches (cameras off, no
   // sharing, nobody speaking): those pads declare the silence with GAPs.
   rtms::src_pad_progress(pad).sparse = kind != RtmsOutputKind::Audio;
-  rtms::src_pad_set_direct(pad, kind == RtmsOutputKind::Audio && st->direct_audio);
+  rtms::SrcPadDelivery delivery = rtms::SrcPadDelivery::Task;
+  if (kind == RtmsOutputKind::Audio && st->audio_push_mode == GST_RTMS_PUSH_MODE_NETWORK_THREAD)
+    delivery = rtms::SrcPadDelivery::Direct;
+  else if (kind == RtmsOutputKind::Audio && st->audio_push_mode == GST_RTMS_PUSH_MODE_SHARED_THREADS)
+    delivery = rtms::SrcPadDelivery::Pooled;
+  rtms::src_pad_set_delivery(pad, delivery, &st->playing);
   gst_pad_set_activatemode_function(GST_PAD(pad), pad_activate_mode);
   gst_pad_set_query_function(GST_PAD(pad), pad_query);
   gst_pad_use_fixed_caps(GST_PAD(pad));

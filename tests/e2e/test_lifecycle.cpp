@@ -4,9 +4,12 @@
 #include "e2e_common.h"
 
 
-// Both push modes: with network-thread, audio is pushed from the session's
-// thread, which the EOS and the state change must stop cleanly too.
+// Every push mode: with network-thread, audio is pushed from the session's
+// thread, with shared-threads (the default) from the process's push pool,
+// which the EOS and the state change must stop cleanly too.
 static const char *const kNetworkThread = "push-mode=network-thread";
+static const char *const kPadThreads = "push-mode=pad-threads";
+static const char *const kSharedThreads = "";
 
 // Streams default.json for 1.5 s, which must bring no error.
 static void start_streaming(EmulatorRun &emulator, Capture &capture) {
@@ -36,7 +39,12 @@ static void eos_closes_the_stream(const char *src_properties) {
 }
 
 GST_START_TEST(eos_closes_the_stream_pad_threads) {
-  eos_closes_the_stream("");
+  eos_closes_the_stream(kPadThreads);
+}
+GST_END_TEST;
+
+GST_START_TEST(eos_closes_the_stream_shared_threads) {
+  eos_closes_the_stream(kSharedThreads);
 }
 GST_END_TEST;
 
@@ -61,7 +69,12 @@ static void stopping_the_pipeline_closes_the_stream(const char *src_properties) 
 }
 
 GST_START_TEST(stopping_the_pipeline_pad_threads) {
-  stopping_the_pipeline_closes_the_stream("");
+  stopping_the_pipeline_closes_the_stream(kPadThreads);
+}
+GST_END_TEST;
+
+GST_START_TEST(stopping_the_pipeline_shared_threads) {
+  stopping_the_pipeline_closes_the_stream(kSharedThreads);
 }
 GST_END_TEST;
 
@@ -84,7 +97,12 @@ static void paused_first_loses_nothing(const char *src_properties) {
 }
 
 GST_START_TEST(paused_first_pad_threads) {
-  paused_first_loses_nothing("");
+  paused_first_loses_nothing(kPadThreads);
+}
+GST_END_TEST;
+
+GST_START_TEST(paused_first_shared_threads) {
+  paused_first_loses_nothing(kSharedThreads);
 }
 GST_END_TEST;
 
@@ -136,7 +154,13 @@ static void check_pad_latency(const char *src_properties, GstClockTime expected)
 }
 
 GST_START_TEST(latency_query_pad_threads) {
-  check_pad_latency("latency=50 audio-send-rate=20", 70 * GST_MSECOND);
+  check_pad_latency("latency=50 audio-send-rate=20 push-mode=pad-threads", 70 * GST_MSECOND);
+}
+GST_END_TEST;
+
+// shared-threads: the pool's batch window (1 ms) on top.
+GST_START_TEST(latency_query_shared_threads) {
+  check_pad_latency("latency=50 audio-send-rate=20", 71 * GST_MSECOND);
 }
 GST_END_TEST;
 
@@ -151,13 +175,17 @@ static Suite *lifecycle_suite() {
   TCase *tc = tcase_create("lifecycle");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, eos_closes_the_stream_pad_threads);
+  tcase_add_test(tc, eos_closes_the_stream_shared_threads);
   tcase_add_test(tc, eos_closes_the_stream_network_thread);
   tcase_add_test(tc, stopping_the_pipeline_pad_threads);
+  tcase_add_test(tc, stopping_the_pipeline_shared_threads);
   tcase_add_test(tc, stopping_the_pipeline_network_thread);
   tcase_add_test(tc, paused_first_pad_threads);
+  tcase_add_test(tc, paused_first_shared_threads);
   tcase_add_test(tc, paused_first_network_thread);
   tcase_add_test(tc, restart_after_stop);
   tcase_add_test(tc, latency_query_pad_threads);
+  tcase_add_test(tc, latency_query_shared_threads);
   tcase_add_test(tc, latency_query_wake_interval);
   suite_add_tcase(s, tc);
   return s;

@@ -43,7 +43,7 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
        "The emulators' --socket-poll-interval: they look at their sockets at most every MS while sending, sleeping "
        "between send deadlines (default 0: after every deadline; cheaper emulators with many streams)", "MS"},
       {"push-mode", 0, 0, G_OPTION_ARG_STRING, &push_mode,
-       "rtmssrc's push-mode: pad-threads (its default) or network-thread", "MODE"},
+       "rtmssrc's push-mode: shared-threads (its default), pad-threads or network-thread", "MODE"},
       {"wake-interval", 0, 0, G_OPTION_ARG_INT, &wake_interval,
        "rtmssrc's wake-interval: microseconds between wake-ups of the network threads (default 0)", "US"},
       {"startup-timeout", 0, 0, G_OPTION_ARG_INT, &startup,
@@ -92,8 +92,9 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   if (push_mode) options->push_mode = push_mode;
   options->wake_interval_us = wake_interval;
   // Every run must stop by itself: bound what a typo could ask for.
-  if (options->push_mode != "pad-threads" && options->push_mode != "network-thread") {
-    g_printerr("rtms-bench: --push-mode must be pad-threads or network-thread, got %s\n",
+  if (options->push_mode != "shared-threads" && options->push_mode != "pad-threads" &&
+      options->push_mode != "network-thread") {
+    g_printerr("rtms-bench: --push-mode must be shared-threads, pad-threads or network-thread, got %s\n",
                options->push_mode.c_str());
   } else if (wake_interval < 0 || wake_interval > 100000) {
     g_printerr("rtms-bench: --wake-interval must be 0 ... 100000 us, got %d\n", wake_interval);

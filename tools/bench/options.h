@@ -22,7 +22,7 @@ struct Options {
   bool pin = false;             // emulators on the last CPU, the bench on the others
   bool coalesce = false;        // the emulators' --coalesce
   int emulator_poll_interval_ms = 0;  // the emulators' --socket-poll-interval
-  std::string push_mode = "pad-threads";  // rtmssrc's push-mode
+  std::string push_mode = "shared-threads";  // rtmssrc's push-mode
   int wake_interval_us = 0;               // rtmssrc's wake-interval
 };
 
