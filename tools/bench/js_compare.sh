@@ -3,7 +3,8 @@
 # docs/benchmarks.md, seventh pass): in each round, for each protocol and N,
 # one run each of
 #   rtmssrc   (rtms-bench --push-mode network-thread)
-#   rtmssrc   (rtms-bench --push-mode pad-threads, the element's default)
+#   rtmssrc   (rtms-bench --push-mode shared-threads, the element's default)
+#   rtmssrc   (rtms-bench --push-mode pad-threads; skipped with SKIP_PAD=1)
 #   node-baseline   (tools/bench/node-baseline: Node 20 + ws, our own client)
 #   RTMSManager     (tools/bench/rtmsmanager-baseline: Zoom's library, loaded
 #                    from RTMS_MANAGER_DIR, which is not part of this repository)
@@ -17,7 +18,7 @@
 #   e.g. tools/bench/js_compare.sh /tmp/build-rel /tmp/rtmsm/javascript/rtmsManager /tmp/js 3 "wss ws" "50 200"
 #
 # Environment: DURATION (window, s; default 8), POLL (emulator poll interval,
-# ms; default 10).
+# ms; default 10), SKIP_PAD=1 (no pad-threads runs).
 set -u
 if [ $# -lt 3 ]; then
   echo "usage: $0 BUILD_DIR RTMS_MANAGER_DIR OUT_DIR [ROUNDS] [PROTOS] [NS]" >&2
@@ -90,12 +91,16 @@ for r in $(seq 1 "$rounds"); do
       run "r$r-$proto-$n-rtmssrc-nt" rtmssrc-network-thread "$proto" "$n" "$r" \
         "$bench" --profile audio --streams "$n" --duration "$duration" "${tls[@]}" --pin \
         --push-mode network-thread --emulator-poll-interval "$poll"
+      run "r$r-$proto-$n-rtmssrc-shared" rtmssrc-shared-threads "$proto" "$n" "$r" \
+        "$bench" --profile audio --streams "$n" --duration "$duration" "${tls[@]}" --pin \
+        --push-mode shared-threads --emulator-poll-interval "$poll"
       run "r$r-$proto-$n-node" node-baseline "$proto" "$n" "$r" \
         node "$here/node-baseline/rtms-node-baseline.mjs" --emulator "$emulator" --streams "$n" \
         --duration "$duration" "${tls[@]}" --emulator-poll-interval "$poll"
       run "r$r-$proto-$n-rtmsmanager" rtmsmanager "$proto" "$n" "$r" \
         node "$here/rtmsmanager-baseline/rtms-rtmsmanager-baseline.mjs" --rtms-manager "$rtmsm" \
         --emulator "$emulator" --streams "$n" --duration "$duration" "${tls[@]}" --emulator-poll-interval "$poll"
+      [ "${SKIP_PAD:-0}" = 1 ] && continue
       run "r$r-$proto-$n-rtmssrc-pad" rtmssrc-pad-threads "$proto" "$n" "$r" \
         "$bench" --profile audio --streams "$n" --duration "$duration" "${tls[@]}" --pin \
         --push-mode pad-threads --emulator-poll-interval "$poll"

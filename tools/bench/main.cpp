@@ -9,6 +9,7 @@
 
 #include "bench_run.h"
 #include "options.h"
+#include "proc_stats.h"
 #include "profile.h"
 #include "report.h"
 #include "scaling.h"
@@ -80,6 +81,7 @@ int main(int argc, char **argv) {
   if (options.json_row) {
     std::printf("%s\n", bench::to_json(result).c_str());
   } else {
+    std::printf("machine: %s\n", bench::machine_description().c_str());
     std::printf("profile %s: %s\n", profile->name.c_str(), profile->description.c_str());
     bench::print_table_header();
     bench::print_table_row(result);

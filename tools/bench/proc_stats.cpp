@@ -1,5 +1,6 @@
 #include "proc_stats.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -49,5 +50,32 @@ int64_t peak_rss_kib(pid_t pid) {
 
 int64_t wall_us() { return g_get_real_time(); }
 int64_t mono_us() { return g_get_monotonic_time(); }
+
+}  // namespace bench
+
+namespace bench {
+
+std::string machine_description() {
+  std::string model = "unknown CPU";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) != 0) continue;
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      model = line.substr(colon + 1);
+      model.erase(0, model.find_first_not_of(" \t"));
+    }
+    break;
+  }
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  int usable = 0;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) usable = CPU_COUNT(&set);
+  std::string load;
+  std::ifstream loadavg("/proc/loadavg");
+  std::string one, five, fifteen;
+  if (loadavg >> one >> five >> fifteen) load = ", load " + one + " " + five + " " + fifteen;
+  return model + ", " + std::to_string(online) + " CPUs online (" + std::to_string(usable) + " usable)" + load;
+}
 
 }  // namespace bench

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <string>
 
 namespace bench {
 
@@ -20,5 +21,10 @@ int64_t peak_rss_kib(pid_t pid = 0);
 int64_t wall_us();
 // Monotonic microseconds, for intervals.
 int64_t mono_us();
+// Which machine this is, for the figures' header: CPU model (/proc/cpuinfo),
+// online CPUs, the CPUs this process may run on, and the load average, e.g.
+// "AMD EPYC, 2 CPUs online (2 usable), load 0.42 0.37 0.30". Figures from
+// two machines are not comparable; ratios within one run are.
+std::string machine_description();
 
 }  // namespace bench

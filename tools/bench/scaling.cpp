@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gobject_ptr.h"
+#include "proc_stats.h"
 #include "report.h"
 
 namespace bench {
@@ -68,6 +69,7 @@ int run_scaling(const Options &options, const char *self_path) {
               options.profile.c_str(), options.tls ? "wss" : "ws", options.push_mode.c_str(), options.duration_s, cap,
               static_cast<long long>(kLatencyLimitUs / 1000),
               options.pin ? "; emulators pinned to the last CPU, the bench to the others" : "");
+  std::printf("machine: %s\n", machine_description().c_str());
   print_table_header();
   std::vector<RunResult> rows;
   std::string stop_reason = "reached the cap N=" + std::to_string(cap);
