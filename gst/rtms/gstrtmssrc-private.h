@@ -174,10 +174,18 @@ struct RtmsSrcState {
 
 // rtms-src-outputs.cpp
 RtmsOutput *rtms_src_find_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id);
-// caps: transfer none.
+// caps: transfer none. user_id 0: the pad of everyone (mixed audio) or the
+// one pad of its kind, which follows whoever is shown or speaking;
+// shown_user is who that is at the start (its participant-id, tags), -1 if
+// nobody yet.
 RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id,
-                                const std::string &user_name, GstCaps *caps);
-GstTagList *participant_tags(RtmsOutputKind kind, int64_t user_id, const std::string &name);
+                                const std::string &user_name, GstCaps *caps,
+                                int64_t shown_user = -1);
+// A pad's stream tags: who it carries (rtms-participant-id/-name) and a
+// title for muxers: the participant's name, or for a pad that follows
+// whoever speaks (follows) a fixed one ("Video", "Transcript", ...).
+GstTagList *participant_tags(RtmsOutputKind kind, bool follows, int64_t user_id,
+                             const std::string &name);
 void rtms_src_push_eos_everywhere(GstRtmsSrc *self);
 // Hands a buffer or serialized event to a pad (which takes it): queued for
 // the pad's streaming task, or, on a direct pad in PLAYING, pushed right

@@ -69,19 +69,22 @@ static void gst_rtms_src_pad_finalize(GObject *object) {
 }
 
 static GParamSpec *participant_name_pspec = nullptr;
+static GParamSpec *participant_id_pspec = nullptr;
 
 static void gst_rtms_src_pad_class_init(GstRtmsSrcPadClass *klass) {
   GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
   gobject_class->get_property = gst_rtms_src_pad_get_property;
   gobject_class->finalize = gst_rtms_src_pad_finalize;
 
-  g_object_class_install_property(
-      gobject_class, PROP_PARTICIPANT_ID,
+  participant_id_pspec =
       g_param_spec_int64("participant-id", "Participant ID",
-                         "Zoom user_id of the participant whose media this pad carries "
-                         "(0 for the mixed audio of everyone)",
+                         "Zoom user_id of the participant whose media this pad carries: its "
+                         "own for a participant's audio pad, whoever is shown or speaking now "
+                         "for the video, share, transcript and chat pads (notify::participant-id "
+                         "when that changes), 0 for mixed audio and before anyone is known",
                          G_MININT64, G_MAXINT64, 0,
-                         GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+                         GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property(gobject_class, PROP_PARTICIPANT_ID, participant_id_pspec);
   participant_name_pspec =
       g_param_spec_string("participant-name", "Participant name",
                           "Display name of the participant, as the server gave it; empty "
@@ -122,6 +125,17 @@ void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name) {
     pad->queue->participant_name = name;
   }
   g_object_notify_by_pspec(G_OBJECT(pad), participant_name_pspec);
+}
+
+void src_pad_set_participant(GstRtmsSrcPad *pad, int64_t id, const std::string &name) {
+  bool id_changed;
+  {
+    std::lock_guard<std::mutex> guard(pad->queue->lock);
+    id_changed = pad->queue->participant_id != id;
+    pad->queue->participant_id = id;
+  }
+  if (id_changed) g_object_notify_by_pspec(G_OBJECT(pad), participant_id_pspec);
+  src_pad_set_participant_name(pad, name);
 }
 
 int64_t src_pad_participant_id(GstRtmsSrcPad *pad) {

@@ -35,6 +35,10 @@ GstRtmsSrcPad *src_pad_new(GstPadTemplate *templ, const std::string &name,
 // when the name is unchanged. Called on one thread at a time, the one
 // that delivers the session's messages (it reads the name unlocked).
 void src_pad_set_participant_name(GstRtmsSrcPad *pad, const std::string &name);
+// Both at once, for a pad that follows whoever is shown or speaking
+// (notify::participant-id and notify::participant-name when they change).
+// The same threading rule as src_pad_set_participant_name.
+void src_pad_set_participant(GstRtmsSrcPad *pad, int64_t id, const std::string &name);
 int64_t src_pad_participant_id(GstRtmsSrcPad *pad);
 std::string src_pad_participant_name(GstRtmsSrcPad *pad);
 

@@ -264,9 +264,23 @@ static GstStreamType stream_type_of(RtmsOutputKind kind) {
   }
 }
 
-GstTagList *participant_tags(RtmsOutputKind kind, int64_t user_id, const std::string &name) {
+// The title of a pad that follows whoever speaks or is shown: muxers name
+// the track after it, which must not change with every speaker.
+static const char *follower_title(RtmsOutputKind kind) {
+  switch (kind) {
+    case RtmsOutputKind::Audio: return "Mixed audio";
+    case RtmsOutputKind::Video: return "Video";
+    case RtmsOutputKind::Deskshare: return "Screen share";
+    case RtmsOutputKind::Transcript: return "Transcript";
+    case RtmsOutputKind::Chat: return "Chat";
+  }
+  return "";
+}
+
+GstTagList *participant_tags(RtmsOutputKind kind, bool follows, int64_t user_id,
+                             const std::string &name) {
   GstTagList *tags = gst_tag_list_new(kTagParticipantId, gint64(user_id), nullptr);
-  std::string title = user_id == 0 && kind == RtmsOutputKind::Audio ? std::string("Mixed audio") : name;
+  std::string title = follows ? std::string(follower_title(kind)) : name;
   if (!name.empty()) gst_tag_list_add(tags, GST_TAG_MERGE_REPLACE, kTagParticipantName, name.c_str(), nullptr);
   if (!title.empty()) gst_tag_list_add(tags, GST_TAG_MERGE_REPLACE, GST_TAG_TITLE, title.c_str(), nullptr);
   gst_tag_list_set_scope(tags, GST_TAG_SCOPE_STREAM);
@@ -311,7 +325,10 @@ RtmsOutput *rtms_src_find_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t 
 // (stream-start, collection, caps, segment, tags) before it is added, and
 // data only after, so a pad-added handler always links it in time.
 RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t user_id,
-                                const std::string &user_name, GstCaps *caps) {
+                                const std::string &user_name, GstCaps *caps, int64_t shown_user) {
+  // A pad of everyone (user_id 0) shows one participant at a time.
+  const bool follows = user_id == 0;
+  const int64_t identity = follows && shown_user > 0 ? shown_user : user_id;
   RtmsSrcState *st = self->state;
   std::string rtms_stream = stream_id_setting(self);
   const char *kind_name = rtms_output_kind_name(kind);
@@ -326,19 +343,20 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
     std::string templ_name = std::string(kind_name) + "_%u";
     GstPadTemplate *templ =
         gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self), templ_name.c_str());
-    pad = rtms::src_pad_new(templ, name, kind_name, user_id, user_name);
+    pad = rtms::src_pad_new(templ, name, kind_name, identity, user_name);
     auto owned = std::make_unique<RtmsOutput>();
     out = owned.get();
     out->pad = pad;
     out->pad_queue = rtms::src_pad_queue(pad);
     out->kind = kind;
     out->user_id = user_id;
+    if (follows && shown_user >= 0) out->shown_user = shown_user;
     out->caps = gst_caps_ref(caps);
     out->stream_id = rtms_stream + "/" + kind_name + "/" + std::to_string(user_id);
     out->stream = gst_stream_new(out->stream_id.c_str(), caps, stream_type_of(kind),
                                  is_sparse_kind(kind) ? GST_STREAM_FLAG_SPARSE
                                                       : GST_STREAM_FLAG_NONE);
-    GstTagList *tags = participant_tags(kind, user_id, user_name);
+    GstTagList *tags = participant_tags(kind, follows, identity, user_name);
     gst_stream_set_tags(out->stream, tags);
     gst_tag_list_unref(tags);
     st->outputs.push_back(std::move(owned));
@@ -380,7 +398,7 @@ RtmsOutput *rtms_src_add_output(GstRtmsSrc *self, RtmsOutputKind kind, int64_t u
   gst_segment_init(&segment, GST_FORMAT_TIME);
   rtms_src_deliver(self, pad, GST_MINI_OBJECT_CAST(gst_event_new_segment(&segment)));
   rtms_src_deliver(
-      self, pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(kind, user_id, user_name))));
+      self, pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(kind, follows, identity, user_name))));
   // An application's EOS can come while this runs; it must reach the pad
   // after the events above, never before them (a stream with no segment).
   bool ended;
@@ -415,7 +433,8 @@ void rtms_src_update_participant(GstRtmsSrc *self, int64_t user_id, const std::s
     if (rtms::src_pad_participant_name(out->pad) == name) continue;
     rtms::src_pad_set_participant_name(out->pad, name);
     rtms_src_deliver(
-        self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(out->kind, user_id, name))));
+        self, out->pad,
+        GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(out->kind, false, user_id, name))));
   }
 }
 

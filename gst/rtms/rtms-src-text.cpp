@@ -60,9 +60,9 @@ static bool push_transcript(GstRtmsSrc *self, RtmsOutput *out, const rtms::Media
   // Subtitle muxers and renderers show the speaker through the tags.
   if (out->shown_user != data.user.user_id) {
     out->shown_user = data.user.user_id;
-    rtms::src_pad_set_participant_name(out->pad, data.user.user_name);
+    rtms::src_pad_set_participant(out->pad, data.user.user_id, data.user.user_name);
     rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(participant_tags(
-                                        RtmsOutputKind::Transcript, data.user.user_id,
+                                        RtmsOutputKind::Transcript, true, data.user.user_id,
                                         data.user.user_name))));
   }
   return rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(buffer));

@@ -129,7 +129,7 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
     }
     GstCaps *caps = video_caps(codec, probe, fps);
     out = rtms_src_add_output(self, kind, 0, data.user.has_user_name ? data.user.user_name : "",
-                              caps);
+                              caps, data.user.user_id);
     gst_caps_unref(caps);
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     out->width = probe.width;
@@ -154,9 +154,9 @@ void rtms_src_handle_video(GstRtmsSrc *self, RtmsOutputKind kind, rtms::MediaDat
   if (out->shown_user != data.user.user_id) {
     out->shown_user = data.user.user_id;
     std::string name = data.user.has_user_name ? data.user.user_name : "";
-    rtms::src_pad_set_participant_name(out->pad, name);
+    rtms::src_pad_set_participant(out->pad, data.user.user_id, name);
     rtms_src_deliver(self, out->pad, GST_MINI_OBJECT_CAST(gst_event_new_tag(
-                                        participant_tags(kind, data.user.user_id, name))));
+                                        participant_tags(kind, true, data.user.user_id, name))));
   }
 
   GST_BUFFER_PTS(buffer) = rtms_src_running_time_of(self, data.timestamp);

@@ -72,7 +72,10 @@ GstPadProbeReturn on_event(GstPad *, GstPadProbeInfo *info, gpointer data) {
         g_free(name);
       }
       gint64 id;
-      if (gst_tag_list_get_int64(tags, "rtms-participant-id", &id)) p->tag_id = id;
+      if (gst_tag_list_get_int64(tags, "rtms-participant-id", &id)) {
+        if (p->first_tag_id < 0) p->first_tag_id = id;
+        p->tag_id = id;
+      }
       break;
     }
     default: break;

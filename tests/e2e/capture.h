@@ -23,7 +23,8 @@ struct PadCapture {
   std::vector<bool> delta;       // DELTA_UNIT flag per buffer
   std::vector<std::string> metas;  // GstRtmsMeta structure per buffer ("" if none)
   std::string tag_name;          // rtms-participant-name tag, last seen
-  gint64 tag_id = -1;            // rtms-participant-id tag
+  gint64 tag_id = -1;            // rtms-participant-id tag, last seen
+  gint64 first_tag_id = -1;      // rtms-participant-id of the first tag event
   guint64 buffers = 0;
   guint64 bytes = 0;
   GChecksum *sha256 = nullptr;

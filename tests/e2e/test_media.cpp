@@ -232,7 +232,10 @@ GST_START_TEST(individual_video_subscription) {
   fail_unless_equals_int64(json_object_get_int_member(sub, "user_id"), bob);
   fail_unless_equals_int64(json_object_get_int_member(sub, "status_code"), 0);
   PadCapture *video = pad_named(capture, "video_0");
-  fail_unless_equals_int64(video->participant_id, 0);
+  // The pad shows Bob from its first event on: property and tags.
+  fail_unless_equals_int64(video->participant_id, bob);
+  fail_unless_equals_int64(video->first_tag_id, bob);
+  fail_unless_equals_int64(video->tag_id, bob);
   fail_unless_equals_string(video->participant_name.c_str(), "Bob");
   fail_unless(video->caps.find("width=(int)320, height=(int)240") != std::string::npos, "%s",
               video->caps.c_str());
@@ -313,6 +316,17 @@ GST_START_TEST(record_to_matroska) {
   fail_unless_equals_int(g_list_length(video), 1);
   fail_unless_equals_int(g_list_length(audio), 1);
   fail_unless_equals_int(g_list_length(subtitles), 1);
+  // Tracks are titled after what they carry, not after whoever spoke last.
+  auto title_of = [](GList *streams) {
+    const GstTagList *tags = gst_discoverer_stream_info_get_tags(GST_DISCOVERER_STREAM_INFO(streams->data));
+    gchar *title = nullptr;
+    std::string out = tags && gst_tag_list_get_string(tags, GST_TAG_TITLE, &title) ? title : "(none)";
+    g_free(title);
+    return out;
+  };
+  fail_unless_equals_string(title_of(video).c_str(), "Video");
+  fail_unless_equals_string(title_of(audio).c_str(), "Mixed audio");
+  fail_unless_equals_string(title_of(subtitles).c_str(), "Transcript");
   // The meeting lasts 30 s; the file covers it, within a frame or two.
   GstClockTime duration = gst_discoverer_info_get_duration(info);
   fail_unless(duration > 29 * GST_SECOND && duration < 31 * GST_SECOND,
