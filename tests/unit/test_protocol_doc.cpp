@@ -178,7 +178,7 @@ GST_START_TEST(test_states_events_messages_match) {
 GST_END_TEST;
 
 static Suite *protocol_doc_suite() {
-  Suite *s = suite_create("rtms-protocol-doc");
+  Suite *s = suite_create("protocol-doc");
   TCase *tc = tcase_create("tables");
   tcase_add_test(tc, test_status_codes_match);
   tcase_add_test(tc, test_stop_reasons_match);
