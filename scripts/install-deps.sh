@@ -9,6 +9,9 @@ packages=(
   # textoverlay (the emulator labels its test video) lives in gstreamer1.0-x.
   gstreamer1.0-x fonts-dejavu-core
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav python3
+  # The Python example (examples/record_meeting.py) and its end-to-end test:
+  # PyGObject and GStreamer's introspection data.
+  python3-gi gir1.2-gstreamer-1.0
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
   # The gateway's RTMP test starts its own nginx with the RTMP module.
   nginx-light libnginx-mod-rtmp

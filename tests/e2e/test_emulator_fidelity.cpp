@@ -1,5 +1,6 @@
 // End to end: the emulator behaves as Zoom documents it where that matters
-// to a client (rtms-protocol.md 2.4, 4.1, 5.2, 5.3). A raw client of our own
+// to a client (docs/protocol.md: connection flow, webhook events, keep-alives,
+// failover and reconnection). A raw client of our own
 // (libsoup WebSocket, protocol layer for the messages) drives the emulator
 // step by step, so each behaviour is seen on the wire:
 // - no WebSocket extension is negotiated unless asked for;

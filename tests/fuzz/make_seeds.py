@@ -2,7 +2,8 @@
 """Writes the fuzz targets' seed corpora, tests/fuzz/corpus/<target>/.
 
 The seeds come from what the project already documents by hand: the JSON
-written into the protocol unit tests from rtms-protocol.md's examples
+written into the protocol unit tests from the examples of Zoom's public RTMS
+documentation (docs/protocol.md lists the pages)
 (tests/unit/test_messages.cpp, test_media_fast.cpp, test_webhook.cpp),
 WebSocket frames as RFC 6455 and the emulator send them, and base64 payloads.
 Files are named by a hash of their content, so re-running is idempotent.
@@ -63,7 +64,8 @@ write("messages", spread(messages, MAX_PER_TARGET))
 webhooks = [s for s in literals("tests/unit/test_webhook.cpp") if '"event"' in s or '"payload"' in s
             or "rtms_stream_id" in s]
 webhook_seeds = spread(webhooks, 30)
-# Header-carrying form: the rtms-protocol.md 4.2 signature example.
+# Header-carrying form: the rtms_started example of Zoom's webhook reference
+# (https://developers.zoom.us/docs/api/rtms/events/), signed as docs/protocol.md#webhook-events says.
 doc_body = ('{"event":"meeting.rtms_started","event_ts":1626230691572,"payload":{"meeting_uuid":'
             '"4444AAAiAAAAAiAiAiiAii==","rtms_stream_id":"609340fb2a7946909659956c8aa9250c",'
             '"server_urls":"wss://127.0.0.1:443"}}')

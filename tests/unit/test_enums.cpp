@@ -1,4 +1,5 @@
-// Enum names must be the wire names of rtms-protocol.md section 1.
+// Enum names must be the names of Zoom's "Data type definitions"
+// (https://developers.zoom.us/docs/rtms/data-types/).
 #include "check_helpers.h"
 #include "protocol/enums.h"
 
@@ -108,7 +109,7 @@ GST_START_TEST(test_event_names)
              "CONFERENCE_PARTICIPANT_LEFT");
   assert_str(to_string(static_cast<ZccVoiceEventType>(5)), "UNKNOWN");
   assert_str(to_string(static_cast<ZccVoiceEventType>(30)), "UNKNOWN");
-  // 8 means different things per product (1.10).
+  // 8 means different things per product (Contact Center's events differ).
   assert_str(event_type_name(8, Product::Meeting), "PARTICIPANT_VIDEO_ON");
   assert_str(event_type_name(8, Product::ContactCenter), "CONSUMER_ANSWERED");
   assert_str(event_type_name(3, Product::ContactCenter), "UNKNOWN");
@@ -171,7 +172,7 @@ GST_START_TEST(test_states_and_reasons)
   assert_str(describe(StopReason::AuthenticationFailure),
              "18 (AUTHENTICATION_FAILURE)");
 
-  // 5.3: reasons 10-19 and 24 may come back.
+  // Zoom's failover rules: reasons 10-19 and 24 may come back.
   for (int r = 0; r <= 26; r++) {
     bool expected = (r >= 10 && r <= 19) || r == 24;
     fail_unless(stop_reason_is_transient(static_cast<StopReason>(r)) ==

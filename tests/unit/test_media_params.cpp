@@ -450,7 +450,7 @@ GST_START_TEST(test_audio_bytes_per_second)
   ck_assert_uint_eq(audio_bytes_per_second(Codec::Opus, 48000, 2), 0);
   ck_assert_uint_eq(audio_bytes_per_second(Codec::H264, 48000, 2), 0);
   ck_assert_uint_eq(audio_bytes_per_second(Codec::L16, 0, 1), 0);
-  // 20 ms at 16 kHz mono L16 = 640 bytes (2.6).
+  // 20 ms at 16 kHz mono L16 = 640 bytes (docs/protocol.md#audio-parameters).
   ck_assert_uint_eq(audio_bytes_per_second(Codec::L16, 16000, 1) * 20 / 1000,
                     640);
 }

@@ -1,5 +1,6 @@
-// Every message of rtms-protocol.md 2.3-2.6. Inputs are written by hand from
-// the doc's examples and field lists, never produced by our encoder.
+// Every message of the signaling and media sockets. Inputs are written by hand
+// from the examples and field lists of Zoom's "Event reference"
+// (https://developers.zoom.us/docs/rtms/event-reference/), never produced by our encoder.
 #include "check_helpers.h"
 #include "protocol/messages.h"
 

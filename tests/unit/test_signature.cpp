@@ -76,7 +76,7 @@ GST_START_TEST(test_verify_handshake_signature)
   std::string truncated(kDocSignature, 63);
   fail_if(verify_handshake_signature(truncated, "abcClientId", kMeetingUuid,
                                      kStreamId, "s3cr3t"));
-  // Formulas seen in the wild that must not pass (section 3).
+  // Formulas seen in the wild that must not pass (docs/protocol.md#handshake-signature).
   std::string colon = hmac_sha256_hex(
       "s3cr3t", std::string(kMeetingUuid) + ":" + kStreamId + ":abcClientId");
   fail_if(verify_handshake_signature(colon, "abcClientId", kMeetingUuid,

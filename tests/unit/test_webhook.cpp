@@ -1,4 +1,5 @@
-// Webhook bodies of rtms-protocol.md 4.1/4.2, written by hand.
+// Webhook bodies (https://developers.zoom.us/docs/api/rtms/events/, and the signature
+// headers of docs/protocol.md#webhook-events), written by hand.
 #include "check_helpers.h"
 #include "protocol/webhook.h"
 

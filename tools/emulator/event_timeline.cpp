@@ -15,7 +15,7 @@ rtms::Participant named(const ScriptParticipant &p) {
   return out;
 }
 
-// Leave events carry no user_name (rtms-protocol.md 2.4).
+// Leave events carry no user_name (https://developers.zoom.us/docs/rtms/event-reference/).
 rtms::Participant unnamed(const ScriptParticipant &p) {
   rtms::Participant out;
   out.user_id = p.user_id;
@@ -65,7 +65,7 @@ void add_camera_events(const MeetingScript &script, std::vector<TimelineEvent> *
 }
 
 // SHARING_START names the sharer; SHARING_STOP carries only a timestamp
-// (rtms-protocol.md 2.4). As with cameras, a share still running at the
+// (https://developers.zoom.us/docs/rtms/event-reference/). As with cameras, a share still running at the
 // end gets no stop event.
 void add_share_events(const MeetingScript &script, std::vector<TimelineEvent> *events) {
   for (const auto &share : script.shares) {

@@ -1,5 +1,5 @@
 // Whether a client's handshake is acceptable, and if not which status code
-// (current 0-45 table, rtms-protocol.md 1.11) Zoom would answer with. Pure
+// (current 0-45 table, docs/protocol.md#status-codes) Zoom would answer with. Pure
 // decisions, no I/O: the peers send the answers.
 #pragma once
 

@@ -121,7 +121,7 @@ void RtmsStream::on_signaling_established(SignalingPeer *) {
 void RtmsStream::on_signaling_closed(SignalingPeer *) {
   if (ended_ || live_signaling() != nullptr) return;
   // Zoom interrupts the media connections with signaling
-  // (rtms-protocol.md 5.2, 5.3): the client reconnects them once signaling
+  // (docs/protocol.md#keep-alives, #failover-and-reconnection): the client reconnects them once signaling
   // is back. Audio stays buffered meanwhile (on_media_closed keeps where
   // each track stopped).
   for (const auto &peer : media_peers_)
@@ -251,7 +251,7 @@ void RtmsStream::on_signaling_keepalive_timeout(SignalingPeer *peer) {
   if (ended_) return;
   peer->stop_keepalive();
   // Zoom interrupts the connection and keeps the stream for the reconnect
-  // window (rtms-protocol.md 5.2); closing the socket leads to
+  // window (docs/protocol.md#keep-alives); closing the socket leads to
   // on_signaling_closed, which interrupts media and starts the window.
   record_violation("signaling", rtms::StatusCode::Ok,
                    std::to_string(options_.keepalive_misses) +

@@ -10,7 +10,7 @@ namespace {
 
 using namespace script_json;
 
-// Transcript languages of rtms-protocol.md 1.15: -1 (none) to 36.
+// Transcript languages (docs/protocol.md#transcript-languages): -1 (none) to 36.
 constexpr int kMinLanguage = -1;
 constexpr int kMaxLanguage = 36;
 

@@ -1,4 +1,5 @@
-// Every enumeration of the RTMS wire protocol (rtms-protocol.md section 1),
+// Every enumeration of the RTMS wire protocol (Zoom's "Data type definitions",
+// https://developers.zoom.us/docs/rtms/data-types/; docs/protocol.md lists them for users),
 // with value-to-name functions for logs and error messages.
 //
 // Values are the integers that travel on the wire. Enumerations are kept open
@@ -12,7 +13,7 @@
 
 namespace rtms {
 
-// 1.1 msg_type
+// msg_type (RTMS_MESSAGE_TYPE)
 enum class MessageType : int {
   Undefined = 0,
   SignalingHandshakeReq = 1,
@@ -46,7 +47,7 @@ enum class MessageType : int {
   VideoSubscriptionResp = 29,
 };
 
-// 1.2 media_type, a bitmask. All (32) asks for one unified socket.
+// media_type (MEDIA_DATA_TYPE), a bitmask. All (32) asks for one unified socket.
 enum MediaTypeFlags : uint32_t {
   kMediaUndefined = 0,
   kMediaAudio = 1,
@@ -59,7 +60,7 @@ enum MediaTypeFlags : uint32_t {
 constexpr uint32_t kMediaEveryType =
     kMediaAudio | kMediaVideo | kMediaDeskshare | kMediaTranscript | kMediaChat;
 
-// 1.3 content_type
+// content_type (MEDIA_CONTENT_TYPE)
 enum class ContentType : int {
   Undefined = 0,
   Rtp = 1,
@@ -69,7 +70,7 @@ enum class ContentType : int {
   Text = 5,
 };
 
-// 1.4 codec (MEDIA_PAYLOAD_TYPE)
+// codec (MEDIA_PAYLOAD_TYPE)
 enum class Codec : int {
   Undefined = 0,
   L16 = 1,
@@ -81,7 +82,7 @@ enum class Codec : int {
   H264 = 7,
 };
 
-// 1.5 sample_rate: an enum on the wire, not Hz.
+// sample_rate (AUDIO_SAMPLE_RATE): an enum on the wire, not Hz.
 enum class SampleRate : int {
   SR8K = 0,
   SR16K = 1,
@@ -89,13 +90,13 @@ enum class SampleRate : int {
   SR48K = 3,
 };
 
-// 1.6 channel
+// channel (AUDIO_CHANNEL)
 enum class AudioChannel : int {
   Mono = 1,
   Stereo = 2,
 };
 
-// 1.7 resolution
+// resolution (MEDIA_RESOLUTION)
 enum class Resolution : int {
   Undefined = 0,
   SD = 1,
@@ -104,7 +105,7 @@ enum class Resolution : int {
   QHD = 4,
 };
 
-// 1.8 data_opt. 5 (gallery) exists only in the SDK header; the server does
+// data_opt (MEDIA_DATA_OPTION). 5 (gallery) exists only in the SDK header; the server does
 // not document it.
 enum class DataOption : int {
   Undefined = 0,
@@ -115,8 +116,9 @@ enum class DataOption : int {
   VideoMixedGalleryView = 5,
 };
 
-// 1.9 event_type for meetings, webinars and Video SDK sessions, plus the
-// forward-looking chat-group events of 1.9.
+// event_type (RTMS_EVENT_TYPE) for meetings, webinars and Video SDK sessions,
+// plus the forward-looking chat-group events 10-14 that only Zoom's
+// JavaScript client library (zoom/rtms-samples) defines.
 enum class EventType : int {
   Undefined = 0,
   FirstPacketTimestamp = 1,
@@ -135,7 +137,7 @@ enum class EventType : int {
   ChatGroupMemberStatusUpdate = 14,
 };
 
-// 1.10 event_type in a Contact Center engagement. 8..14 collide with
+// event_type in a Contact Center engagement (RTMS_ZCC_VOICE_EVENT_TYPE). 8..14 collide with
 // EventType, so event types are interpreted by product.
 enum class ZccVoiceEventType : int {
   Undefined = 0,
@@ -163,7 +165,7 @@ enum class ZccVoiceEventType : int {
   ConferenceParticipantLeft = 29,
 };
 
-// 1.11 status_code, the current 0-45 table (plus 46/47 from the JS library).
+// status_code (RTMS_STATUS_CODE), the current 0-45 table (plus 46/47 from the JS library).
 enum class StatusCode : int {
   Ok = 0,
   InvalidMessageType = 1,
@@ -215,7 +217,7 @@ enum class StatusCode : int {
   ChatSessionKeyNotAvailable = 47,
 };
 
-// 1.12
+// RTMS_SESSION_STATE
 enum class SessionState : int {
   Inactive = 0,
   Initialize = 1,
@@ -225,7 +227,7 @@ enum class SessionState : int {
   Stopped = 5,
 };
 
-// 1.13
+// RTMS_STREAM_STATE
 enum class StreamState : int {
   Inactive = 0,
   Active = 1,
@@ -236,7 +238,7 @@ enum class StreamState : int {
   Resumed = 6,
 };
 
-// 1.14 stop reasons (STOP_BC_*).
+// stop reasons (RTMS_STOP_REASON, STOP_BC_*).
 enum class StopReason : int {
   Undefined = 0,
   HostTriggered = 1,
@@ -267,7 +269,7 @@ enum class StopReason : int {
   StreamingNotSupported = 26,
 };
 
-// 1.15 src_language / language. -1 asks for automatic detection.
+// src_language / language (RTMS_TRANSCRIPT_LANGUAGE). -1 asks for automatic detection.
 enum class TranscriptLanguage : int {
   None = -1,
   Arabic = 0,
@@ -309,7 +311,7 @@ enum class TranscriptLanguage : int {
   Vietnamese = 36,
 };
 
-// 1.16
+// TRANSMISSION_PROTOCOL and RTMS_DATA_MESSAGE_ATTRIBUTE
 enum class TransmissionProtocol : int {
   WebSocket = 1,
   Rtmp = 2,
@@ -324,7 +326,7 @@ enum class DataMessageAttribute : int {
   Delete = 3,
 };
 
-// Chat (forward-looking, 1.9).
+// Chat (forward-looking, from Zoom's JavaScript client library).
 enum class ChatOperation : int {
   New = 1,
   Delete = 2,
@@ -341,8 +343,8 @@ enum class ChatSessionType : int {
   IndividualCcHostsAndPanelists = 5,
 };
 
-// Which product a stream belongs to; decides the identity key (2.2) and how
-// event numbers are read (1.10).
+// Which product a stream belongs to; decides the identity key of the
+// handshakes and how event numbers are read (Contact Center's differ).
 enum class Product : int {
   Meeting = 0,
   Webinar = 1,
@@ -391,8 +393,9 @@ std::string describe(StopReason v);
 int sample_rate_hz(SampleRate v);
 bool hz_to_sample_rate(int hz, SampleRate *out);
 
-// Whether a stream stopped for this reason may come back (failover rules of
-// 5.3: reasons 10-19 and 24 are transient).
+// Whether a stream stopped for this reason may come back (Zoom's failover
+// rules, https://developers.zoom.us/docs/rtms/meetings/failover-reconnection/:
+// reasons 10-19 and 24 are transient).
 bool stop_reason_is_transient(StopReason v);
 
 }  // namespace rtms

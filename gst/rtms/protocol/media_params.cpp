@@ -8,7 +8,7 @@ namespace rtms {
 
 namespace {
 
-// JPG/PNG are only offered at low frame rates (1.4); the server falls back to
+// JPG/PNG are only offered at low frame rates; the server falls back to
 // these when a high fps arrives without a codec.
 constexpr int kVideoImageMaxFps = 5;
 constexpr int kDeskshareImageMaxFps = 1;

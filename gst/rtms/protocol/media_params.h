@@ -1,4 +1,6 @@
-// Media parameters of the media handshake (rtms-protocol.md 2.5 and 2.6):
+// Media parameters of the media handshake (Zoom's "Event reference",
+// https://developers.zoom.us/docs/rtms/event-reference/, and "Handling media data",
+// https://developers.zoom.us/docs/rtms/meetings/media/):
 // what a client asks for, the documented server defaults, the validation
 // rules a server applies, and the effective parameters echoed back.
 #pragma once
@@ -58,7 +60,7 @@ struct MediaParams {
   uint32_t present_types() const;
 };
 
-// Documented server defaults (2.5): audio L16/16 kHz/mono/mixed/20 ms;
+// Documented server defaults: audio L16/16 kHz/mono/mixed/20 ms;
 // video JPG/HD/5 fps/active speaker; deskshare JPG/FHD/1 fps; transcript
 // TEXT/auto language/LID on; chat TEXT. Falls back as the server does: video
 // fps > 5 without a codec becomes JPG at 5 fps; deskshare fps > 1 without a

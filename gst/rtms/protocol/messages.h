@@ -1,4 +1,5 @@
-// Every message of rtms-protocol.md 2.3 to 2.6, as typed structures, with
+// Every message of the signaling and media sockets (Zoom's "Event reference",
+// https://developers.zoom.us/docs/rtms/event-reference/), as typed structures, with
 // encoding and decoding in both directions (the client encodes requests and
 // decodes responses; the emulator does the opposite).
 //
@@ -21,7 +22,7 @@
 
 namespace rtms {
 
-// Handshake identity (2.2): which key names the instance, and its value.
+// Handshake identity: which key names the instance, and its value.
 struct Identity {
   Product product = Product::Meeting;
   std::string instance_id;  // meeting_uuid / webinar_uuid / session_id / ...
@@ -196,7 +197,8 @@ struct MediaData {
   DataMessageAttribute attribute = DataMessageAttribute::None;
 };
 
-// The structured form of a chat message's `data` (1.9, forward-looking):
+// The structured form of a chat message's `data` (forward-looking, from
+// Zoom's JavaScript client library):
 // a JSON string with sender, receiver, chat session and operation. Plain-text
 // chat has only `text`.
 struct ChatPayload {

@@ -1,4 +1,5 @@
-// Authentication helpers (rtms-protocol.md 3, 4.2, 4.3): the handshake
+// Authentication helpers (docs/protocol.md, "Handshake signature" and
+// "Webhook events"): the handshake
 // signature, webhook signature verification and the endpoint URL validation
 // answer. All comparisons of secrets-derived values are constant time.
 #pragma once

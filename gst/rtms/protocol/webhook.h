@@ -1,4 +1,4 @@
-// Webhook bodies (rtms-protocol.md 4.1): parsing what Zoom posts, building
+// Webhook bodies (https://developers.zoom.us/docs/api/rtms/events/): parsing what Zoom posts, building
 // what the emulator posts. Accepts the whole body or only its `payload`, and
 // the `payload.object` nesting some docs show.
 #pragma once

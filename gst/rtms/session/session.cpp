@@ -234,7 +234,8 @@ struct Session::Impl {
   }
 
   unsigned backoff_ms(unsigned attempt) const {
-    // 3 s, 6 s, 12 s, 24 s, then 30 s (rtms-protocol.md 5.3).
+    // 3 s, 6 s, 12 s, 24 s, then 30 s (Zoom's failover rules,
+    // https://developers.zoom.us/docs/rtms/meetings/failover-reconnection/).
     uint64_t delay = uint64_t(config.reconnect_delay_ms) << std::min(attempt - 1, 10u);
     return unsigned(std::min<uint64_t>(delay, std::max(30000u, config.reconnect_delay_ms)));
   }

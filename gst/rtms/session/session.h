@@ -45,7 +45,8 @@ struct SessionConfig {
   unsigned handshake_timeout_ms = 10000;
   size_t max_message_size = 64 * 1024 * 1024;
   unsigned close_timeout_ms = 2000;  // wait for STREAM_CLOSE_RESP
-  // Failover (rtms-protocol.md 5.3): a socket lost while streaming is
+  // Failover (https://developers.zoom.us/docs/rtms/meetings/failover-reconnection/):
+  // a socket lost while streaming is
   // re-established after reconnect_delay_ms, doubling up to 30 s, for as long
   // as the server keeps the stream (60 s for signaling, 65 s for media).
   // 0 windows turn reconnection off.

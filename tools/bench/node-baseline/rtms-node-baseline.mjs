@@ -8,8 +8,9 @@
 // It measures its own CPU time (process.cpuUsage) per media message over a
 // steady-state window, plus RSS growth per stream.
 //
-// Our own code, written for this project from docs/rtms-protocol.md and the
-// emulator's documentation; nothing in it comes from Zoom's samples.
+// Our own code, written for this project from the project's notes on Zoom's
+// public RTMS documentation (now docs/protocol.md) and the emulator's
+// documentation; nothing in it comes from Zoom's samples.
 //
 // Usage:
 //   node rtms-node-baseline.mjs --emulator PATH --streams N --duration S
@@ -26,7 +27,7 @@ import readline from 'node:readline';
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 
-// ---- fixed protocol values (docs/rtms-protocol.md section 1) ---------------
+// ---- fixed protocol values (docs/protocol.md) ------------------------------
 
 const MSG = {
   SIGNALING_HAND_SHAKE_REQ: 1,

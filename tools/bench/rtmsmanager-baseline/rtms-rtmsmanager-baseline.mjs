@@ -44,7 +44,7 @@ const PARTICIPANTS = [
 ];
 const SEND_RATE_MS = 20;
 const MESSAGES_PER_STREAM_SECOND = PARTICIPANTS.length * (1000 / SEND_RATE_MS);
-// The numeric values of the audio media parameters (docs/rtms-protocol.md):
+// The numeric values of the audio media parameters (docs/protocol.md#audio-parameters):
 // RAW_AUDIO, SR_16K, MONO, L16, AUDIO_MULTI_STREAMS, 20 ms.
 const AUDIO_PARAMS = { contentType: 2, sampleRate: 1, channel: 1, codec: 1, dataOpt: 2, sendRate: SEND_RATE_MS };
 const MEDIA_AUDIO_FLAG = 1;
