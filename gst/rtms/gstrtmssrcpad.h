@@ -108,6 +108,7 @@ struct SrcPadProgress {
   bool sparse = false;
   bool segment_sent = false;
   GstClockTime position = 0;  // end of the last buffer or GAP pushed
+  bool not_linked_warned = false;  // the not-linked warning was posted
 };
 SrcPadProgress &src_pad_progress(GstRtmsSrcPad *pad);
 // Flushing wakes the streaming task and makes enqueue refuse items.

@@ -78,6 +78,29 @@ static GstMiniObject *next_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
   }
 }
 
+// The first buffer a pad could not deliver because nothing is linked to it
+// (`rtmssrc ! sink` links one pad; the other participants' pads appear
+// later): a warning naming whose media is lost and what to write instead.
+// Once per pad; on the thread that pushes.
+static void warn_not_linked(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
+  rtms::SrcPadProgress &progress = rtms::src_pad_progress(rpad);
+  progress.not_linked_warned = true;
+  const char *name = GST_PAD_NAME(rpad);
+  int64_t id = rtms::src_pad_participant_id(rpad);
+  std::string who = rtms::src_pad_participant_name(rpad);
+  std::string whose = g_str_has_prefix(name, "audio_") && id != 0
+                          ? "participant " + std::to_string(id) + (who.empty() ? "" : " (" + who + ")")
+                          : std::string("pad ") + name;
+  GST_ELEMENT_WARNING_WITH_DETAILS(
+      self, STREAM, FAILED,
+      ("Pad %s is not linked: the media of %s is dropped", name, whose.c_str()),
+      ("Link every pad: in gst-launch name each one (src.audio_0 ! ..., src.audio_1 ! ...), in an "
+       "application link them in a pad-added handler; or set audio-mode=mixed for a single audio "
+       "pad with everyone."),
+      ("rtms-warning-kind", G_TYPE_STRING, "not-linked", "pad", G_TYPE_STRING, name, "rtms-user-id",
+       G_TYPE_INT64, gint64(id), nullptr));
+}
+
 // Pushes one item downstream; on the pad's task, or on the network thread
 // for a direct pad. Returns false when the pad must stop pushing.
 static bool push_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item) {
@@ -115,6 +138,7 @@ static bool push_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item
     progress.position = std::max(progress.position, end);
   }
   GstFlowReturn ret = gst_pad_push(pad, buffer);
+  if (ret == GST_FLOW_NOT_LINKED && !progress.not_linked_warned) warn_not_linked(self, rpad);
   GstFlowReturn combined = combine_flow(self, pad, ret);
   if (ret == GST_FLOW_FLUSHING) return false;
   if (ret == GST_FLOW_EOS) {
@@ -442,6 +466,16 @@ void rtms_src_push_eos_everywhere(GstRtmsSrc *self) {
   RtmsSrcState *st = self->state;
   // Not under outputs_lock: a direct pad pushes the EOS right away.
   std::vector<GstRtmsSrcPad *> pads;
+  bool announce;
+  {
+    std::lock_guard<std::mutex> guard(st->outputs_lock);
+    announce = !st->pads_announced;
+    st->pads_announced = true;
+  }
+  if (announce) {
+    GST_INFO_OBJECT(self, "stream over: no more pads");
+    gst_element_no_more_pads(GST_ELEMENT(self));
+  }
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     st->eos_everywhere = true;
@@ -473,12 +507,15 @@ void rtms_src_remove_outputs(GstRtmsSrc *self) {
   }
 }
 
-// no-more-pads once every requested media type flows and each one-pad type
-// has its pad: mixed audio, transcript and chat at their handshake, the
-// active speaker's video and the screen share with their first frame. So a
-// gst-launch line naming src.video_0 waits for the camera instead of giving
-// up at no-more-pads. Per-participant pads keep coming afterwards, as the
-// sometimes templates say.
+// no-more-pads says that no pad will be added any more. With one audio pad
+// per participant that is true only at the end of the stream (anyone may
+// start speaking at any time): it comes then, before the EOS, so that
+// gst-launch's delayed links wait for every speaker and warn only about pads
+// that never came. Otherwise it comes once every requested media type flows
+// and each one-pad type has its pad: mixed audio, transcript and chat at
+// their handshake, the active speaker's video and the screen share with
+// their first frame (a gst-launch line naming src.video_0 waits for the
+// camera instead of giving up).
 void rtms_src_maybe_announce_pads(GstRtmsSrc *self) {
   RtmsSrcState *st = self->state;
   guint wanted;
@@ -491,6 +528,7 @@ void rtms_src_maybe_announce_pads(GstRtmsSrc *self) {
   {
     std::lock_guard<std::mutex> guard(st->outputs_lock);
     if (st->pads_announced || st->ready_types != wanted) return;
+    if ((wanted & rtms::kMediaAudio) && st->per_participant) return;
     auto has_kind = [st](RtmsOutputKind kind) {
       return std::any_of(st->outputs.begin(), st->outputs.end(),
                          [kind](const auto &out) { return out->kind == kind; });

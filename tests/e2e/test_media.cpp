@@ -383,6 +383,55 @@ GST_START_TEST(launch_line_links_video_and_share) {
 }
 GST_END_TEST;
 
+// The README's first line, for the two speakers of short.json: every pad
+// named on the line is linked when its participant first speaks, and
+// gst-launch warns about nothing (no-more-pads comes at the end of the
+// stream, not at the audio handshake).
+static std::vector<std::string> warnings_of(GstElement *pipeline) {
+  std::vector<std::string> texts;
+  play_to_eos(pipeline, 30 * GST_SECOND, [&](GstMessage *msg) {
+    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_WARNING) return;
+    GError *w = nullptr;
+    gst_message_parse_warning(msg, &w, nullptr);
+    texts.push_back(w ? w->message : "?");
+    g_clear_error(&w);
+  });
+  gst_object_unref(pipeline);
+  return texts;
+}
+
+GST_START_TEST(launch_line_per_participant_has_no_warnings) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json")});
+  std::vector<std::string> warnings = warnings_of(launch_against(
+      emulator,
+      "rtmssrc name=src "
+      "src.audio_0 ! queue ! audiorate ! audioconvert ! wavenc ! fakesink async=false "
+      "src.audio_1 ! queue ! audiorate ! audioconvert ! wavenc ! fakesink async=false"));
+  std::string all;
+  for (const auto &w : warnings) all += "\n  " + w;
+  fail_unless(warnings.empty(), "warnings:%s", all.c_str());
+  check_no_violations(emulator.finish());
+}
+GST_END_TEST;
+
+// `rtmssrc ! fakesink` links the first speaker's pad only: the second
+// speaker's media is dropped, with a warning that says whose and what to do.
+GST_START_TEST(unlinked_participant_is_named) {
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short.json")});
+  std::vector<std::string> warnings =
+      warnings_of(launch_against(emulator, "rtmssrc name=src ! fakesink async=false"));
+  std::string all;
+  for (const auto &w : warnings) all += "\n  " + w;
+  fail_unless_equals_int(warnings.size(), 1);
+  fail_unless(warnings[0].find("Pad audio_1 is not linked: the media of participant 16779264 (Bob) is "
+                               "dropped") != std::string::npos,
+              "warnings:%s", all.c_str());
+  check_no_violations(emulator.finish());
+}
+GST_END_TEST;
+
 static Suite *media_suite() {
   Suite *s = suite_create("rtmssrc-media-e2e");
   TCase *tc = tcase_create("media");
@@ -393,6 +442,8 @@ static Suite *media_suite() {
   tcase_add_test(tc, large_video_frames_from_a_polling_emulator_wss);
   tcase_add_test(tc, record_to_matroska);
   tcase_add_test(tc, launch_line_links_video_and_share);
+  tcase_add_test(tc, launch_line_per_participant_has_no_warnings);
+  tcase_add_test(tc, unlinked_participant_is_named);
   suite_add_tcase(s, tc);
   return s;
 }
