@@ -107,7 +107,11 @@ struct SrcPadProgress {
   GstElement *element = nullptr;
   bool sparse = false;
   bool segment_sent = false;
-  GstClockTime position = 0;  // end of the last buffer or GAP pushed
+  // Where the next buffer may start: the start of the last buffer, or the
+  // end of the last GAP, pushed (a buffer may overlap the one before).
+  GstClockTime position = 0;
+  // The end of everything pushed (buffers and GAPs): where the next GAP starts.
+  GstClockTime covered = 0;
   bool not_linked_warned = false;  // the not-linked warning was posted
 };
 SrcPadProgress &src_pad_progress(GstRtmsSrcPad *pad);

@@ -71,9 +71,10 @@ static GstMiniObject *next_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad) {
     }
     if (!GST_CLOCK_TIME_IS_VALID(now) || now < delay) continue;
     GstClockTime until = now - delay;
-    if (until > progress.position) {
-      gst_pad_push_event(GST_PAD(rpad), gst_event_new_gap(progress.position, until - progress.position));
-      progress.position = until;
+    if (until > progress.covered) {
+      gst_pad_push_event(GST_PAD(rpad), gst_event_new_gap(progress.covered, until - progress.covered));
+      progress.covered = until;
+      progress.position = std::max(progress.position, until);
     }
   }
 }
@@ -112,7 +113,10 @@ static bool push_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item
     if (type == GST_EVENT_GAP) {
       GstClockTime ts, dur;
       gst_event_parse_gap(event, &ts, &dur);
-      if (GST_CLOCK_TIME_IS_VALID(dur)) progress.position = std::max(progress.position, ts + dur);
+      if (GST_CLOCK_TIME_IS_VALID(dur)) {
+        progress.position = std::max(progress.position, ts + dur);
+        progress.covered = std::max(progress.covered, ts + dur);
+      }
     }
     gst_pad_push_event(pad, event);
     if (type == GST_EVENT_SEGMENT) progress.segment_sent = true;
@@ -121,8 +125,9 @@ static bool push_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item
   GstBuffer *buffer = GST_BUFFER_CAST(item);
   if (progress.sparse && GST_BUFFER_PTS_IS_VALID(buffer) &&
       GST_BUFFER_PTS(buffer) < progress.position) {
-    // A line that starts before time already declared empty: keep the text,
-    // move it to where the timeline is (shortening it by as much).
+    // A line that starts before time already declared empty (a GAP) or
+    // before the previous line: keep the text, move it to where the timeline
+    // is (shortening it by as much).
     GstClockTime shift = progress.position - GST_BUFFER_PTS(buffer);
     buffer = gst_buffer_make_writable(buffer);
     GST_BUFFER_PTS(buffer) = progress.position;
@@ -133,9 +138,12 @@ static bool push_item(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject *item
                      GST_TIME_ARGS(shift), GST_TIME_ARGS(progress.position));
   }
   if (GST_BUFFER_PTS_IS_VALID(buffer)) {
+    // The next buffer may start before this one ends (WebVTT and SRT allow
+    // overlapping cues, and two people talk at once), not before it starts.
     GstClockTime end = GST_BUFFER_PTS(buffer) +
                        (GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : 0);
-    progress.position = std::max(progress.position, end);
+    progress.position = std::max(progress.position, GST_BUFFER_PTS(buffer));
+    progress.covered = std::max(progress.covered, end);
   }
   GstFlowReturn ret = gst_pad_push(pad, buffer);
   if (ret == GST_FLOW_NOT_LINKED && !progress.not_linked_warned) warn_not_linked(self, rpad);

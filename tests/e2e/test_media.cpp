@@ -383,6 +383,49 @@ GST_START_TEST(launch_line_links_video_and_share) {
 }
 GST_END_TEST;
 
+// Two people talk at once: the second line starts before the first ends.
+// Each keeps the server's start and duration (WebVTT and SRT allow
+// overlapping cues); nothing is moved later.
+GST_START_TEST(overlapping_transcript_lines_keep_their_times) {
+  char *dir = g_dir_make_tmp("rtms-e2e-overlap-XXXXXX", nullptr);
+  fail_unless(dir != nullptr);
+  const std::string script = std::string(dir) + "/overlap.json";
+  const char *text =
+      "{\"duration_ms\": 3500, \"participants\": ["
+      "{\"user_id\": 16778240, \"user_name\": \"Alice\", \"talk\": [[0, 3500]]},"
+      "{\"user_id\": 16779264, \"user_name\": \"Bob\", \"talk\": [[0, 3500]]}],"
+      "\"transcript\": ["
+      "{\"user_id\": 16778240, \"start_ms\": 100, \"end_ms\": 2000, \"text\": \"I was saying that\"},"
+      "{\"user_id\": 16779264, \"start_ms\": 900, \"end_ms\": 2400, \"text\": \"Sorry, go on\"},"
+      "{\"user_id\": 16778240, \"start_ms\": 2500, \"end_ms\": 3000, \"text\": \"Thanks\"}]}";
+  fail_unless(g_file_set_contents(script.c_str(), text, -1, nullptr));
+  EmulatorRun emulator;
+  emulator.start({"--script", script});
+  Capture capture("media=audio+transcript");
+  configure_src(capture, emulator);
+  capture.keep_payloads = true;
+  JsonObject *manifest = run_to_end(capture, emulator);
+  PadCapture *transcript = pad_named(capture, "transcript_0");
+  JsonArray *lines = json_object_get_array_member(manifest, "transcript");
+  fail_unless_equals_uint64(transcript->buffers, 3);
+  fail_unless_equals_int(json_array_get_length(lines), 3);
+  JsonObject *first = json_array_get_object_element(lines, 0);
+  for (guint i = 0; i < 3; i++) {
+    JsonObject *line = json_array_get_object_element(lines, i);
+    gint64 duration_ms = json_object_get_int_member(line, "end_time") - json_object_get_int_member(line, "start_time");
+    fail_unless_equals_uint64(transcript->durations[i], guint64(duration_ms) * GST_MSECOND);
+    gint64 since_first =
+        json_object_get_int_member(line, "start_time") - json_object_get_int_member(first, "start_time");
+    fail_unless_equals_int64(GST_CLOCK_DIFF(transcript->pts[0], transcript->pts[i]), since_first * GST_MSECOND);
+  }
+  // The second line really overlaps the first.
+  fail_unless(transcript->pts[1] < transcript->pts[0] + transcript->durations[0]);
+  g_unlink(script.c_str());
+  g_rmdir(dir);
+  g_free(dir);
+}
+GST_END_TEST;
+
 // The README's first line, for the two speakers of short.json: every pad
 // named on the line is linked when its participant first speaks, and
 // gst-launch warns about nothing (no-more-pads comes at the end of the
@@ -443,6 +486,7 @@ static Suite *media_suite() {
   tcase_add_test(tc, record_to_matroska);
   tcase_add_test(tc, launch_line_links_video_and_share);
   tcase_add_test(tc, launch_line_per_participant_has_no_warnings);
+  tcase_add_test(tc, overlapping_transcript_lines_keep_their_times);
   tcase_add_test(tc, unlinked_participant_is_named);
   suite_add_tcase(s, tc);
   return s;
