@@ -96,6 +96,7 @@ struct Settings {
   GstClockTime reorder_window = kDefaultReorderWindow;
   GstClockTime default_duration = kDefaultDuration;
   bool restore = true;
+  bool negotiated = false;  // the output caps are chosen: format is fixed until READY
 };
 
 // The streaming thread's state; reset when the element stops or flushes.
@@ -185,6 +186,9 @@ bool negotiate(GstRtmsTextEnc *self) {
       if (!gst_pad_set_caps(self->srcpad, one.get())) continue;
       st.negotiated = true;
       st.format = f;
+      GST_OBJECT_LOCK(self);
+      self->priv->settings.negotiated = true;
+      GST_OBJECT_UNLOCK(self);
       GST_INFO_OBJECT(self, "writing %s as %" GST_PTR_FORMAT, format_name(f), one.get());
       return true;
     }
@@ -439,6 +443,11 @@ GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buffer) {
 
 void reset_stream(GstRtmsTextEnc *self, bool keep_header) {
   Stream &st = self->priv->stream;
+  if (!keep_header) {
+    GST_OBJECT_LOCK(self);
+    self->priv->settings.negotiated = false;
+    GST_OBJECT_UNLOCK(self);
+  }
   bool header_sent = st.header_sent, negotiated = st.negotiated;
   Format format = st.format;
   unsigned index = st.index;
@@ -543,8 +552,8 @@ static void gst_rtms_text_enc_set_property(GObject *object, guint id, const GVal
   Settings &s = self->priv->settings;
   switch (id) {
     case PROP_FORMAT:
-      if (GST_STATE(self) > GST_STATE_READY) {
-        GST_WARNING_OBJECT(self, "format can only change in the NULL or READY state");
+      if (s.negotiated) {
+        GST_WARNING_OBJECT(self, "format cannot change once the output caps are chosen (until READY)");
         break;
       }
       s.format = Format(g_value_get_enum(value));
@@ -612,9 +621,10 @@ static void gst_rtms_text_enc_class_init(GstRtmsTextEncClass *klass) {
                         "What to write: webvtt (a WEBVTT header, then a numbered cue per buffer with the "
                         "speaker as <v Name>), srt (numbered SubRip entries, speaker as \"Name: \") or jsonl "
                         "(one JSON object per line with times, speaker, language, text, kind and the whole "
-                        "GstRtmsMeta). When not set, the first format downstream accepts, webvtt first",
+                        "GstRtmsMeta). When not set, the first format downstream accepts, webvtt first. Fixed "
+                        "once the output caps are chosen (the first buffer or event), until READY",
                         GST_TYPE_RTMS_TEXT_ENC_FORMAT, int(kDefaultFormat),
-                        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+                        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property(
       gobject_class, PROP_REORDER_WINDOW,
       g_param_spec_uint64("reorder-window", "Reorder window (ns)",
