@@ -217,6 +217,10 @@ bool ensure_started(GstRtmsTextEnc *self) {
       GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_HEADER);
       GstFlowReturn ret = gst_pad_push(self->srcpad, buffer);
       if (ret != GST_FLOW_OK) GST_DEBUG_OBJECT(self, "header: %s", gst_flow_get_name(ret));
+    } else {
+      // Nothing to write yet, and cues may wait for reorder-window: an empty
+      // GAP lets the sinks preroll, or a live pipeline never reaches PLAYING.
+      gst_pad_push_event(self->srcpad, gst_event_new_gap(0, 0));
     }
   }
   return true;
