@@ -252,7 +252,9 @@ void restore_server_time(GstRtmsTextEnc *self, const GstStructure *meta, bool tr
   int64_t start_ms = 0, end_ms = 0;
   if (!meta_int64(meta, transcript ? "start-ms" : "timestamp-ms", &start_ms)) return;
   if (!transcript || !meta_int64(meta, "end-ms", &end_ms) || end_ms < start_ms) end_ms = start_ms;
-  if (*pts > GstClockTime(G_MAXINT64)) return;
+  // Both bounded to a quarter of the int64 range, so that no sum of offsets
+  // and server times below can overflow, whatever the buffers say.
+  if (*pts > GstClockTime(G_MAXINT64 / 4)) return;
   const int64_t server_ns = start_ms * int64_t(GST_MSECOND);
   const int64_t offset = int64_t(*pts) - server_ns;
   const GstClockTime length = GstClockTime(end_ms - start_ms) * GST_MSECOND;
