@@ -530,7 +530,9 @@ gboolean src_query(GstPad *pad, GstObject *parent, GstQuery *query) {
     case GST_QUERY_CAPS: {
       GstCaps *filter = nullptr;
       gst_query_parse_caps(query, &filter);
-      CapsPtr caps(src_caps(self));
+      // Once chosen, the caps stay until READY.
+      CapsPtr caps(gst_pad_get_current_caps(pad));
+      if (!caps) caps.reset(src_caps(self));
       if (filter) caps.reset(gst_caps_intersect_full(filter, caps.get(), GST_CAPS_INTERSECT_FIRST));
       gst_query_set_caps_result(query, caps.get());
       return TRUE;

@@ -102,6 +102,12 @@ GST_START_TEST(webvtt_cues) {
   push(h, chat("see you", 5000, 16778240, "Alice"));
   Out out = drain(h);
   fail_unless_caps(h, "application/x-subtitle-vtt");
+  // Once chosen, the src pad offers nothing else.
+  GstCaps *offered = gst_pad_peer_query_caps(h->sinkpad, nullptr);
+  gchar *offered_text = gst_caps_to_string(offered);
+  fail_unless_equals_string(offered_text, "application/x-subtitle-vtt");
+  g_free(offered_text);
+  gst_caps_unref(offered);
   fail_unless_equals_string(out.bytes.c_str(),
                             "WEBVTT\n\n"
                             "1\n00:00:01.000 --> 00:00:02.500\n<v Alice>Hello everyone.\n\n"
