@@ -8,6 +8,7 @@
 
 #include "gstrtmselements.h"
 #include "gstrtmssrc-private.h"
+#include "gstrtmstextenc.h"
 #include "session/log.h"
 
 // ---- the session layer's debug categories --------------------------------
@@ -74,9 +75,11 @@ void rtms_session_log_init() {
 
 static gboolean plugin_init(GstPlugin *plugin) {
   rtms_session_log_init();
-  return GST_ELEMENT_REGISTER(rtmssrc, plugin);
+  gboolean ok = GST_ELEMENT_REGISTER(rtmssrc, plugin);
+  ok = GST_ELEMENT_REGISTER(rtmstextenc, plugin) && ok;
+  return ok;
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, rtms,
-                  "Zoom Realtime Media Streams (RTMS) source", plugin_init, VERSION,
+                  "Zoom Realtime Media Streams (RTMS) source and text encoder", plugin_init, VERSION,
                   GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -1,6 +1,7 @@
 // End to end: the emulator posts signed webhooks to the real gateway, which
 // records the meeting to one WAV file per participant; a Zoom retry of the
 // same rtms_started starts nothing more, nor does a second stream over --max-streams.
+// With a custom template and --webvtt, transcript.vtt keeps the server's times.
 #include <gst/check/gstcheck.h>
 
 #include "emulator_run.h"
@@ -42,11 +43,36 @@ GST_START_TEST(signed_webhooks_record_the_meeting) {
 }
 GST_END_TEST;
 
+// transcript.vtt of a custom template (--webvtt), default.json: lines that
+// overlap (0-4 s, 3-5 s, 4.5-8.5 s) arrive after rtmssrc's GAPs have passed
+// their start. Every cue keeps the server's start and length all the same.
+GST_START_TEST(overlapping_lines_keep_server_times) {
+  GatewayRun gw;
+  gw.start({"--pipeline",
+            "rtmssrc name=src push-mode=network-thread media=audio+transcript audio-mode=mixed "
+            "src.audio_0 ! queue ! fakesink",
+            "--webvtt"});
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("default.json"), "--webhook-url", gw.url, "--webhook-secret",
+                  GW_WEBHOOK_SECRET});
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 5000), "the stream did not start");
+  JsonObject *manifest = emulator.finish();
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 20000), "the stream did not end");
+  fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
+  std::vector<std::string> folders = stream_folders(gw);
+  fail_unless_equals_int(folders.size(), 1);
+  fail_unless(json_array_get_length(json_object_get_array_member(manifest, "transcript")) == 8);
+  check_vtt_matches_manifest(folders[0], manifest);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
 static Suite *record_suite() {
   Suite *s = suite_create("gateway-record");
   TCase *tc = tcase_create("record");
   tcase_set_timeout(tc, 90);
   tcase_add_test(tc, signed_webhooks_record_the_meeting);
+  tcase_add_test(tc, overlapping_lines_keep_server_times);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -9,7 +9,6 @@
 #include "protocol/signature.h"
 #include "stream_registry.h"
 #include "webhook_check.h"
-#include "webvtt.h"
 
 static const char *kStarted =
     "{\"event\":\"webinar.rtms_started\",\"event_ts\":1700000000000,\"payload\":{"
@@ -69,22 +68,6 @@ GST_START_TEST(placeholders_and_names) {
   fail_if(gateway::valid_rtmp_url("http://example.com/live", &why));
   fail_if(gateway::valid_rtmp_url("rtmp://h/live/x\" location=/etc/passwd", &why));
   fail_if(gateway::valid_rtmp_url("rtmp://h/live/a b", &why));
-}
-GST_END_TEST;
-
-GST_START_TEST(webvtt_cues) {
-  std::string t = gateway::webvtt_time(3723 * GST_SECOND + 45 * GST_MSECOND);
-  fail_unless_equals_string(t.c_str(), "01:02:03.045");
-  std::string zero = gateway::webvtt_time(GST_CLOCK_TIME_NONE);
-  fail_unless_equals_string(zero.c_str(), "00:00:00.000");
-  // Markup from the network is text, never tags; a blank line would end the cue.
-  std::string cue = gateway::webvtt_cue(7, 1500 * GST_MSECOND, 4 * GST_SECOND, "Ann <admin>",
-                                        "a < b && c > d\n\nnext\r\n");
-  fail_unless_equals_string(cue.c_str(),
-                            "7\n00:00:01.500 --> 00:00:04.000\n<v Ann &lt;admin&gt;>a &lt; b &amp;&amp; c &gt; d\nnext\n\n");
-  // No speaker, no voice span; an end before the start still makes a valid cue.
-  std::string bare = gateway::webvtt_cue(1, 2 * GST_SECOND, GST_SECOND, "", "hi");
-  fail_unless_equals_string(bare.c_str(), "1\n00:00:02.000 --> 00:00:02.001\nhi\n\n");
 }
 GST_END_TEST;
 
@@ -153,7 +136,6 @@ static Suite *units_suite() {
   tcase_add_test(tc, checks_in_order);
   tcase_add_test(tc, placeholders_and_names);
   tcase_add_test(tc, retry_failover_limit);
-  tcase_add_test(tc, webvtt_cues);
   tcase_add_test(tc, media_stats_from_rtmssrc_structure);
   tcase_add_test(tc, log_safe_escapes);
   suite_add_tcase(s, tc);

@@ -1,11 +1,14 @@
 #include "pad_router.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <exception>
 #include <vector>
 
+#include <glib/gstdio.h>
+
 #include "glib_ptr.h"
 #include "log.h"
-#include "webvtt.h"
 
 namespace gateway {
 
@@ -127,6 +130,104 @@ void route_audio(GstElement *src, GstPad *pad, const PadRoutes &routes, const ch
              where.c_str());
 }
 
+void route_named(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name, const char *kind);
+
+// queue ! rtmstextenc ! filesink (WebVTT, written as it goes); returns the
+// queue. False with why when the file cannot be created.
+GstElement *add_webvtt_branch(GstBin *bin, const std::string &location, std::string *why) {
+  // Created now so that a folder it cannot go in is a log line, not an
+  // error of the whole pipeline when filesink opens it.
+  FILE *probe = g_fopen(location.c_str(), "wb");
+  if (!probe) {
+    *why = "cannot create " + location + ": " + g_strerror(errno);
+    return nullptr;
+  }
+  std::fclose(probe);
+  NewElements chain;
+  GstElement *queue = chain.make("queue");
+  GstElement *enc = chain.make("rtmstextenc");
+  GstElement *sink = chain.make("filesink");
+  if (!chain.all_made()) {
+    *why = "missing elements (queue, rtmstextenc from the rtms plugin, filesink)";
+    return nullptr;
+  }
+  // A line can wait for transcript GAPs (text-gap-delay) plus the encoder's
+  // reorder-window before it is written; then it goes to the file at once
+  // (unbuffered), so that a killed gateway leaves every line written so far.
+  gst_util_set_object_arg(G_OBJECT(enc), "format", "webvtt");
+  g_object_set(sink, "location", location.c_str(), "async", FALSE, "sync", FALSE, nullptr);
+  gst_util_set_object_arg(G_OBJECT(sink), "buffer-mode", "unbuffered");
+  if (!chain.add_and_link(bin)) {
+    *why = "cannot link queue ! rtmstextenc ! filesink";
+    return nullptr;
+  }
+  return queue;
+}
+
+GstPadLinkReturn link_pads(GstPad *from, GstElement *element) {
+  GstPtr<GstPad> sink(gst_element_get_static_pad(element, "sink"));
+  return sink ? gst_pad_link(from, sink.get()) : GST_PAD_LINK_NOFORMAT;
+}
+
+// The free sink pad of the element named kind, if there is one.
+GstPad *free_named_sink(GstElement *src, const char *kind) {
+  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  if (!parent || !GST_IS_BIN(parent.get())) return nullptr;
+  GstPtr<GstElement> target(gst_bin_get_by_name(GST_BIN(parent.get()), kind));
+  if (!target) return nullptr;
+  GstPad *sink = gst_element_get_static_pad(target.get(), "sink");
+  if (sink && gst_pad_is_linked(sink)) {  // taken, e.g. by a delayed link of the template
+    gst_object_unref(sink);
+    return nullptr;
+  }
+  return sink;
+}
+
+// transcript_N -> {out}/transcript.vtt, and to the element named transcript
+// as well when there is one (through a tee).
+void route_transcript_webvtt(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name) {
+  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  if (!parent || !GST_IS_BIN(parent.get())) return;
+  GstBin *bin = GST_BIN(parent.get());
+  std::string path = routes.out_dir + "/transcript.vtt";
+  std::string why;
+  GstElement *head = add_webvtt_branch(bin, path, &why);
+  if (!head) {
+    log_error("%s: no WebVTT transcript: %s", routes.label.c_str(), why.c_str());
+    route_named(src, pad, routes, pad_name, "transcript");
+    return;
+  }
+  GstPtr<GstPad> named(free_named_sink(src, "transcript"));
+  bool linked;
+  if (!named) {
+    linked = link_to(pad, head, "sink");
+  } else {
+    GstElement *tee = gst_element_factory_make("tee", nullptr);
+    if (!tee) {
+      log_error("%s: no tee element", routes.label.c_str());
+      return;
+    }
+    gst_bin_add(bin, tee);
+    GstPtr<GstPad> to_file(gst_element_request_pad_simple(tee, "src_%u"));
+    GstPtr<GstPad> to_named(gst_element_request_pad_simple(tee, "src_%u"));
+    GstPadLinkReturn file_link = to_file ? link_pads(to_file.get(), head) : GST_PAD_LINK_REFUSED;
+    GstPadLinkReturn named_link = to_named ? gst_pad_link(to_named.get(), named.get()) : GST_PAD_LINK_REFUSED;
+    gst_element_sync_state_with_parent(tee);
+    GstPtr<GstPad> tee_sink(gst_element_get_static_pad(tee, "sink"));
+    GstPadLinkReturn in_link = gst_pad_link(pad, tee_sink.get());
+    linked = file_link == GST_PAD_LINK_OK && named_link == GST_PAD_LINK_OK && in_link == GST_PAD_LINK_OK;
+    if (!linked)
+      log_error("%s: cannot link %s through a tee: to the file %s, to 'transcript' %s, into the tee %s",
+                routes.label.c_str(), pad_name, gst_pad_link_get_name(file_link), gst_pad_link_get_name(named_link),
+                gst_pad_link_get_name(in_link));
+  }
+  if (!linked) {
+    log_error("%s: cannot link %s to %s", routes.label.c_str(), pad_name, path.c_str());
+    return;
+  }
+  log_info("%s: %s -> %s%s", routes.label.c_str(), pad_name, path.c_str(), named ? " and 'transcript'" : "");
+}
+
 void route_named(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name, const char *kind) {
   GstPtr<GstObject> parent(gst_element_get_parent(src));
   if (!parent || !GST_IS_BIN(parent.get())) return;
@@ -151,12 +252,8 @@ void on_pad_added(GstElement *src, GstPad *pad, gpointer) {
       return;
     }
     if (routes->webvtt && g_str_has_prefix(name.get(), "transcript_")) {
-      std::string path = routes->out_dir + "/transcript.vtt";
-      std::string why;
-      if (attach_webvtt_writer(pad, path, &why))
-        log_info("%s: %s -> %s", routes->label.c_str(), name.get(), path.c_str());
-      else
-        log_error("%s: no WebVTT transcript: %s", routes->label.c_str(), why.c_str());
+      route_transcript_webvtt(src, pad, *routes, name.get());
+      return;
     }
     for (const char *kind : kRoutedKinds) {
       std::string prefix = std::string(kind) + "_";

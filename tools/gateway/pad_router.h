@@ -8,7 +8,9 @@
 //   video_0, deskshare_0, transcript_0, chat_0
 //                -> the sink pad of the element named video, deskshare,
 //                   transcript, chat, when there is one and it is free
-//   transcript_N -> {out}/transcript.vtt as well (when asked for)
+//   transcript_N -> {out}/transcript.vtt as well (when asked for), through
+//                   queue ! rtmstextenc ! filesink (and a tee when the
+//                   element named transcript takes the pad too)
 //
 // The handler runs on rtmssrc's threads and finds everything it needs on the
 // elements themselves, never on an object of the gateway that may be gone.
