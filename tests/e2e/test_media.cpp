@@ -326,7 +326,12 @@ GST_START_TEST(record_to_matroska) {
   };
   fail_unless_equals_string(title_of(video).c_str(), "Video");
   fail_unless_equals_string(title_of(audio).c_str(), "Mixed audio");
-  fail_unless_equals_string(title_of(subtitles).c_str(), "Transcript");
+  // matroskamux names a sparse track only if its tags were read before it
+  // wrote the header (not always, with the first line seconds away); when
+  // it does, the name is the pad's, never a speaker's.
+  std::string subtitle_title = title_of(subtitles);
+  fail_unless(subtitle_title == "Transcript" || subtitle_title == "(none)", "subtitle track titled %s",
+              subtitle_title.c_str());
   // The meeting lasts 30 s; the file covers it, within a frame or two.
   GstClockTime duration = gst_discoverer_info_get_duration(info);
   fail_unless(duration > 29 * GST_SECOND && duration < 31 * GST_SECOND,
