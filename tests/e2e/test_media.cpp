@@ -324,8 +324,9 @@ GST_START_TEST(record_to_matroska) {
     g_free(title);
     return out;
   };
-  fail_unless_equals_string(title_of(video).c_str(), "Video");
-  fail_unless_equals_string(title_of(audio).c_str(), "Mixed audio");
+  const std::string video_title = title_of(video), audio_title = title_of(audio);
+  fail_unless_equals_string(video_title.c_str(), "Video");
+  fail_unless_equals_string(audio_title.c_str(), "Mixed audio");
   // matroskamux names a sparse track only if its tags were read before it
   // wrote the header (not always, with the first line seconds away); when
   // it does, the name is the pad's, never a speaker's.
