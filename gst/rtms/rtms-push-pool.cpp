@@ -23,7 +23,7 @@ class PushPool {
  public:
   void acquire();
   void release();
-  void schedule(GstPad *pad, void (*drain)(GstPad *pad));
+  bool schedule(GstPad *pad, void (*drain)(GstPad *pad));
 
  private:
   static gpointer worker_main(gpointer pool);
@@ -108,14 +108,13 @@ bool PushPool::start_worker_locked() {
   return true;
 }
 
-void PushPool::schedule(GstPad *pad, void (*drain)(GstPad *pad)) {
+bool PushPool::schedule(GstPad *pad, void (*drain)(GstPad *pad)) {
   bool wake = false, wake_monitor = false;
   {
     std::lock_guard<std::mutex> guard(lock_);
     if (stopping_ || workers_.empty()) {
-      // Nobody registered: the pad's element is not running.
-      GST_WARNING_OBJECT(pad, "push pool not running: not scheduled");
-      return;
+      GST_WARNING_OBJECT(pad, "the push pool has no thread: pushing on the caller's");
+      return false;
     }
     ready_.push_back(Scheduled{GST_PAD(gst_object_ref(pad)), drain, g_get_monotonic_time()});
     if (idle_ > 0 && wake_tokens_ == 0) {
@@ -131,6 +130,7 @@ void PushPool::schedule(GstPad *pad, void (*drain)(GstPad *pad)) {
   }
   if (wake) work_ready_.notify_one();
   if (wake_monitor) watch_wake_.notify_one();
+  return true;
 }
 
 gpointer PushPool::worker_main(gpointer pool) {
@@ -211,6 +211,6 @@ void push_pool_acquire() {
 
 void push_pool_release() { pool().release(); }
 
-void push_pool_schedule(GstPad *pad, void (*drain)(GstPad *pad)) { pool().schedule(pad, drain); }
+bool push_pool_schedule(GstPad *pad, void (*drain)(GstPad *pad)) { return pool().schedule(pad, drain); }
 
 }  // namespace rtms

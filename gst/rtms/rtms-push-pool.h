@@ -35,7 +35,8 @@ void push_pool_acquire();
 void push_pool_release();
 
 // Queues `drain(pad)` to run on a pool thread. Takes a reference to pad
-// for as long as that takes.
-void push_pool_schedule(GstPad *pad, void (*drain)(GstPad *pad));
+// for as long as that takes. False when the pool has no thread (none could
+// be started): then the caller must drain the pad itself.
+bool push_pool_schedule(GstPad *pad, void (*drain)(GstPad *pad));
 
 }  // namespace rtms

@@ -204,9 +204,11 @@ static bool deliver_direct(GstRtmsSrc *self, GstRtmsSrcPad *rpad, GstMiniObject 
 // it deactivates its pads, which waits here, before it goes.
 static void drain_pooled(GstPad *pad) {
   GstRtmsSrcPad *rpad = GST_RTMS_SRC_PAD(pad);
-  GstRtmsSrc *self = GST_RTMS_SRC(rtms::src_pad_progress(rpad).element);
   GST_PAD_STREAM_LOCK(pad);
   while (GstMiniObject *item = rtms::src_pad_take_scheduled(rpad)) {
+    // Only now is the element known to be alive: the pad is active (an
+    // entry may outlive a pad that was deactivated, and its element).
+    GstRtmsSrc *self = reinterpret_cast<GstRtmsSrc *>(rtms::src_pad_progress(rpad).element);
     if (!push_item(self, rpad, item)) {
       // EOS pushed, flushing or a flow error: nothing more goes out here.
       rtms::src_pad_unschedule(rpad);
@@ -222,8 +224,10 @@ bool rtms_src_deliver(GstRtmsSrc *self, GstRtmsSrcPad *pad, GstMiniObject *item)
   rtms::SrcPadDelivery delivery;
   bool schedule = false;
   if (!rtms::src_pad_enqueue(pad, item, &delivery, &schedule)) return false;
-  if (schedule) rtms::push_pool_schedule(GST_PAD(pad), drain_pooled);
-  else if (delivery == rtms::SrcPadDelivery::Direct && self->state->playing.load(std::memory_order_acquire))
+  // Without a pool thread (none could be started), the caller pushes.
+  if (schedule) {
+    if (!rtms::push_pool_schedule(GST_PAD(pad), drain_pooled)) drain_pooled(GST_PAD(pad));
+  } else if (delivery == rtms::SrcPadDelivery::Direct && self->state->playing.load(std::memory_order_acquire))
     drain_direct(self, pad);
   return true;
 }
@@ -238,7 +242,8 @@ void rtms_src_start_pushing(GstRtmsSrc *self) {
   }
   for (GstRtmsSrcPad *pad : pads) {
     if (rtms::src_pad_is_direct(pad)) drain_direct(self, pad);
-    else if (rtms::src_pad_schedule_if_waiting(pad)) rtms::push_pool_schedule(GST_PAD(pad), drain_pooled);
+    else if (rtms::src_pad_schedule_if_waiting(pad) && !rtms::push_pool_schedule(GST_PAD(pad), drain_pooled))
+      drain_pooled(GST_PAD(pad));
     gst_object_unref(pad);
   }
 }
