@@ -87,6 +87,12 @@ GST_START_TEST(callbacks_may_cancel_and_add_timers) {
     });
     victim = timers.add(5, [&] { fired += "X"; });
     timers.add(5, [&] { fired += "2"; });
+    // A deadline is taken when add() is called, in microseconds: these three
+    // are due microseconds apart (more if the thread is preempted between
+    // the calls), and an iteration falling in between would fire "1" alone,
+    // whose 0 ms timer is then due before "2" ("1324"). Past every deadline,
+    // all three are due in the same dispatch, as this test means.
+    g_usleep(10 * 1000);
     fail_unless(run_until(context, [&] { return fired.size() >= 4; }));
     fail_unless_equals_string(fired.c_str(), "1234");
   }
@@ -105,6 +111,7 @@ GST_START_TEST(a_callback_may_destroy_the_set) {
     timers.reset();
   });
   timers->add(5, [&] { second = true; });
+  g_usleep(10 * 1000);  // both due in the same dispatch, as above
   fail_unless(run_until(context, [&] { return first; }));
   for (int i = 0; i < 20; i++) g_main_context_iteration(context, FALSE), g_usleep(1000);
   fail_unless(!second, "a timer of a destroyed set fired");
