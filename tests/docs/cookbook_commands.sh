@@ -51,14 +51,15 @@ awk -v dir="$work" '
     inside = !inside; block = ""; next
   }
   inside {block = block $0 "\n"}' "$doc"
-count=$(ls "$work"/recipe-*.sh 2>/dev/null | wc -l)
+count=$(find "$work" -maxdepth 1 -name 'recipe-*.sh' | wc -l)
 [ "$count" -gt 0 ] || { echo "cookbook: no gst-launch-1.0 recipe found"; exit 1; }
 echo "$count recipes in $doc"
 
 mkdir -p "$work/tmp"
 failed=0
-for recipe in $(ls "$work"/recipe-*.sh | sort -V); do
-  n=$(basename "$recipe" .sh)
+for i in $(seq "$count"); do
+  n=recipe-$i
+  recipe=$work/$n.sh
   title=$(cat "$work/$n.title")
   echo
   echo "=== $n: $title"
