@@ -1,5 +1,6 @@
 #include "e2e_common.h"
 
+#include <glib/gstdio.h>
 #include <gst/app/gstappsrc.h>
 
 #include <cstdlib>
@@ -124,4 +125,56 @@ JsonObject *run_to_end(Capture &capture, EmulatorRun &emulator) {
   JsonObject *manifest = emulator.finish();
   check_no_violations(manifest);
   return manifest;
+}
+
+TempScript::TempScript(const char *name, const std::string &json) {
+  gchar *made = g_dir_make_tmp("rtms-e2e-script-XXXXXX", nullptr);
+  fail_unless(made != nullptr);
+  dir = made;
+  g_free(made);
+  path = dir + "/" + name;
+  fail_unless(g_file_set_contents(path.c_str(), json.c_str(), -1, nullptr));
+}
+
+TempScript::~TempScript() {
+  g_unlink(path.c_str());
+  g_rmdir(dir.c_str());
+}
+
+GstElement *launch_against(const EmulatorRun &emulator, const std::string &description) {
+  GError *error = nullptr;
+  GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
+  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
+  g_clear_error(&error);
+  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
+               "client-secret", E2E_CLIENT_SECRET, nullptr);
+  gst_object_unref(src);
+  return pipeline;
+}
+
+void play_to_eos(GstElement *pipeline, GstClockTime timeout,
+                 const std::function<void(GstMessage *)> &on_message) {
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus(pipeline);
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop(bus, timeout);
+    fail_unless(msg != nullptr, "no EOS");
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+      GError *err = nullptr;
+      gst_message_parse_error(msg, &err, nullptr);
+      std::string text = err->message;
+      g_clear_error(&err);
+      gst_message_unref(msg);
+      gst_object_unref(bus);
+      gst_element_set_state(pipeline, GST_STATE_NULL);
+      fail("the pipeline failed: %s", text.c_str());
+    }
+    bool eos = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
+    if (!eos && on_message) on_message(msg);
+    gst_message_unref(msg);
+    if (eos) break;
+  }
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
 }

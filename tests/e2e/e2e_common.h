@@ -4,6 +4,9 @@
 
 #include <gst/check/gstcheck.h>
 
+#include <functional>
+#include <string>
+
 #include "capture.h"
 #include "emulator_run.h"
 
@@ -33,3 +36,24 @@ guint64 total_bytes(Capture &capture);
 
 // No protocol violations were recorded by the emulator.
 void check_no_violations(JsonObject *manifest);
+
+// A meeting script written for one test, in a temporary folder removed
+// with it.
+struct TempScript {
+  // name: the file's name; json: the script's text.
+  TempScript(const char *name, const std::string &json);
+  ~TempScript();
+  TempScript(const TempScript &) = delete;
+  TempScript &operator=(const TempScript &) = delete;
+  std::string dir;
+  std::string path;
+};
+
+// A gst-launch line with an rtmssrc named src, pointed at the emulator
+// (webhook and credentials set).
+GstElement *launch_against(const EmulatorRun &emulator, const std::string &description);
+
+// Plays the pipeline to EOS (an error or the timeout fails the test),
+// showing every other bus message to on_message, then sets it to NULL.
+void play_to_eos(GstElement *pipeline, GstClockTime timeout,
+                 const std::function<void(GstMessage *)> &on_message = nullptr);

@@ -43,45 +43,6 @@ static guint count_events_sent(JsonObject *manifest, gint64 event_type) {
   return count;
 }
 
-// A gst-launch line with an rtmssrc named src, pointed at the emulator.
-static GstElement *launch_against(const EmulatorRun &emulator, const std::string &description) {
-  GError *error = nullptr;
-  GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
-  fail_unless(pipeline != nullptr, "%s", error ? error->message : "?");
-  g_clear_error(&error);
-  GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
-  g_object_set(src, "webhook-payload", emulator.webhook_json.c_str(), "client-id", E2E_CLIENT_ID,
-               "client-secret", E2E_CLIENT_SECRET, nullptr);
-  gst_object_unref(src);
-  return pipeline;
-}
-
-// Plays it to EOS (an error fails the test), showing every other message to
-// on_message, then stops it.
-template <typename OnMessage>
-static void play_to_eos(GstElement *pipeline, GstClockTime timeout, OnMessage on_message) {
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstBus *bus = gst_element_get_bus(pipeline);
-  for (;;) {
-    GstMessage *msg = gst_bus_timed_pop(bus, timeout);
-    fail_unless(msg != nullptr, "no EOS");
-    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-      GError *err = nullptr;
-      gst_message_parse_error(msg, &err, nullptr);
-      std::string text = err->message;
-      g_clear_error(&err);
-      gst_message_unref(msg);
-      fail("the pipeline failed: %s", text.c_str());
-    }
-    bool eos = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
-    if (!eos) on_message(msg);
-    gst_message_unref(msg);
-    if (eos) break;
-  }
-  gst_object_unref(bus);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-}
-
 GST_START_TEST(every_media_type_h264) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("short-av.json")});
@@ -176,15 +137,11 @@ GST_END_TEST;
 // frame one record per main-loop wake-up, so the emulator must end its hold
 // for it. Every frame arrives whole, and some are over 16 KiB.
 GST_START_TEST(large_video_frames_from_a_polling_emulator_wss) {
-  char *dir = g_dir_make_tmp("rtms-e2e-video-XXXXXX", nullptr);
-  fail_unless(dir != nullptr);
-  const std::string script = std::string(dir) + "/snow.json";
-  const char *text =
-      "{\"duration_ms\": 2000, \"participants\": [{\"user_id\": 16778240, \"user_name\": "
-      "\"Alice\", \"video_pattern\": \"snow\", \"talk\": [[0, 2000]]}]}";
-  fail_unless(g_file_set_contents(script.c_str(), text, -1, nullptr));
+  TempScript script("snow.json",
+                    "{\"duration_ms\": 2000, \"participants\": [{\"user_id\": 16778240, \"user_name\": "
+                    "\"Alice\", \"video_pattern\": \"snow\", \"talk\": [[0, 2000]]}]}");
   EmulatorRun emulator;
-  emulator.start({"--tls", "--script", script, "--socket-poll-interval", "20", "--video-bitrate",
+  emulator.start({"--tls", "--script", script.path, "--socket-poll-interval", "20", "--video-bitrate",
                   "20000"});
   Capture capture("media=audio+video video-codec=h264 video-fps=15 video-resolution=sd");
   configure_src(capture, emulator);
@@ -198,9 +155,6 @@ GST_START_TEST(large_video_frames_from_a_polling_emulator_wss) {
   for (const auto &payload : video->payloads) large += payload.size() > 16 * 1024 ? 1 : 0;
   fail_unless(large > 0, "no video frame over 16 KiB: the test does not cover large frames");
   check_decodes(video->caps, "h264parse ! avdec_h264", video->payloads);
-  g_unlink(script.c_str());
-  g_rmdir(dir);
-  g_free(dir);
 }
 GST_END_TEST;
 
@@ -393,20 +347,16 @@ GST_END_TEST;
 // Each keeps the server's start and duration (WebVTT and SRT allow
 // overlapping cues); nothing is moved later.
 GST_START_TEST(overlapping_transcript_lines_keep_their_times) {
-  char *dir = g_dir_make_tmp("rtms-e2e-overlap-XXXXXX", nullptr);
-  fail_unless(dir != nullptr);
-  const std::string script = std::string(dir) + "/overlap.json";
-  const char *text =
+  TempScript script("overlap.json",
       "{\"duration_ms\": 3500, \"participants\": ["
       "{\"user_id\": 16778240, \"user_name\": \"Alice\", \"talk\": [[0, 3500]]},"
       "{\"user_id\": 16779264, \"user_name\": \"Bob\", \"talk\": [[0, 3500]]}],"
       "\"transcript\": ["
       "{\"user_id\": 16778240, \"start_ms\": 100, \"end_ms\": 2000, \"text\": \"I was saying that\"},"
       "{\"user_id\": 16779264, \"start_ms\": 900, \"end_ms\": 2400, \"text\": \"Sorry, go on\"},"
-      "{\"user_id\": 16778240, \"start_ms\": 2500, \"end_ms\": 3000, \"text\": \"Thanks\"}]}";
-  fail_unless(g_file_set_contents(script.c_str(), text, -1, nullptr));
+      "{\"user_id\": 16778240, \"start_ms\": 2500, \"end_ms\": 3000, \"text\": \"Thanks\"}]}");
   EmulatorRun emulator;
-  emulator.start({"--script", script});
+  emulator.start({"--script", script.path});
   Capture capture("media=audio+transcript");
   configure_src(capture, emulator);
   capture.keep_payloads = true;
@@ -426,9 +376,6 @@ GST_START_TEST(overlapping_transcript_lines_keep_their_times) {
   }
   // The second line really overlaps the first.
   fail_unless(transcript->pts[1] < transcript->pts[0] + transcript->durations[0]);
-  g_unlink(script.c_str());
-  g_rmdir(dir);
-  g_free(dir);
 }
 GST_END_TEST;
 

@@ -7,8 +7,6 @@
 // stuck pad delivers everything it missed, in order.
 #include "e2e_common.h"
 
-#include <glib/gstdio.h>
-
 #include <mutex>
 
 namespace {
@@ -69,24 +67,16 @@ void on_pad_added(GstElement *, GstPad *pad, gpointer data) {
 }
 
 // Two participants talking for the whole 3 s.
-std::string write_script() {
-  char *dir = g_dir_make_tmp("rtms-e2e-push-XXXXXX", nullptr);
-  fail_unless(dir != nullptr);
-  const std::string script = std::string(dir) + "/talking.json";
-  g_free(dir);
-  const char *text =
-      "{\"duration_ms\": 3000, \"participants\": ["
-      "{\"user_id\": 16778240, \"user_name\": \"Alice\", \"tone_hz\": 440, \"talk\": [[0, 3000]]},"
-      "{\"user_id\": 16779264, \"user_name\": \"Bob\", \"tone_hz\": 660, \"talk\": [[0, 3000]]}]}";
-  fail_unless(g_file_set_contents(script.c_str(), text, -1, nullptr));
-  return script;
-}
+const char *const kTalkingScript =
+    "{\"duration_ms\": 3000, \"participants\": ["
+    "{\"user_id\": 16778240, \"user_name\": \"Alice\", \"tone_hz\": 440, \"talk\": [[0, 3000]]},"
+    "{\"user_id\": 16779264, \"user_name\": \"Bob\", \"tone_hz\": 660, \"talk\": [[0, 3000]]}]}";
 
 void a_blocked_branch_holds_up_nothing_else(const char *src_properties) {
-  const std::string script = write_script();
+  TempScript script("talking.json", kTalkingScript);
   EmulatorRun stuck_emulator, other_emulator;
-  stuck_emulator.start({"--script", script});
-  other_emulator.start({"--script", script});
+  stuck_emulator.start({"--script", script.path});
+  other_emulator.start({"--script", script.path});
   Capture stuck(src_properties), other(src_properties);
   configure_src(stuck, stuck_emulator);
   configure_src(other, other_emulator);
@@ -111,10 +101,6 @@ void a_blocked_branch_holds_up_nothing_else(const char *src_properties) {
   fail_unless(block.other_during >= 80,
               "the other stream got %" G_GUINT64_FORMAT " buffers while a branch of another stream "
               "was blocked for 1.5 s", block.other_during);
-  g_unlink(script.c_str());
-  gchar *dir = g_path_get_dirname(script.c_str());
-  g_rmdir(dir);
-  g_free(dir);
 }
 
 }  // namespace

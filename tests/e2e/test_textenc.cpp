@@ -188,22 +188,7 @@ static void run(EmulatorRun &emulator, const std::string &dir, guint *moved) {
   gst_object_unref(seen_pad);
   gst_object_unref(seen);
 
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstBus *bus = gst_element_get_bus(pipeline);
-  GstMessage *msg =
-      gst_bus_timed_pop_filtered(bus, 90 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-  fail_unless(msg != nullptr, "no EOS");
-  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-    GError *err = nullptr;
-    gst_message_parse_error(msg, &err, nullptr);
-    std::string text = err->message;
-    g_clear_error(&err);
-    gst_message_unref(msg);
-    fail("the pipeline failed: %s", text.c_str());
-  }
-  gst_message_unref(msg);
-  gst_object_unref(bus);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
+  play_to_eos(pipeline, 90 * GST_SECOND);
   gst_object_unref(pipeline);
 }
 
@@ -243,17 +228,14 @@ GST_START_TEST(late_long_line_in_order) {
   json_object_set_int_member(line, "end_ms", 3900);
   json_object_set_string_member(line, "text", "A <long> aside & \"quotes\" --> and more");
   json_array_add_object_element(lines, line);
-  gchar *dir = g_dir_make_tmp("rtms-textenc-XXXXXX", nullptr);
-  std::string script = std::string(dir) + "/late-long-line.json";
   JsonGenerator *generator = json_generator_new();
   json_generator_set_root(generator, json_parser_get_root(parser));
-  fail_unless(json_generator_to_file(generator, script.c_str(), nullptr));
+  gchar *json = json_generator_to_data(generator, nullptr);
+  TempScript script("late-long-line.json", json);
+  g_free(json);
   g_object_unref(generator);
   g_object_unref(parser);
-  check_script(script);
-  g_remove(script.c_str());
-  g_rmdir(dir);
-  g_free(dir);
+  check_script(script.path);
 }
 GST_END_TEST;
 
