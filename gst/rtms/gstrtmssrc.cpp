@@ -1,6 +1,47 @@
 // rtmssrc: the element class, its properties and its state changes. The
 // mapping of session callbacks to pads lives in rtms-src-outputs.cpp and the
 // bus messages in rtms-src-messages.cpp.
+
+/**
+ * SECTION:element-rtmssrc
+ * @title: rtmssrc
+ * @short_description: a live source for Zoom Realtime Media Streams
+ *
+ * rtmssrc receives one Zoom Realtime Media Stream (a meeting, webinar, Video
+ * SDK session or Contact Center engagement). It takes the `rtms_started`
+ * webhook the Zoom app received (#GstRtmsSrc:webhook-payload) and the app's
+ * credentials (#GstRtmsSrc:client-id and #GstRtmsSrc:client-secret, or the
+ * `ZM_RTMS_CLIENT` and `ZM_RTMS_SECRET` environment variables), runs the
+ * signaling and media WebSockets (handshakes, keep-alives, failover, orderly
+ * close) and exposes sometimes pads: `audio_%u` (one per participant who
+ * speaks, or one mixed pad), `video_%u`, `deskshare_%u`, `transcript_%u` and
+ * `chat_%u`, each with caps from the server's effective parameters, a
+ * stream-start with its #GstStream, a stream collection, a TIME segment and
+ * the participant's tags; every buffer carries the server's capture time as
+ * a reference timestamp meta and a `GstRtmsMeta` custom meta.
+ *
+ * It is a live source: it produces in PLAYING only, answers the LATENCY
+ * query with its jitter allowance and packet duration, and sends GAP events
+ * on its sparse pads. Errors carry RTMS status codes in their details.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 -e rtmssrc name=src webhook-payload="$(cat rtms_started.json)" \
+ *   src.audio_0 ! queue ! audiorate ! audioconvert ! wavenc ! filesink location=p0.wav \
+ *   src.audio_1 ! queue ! audiorate ! audioconvert ! wavenc ! filesink location=p1.wav
+ * ]| Records the first two speakers, each to a WAV file named in the line.
+ * |[
+ * gst-launch-1.0 -e rtmssrc name=src webhook-payload="$(cat rtms_started.json)" \
+ *     media=audio+transcript audio-mode=mixed \
+ *   src.audio_0 ! queue ! audioconvert ! opusenc ! oggmux ! filesink location=meeting.ogg \
+ *   src.transcript_0 ! queue ! rtmstextenc ! filesink location=transcript.vtt
+ * ]| Records everyone mixed and the transcript as WebVTT with the speakers.
+ *
+ * docs/rtmssrc.md in the source tree describes every property, pad, message
+ * and error; docs/cookbook.md has more pipelines, each run by the test suite.
+ *
+ * Since: 0.1
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
