@@ -53,6 +53,24 @@ constexpr Alias kWebhookFields[] = {
     {"engagement_id", "engagement-id"},
 };
 
+// playbin3 and decodebin3 play one stream of each type and would leave the
+// pads of every other participant unlinked: a URI asks for mixed audio
+// unless it says audio-mode=per-participant.
+constexpr const char *kUriAudioModeDefault = "mixed";
+
+// The value a property has when a URI does not name it.
+void uri_default_value(GParamSpec *pspec, GValue *out) {
+  g_value_init(out, G_PARAM_SPEC_VALUE_TYPE(pspec));
+  if (std::strcmp(pspec->name, "audio-mode") == 0 && G_IS_PARAM_SPEC_ENUM(pspec)) {
+    GEnumValue *ev = g_enum_get_value_by_nick(G_PARAM_SPEC_ENUM(pspec)->enum_class, kUriAudioModeDefault);
+    if (ev) {
+      g_value_set_enum(out, ev->value);
+      return;
+    }
+  }
+  g_param_value_set_default(pspec, out);
+}
+
 bool is_credential(const std::string &prop) {
   return prop == "client-id" || prop == "client-secret";
 }
@@ -273,7 +291,11 @@ gchar *uri_get_uri(GstURIHandler *handler) {
     g_value_init(&v, G_PARAM_SPEC_VALUE_TYPE(pspec));
     g_object_get_property(obj, pspec->name, &v);
     std::string text = value_to_string(&v);
-    if (!g_param_value_defaults(pspec, &v) && !text.empty()) {
+    GValue dflt = G_VALUE_INIT;
+    uri_default_value(pspec, &dflt);
+    bool is_default = g_param_values_cmp(pspec, &v, &dflt) == 0;
+    g_value_unset(&dflt);
+    if (!is_default && !text.empty()) {
       // UUIDs hold '/', '+' and '='; only the ',' between server URLs and
       // the '+' between media stay readable.
       const char *keep = G_IS_PARAM_SPEC_FLAGS(pspec) ? "+" : std::strcmp(pspec->name, "server-urls") == 0 ? ",:/" : nullptr;
@@ -317,7 +339,10 @@ gboolean uri_set_uri(GstURIHandler *handler, const gchar *uri, GError **error) {
         if (std::strcmp(a.property, pspec->name) == 0) webhook_field = true;
       if (webhook_field) continue;
     }
-    g_object_set_property(obj, pspec->name, g_param_spec_get_default_value(pspec));
+    GValue dflt = G_VALUE_INIT;
+    uri_default_value(pspec, &dflt);
+    g_object_set_property(obj, pspec->name, &dflt);
+    g_value_unset(&dflt);
   }
   g_free(specs);
   for (const Setting &s : settings.items) g_object_set_property(obj, s.pspec->name, &s.value);

@@ -104,8 +104,20 @@ GST_START_TEST(uri_sets_webhook_fields_and_properties) {
   check_prop(src, "webinar-uuid", "W+/");
   check_prop(src, "allowed-hosts", "");
   check_prop(src, "client-id", "kept");
-  g_object_get(src, "media", &media, nullptr);
+  g_object_get(src, "media", &media, "audio-mode", &mode, nullptr);
   fail_unless_equals_int(media, 1);
+  fail_unless_equals_int(mode, 1);  // mixed unless the URI says otherwise
+
+  // per-participant is asked for explicitly, and round-trips.
+  fail_unless(gst_uri_handler_set_uri(GST_URI_HANDLER(src),
+                                      "rtms://?stream_id=s3&meeting_uuid=m&server_urls=ws%3A%2F%2Fh%3A1"
+                                      "&audio_mode=per-participant",
+                                      &err));
+  g_object_get(src, "audio-mode", &mode, nullptr);
+  fail_unless_equals_int(mode, 2);
+  uri = gst_uri_handler_get_uri(GST_URI_HANDLER(src));
+  fail_unless(contains(uri, "audio-mode=per-participant"), "%s", uri);
+  g_free(uri);
   gst_object_unref(src);
 }
 GST_END_TEST;
