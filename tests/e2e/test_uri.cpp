@@ -6,6 +6,9 @@
 #include <glib/gstdio.h>
 
 #include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
 #include <string>
 
 #include "e2e_common.h"
@@ -123,12 +126,105 @@ GST_START_TEST(playbin3_plays_webhook_file_uri) {
 }
 GST_END_TEST;
 
+// uridecodebin3 with every pad it exposes linked to a fakesink of its own.
+struct Decoded {
+  GstElement *pipeline = nullptr;
+  std::mutex lock;
+  std::vector<std::unique_ptr<Counter>> counters;
+  std::vector<std::string> caps;
+};
+
+static void on_decoded_pad(GstElement *, GstPad *pad, gpointer data) {
+  auto *d = static_cast<Decoded *>(data);
+  std::lock_guard<std::mutex> guard(d->lock);
+  d->counters.push_back(std::make_unique<Counter>());
+  GstElement *sink = counting_sink(*d->counters.back());
+  gst_bin_add(GST_BIN(d->pipeline), sink);
+  gst_element_sync_state_with_parent(sink);
+  GstPad *sinkpad = gst_element_get_static_pad(sink, "sink");
+  fail_unless(gst_pad_link(pad, sinkpad) == GST_PAD_LINK_OK);
+  gst_object_unref(sinkpad);
+  GstCaps *c = gst_pad_query_caps(pad, nullptr);
+  gchar *text = gst_caps_to_string(c);
+  d->caps.push_back(std::string(GST_PAD_NAME(pad)) + " " + text);
+  g_free(text);
+  gst_caps_unref(c);
+}
+
+static void run_uridecodebin3(bool select_all) {
+  use_emulator_credentials();
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("short-av.json")});
+  std::string path = emulator.dir + "/rtms_started.json";
+  fail_unless(g_file_set_contents(path.c_str(), emulator.webhook_json.c_str(), -1, nullptr));
+  std::string uri = "rtms://" + path + "?audio-mode=per-participant";
+  Decoded d;
+  d.pipeline = gst_pipeline_new(nullptr);
+  GstElement *dec = gst_element_factory_make("uridecodebin3", nullptr);
+  fail_unless(dec != nullptr);
+  g_object_set(dec, "uri", uri.c_str(), nullptr);
+  g_signal_connect(dec, "pad-added", G_CALLBACK(on_decoded_pad), &d);
+  // Every collection (one more participant each time) selects all its
+  // streams, as an application that wants everyone would. (Sending
+  // select-streams events from the bus instead hit a GST_IS_STREAM critical
+  // inside decodebin3 1.22 now and then.)
+  if (select_all)
+    g_signal_connect(dec, "select-stream",
+                     G_CALLBACK(+[](GstElement *, GstStreamCollection *, GstStream *, gpointer) -> gint {
+                       return 1;
+                     }),
+                     nullptr);
+  gst_bin_add(GST_BIN(d.pipeline), dec);
+  GstBus *bus = gst_element_get_bus(d.pipeline);
+  gst_element_set_state(d.pipeline, GST_STATE_PLAYING);
+  bool eos = false, error = false;
+  guint warnings = 0;
+  gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+  while (!eos && !error && g_get_monotonic_time() < deadline) {
+    GstMessage *msg = gst_bus_timed_pop_filtered(
+        bus, GST_SECOND,
+        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+    if (!msg) continue;
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) warnings++;
+    eos = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
+    error = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR;
+    gst_message_unref(msg);
+  }
+  gst_element_set_state(d.pipeline, GST_STATE_NULL);
+  gst_object_unref(bus);
+  fail_unless(eos, "error instead of EOS");
+  for (size_t i = 0; i < d.caps.size(); i++)
+    g_print("uridecodebin3 pad %s: %" G_GUINT64_FORMAT " bytes\n", d.caps[i].c_str(),
+            guint64(d.counters[i]->bytes));
+  gst_object_unref(d.pipeline);
+  // short-av.json: three speakers. decodebin3 alone outputs one stream per
+  // type (the others are not linked and warn); selecting every stream of
+  // each collection gives every participant a pad of uridecodebin3.
+  fail_unless_equals_int(d.counters.size(), select_all ? 3 : 1);
+  for (const auto &c : d.counters) fail_unless(c->bytes > 0);
+  if (select_all) {
+    fail_unless_equals_int(warnings, 0);
+  } else {
+    fail_unless(warnings >= 1);
+  }
+  JsonObject *manifest = emulator.finish();
+  check_no_violations(manifest);
+}
+
+GST_START_TEST(uridecodebin3_per_participant) { run_uridecodebin3(false); }
+GST_END_TEST;
+
+GST_START_TEST(uridecodebin3_selects_everyone) { run_uridecodebin3(true); }
+GST_END_TEST;
+
 static Suite *uri_suite() {
   Suite *s = suite_create("emulator-uri-e2e");
   TCase *tc = tcase_create("uri");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, playbin3_plays_query_uri);
   tcase_add_test(tc, playbin3_plays_webhook_file_uri);
+  tcase_add_test(tc, uridecodebin3_per_participant);
+  tcase_add_test(tc, uridecodebin3_selects_everyone);
   suite_add_tcase(s, tc);
   return s;
 }
