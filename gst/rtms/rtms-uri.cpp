@@ -9,6 +9,11 @@
 
 #include "rtms-uri.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -24,7 +29,7 @@ namespace {
 constexpr size_t kMaxUriLength = 16 * 1024;
 constexpr size_t kMaxValueLength = 8 * 1024;
 constexpr guint kMaxParams = 64;
-constexpr gsize kMaxWebhookFile = 256 * 1024;
+constexpr size_t kMaxWebhookFile = 256 * 1024;
 
 struct GFreeDeleter {
   void operator()(gpointer p) const { g_free(p); }
@@ -178,6 +183,39 @@ struct Settings {
   }
 };
 
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+// A webhook payload file, at most kMaxWebhookFile bytes, read without ever
+// blocking on or reading more of something that is not a regular file.
+bool read_webhook_file(const char *path, std::string &out, GError **error) {
+  const std::string what = std::string("webhook payload file ") + path;
+  FdCloser f{open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  if (f.fd < 0) return set_error(error, "cannot read the " + what + ": " + g_strerror(errno));
+  struct stat st;
+  if (fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode))
+    return set_error(error, "the " + what + " is not a regular file");
+  std::string data;
+  char chunk[8192];
+  for (;;) {
+    ssize_t n = read(f.fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return set_error(error, "cannot read the " + what + ": " + g_strerror(errno));
+    if (n == 0) break;
+    data.append(chunk, size_t(n));
+    if (data.size() > kMaxWebhookFile)
+      return set_error(error, "the " + what + " is larger than " +
+                                  std::to_string(kMaxWebhookFile) + " bytes");
+  }
+  if (data.empty()) return set_error(error, "the " + what + " is empty");
+  out = std::move(data);
+  return true;
+}
+
 // Reads and checks the whole URI into `payload` and `out` before anything is
 // set on the element, so that a bad URI leaves the element as it was.
 bool parse_uri(GObjectClass *klass, const char *uri, std::string &payload, Settings &out,
@@ -204,18 +242,7 @@ bool parse_uri(GObjectClass *klass, const char *uri, std::string &payload, Setti
 
   const char *path = g_uri_get_path(parsed.get());
   if (path && *path && std::strcmp(path, "/") != 0) {
-    gchar *contents = nullptr;
-    gsize length = 0;
-    GError *ferr = nullptr;
-    if (!g_file_get_contents(path, &contents, &length, &ferr)) {
-      std::unique_ptr<GError, GErrorDeleter> owned(ferr);
-      return set_error(error, std::string("cannot read the webhook payload: ") + owned->message);
-    }
-    GCharPtr owned(contents);
-    if (length > kMaxWebhookFile)
-      return set_error(error, std::string("webhook payload file ") + path + " is larger than " +
-                                  std::to_string(kMaxWebhookFile) + " bytes");
-    payload.assign(contents, length);
+    if (!read_webhook_file(path, payload, error)) return false;
   }
 
   const char *query = g_uri_get_query(parsed.get());
@@ -311,7 +338,10 @@ gchar *uri_get_uri(GstURIHandler *handler) {
 gboolean uri_set_uri(GstURIHandler *handler, const gchar *uri, GError **error) {
   GstElement *element = GST_ELEMENT(handler);
   GObject *obj = G_OBJECT(handler);
-  if (GST_STATE(element) > GST_STATE_READY || GST_STATE_PENDING(element) > GST_STATE_READY) {
+  GST_OBJECT_LOCK(element);
+  bool running = GST_STATE(element) > GST_STATE_READY || GST_STATE_PENDING(element) > GST_STATE_READY;
+  GST_OBJECT_UNLOCK(element);
+  if (running) {
     g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
                 "the URI of rtmssrc can only change in the NULL or READY state");
     return FALSE;

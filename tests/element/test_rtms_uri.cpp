@@ -146,6 +146,12 @@ GST_START_TEST(uri_path_is_a_webhook_file) {
   fail_unless(contains(uri, "meeting_uuid=4444AAAi%2FA%2BA%3D%3D"), "%s", uri);
   g_free(uri);
   gst_object_unref(src);
+  // A payload file is bounded.
+  std::string big(300 * 1024, ' ');
+  fail_unless(g_file_set_contents(path, big.c_str(), gssize(big.size()), nullptr));
+  fail_unless(contains(refusal(std::string("rtms://") + path), "larger than"));
+  fail_unless(g_file_set_contents(path, "", 0, nullptr));
+  fail_unless(contains(refusal(std::string("rtms://") + path), "empty"));
   g_unlink(path);
   g_free(file_uri);
   g_free(path);
@@ -169,6 +175,8 @@ GST_START_TEST(bad_uris_are_named) {
   fail_unless(contains(refusal("rtms://"), "query parameters"));
   fail_unless(contains(refusal("rtms:///nonexistent/rtms_started.json"), "webhook payload"));
   fail_unless(contains(refusal("rtms://?webhook=%2Ftmp%2Fx"), "URI path"));
+  fail_unless(contains(refusal("rtms:///dev/zero"), "not a regular file"));
+  fail_unless(contains(refusal("rtms:///tmp"), "not a regular file"));
   fail_unless(contains(refusal("rtms://?stream_id=a%0Ab"), "control"));
   fail_unless(contains(refusal("rtms://?stream_id=%ZZ"), "encoding"));
   fail_unless(contains(refusal("rtms://?stream_id=" + std::string(20000, 'a')), "longer"));
