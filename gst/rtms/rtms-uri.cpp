@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "gstrtmssrc.h"
+#include "protocol/webhook.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_rtms_src_debug);
 #define GST_CAT_DEFAULT gst_rtms_src_debug
@@ -212,6 +213,9 @@ bool read_webhook_file(const char *path, std::string &out, GError **error) {
                                   std::to_string(kMaxWebhookFile) + " bytes");
   }
   if (data.empty()) return set_error(error, "the " + what + " is empty");
+  rtms::Result<rtms::Webhook> parsed = rtms::parse_webhook(data);
+  if (!parsed)
+    return set_error(error, "the " + what + " is not a webhook payload: " + parsed.error().describe());
   out = std::move(data);
   return true;
 }

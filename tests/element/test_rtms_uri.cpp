@@ -150,6 +150,8 @@ GST_START_TEST(uri_path_is_a_webhook_file) {
   std::string big(300 * 1024, ' ');
   fail_unless(g_file_set_contents(path, big.c_str(), gssize(big.size()), nullptr));
   fail_unless(contains(refusal(std::string("rtms://") + path), "larger than"));
+  fail_unless(g_file_set_contents(path, "{\"event\":", -1, nullptr));
+  fail_unless(contains(refusal(std::string("rtms://") + path), "not a webhook payload"));
   fail_unless(g_file_set_contents(path, "", 0, nullptr));
   fail_unless(contains(refusal(std::string("rtms://") + path), "empty"));
   g_unlink(path);
