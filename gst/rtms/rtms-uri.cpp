@@ -68,7 +68,8 @@ constexpr const char *kUriAudioModeDefault = "mixed";
 void uri_default_value(GParamSpec *pspec, GValue *out) {
   g_value_init(out, G_PARAM_SPEC_VALUE_TYPE(pspec));
   if (std::strcmp(pspec->name, "audio-mode") == 0 && G_IS_PARAM_SPEC_ENUM(pspec)) {
-    GEnumValue *ev = g_enum_get_value_by_nick(G_PARAM_SPEC_ENUM(pspec)->enum_class, kUriAudioModeDefault);
+    GEnumValue *ev =
+        g_enum_get_value_by_nick(G_PARAM_SPEC_ENUM(pspec)->enum_class, kUriAudioModeDefault);
     if (ev) {
       g_value_set_enum(out, ev->value);
       return;
@@ -215,7 +216,8 @@ bool read_webhook_file(const char *path, std::string &out, GError **error) {
   if (data.empty()) return set_error(error, "the " + what + " is empty");
   rtms::Result<rtms::Webhook> parsed = rtms::parse_webhook(data);
   if (!parsed)
-    return set_error(error, "the " + what + " is not a webhook payload: " + parsed.error().describe());
+    return set_error(error, "the " + what +
+                                " is not a webhook payload: " + parsed.error().describe());
   out = std::move(data);
   return true;
 }
@@ -329,7 +331,9 @@ gchar *uri_get_uri(GstURIHandler *handler) {
     if (!is_default && !text.empty()) {
       // UUIDs hold '/', '+' and '='; only the ',' between server URLs and
       // the '+' between media stay readable.
-      const char *keep = G_IS_PARAM_SPEC_FLAGS(pspec) ? "+" : std::strcmp(pspec->name, "server-urls") == 0 ? ",:/" : nullptr;
+      const char *keep = G_IS_PARAM_SPEC_FLAGS(pspec)                      ? "+"
+                         : std::strcmp(pspec->name, "server-urls") == 0 ? ",:/"
+                                                                        : nullptr;
       GCharPtr esc(g_uri_escape_string(text.c_str(), keep, FALSE));
       query += (query.empty() ? "" : "&") + key_for_property(pspec->name) + "=" + esc.get();
     }
@@ -343,7 +347,8 @@ gboolean uri_set_uri(GstURIHandler *handler, const gchar *uri, GError **error) {
   GstElement *element = GST_ELEMENT(handler);
   GObject *obj = G_OBJECT(handler);
   GST_OBJECT_LOCK(element);
-  bool running = GST_STATE(element) > GST_STATE_READY || GST_STATE_PENDING(element) > GST_STATE_READY;
+  bool running =
+      GST_STATE(element) > GST_STATE_READY || GST_STATE_PENDING(element) > GST_STATE_READY;
   GST_OBJECT_UNLOCK(element);
   if (running) {
     g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,

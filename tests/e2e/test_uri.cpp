@@ -151,6 +151,10 @@ static void on_decoded_pad(GstElement *, GstPad *pad, gpointer data) {
   gst_caps_unref(c);
 }
 
+static gint select_every_stream(GstElement *, GstStreamCollection *, GstStream *, gpointer) {
+  return 1;
+}
+
 static void run_uridecodebin3(bool select_all) {
   use_emulator_credentials();
   EmulatorRun emulator;
@@ -169,11 +173,7 @@ static void run_uridecodebin3(bool select_all) {
   // select-streams events from the bus instead hit a GST_IS_STREAM critical
   // inside decodebin3 1.22 now and then.)
   if (select_all)
-    g_signal_connect(dec, "select-stream",
-                     G_CALLBACK(+[](GstElement *, GstStreamCollection *, GstStream *, gpointer) -> gint {
-                       return 1;
-                     }),
-                     nullptr);
+    g_signal_connect(dec, "select-stream", G_CALLBACK(select_every_stream), nullptr);
   gst_bin_add(GST_BIN(d.pipeline), dec);
   GstBus *bus = gst_element_get_bus(d.pipeline);
   gst_element_set_state(d.pipeline, GST_STATE_PLAYING);

@@ -40,7 +40,9 @@ static std::string refusal(const std::string &uri) {
   return msg;
 }
 
-static bool contains(const std::string &s, const char *part) { return s.find(part) != std::string::npos; }
+static bool contains(const std::string &s, const char *part) {
+  return s.find(part) != std::string::npos;
+}
 
 GST_START_TEST(protocol_is_registered) {
   fail_unless(gst_uri_protocol_is_supported(GST_URI_SRC, "rtms"));
@@ -98,7 +100,8 @@ GST_START_TEST(uri_sets_webhook_fields_and_properties) {
   // default, the credentials stay.
   g_object_set(src, "client-id", "kept", nullptr);
   fail_unless(gst_uri_handler_set_uri(GST_URI_HANDLER(src),
-                                      "rtms://?stream_id=s2&webinar_uuid=W%2B%2F&server_urls=ws%3A%2F%2F127.0.0.1%3A1",
+                                      "rtms://?stream_id=s2&webinar_uuid=W%2B%2F"
+                                      "&server_urls=ws%3A%2F%2F127.0.0.1%3A1",
                                       &err));
   check_prop(src, "meeting-uuid", "");
   check_prop(src, "webinar-uuid", "W+/");
@@ -110,7 +113,8 @@ GST_START_TEST(uri_sets_webhook_fields_and_properties) {
 
   // per-participant is asked for explicitly, and round-trips.
   fail_unless(gst_uri_handler_set_uri(GST_URI_HANDLER(src),
-                                      "rtms://?stream_id=s3&meeting_uuid=m&server_urls=ws%3A%2F%2Fh%3A1"
+                                      "rtms://?stream_id=s3&meeting_uuid=m"
+                                      "&server_urls=ws%3A%2F%2Fh%3A1"
                                       "&audio_mode=per-participant",
                                       &err));
   g_object_get(src, "audio-mode", &mode, nullptr);
