@@ -54,6 +54,7 @@
 #include "gstrtmssrc-private.h"
 #include "protocol/signature.h"
 #include "rtms-push-pool.h"
+#include "rtms-uri.h"
 
 GST_DEBUG_CATEGORY(gst_rtms_src_debug);
 #define GST_CAT_DEFAULT gst_rtms_src_debug
@@ -110,7 +111,8 @@ enum {
 static guint signals[LAST_SIGNAL];
 
 #define gst_rtms_src_parent_class parent_class
-G_DEFINE_TYPE(GstRtmsSrc, gst_rtms_src, GST_TYPE_ELEMENT)
+G_DEFINE_TYPE_WITH_CODE(GstRtmsSrc, gst_rtms_src, GST_TYPE_ELEMENT,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_URI_HANDLER, gst_rtms_src_uri_handler_init))
 GST_ELEMENT_REGISTER_DEFINE(rtmssrc, "rtmssrc", GST_RANK_NONE, GST_TYPE_RTMS_SRC)
 
 // ---- enum types ------------------------------------------------------------
