@@ -139,6 +139,10 @@ GST_START_TEST(test_connect_request) {
   assert_contains(req, "CONNECT [::1]:8443 HTTP/1.1\r\n");
   // RFC 7617's example pair.
   assert_contains(req, "\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n");
+  // Nothing from a server URL can add a line.
+  assert_str(http_connect_request(*p, "rtms.zoom.us\r\nX-Evil: 1", 443, "ua"), "");
+  assert_str(http_connect_request(*p, "rtms.zoom.us", 0, "ua"), "");
+  assert_str(http_connect_request(*p, "", 443, "ua"), "");
 }
 GST_END_TEST;
 

@@ -164,6 +164,10 @@ ProxyChoice proxy_from_environment(bool secure, std::string_view host, const Env
 
 std::string http_connect_request(const HttpProxy &proxy, std::string_view host, int port,
                                  std::string_view user_agent) {
+  if (host.empty() || host.size() > 255 || port <= 0 || port > 65535) return std::string();
+  for (char c : host)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != ':')
+      return std::string();
   std::string target = host_port(host, port);
   std::string req = "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n";
   if (proxy.has_credentials) {

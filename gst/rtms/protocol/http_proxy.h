@@ -55,7 +55,10 @@ struct ProxyChoice {
 ProxyChoice proxy_from_environment(bool secure, std::string_view host, const EnvLookup &getenv);
 
 // The CONNECT request for host:port ("[v6]:port" for IPv6 literals), with
-// Proxy-Authorization: Basic when the proxy URL had credentials.
+// Proxy-Authorization: Basic when the proxy URL had credentials. Empty when
+// host is not a plain DNS name or IP literal (letters, digits, '.', '-', '_',
+// ':' only) or port is out of range: nothing from a server URL can add a
+// header line.
 std::string http_connect_request(const HttpProxy &proxy, std::string_view host, int port,
                                  std::string_view user_agent);
 
