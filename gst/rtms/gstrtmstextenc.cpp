@@ -19,10 +19,10 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/gst_gref.h"
 #include "gstrtmselements.h"
 #include "gstrtmssrc-private.h"
 #include "rtms-text-format.h"
@@ -71,19 +71,6 @@ const char *format_name(Format format) {
   }
   return "?";
 }
-
-struct CapsDeleter {
-  void operator()(GstCaps *c) const { gst_caps_unref(c); }
-};
-using CapsPtr = std::unique_ptr<GstCaps, CapsDeleter>;
-struct BufferDeleter {
-  void operator()(GstBuffer *b) const { gst_buffer_unref(b); }
-};
-using BufferPtr = std::unique_ptr<GstBuffer, BufferDeleter>;
-struct EventDeleter {
-  void operator()(GstEvent *e) const { gst_event_unref(e); }
-};
-using EventPtr = std::unique_ptr<GstEvent, EventDeleter>;
 
 struct Pending {
   rtms::textfmt::Cue cue;
@@ -173,15 +160,15 @@ GstCaps *src_caps(GstRtmsTextEnc *self) {
 bool negotiate(GstRtmsTextEnc *self) {
   Stream &st = self->priv->stream;
   Settings s = settings_of(self);
-  CapsPtr peer(gst_pad_peer_query_caps(self->srcpad, nullptr));
+  auto peer = rtms::adopt(gst_pad_peer_query_caps(self->srcpad, nullptr));
   std::vector<Format> order = {s.format};
   if (!s.format_set)
     for (Format f : {Format::WebVtt, Format::Srt, Format::JsonLines})
       if (f != s.format) order.push_back(f);
   for (Format f : order) {
-    CapsPtr candidates(gst_caps_from_string(format_caps(f)));
+    auto candidates = rtms::adopt(gst_caps_from_string(format_caps(f)));
     for (guint i = 0; i < gst_caps_get_size(candidates.get()); i++) {
-      CapsPtr one(gst_caps_copy_nth(candidates.get(), i));
+      auto one = rtms::adopt(gst_caps_copy_nth(candidates.get(), i));
       if (peer && !gst_caps_can_intersect(peer.get(), one.get())) continue;
       if (!gst_pad_set_caps(self->srcpad, one.get())) continue;
       st.negotiated = true;
@@ -436,7 +423,7 @@ GstFlowReturn handle_buffer(GstRtmsTextEnc *self, GstBuffer *buffer) {
 
 GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buffer) {
   auto *self = GST_RTMS_TEXT_ENC(parent);
-  BufferPtr owned(buffer);
+  auto owned = rtms::adopt(buffer);
   try {
     return handle_buffer(self, buffer);
   } catch (const std::exception &e) {
@@ -467,7 +454,7 @@ void reset_stream(GstRtmsTextEnc *self, bool keep_header) {
 }
 
 gboolean handle_event(GstRtmsTextEnc *self, GstEvent *event_in) {
-  EventPtr event(event_in);
+  auto event = rtms::adopt(event_in);
   Stream &st = self->priv->stream;
   switch (GST_EVENT_TYPE(event.get())) {
     case GST_EVENT_CAPS:
@@ -531,9 +518,9 @@ gboolean src_query(GstPad *pad, GstObject *parent, GstQuery *query) {
       GstCaps *filter = nullptr;
       gst_query_parse_caps(query, &filter);
       // Once chosen, the caps stay until READY.
-      CapsPtr caps(gst_pad_get_current_caps(pad));
-      if (!caps) caps.reset(src_caps(self));
-      if (filter) caps.reset(gst_caps_intersect_full(filter, caps.get(), GST_CAPS_INTERSECT_FIRST));
+      auto caps = rtms::adopt(gst_pad_get_current_caps(pad));
+      if (!caps) caps = rtms::adopt(src_caps(self));
+      if (filter) caps = rtms::adopt(gst_caps_intersect_full(filter, caps.get(), GST_CAPS_INTERSECT_FIRST));
       gst_query_set_caps_result(query, caps.get());
       return TRUE;
     }

@@ -46,21 +46,13 @@ void EmulatorRun::start(const std::vector<std::string> &args) {
 
   std::string line = read_line(out);
   fail_if(line.empty(), "the emulator exited before it was ready");
-  JsonParser *parser = json_parser_new();
-  fail_unless(json_parser_load_from_data(parser, line.c_str(), -1, nullptr),
-              "emulator ready line is not JSON: %s", line.c_str());
-  JsonObject *ready = json_node_get_object(json_parser_get_root(parser));
-  fail_unless(g_strcmp0(json_object_get_string_member(ready, "event"), "ready") == 0);
-  signaling_url = json_object_get_string_member(ready, "signaling_url");
-  JsonNode *ca = json_object_get_member(ready, "ca_file");
-  if (ca && !json_node_is_null(ca)) ca_file = json_node_get_string(ca);
-  JsonGenerator *gen = json_generator_new();
-  json_generator_set_root(gen, json_object_get_member(ready, "webhook"));
-  char *text = json_generator_to_data(gen, nullptr);
-  webhook_json = text;
-  g_free(text);
-  g_object_unref(gen);
-  g_object_unref(parser);
+  tools::StatusLine ready;
+  std::string why;
+  fail_unless(tools::parse_status_line(line, &ready, &why), "emulator ready line: %s: %s", why.c_str(), line.c_str());
+  fail_unless(ready.is("ready") && !ready.signaling_url.empty(), "not the emulator's ready line: %s", line.c_str());
+  signaling_url = ready.signaling_url;
+  ca_file = ready.ca_file;
+  webhook_json = ready.webhooks.front();
 }
 
 JsonObject *EmulatorRun::finish() {
@@ -68,10 +60,12 @@ JsonObject *EmulatorRun::finish() {
   for (;;) {
     std::string line = read_line(out);
     if (line.empty()) break;
-    if (line.find("\"done\"") != std::string::npos) {
+    std::string why;
+    if (tools::parse_status_line(line, &done, &why) && done.is("done")) {
       done_line = line;
       break;
     }
+    done = tools::StatusLine();
   }
   GError *error = nullptr;
   g_subprocess_wait(process, nullptr, &error);

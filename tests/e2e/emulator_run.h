@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "status_line.h"
+
 struct EmulatorRun {
   GSubprocess *process = nullptr;
   GDataInputStream *out = nullptr;
@@ -19,6 +21,7 @@ struct EmulatorRun {
   std::string dir;           // temp dir for this run
   JsonParser *manifest_parser = nullptr;
   std::string done_line;     // the emulator's last stdout line, once finished
+  tools::StatusLine done;    // done_line, parsed
 
   // Extra command-line arguments, e.g. {"--tls", "--script", path}.
   // Fails the test (ck_abort) if the emulator does not come up.

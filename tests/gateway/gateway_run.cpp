@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include "protocol/signature.h"
+#include "status_line.h"
 
 void GatewayRun::start(const std::vector<std::string> &args) {
   const char *binary = g_getenv("RTMS_GATEWAY");
@@ -50,11 +51,11 @@ void GatewayRun::start(const std::vector<std::string> &args) {
   gsize len = 0;
   g_autofree char *line = g_data_input_stream_read_line_utf8(in, &len, nullptr, nullptr);
   fail_unless(line != nullptr, "the gateway exited before it was ready");
-  g_autoptr(JsonParser) parser = json_parser_new();
-  fail_unless(json_parser_load_from_data(parser, line, -1, nullptr), "ready line is not JSON: %s", line);
-  JsonObject *ready = json_node_get_object(json_parser_get_root(parser));
-  fail_unless_equals_string(json_object_get_string_member(ready, "event"), "ready");
-  url = json_object_get_string_member(ready, "url");
+  tools::StatusLine ready;
+  std::string why;
+  fail_unless(tools::parse_status_line(line, &ready, &why), "gateway ready line: %s: %s", why.c_str(), line);
+  fail_unless(ready.is("ready") && !ready.url.empty(), "not the gateway's ready line: %s", line);
+  url = ready.url;
   base = url.substr(0, url.find('/', url.find("://") + 3));
   session = soup_session_new();
   if (!ca_file.empty()) {

@@ -111,7 +111,7 @@ GST_END_TEST;
 // moves the cursor or reorders text gets through raw.
 GST_START_TEST(log_safe_escapes) {
   auto expect_log_safe = [](std::string_view in, const char *want) {
-    std::string got = gateway::log_safe(in);
+    std::string got = tools::log_safe(in);
     fail_unless(got == want, "log_safe gave '%s', not '%s'", got.c_str(), want);
   };
   expect_log_safe("stream 1a2B-_.=", "stream 1a2B-_.=");
@@ -125,7 +125,7 @@ GST_START_TEST(log_safe_escapes) {
   expect_log_safe("\xff\xc3(", "\\xff\\xc3(");
   expect_log_safe(std::string("nul\0x", 5), "nul\\x00x");
   // Long values are cut and say so.
-  std::string cut = gateway::log_safe(std::string(1000, 'x'), 16);
+  std::string cut = tools::log_safe(std::string(1000, 'x'), 16);
   fail_unless(cut == "xxxxxxxxxxxxxxxx...(1000 bytes)", "%s", cut.c_str());
 }
 GST_END_TEST;

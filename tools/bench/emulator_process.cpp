@@ -24,11 +24,6 @@ void child_setup(gpointer data) {
   }
 }
 
-std::string json_text(JsonNode *node) {
-  GCharPtr text(json_to_string(node, FALSE));
-  return text.get();
-}
-
 }  // namespace
 
 std::unique_ptr<EmulatorProcess> EmulatorProcess::spawn(const Config &config, std::string *error) {
@@ -49,19 +44,19 @@ std::unique_ptr<EmulatorProcess> EmulatorProcess::spawn(const Config &config, st
   for (const auto &a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
 
-  GObjectPtr<GSubprocessLauncher> launcher(g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE));
+  auto launcher = rtms::adopt(g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE));
   g_subprocess_launcher_set_stderr_file_path(launcher.get(), self->log_path().c_str());
   g_subprocess_launcher_set_child_setup(launcher.get(), child_setup,
                                         reinterpret_cast<gpointer>(static_cast<intptr_t>(config.cpu + 1)), nullptr);
-  GErrorOut err;
-  self->process_.reset(g_subprocess_launcher_spawnv(launcher.get(), argv.data(), err.out()));
+  rtms::GRef<GError> err;
+  self->process_ = rtms::adopt(g_subprocess_launcher_spawnv(launcher.get(), argv.data(), err.out()));
   if (!self->process_) {
-    *error = "cannot start " + config.binary + ": " + err.message();
+    *error = "cannot start " + config.binary + ": " + err->message;
     return nullptr;
   }
   const char *id = g_subprocess_get_identifier(self->process_.get());
   self->pid_ = id ? static_cast<pid_t>(std::atoi(id)) : 0;
-  self->stdout_.reset(g_data_input_stream_new(g_subprocess_get_stdout_pipe(self->process_.get())));
+  self->stdout_ = rtms::adopt(g_data_input_stream_new(g_subprocess_get_stdout_pipe(self->process_.get())));
   g_subprocess_wait_async(self->process_.get(), self->cancellable_.get(), process_exited, self.get());
   self->read_next_line();
   return self;
@@ -96,9 +91,10 @@ void EmulatorProcess::read_next_line() {
 }
 
 void EmulatorProcess::line_ready(GObject *source, GAsyncResult *result, gpointer data) {
-  GErrorOut err;
-  GCharPtr line(g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), result, nullptr, err.out()));
-  if (err && g_error_matches(*err.out(), G_IO_ERROR, G_IO_ERROR_CANCELLED)) return;  // `data` may be gone
+  rtms::GRef<GError> err;
+  auto line = rtms::adopt(g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), result, nullptr,
+                                                               err.out()));
+  if (g_error_matches(err.get(), G_IO_ERROR, G_IO_ERROR_CANCELLED)) return;  // `data` may be gone
   auto *self = static_cast<EmulatorProcess *>(data);
   if (!line) return;  // end of output: the exit callback takes over
   self->on_line(line.get());
@@ -106,9 +102,9 @@ void EmulatorProcess::line_ready(GObject *source, GAsyncResult *result, gpointer
 }
 
 void EmulatorProcess::process_exited(GObject *source, GAsyncResult *result, gpointer data) {
-  GErrorOut err;
+  rtms::GRef<GError> err;
   gboolean ok = g_subprocess_wait_finish(G_SUBPROCESS(source), result, err.out());
-  if (!ok && err && g_error_matches(*err.out(), G_IO_ERROR, G_IO_ERROR_CANCELLED)) return;
+  if (!ok && g_error_matches(err.get(), G_IO_ERROR, G_IO_ERROR_CANCELLED)) return;
   auto *self = static_cast<EmulatorProcess *>(data);
   self->exited_ = true;
   if (!self->ready_ && self->failure_.empty())
@@ -116,49 +112,20 @@ void EmulatorProcess::process_exited(GObject *source, GAsyncResult *result, gpoi
 }
 
 void EmulatorProcess::on_line(const char *line) {
-  GObjectPtr<JsonParser> parser(json_parser_new());
-  if (!json_parser_load_from_data(parser.get(), line, -1, nullptr)) return;
-  JsonNode *root = json_parser_get_root(parser.get());
-  if (!JSON_NODE_HOLDS_OBJECT(root)) return;
-  JsonObject *object = json_node_get_object(root);
-  const char *event = json_object_get_string_member_with_default(object, "event", "");
-  if (g_str_equal(event, "ready")) {
-    // Several streams: "streams"[i].webhook; one stream: "webhook".
-    JsonNode *streams = json_object_get_member(object, "streams");
-    if (streams && JSON_NODE_HOLDS_ARRAY(streams)) {
-      JsonArray *list = json_node_get_array(streams);
-      for (guint i = 0; i < json_array_get_length(list); ++i) {
-        JsonNode *entry = json_array_get_element(list, i);
-        JsonNode *webhook = JSON_NODE_HOLDS_OBJECT(entry)
-                                ? json_object_get_member(json_node_get_object(entry), "webhook")
-                                : nullptr;
-        if (!webhook) {
-          failure_ = "the emulator's ready line has a stream without a webhook";
-          return;
-        }
-        webhooks_.push_back(json_text(webhook));
-      }
-    } else {
-      JsonNode *webhook = json_object_get_member(object, "webhook");
-      if (!webhook) {
-        failure_ = "the emulator's ready line has no webhook";
-        return;
-      }
-      webhooks_.push_back(json_text(webhook));
-    }
-    JsonNode *ca = json_object_get_member(object, "ca_file");
-    if (ca && JSON_NODE_HOLDS_VALUE(ca)) ca_file_ = json_node_get_string(ca);
+  tools::StatusLine status;
+  std::string why;
+  if (!tools::parse_status_line(line, &status, &why)) {
+    // Its first line must be the ready line; later ones the bench can do without.
+    if (!ready_ && failure_.empty()) failure_ = "the emulator's ready line: " + why;
+    return;
+  }
+  if (status.is("ready")) {
+    webhooks_ = std::move(status.webhooks);
+    ca_file_ = std::move(status.ca_file);
     ready_ = true;
-  } else if (g_str_equal(event, "done")) {
+  } else if (status.is("done")) {
     done_ = true;
-    JsonNode *late = json_object_get_member(object, "timer_lateness_us");
-    if (late && JSON_NODE_HOLDS_OBJECT(late)) {
-      JsonObject *o = json_node_get_object(late);
-      lateness_.runs = json_object_get_int_member_with_default(o, "runs", 0);
-      lateness_.p50_us = json_object_get_int_member_with_default(o, "p50", 0);
-      lateness_.p99_us = json_object_get_int_member_with_default(o, "p99", 0);
-      lateness_.max_us = json_object_get_int_member_with_default(o, "max", 0);
-    }
+    lateness_ = status.lateness;
   }
 }
 

@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "gobject_ptr.h"
+#include <gio/gio.h>
+
+#include "common/gref.h"
+#include "status_line.h"
 
 namespace bench {
 
@@ -59,9 +62,7 @@ class EmulatorProcess {
   // reports how late its send timers ran in that window, on its done line.
   void open_lateness_window();
   void close_lateness_window();
-  struct Lateness {
-    int64_t runs = 0, p50_us = 0, p99_us = 0, max_us = 0;
-  };
+  using Lateness = tools::StatusLine::Lateness;
   // From the done line; runs == 0 when it had none (or the emulator is older).
   const Lateness &lateness() const { return lateness_; }
 
@@ -72,9 +73,9 @@ class EmulatorProcess {
   static void process_exited(GObject *source, GAsyncResult *result, gpointer self);
 
   std::string dir_;
-  GObjectPtr<GSubprocess> process_;
-  GObjectPtr<GDataInputStream> stdout_;
-  GObjectPtr<GCancellable> cancellable_{g_cancellable_new()};
+  rtms::GRef<GSubprocess> process_;
+  rtms::GRef<GDataInputStream> stdout_;
+  rtms::GRef<GCancellable> cancellable_ = rtms::adopt(g_cancellable_new());
   pid_t pid_ = 0;
   bool ready_ = false;
   bool done_ = false;

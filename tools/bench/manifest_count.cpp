@@ -1,6 +1,6 @@
 #include "manifest_count.h"
 
-#include "gobject_ptr.h"
+#include "common/gst_gref.h"
 
 namespace bench {
 namespace {
@@ -39,10 +39,10 @@ SentCount count_of(JsonObject *object) {
 }  // namespace
 
 bool read_sent_counts(const std::string &path, std::vector<SentCount> *counts, std::string *error) {
-  GObjectPtr<JsonParser> parser(json_parser_new());
-  GErrorOut err;
+  auto parser = rtms::adopt(json_parser_new());
+  rtms::GRef<GError> err;
   if (!json_parser_load_from_file(parser.get(), path.c_str(), err.out())) {
-    *error = "cannot read the manifest " + path + ": " + err.message();
+    *error = "cannot read the manifest " + path + ": " + err->message;
     return false;
   }
   JsonNode *root = json_parser_get_root(parser.get());

@@ -2,7 +2,7 @@
 
 #include <glib.h>
 
-#include "gobject_ptr.h"
+#include "common/gst_gref.h"
 
 #ifndef RTMS_BENCH_EMULATOR
 #define RTMS_BENCH_EMULATOR "rtms-emulator"
@@ -12,14 +12,6 @@
 #endif
 
 namespace bench {
-namespace {
-
-struct OptionContextFree {
-  void operator()(GOptionContext *c) const { g_option_context_free(c); }
-};
-
-}  // namespace
-
 bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
   gchar *profile = nullptr, *emulator = nullptr, *script = nullptr, *plugin_dir = nullptr,
         *push_mode = nullptr;
@@ -56,15 +48,15 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
       {"keep-temp", 0, 0, G_OPTION_ARG_NONE, &keep_temp, "Keep the scripts, logs and manifests", nullptr},
       {"json-row", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &json_row, "Print the result as JSON", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  std::unique_ptr<GOptionContext, OptionContextFree> context(
-      g_option_context_new("- measure rtmssrc against N emulated RTMS streams"));
+  auto context = rtms::adopt(g_option_context_new("- measure rtmssrc against N emulated RTMS streams"));
   g_option_context_add_main_entries(context.get(), entries, nullptr);
-  GErrorOut err;
+  rtms::GRef<GError> err;
   bool ok = g_option_context_parse(context.get(), &argc, &argv, err.out());
-  GCharPtr profile_owned(profile), emulator_owned(emulator), script_owned(script), plugin_owned(plugin_dir),
-      push_mode_owned(push_mode);
+  auto profile_owned = rtms::adopt(profile), emulator_owned = rtms::adopt(emulator),
+       script_owned = rtms::adopt(script), plugin_owned = rtms::adopt(plugin_dir),
+       push_mode_owned = rtms::adopt(push_mode);
   if (!ok) {
-    g_printerr("rtms-bench: %s\n", err.message());
+    g_printerr("rtms-bench: %s\n", err->message);
     *exit_code = 2;
     return false;
   }

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "gobject_ptr.h"
+#include "common/gst_gref.h"
 
 namespace bench {
 
@@ -92,7 +92,7 @@ void for_each_number(RunResult &r, Fn fn) {
 
 std::string to_json(const RunResult &result) {
   RunResult r = result;
-  GObjectPtr<JsonBuilder> b(json_builder_new());
+  auto b = rtms::adopt(json_builder_new());
   json_builder_begin_object(b.get());
   json_builder_set_member_name(b.get(), "ok");
   json_builder_add_boolean_value(b.get(), r.ok);
@@ -108,13 +108,13 @@ std::string to_json(const RunResult &result) {
   });
   json_builder_end_object(b.get());
   JsonNode *root = json_builder_get_root(b.get());
-  GCharPtr text(json_to_string(root, FALSE));
+  auto text = rtms::adopt(json_to_string(root, FALSE));
   json_node_unref(root);
   return text.get();
 }
 
 bool from_json(const std::string &line, RunResult *r) {
-  GObjectPtr<JsonParser> parser(json_parser_new());
+  auto parser = rtms::adopt(json_parser_new());
   if (!json_parser_load_from_data(parser.get(), line.c_str(), -1, nullptr)) return false;
   JsonNode *root = json_parser_get_root(parser.get());
   if (!root || !JSON_NODE_HOLDS_OBJECT(root)) return false;

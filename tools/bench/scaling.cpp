@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gobject_ptr.h"
+#include "common/gst_gref.h"
 #include "proc_stats.h"
 #include "report.h"
 
@@ -28,25 +28,24 @@ bool run_child(const std::vector<std::string> &args, RunResult *result, std::str
   std::vector<const char *> argv;
   for (const auto &a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
-  GObjectPtr<GSubprocessLauncher> launcher(g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE));
+  auto launcher = rtms::adopt(g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE));
   g_subprocess_launcher_set_child_setup(launcher.get(), die_with_parent, nullptr, nullptr);
-  GErrorOut err;
-  GObjectPtr<GSubprocess> child(g_subprocess_launcher_spawnv(launcher.get(), argv.data(), err.out()));
+  rtms::GRef<GError> err;
+  auto child = rtms::adopt(g_subprocess_launcher_spawnv(launcher.get(), argv.data(), err.out()));
   if (!child) {
-    *error = std::string("cannot start ") + args[0] + ": " + err.message();
+    *error = std::string("cannot start ") + args[0] + ": " + err->message;
     return false;
   }
-  gchar *out_raw = nullptr;
   // The child bounds its own run (timeouts at every phase).
-  GErrorOut comm;
-  g_subprocess_communicate_utf8(child.get(), nullptr, nullptr, &out_raw, nullptr, comm.out());
-  GCharPtr out(out_raw);
+  rtms::GRef<char> out;
+  rtms::GRef<GError> comm;
+  g_subprocess_communicate_utf8(child.get(), nullptr, nullptr, out.out(), nullptr, comm.out());
   std::istringstream lines(out ? out.get() : "");
   std::string line, last;
   while (std::getline(lines, line))
     if (!line.empty()) last = line;
   if (!from_json(last, result)) {
-    *error = "the run printed no result" + std::string(comm ? std::string(": ") + comm.message() : "");
+    *error = "the run printed no result" + std::string(comm ? std::string(": ") + comm->message : "");
     return false;
   }
   return true;

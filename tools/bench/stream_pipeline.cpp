@@ -9,7 +9,7 @@ namespace bench {
 std::unique_ptr<StreamPipeline> StreamPipeline::create(const Config &config, WindowCounters *window,
                                                        std::string *error) {
   auto self = std::make_unique<StreamPipeline>(Key{}, config, window);
-  self->pipeline_.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
+  self->pipeline_ = rtms::adopt(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
   self->src_ = gst_element_factory_make("rtmssrc", nullptr);
   if (!self->src_) {
     *error = "no rtmssrc element: build the plugin and set GST_PLUGIN_PATH (or --plugin-dir)";
@@ -22,7 +22,7 @@ std::unique_ptr<StreamPipeline> StreamPipeline::create(const Config &config, Win
                config.handshake_timeout_ms, nullptr);
   if (!config.ca_file.empty()) g_object_set(self->src_, "ssl-ca-file", config.ca_file.c_str(), nullptr);
   g_signal_connect(self->src_, "pad-added", G_CALLBACK(pad_added), self.get());
-  GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(self->pipeline_.get())));
+  auto bus = rtms::adopt(gst_pipeline_get_bus(GST_PIPELINE(self->pipeline_.get())));
   self->bus_watch_ = gst_bus_add_watch(bus.get(), on_bus_message, self.get());
   return self;
 }
@@ -61,8 +61,8 @@ void StreamPipeline::pad_added(GstElement *, GstPad *pad, gpointer data) {
   g_object_set(sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, nullptr);
   gst_bin_add(GST_BIN(self->pipeline_.get()), sink);
   gst_element_sync_state_with_parent(sink);
-  GstPtr<GstPad> sink_pad(gst_element_get_static_pad(sink, "sink"));
-  GCharPtr name(gst_pad_get_name(pad));
+  auto sink_pad = rtms::adopt(gst_element_get_static_pad(sink, "sink"));
+  auto name = rtms::adopt(gst_pad_get_name(pad));
   gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer,
                     const_cast<Tap *>(self->tap_for(name.get())), nullptr);
   if (gst_pad_link(pad, sink_pad.get()) != GST_PAD_LINK_OK)
@@ -100,20 +100,17 @@ gboolean StreamPipeline::on_bus_message(GstBus *, GstMessage *message, gpointer 
   switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_EOS: self->eos_ = true; break;
     case GST_MESSAGE_ERROR: {
-      GErrorOut err;
-      GCharPtr debug;
-      gchar *debug_raw = nullptr;
-      gst_message_parse_error(message, err.out(), &debug_raw);
-      debug.reset(debug_raw);
-      if (self->error_.empty()) self->error_ = err.message();
+      rtms::GRef<GError> err;
+      rtms::GRef<char> debug;
+      gst_message_parse_error(message, err.out(), debug.out());
+      if (self->error_.empty()) self->error_ = err->message;
       break;
     }
     case GST_MESSAGE_WARNING: {
-      GErrorOut err;
-      gchar *debug_raw = nullptr;
-      gst_message_parse_warning(message, err.out(), &debug_raw);
-      GCharPtr debug(debug_raw);
-      if (self->warnings_++ < 3) g_printerr("stream %d: warning: %s\n", self->config_.index, err.message());
+      rtms::GRef<GError> err;
+      rtms::GRef<char> debug;
+      gst_message_parse_warning(message, err.out(), debug.out());
+      if (self->warnings_++ < 3) g_printerr("stream %d: warning: %s\n", self->config_.index, err->message);
       break;
     }
     default: break;

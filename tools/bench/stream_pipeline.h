@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "gobject_ptr.h"
+#include "common/gst_gref.h"
 #include "profile.h"
 #include "window_counters.h"
 
@@ -60,7 +60,7 @@ class StreamPipeline {
 
   Config config_;
   WindowCounters *window_;
-  GstPtr<GstElement> pipeline_;
+  rtms::GRef<GstElement> pipeline_;
   GstElement *src_ = nullptr;  // owned by pipeline_
   guint bus_watch_ = 0;
   Tap audio_tap_, video_tap_, text_tap_;

@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "gobject_ptr.h"
+#include "common/gst_gref.h"
 
 namespace bench {
 
 TempDir::TempDir() {
-  GCharPtr made(g_dir_make_tmp("rtms-bench-XXXXXX", nullptr));
+  auto made = rtms::adopt(g_dir_make_tmp("rtms-bench-XXXXXX", nullptr));
   if (made) path_ = made.get();
 }
 

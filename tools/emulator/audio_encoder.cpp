@@ -4,7 +4,7 @@
 
 #include <gst/app/gstappsrc.h>
 
-#include "gst_ptr.h"
+#include "encoder_pipeline.h"
 
 namespace emulator {
 namespace {
@@ -47,10 +47,10 @@ bool run_pipeline(const AudioFormat &format, const std::vector<int16_t> &pcm,
   std::string description =
       "appsrc name=src format=time ! audioconvert ! " + encoder_description(format) +
       " ! appsink name=sink sync=false";
-  PipelinePtr pipeline = launch_pipeline(description, error);
+  rtms::PipelineRef pipeline = launch_pipeline(description, error);
   if (!pipeline) return false;
-  GstElementPtr src = element_by_name(pipeline.get(), "src");
-  GstElementPtr sink = element_by_name(pipeline.get(), "sink");
+  rtms::GRef<GstElement> src = element_by_name(pipeline.get(), "src");
+  rtms::GRef<GstElement> sink = element_by_name(pipeline.get(), "sink");
   g_autoptr(GstCaps) caps = gst_caps_new_simple(
       "audio/x-raw", "format", G_TYPE_STRING, G_BYTE_ORDER == G_LITTLE_ENDIAN ? "S16LE" : "S16BE", "layout", G_TYPE_STRING,
       "interleaved", "rate", G_TYPE_INT, format.rate_hz, "channels", G_TYPE_INT,

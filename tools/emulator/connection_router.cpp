@@ -56,14 +56,14 @@ void ConnectionRouter::on_first_message(Pending *pending, std::string_view paylo
     return;
   }
   pending->handed_over = true;
-  GObjectPtr<SoupWebsocketConnection> connection = ref_object(pending->ws->connection());
+  rtms::GRef<SoupWebsocketConnection> connection = rtms::share(pending->ws->connection());
   pending->ws->detach();
   if (pending->signaling) stream->accept_signaling(connection.get(), payload);
   else stream->accept_media(connection.get(), payload);
 }
 
 void ConnectionRouter::refuse(Pending *pending, rtms::StatusCode status, const std::string &reason) {
-  log_warning("%s: handshake refused: %s", pending->ws->label().c_str(), reason.c_str());
+  tools::log_warning("%s: handshake refused: %s", pending->ws->label().c_str(), reason.c_str());
   if (pending->signaling) {
     rtms::SignalingHandshakeResp resp;
     resp.status_code = status;

@@ -133,7 +133,8 @@ bool EmulatorApp::set_up(std::string *error) {
   if (options_.tls) {
     if (!generate_certificates(options_.cert_dir, options_.host, &certificates_, error)) return false;
     have_tls_ = true;
-    log_info("TLS: CA %s, server certificate %s", certificates_.ca_file.c_str(), certificates_.cert_file.c_str());
+    tools::log_info("TLS: CA %s, server certificate %s", certificates_.ca_file.c_str(),
+                    certificates_.cert_file.c_str());
   }
   media_ = std::make_unique<MediaCache>(script_);
   if (multi()) {
@@ -192,7 +193,7 @@ void EmulatorApp::announce_ready() {
   else json_builder_add_null_value(b);
   auto add_webhook = [&b](const std::string &body) {
     json_builder_set_member_name(b, "webhook");
-    JsonNodePtr hook = parse_json_text(body);
+    rtms::GRef<JsonNode> hook = parse_json_text(body);
     if (hook) json_builder_add_value(b, json_node_copy(hook.get()));
     else json_builder_add_null_value(b);
   };
@@ -221,17 +222,17 @@ void EmulatorApp::announce_ready() {
 int EmulatorApp::run() {
   std::string error;
   if (!set_up(&error) || (!options_.webhook_out.empty() && !write_webhook_out(&error))) {
-    log_error("%s", error.c_str());
+    tools::log_error("%s", error.c_str());
     return kExitFailure;
   }
   if (multi())
-    log_info("listening: %s (media %s), %zu streams from %s, %zu participants, %" G_GINT64_FORMAT " ms",
-             server_->signaling_url().c_str(), server_->media_url().c_str(), slots_.size(),
-             script_.rtms_stream_id.c_str(), script_.participants.size(), script_.duration_ms);
+    tools::log_info("listening: %s (media %s), %zu streams from %s, %zu participants, %" G_GINT64_FORMAT " ms",
+                    server_->signaling_url().c_str(), server_->media_url().c_str(), slots_.size(),
+                    script_.rtms_stream_id.c_str(), script_.participants.size(), script_.duration_ms);
   else
-    log_info("listening: %s (media %s), stream %s, %zu participants, %" G_GINT64_FORMAT " ms",
-             server_->signaling_url().c_str(), server_->media_url().c_str(), script_.rtms_stream_id.c_str(),
-             script_.participants.size(), script_.duration_ms);
+    tools::log_info("listening: %s (media %s), stream %s, %zu participants, %" G_GINT64_FORMAT " ms",
+                    server_->signaling_url().c_str(), server_->media_url().c_str(), script_.rtms_stream_id.c_str(),
+                    script_.participants.size(), script_.duration_ms);
   // Before the ready line: whoever reads it may signal at once (SIGUSR1's
   // default action would end the process).
   auto on_signal = [](gpointer self) -> gboolean {
@@ -260,10 +261,10 @@ int EmulatorApp::run() {
     for (const auto &slot : slots_) missing += slot->stream->signaling_ever_established() ? 0 : 1;
     if (missing == 0) return;
     if (multi())
-      log_error("%zu of %zu streams had no client complete a signaling handshake within %d ms", missing,
-                slots_.size(), options_.wait_client_ms);
+      tools::log_error("%zu of %zu streams had no client complete a signaling handshake within %d ms", missing,
+                       slots_.size(), options_.wait_client_ms);
     else
-      log_error("no client completed a signaling handshake within %d ms", options_.wait_client_ms);
+      tools::log_error("no client completed a signaling handshake within %d ms", options_.wait_client_ms);
     finish(kExitNoClient);
   });
   g_main_loop_run(loop_.get());
@@ -273,12 +274,12 @@ int EmulatorApp::run() {
 void EmulatorApp::on_signal() {
   if (signalled_) {
     // A second signal means "now": skip the orderly close.
-    log_warning("second signal: exiting at once");
+    tools::log_warning("second signal: exiting at once");
     finish(kExitOk);
     return;
   }
   signalled_ = true;
-  log_info("signal received: ending the stream%s", multi() ? "s" : "");
+  tools::log_info("signal received: ending the stream%s", multi() ? "s" : "");
   for (auto &slot : slots_) slot->stream->end(rtms::StopReason::ExitSignal);
 }
 
@@ -308,7 +309,7 @@ void EmulatorApp::finish_when_all_ended() {
   }
   if (!webhook_timeout_timer_.pending())
     webhook_timeout_timer_.once(kStoppedWebhookWaitMs, [this] {
-      log_warning("giving up on the rtms_stopped webhook");
+      tools::log_warning("giving up on the rtms_stopped webhook");
       finish(kExitOk);
     });
 }
@@ -335,7 +336,7 @@ void EmulatorApp::finish(int exit_code) {
   exit_code_ = exit_code;
   std::string error;
   if (write_manifest(&error)) {
-    log_info("manifest written to %s", options_.manifest_path.c_str());
+    tools::log_info("manifest written to %s", options_.manifest_path.c_str());
     if (exit_code == kExitOk) {
       g_autoptr(JsonBuilder) b = json_builder_new();
       json_builder_begin_object(b);
@@ -360,7 +361,7 @@ void EmulatorApp::finish(int exit_code) {
       print_line(builder_to_text(b));
     }
   } else {
-    log_error("cannot write the manifest %s: %s", options_.manifest_path.c_str(), error.c_str());
+    tools::log_error("cannot write the manifest %s: %s", options_.manifest_path.c_str(), error.c_str());
     if (exit_code == kExitOk) exit_code_ = kExitFailure;
   }
   g_main_loop_quit(loop_.get());

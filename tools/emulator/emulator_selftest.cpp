@@ -12,7 +12,7 @@
 #include "payload_sequence.h"
 #include "protocol/base64.h"
 #include "protocol/messages.h"
-#include "glib_ptr.h"
+#include "common/gref.h"
 #include "scheduler.h"
 #include "stream_identity.h"
 
@@ -75,7 +75,7 @@ void media_frame_matches_the_encoder() {
 }
 
 std::string sha256_of(const std::vector<emulator::Payload> &payloads, size_t count) {
-  emulator::GChecksumPtr checksum(g_checksum_new(G_CHECKSUM_SHA256));
+  auto checksum = rtms::adopt(g_checksum_new(G_CHECKSUM_SHA256));
   for (size_t i = 0; i < count; ++i)
     g_checksum_update(checksum.get(), payloads[i].data(), static_cast<gssize>(payloads[i].size()));
   return g_checksum_get_string(checksum.get());

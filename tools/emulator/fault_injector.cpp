@@ -52,12 +52,12 @@ void FaultInjector::fire(size_t index) {
   const char *socket = fault_socket_name(injection.socket);
   FaultTarget target = find_target_(injection.socket);
   if (target.ws == nullptr) {
-    log_warning("fault injection %s at %" G_GINT64_FORMAT " ms: no %s socket is open; not sent", kind,
-                injection.at_ms, socket);
+    tools::log_warning("fault injection %s at %" G_GINT64_FORMAT " ms: no %s socket is open; not sent", kind,
+                       injection.at_ms, socket);
     return;
   }
   if (injection.kind == FaultKind::Drop) {
-    log_info("fault injection: dropping %s", target.ws->label().c_str());
+    tools::log_info("fault injection: dropping %s", target.ws->label().c_str());
     target.ws->close(1011, "fault injection: server dropped the connection");
     manifest_.mark_injection_sent(manifest_index_[index]);
     return;
@@ -70,9 +70,9 @@ void FaultInjector::fire(size_t index) {
   if (injection.kind == FaultKind::BinaryJson && target.keepalive != nullptr)
     context.keepalive_timestamp = target.keepalive->issue();
   std::string frame = build_fault_frame(injection.kind, context);
-  log_info("fault injection: %s on %s (%zu bytes)", kind, target.ws->label().c_str(), frame.size());
+  tools::log_info("fault injection: %s on %s (%zu bytes)", kind, target.ws->label().c_str(), frame.size());
   if (!target.ws->send_frame(frame, fault_forces_binary(injection.kind))) {
-    log_warning("fault injection %s: %s closed before it could be sent", kind, target.ws->label().c_str());
+    tools::log_warning("fault injection %s: %s closed before it could be sent", kind, target.ws->label().c_str());
     return;
   }
   manifest_.mark_injection_sent(manifest_index_[index]);

@@ -13,17 +13,17 @@ std::string to_json_text(JsonNode *node, bool pretty) {
 }
 
 std::string builder_to_text(JsonBuilder *builder, bool pretty) {
-  JsonNodePtr root(json_builder_get_root(builder));
+  auto root = rtms::adopt(json_builder_get_root(builder));
   return to_json_text(root.get(), pretty);
 }
 
-JsonNodePtr parse_json_text(std::string_view text) {
+rtms::GRef<JsonNode> parse_json_text(std::string_view text) {
   // What clients send is untrusted: bounded before json-glib recurses.
   if (!rtms::json_check_limits(text).empty()) return nullptr;
   g_autoptr(JsonParser) parser = json_parser_new();
   if (!json_parser_load_from_data(parser, text.data(), static_cast<gssize>(text.size()), nullptr))
     return nullptr;
-  return JsonNodePtr(json_node_copy(json_parser_get_root(parser)));
+  return rtms::adopt(json_node_copy(json_parser_get_root(parser)));
 }
 
 }  // namespace emulator

@@ -6,7 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 
 namespace emulator {
 
@@ -14,6 +14,6 @@ std::string to_json_text(JsonNode *node, bool pretty = false);
 std::string builder_to_text(JsonBuilder *builder, bool pretty = false);
 // nullptr when text is not JSON, or JSON over the protocol layer's bounds
 // (untrusted_text.h: clients' messages reach this too).
-JsonNodePtr parse_json_text(std::string_view text);
+rtms::GRef<JsonNode> parse_json_text(std::string_view text);
 
 }  // namespace emulator

@@ -25,8 +25,8 @@ void raise_fd_limit(int streams) {
   }
   const rlim_t wanted = static_cast<rlim_t>(streams) * 4 + 64;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted)
-    emulator::log_warning("%d streams may need %llu file descriptors; the limit is %llu", streams,
-                          static_cast<unsigned long long>(wanted), static_cast<unsigned long long>(limit.rlim_cur));
+    tools::log_warning("%d streams may need %llu file descriptors; the limit is %llu", streams,
+                       static_cast<unsigned long long>(wanted), static_cast<unsigned long long>(limit.rlim_cur));
 }
 
 }  // namespace
@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
     case emulator::ParseOutcome::ExitOk: return emulator::kExitOk;
     case emulator::ParseOutcome::ExitError: return emulator::kExitFailure;
   }
-  emulator::set_verbose(options.verbose);
+  tools::log_set_verbose(options.verbose);
   emulator::Scheduler::instance().set_hold(int64_t(options.socket_poll_interval_ms) * 1000);
   if (options.streams > 1) raise_fd_limit(options.streams);
   // A test harness may close our stdout early; that must not kill the
@@ -52,14 +52,14 @@ int main(int argc, char **argv) {
   } else {
     std::string error;
     if (!emulator::load_meeting_script(options.script_path, &script, &error)) {
-      emulator::log_error("invalid meeting script: %s", error.c_str());
+      tools::log_error("invalid meeting script: %s", error.c_str());
       return emulator::kExitFailure;
     }
   }
   for (const auto &injection : options.injections) {
     std::string error;
     if (!emulator::check_injection_fits(injection, script.duration_ms - script.buffered_audio_ms, &error)) {
-      emulator::log_error("--inject: %s", error.c_str());
+      tools::log_error("--inject: %s", error.c_str());
       return emulator::kExitFailure;
     }
   }

@@ -17,7 +17,7 @@ void add_string(JsonBuilder *b, const char *name, const std::string &value) {
 
 // A copy, because reading a GChecksum's digest closes it for updates.
 void add_digest(JsonBuilder *b, const char *name, GChecksum *checksum) {
-  GChecksumPtr copy(g_checksum_copy(checksum));
+  auto copy = rtms::adopt(g_checksum_copy(checksum));
   json_builder_set_member_name(b, name);
   json_builder_add_string_value(b, g_checksum_get_string(copy.get()));
 }
@@ -27,11 +27,11 @@ void add_digest(JsonBuilder *b, const char *name, GChecksum *checksum) {
 std::string Manifest::AudioTally::digest() const {
   if (sha256) {
     // A copy, because reading a GChecksum's digest closes it for updates.
-    GChecksumPtr copy(g_checksum_copy(sha256.get()));
+    auto copy = rtms::adopt(g_checksum_copy(sha256.get()));
     return g_checksum_get_string(copy.get());
   }
   if (prefix_of != nullptr) return prefix_of->prefix_sha256(static_cast<size_t>(packets));
-  GChecksumPtr empty(g_checksum_new(G_CHECKSUM_SHA256));
+  auto empty = rtms::adopt(g_checksum_new(G_CHECKSUM_SHA256));
   return g_checksum_get_string(empty.get());
 }
 
@@ -62,7 +62,7 @@ void Manifest::add_audio(int64_t user_id, const std::string &user_name, const Pa
     tally.prefix_of = &sequence;
   } else {
     if (!tally.sha256) {
-      tally.sha256.reset(g_checksum_new(G_CHECKSUM_SHA256));
+      tally.sha256 = rtms::adopt(g_checksum_new(G_CHECKSUM_SHA256));
       for (int64_t i = 0; tally.prefix_of != nullptr && i < tally.packets; ++i) {
         const Payload &earlier = tally.prefix_of->payload(static_cast<size_t>(i));
         g_checksum_update(tally.sha256.get(), earlier.data(), static_cast<gssize>(earlier.size()));
@@ -81,7 +81,7 @@ void Manifest::add_video(bool deskshare, int64_t user_id, const std::string &use
                          size_t size, int64_t timestamp, bool keyframe) {
   VideoTally &tally = (deskshare ? deskshare_ : video_)[user_id];
   if (!tally.sha256) {
-    tally.sha256.reset(g_checksum_new(G_CHECKSUM_SHA256));
+    tally.sha256 = rtms::adopt(g_checksum_new(G_CHECKSUM_SHA256));
     tally.user_name = user_name;
     tally.first_ts = timestamp;
   }
@@ -106,7 +106,7 @@ void Manifest::add_video_subscription(int64_t user_id, bool subscribe, int statu
   video_subscriptions_.push_back({user_id, subscribe, status_code});
 }
 
-void Manifest::add_event(JsonNodePtr event) { events_.push_back(std::move(event)); }
+void Manifest::add_event(rtms::GRef<JsonNode> event) { events_.push_back(std::move(event)); }
 
 void Manifest::add_violation(const char *socket, int status_code, std::string what) {
   violations_.push_back({socket, status_code, std::move(what)});

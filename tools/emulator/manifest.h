@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 #include "payload_sequence.h"
 #include "protocol/media_params.h"
 
@@ -47,7 +47,7 @@ class Manifest {
                 bool structured, int64_t to);
   void add_video_subscription(int64_t user_id, bool subscribe, int status_code);
   // The `event` object of an EVENT_UPDATE as it went on the wire.
-  void add_event(JsonNodePtr event);
+  void add_event(rtms::GRef<JsonNode> event);
   void add_violation(const char *socket, int status_code, std::string what);
   void set_stop_reason(int reason) { stop_reason_ = reason; }
   // Every configured fault injection, listed up front as not sent; the
@@ -79,7 +79,7 @@ class Manifest {
     int64_t first_ts = 0;
     int64_t last_ts = 0;
     const PayloadSequence *prefix_of = nullptr;
-    GChecksumPtr sha256;  // once the messages are no longer a prefix
+    rtms::GRef<GChecksum> sha256;  // once the messages are no longer a prefix
     std::string digest() const;
   };
   struct VideoTally {
@@ -89,7 +89,7 @@ class Manifest {
     int64_t first_ts = 0;
     int64_t last_ts = 0;
     int64_t keyframes = 0;
-    GChecksumPtr sha256;
+    rtms::GRef<GChecksum> sha256;
   };
   struct TranscriptRecord {
     int64_t user_id;
@@ -133,7 +133,7 @@ class Manifest {
   std::vector<TranscriptRecord> transcript_;
   std::vector<ChatRecord> chat_;
   std::vector<SubscriptionRecord> video_subscriptions_;
-  std::vector<JsonNodePtr> events_;
+  std::vector<rtms::GRef<JsonNode>> events_;
   std::vector<Violation> violations_;
   struct InjectionRecord {
     std::string kind;

@@ -12,8 +12,8 @@ std::shared_ptr<const EncodedMeetingAudio> MediaCache::audio_for(const AudioForm
   gint64 started = g_get_monotonic_time();
   auto audio = encode_meeting_audio(script_, format, error);
   if (!audio) return nullptr;
-  log_info("encoded %" G_GINT64_FORMAT " ms of meeting audio as %s in %" G_GINT64_FORMAT " ms",
-           script_.duration_ms, format.describe().c_str(), (g_get_monotonic_time() - started) / 1000);
+  tools::log_info("encoded %" G_GINT64_FORMAT " ms of meeting audio as %s in %" G_GINT64_FORMAT " ms",
+                  script_.duration_ms, format.describe().c_str(), (g_get_monotonic_time() - started) / 1000);
   audio_[format.cache_key()] = audio;
   return audio;
 }
@@ -24,9 +24,9 @@ std::shared_ptr<const EncodedMeetingVideo> MediaCache::video_for(const VideoForm
   gint64 started = g_get_monotonic_time();
   auto video = encode_meeting_video(script_, format, error);
   if (!video) return nullptr;
-  log_info("encoded %" G_GINT64_FORMAT " ms of meeting %s as %s in %" G_GINT64_FORMAT " ms", script_.duration_ms,
-           format.kind == VideoKind::Camera ? "video" : "screen share", format.describe().c_str(),
-           (g_get_monotonic_time() - started) / 1000);
+  tools::log_info("encoded %" G_GINT64_FORMAT " ms of meeting %s as %s in %" G_GINT64_FORMAT " ms", script_.duration_ms,
+                  format.kind == VideoKind::Camera ? "video" : "screen share", format.describe().c_str(),
+                  (g_get_monotonic_time() - started) / 1000);
   video_[format.cache_key()] = video;
   return video;
 }

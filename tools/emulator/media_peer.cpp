@@ -13,7 +13,7 @@ namespace {
 // The media_type of a handshake the protocol layer rejected, read straight
 // from the JSON so the manifest still says what the client asked for.
 uint32_t peek_media_type(std::string_view payload) {
-  JsonNodePtr root = parse_json_text(payload);
+  rtms::GRef<JsonNode> root = parse_json_text(payload);
   if (!root || !JSON_NODE_HOLDS_OBJECT(root.get())) return 0;
   JsonNode *node = json_object_get_member(json_node_get_object(root.get()), "media_type");
   if (node == nullptr || JSON_NODE_TYPE(node) != JSON_NODE_VALUE ||
@@ -39,21 +39,21 @@ MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, in
                      }}) {
   ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
                    [this](int code, bool by_server) { on_closed(code, by_server); });
-  log_info("%s: connected", ws_.label().c_str());
+  tools::log_info("%s: connected", ws_.label().c_str());
 }
 
 bool MediaPeer::send(const rtms::Message &message) {
   std::string json = rtms::encode_message(message);
   // Media data is too chatty even for --verbose.
   if (!std::holds_alternative<rtms::MediaData>(message))
-    log_debug("%s <- %s", ws_.label().c_str(), json.c_str());
+    tools::log_debug("%s <- %s", ws_.label().c_str(), json.c_str());
   return ws_.send(json);
 }
 
 void MediaPeer::on_message(std::string_view payload) {
   if (stream_.ended() || state_ == State::Rejected) return;
-  log_debug("%s -> %.*s", ws_.label().c_str(), static_cast<int>(std::min<size_t>(payload.size(), 2000)),
-            payload.data());
+  tools::log_debug("%s -> %.*s", ws_.label().c_str(), static_cast<int>(std::min<size_t>(payload.size(), 2000)),
+                   payload.data());
   rtms::Result<rtms::Message> decoded = rtms::decode_message(payload);
   if (state_ == State::AwaitingHandshake) {
     handle_handshake(decoded, payload);
@@ -137,14 +137,14 @@ void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std
   resp.payload_encrypted = false;
   resp.media_params = effective_;
   send(resp);
-  log_info("%s: media handshake accepted for %s%s", ws_.label().c_str(),
-           rtms::media_type_names(carried_).c_str(), is_all_ ? " (all socket)" : "");
-  if (audio_) log_info("%s: audio is %s", ws_.label().c_str(), audio_->format.describe().c_str());
-  if (video_) log_info("%s: video is %s", ws_.label().c_str(), video_->format.describe().c_str());
-  if (deskshare_) log_info("%s: screen share is %s", ws_.label().c_str(), deskshare_->format.describe().c_str());
+  tools::log_info("%s: media handshake accepted for %s%s", ws_.label().c_str(),
+                  rtms::media_type_names(carried_).c_str(), is_all_ ? " (all socket)" : "");
+  if (audio_) tools::log_info("%s: audio is %s", ws_.label().c_str(), audio_->format.describe().c_str());
+  if (video_) tools::log_info("%s: video is %s", ws_.label().c_str(), video_->format.describe().c_str());
+  if (deskshare_) tools::log_info("%s: screen share is %s", ws_.label().c_str(), deskshare_->format.describe().c_str());
   if (requested_ != carried_)
-    log_info("%s: sends only %s (media_params names no other type)", ws_.label().c_str(),
-             rtms::media_type_names(requested_).c_str());
+    tools::log_info("%s: sends only %s (media_params names no other type)", ws_.label().c_str(),
+                    rtms::media_type_names(requested_).c_str());
   keepalive_.start();
 }
 
@@ -171,7 +171,7 @@ Verdict MediaPeer::prepare_media(const rtms::MediaParams &effective) {
 void MediaPeer::start_streaming(int64_t audio_interval) {
   if (streaming_ || state_ != State::Established) return;
   streaming_ = true;
-  log_info("%s: streaming starts", ws_.label().c_str());
+  tools::log_info("%s: streaming starts", ws_.label().c_str());
   if (audio_) {
     AudioStreamer::BurstFn burst;
     if (stream_.options().coalesce)
@@ -297,7 +297,7 @@ int64_t MediaPeer::audio_position() const {
 
 void MediaPeer::on_closed(int code, bool by_server) {
   stop();
-  log_info("%s: closed by the %s (code %d)", ws_.label().c_str(), by_server ? "emulator" : "client", code);
+  tools::log_info("%s: closed by the %s (code %d)", ws_.label().c_str(), by_server ? "emulator" : "client", code);
   stream_.manifest().add_close("media", code, by_server);
   if (state_ == State::Established) stream_.on_media_closed(this);
 }

@@ -7,7 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 #include "script_json.h"
 #include "script_media.h"
 #include "video_pattern.h"
@@ -273,7 +273,7 @@ bool load_meeting_script(const std::string &path, MeetingScript *script,
     *error = gerror->message;
     return false;
   }
-  GCharPtr contents(raw);
+  auto contents = rtms::adopt(raw);
   std::string inner;
   if (!parse_meeting_script(std::string_view(contents.get(), length), script, &inner)) {
     *error = path + ": " + inner;

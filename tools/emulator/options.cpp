@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 #include "protocol/enums.h"
 
 namespace emulator {
@@ -40,7 +40,7 @@ bool parse_scopes(const std::string &text, uint32_t *out, std::string *error) {
 }
 
 void take(gchar *value, std::string *out) {
-  GCharPtr owned(value);
+  auto owned = rtms::adopt(value);
   if (owned) *out = owned.get();
 }
 

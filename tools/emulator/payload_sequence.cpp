@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 #include "protocol/base64.h"
 
 namespace emulator {
@@ -16,7 +16,7 @@ std::string PayloadSequence::prefix_sha256(size_t count) const {
   count = std::min(count, payloads_.size());
   auto known = digests_.find(count);
   if (known != digests_.end()) return known->second;
-  GChecksumPtr checksum(g_checksum_new(G_CHECKSUM_SHA256));
+  auto checksum = rtms::adopt(g_checksum_new(G_CHECKSUM_SHA256));
   for (size_t i = 0; i < count; ++i)
     g_checksum_update(checksum.get(), payloads_[i]->data(), static_cast<gssize>(payloads_[i]->size()));
   std::string digest = g_checksum_get_string(checksum.get());

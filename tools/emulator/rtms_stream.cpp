@@ -70,7 +70,7 @@ void RtmsStream::accept_media(SoupWebsocketConnection *connection, std::string_v
 }
 
 void RtmsStream::record_violation(const char *socket, rtms::StatusCode status, const std::string &what) {
-  log_warning("client violation on %s: %s: %s", socket, rtms::describe(status).c_str(), what.c_str());
+  tools::log_warning("client violation on %s: %s: %s", socket, rtms::describe(status).c_str(), what.c_str());
   manifest_.add_violation(socket, static_cast<int>(status), what);
 }
 
@@ -111,7 +111,7 @@ void RtmsStream::on_signaling_established(SignalingPeer *) {
   if (resend_state_ && running_ && !ended_) {
     // Back after an interruption: the stream and its session go on.
     resend_state_ = false;
-    log_info("signaling is back; re-sending the stream and session state");
+    tools::log_info("signaling is back; re-sending the stream and session state");
     send_signaling(rtms::StreamStateUpdate{rtms::StreamState::Active, StopReason::Undefined, now_ms()});
     send_signaling(rtms::SessionStateUpdate{rtms::SessionState::Started, StopReason::Undefined, now_ms(),
                                             script_.rtms_session_id});
@@ -130,9 +130,9 @@ void RtmsStream::on_signaling_closed(SignalingPeer *) {
   if (on_interrupted_) on_interrupted_();
   // Zoom keeps the stream (and buffers audio) while it waits for the app to
   // reconnect, then gives up.
-  log_info("signaling is gone; waiting %d ms for a reconnection", options_.reconnect_grace_ms);
+  tools::log_info("signaling is gone; waiting %d ms for a reconnection", options_.reconnect_grace_ms);
   reconnect_grace_timer_.once(static_cast<guint>(options_.reconnect_grace_ms), [this] {
-    log_warning("the client did not reconnect signaling in time");
+    tools::log_warning("the client did not reconnect signaling in time");
     end(grace_stop_reason_);
   });
 }
@@ -180,7 +180,7 @@ void RtmsStream::on_ready_ack(const rtms::ClientReadyAck &ack, const char *socke
     return;
   }
   if (ready.empty()) {
-    log_info("CLIENT_READY_ACK with every media socket already streaming (harmless)");
+    tools::log_info("CLIENT_READY_ACK with every media socket already streaming (harmless)");
     return;
   }
   if (!running_) start_meeting();
@@ -190,8 +190,8 @@ void RtmsStream::on_ready_ack(const rtms::ClientReadyAck &ack, const char *socke
 void RtmsStream::start_meeting() {
   running_ = true;
   clock_.start(script_.buffered_audio_ms);
-  log_info("meeting starts (t0 %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " ms buffered)", clock_.t0_ms,
-           clock_.buffered_ms);
+  tools::log_info("meeting starts (t0 %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " ms buffered)", clock_.t0_ms,
+                  clock_.buffered_ms);
   rtms::Event first;
   first.event_type = static_cast<int>(rtms::EventType::FirstPacketTimestamp);
   first.timestamp = clock_.timestamp_of(0);
@@ -229,17 +229,17 @@ void RtmsStream::send_event(rtms::Event event) {
   std::string json = rtms::encode_message(update);
   peer->send(update);
   // The manifest keeps the event exactly as it went on the wire.
-  JsonNodePtr root = parse_json_text(json);
+  rtms::GRef<JsonNode> root = parse_json_text(json);
   if (root && JSON_NODE_HOLDS_OBJECT(root.get())) {
     JsonNode *inner = json_object_get_member(json_node_get_object(root.get()), "event");
-    if (inner != nullptr) manifest_.add_event(JsonNodePtr(json_node_copy(inner)));
+    if (inner != nullptr) manifest_.add_event(rtms::adopt(json_node_copy(inner)));
   }
 }
 
 void RtmsStream::on_stream_close_req(const rtms::StreamCloseReq &request) {
   manifest_.set_stream_close_req();
   if (ended_) return;
-  log_info("the client asked to close the stream");
+  tools::log_info("the client asked to close the stream");
   rtms::StreamCloseResp resp;
   resp.rtms_stream_id = request.rtms_stream_id;
   resp.timestamp = now_ms();
@@ -306,10 +306,10 @@ rtms::VideoSubscriptionResp RtmsStream::on_video_subscription(const rtms::VideoS
   } else if (request.subscribe) {
     // One individual stream at a time: a new subscription replaces the old.
     subscribed_video_user_ = request.user_id;
-    log_info("individual video now shows user_id %" G_GINT64_FORMAT, request.user_id);
+    tools::log_info("individual video now shows user_id %" G_GINT64_FORMAT, request.user_id);
   } else if (request.user_id == subscribed_video_user_) {
     subscribed_video_user_ = 0;
-    log_info("individual video stopped");
+    tools::log_info("individual video stopped");
   }
   if (resp.status_code != rtms::StatusCode::Ok) record_violation("signaling", resp.status_code, resp.reason);
   manifest_.add_video_subscription(request.user_id, request.subscribe, static_cast<int>(resp.status_code));
@@ -373,7 +373,7 @@ void RtmsStream::end(StopReason reason) {
   ended_ = true;
   stop_reason_ = reason;
   manifest_.set_stop_reason(static_cast<int>(reason));
-  log_info("stream ends: %s", rtms::describe(reason).c_str());
+  tools::log_info("stream ends: %s", rtms::describe(reason).c_str());
   timeline_timer_.cancel();
   reconnect_grace_timer_.cancel();
   faults_.stop();
@@ -403,7 +403,7 @@ void RtmsStream::wait_for_sockets(int waited_ms) {
                                 [](const auto &p) { return p->closed(); }) &&
                     std::all_of(media_peers_.begin(), media_peers_.end(), [](const auto &p) { return p->closed(); });
   if (all_closed || waited_ms >= kCloseWaitMs) {
-    if (!all_closed) log_warning("some clients did not finish the close handshake in time");
+    if (!all_closed) tools::log_warning("some clients did not finish the close handshake in time");
     // Deferred, so the owner may tear this object down from its callback.
     shutdown_timer_.once(0, [this] { on_ended_(stop_reason_); });
     return;

@@ -97,9 +97,9 @@ void ScheduledTimer::fire() {
   try {
     fn();
   } catch (const std::exception &e) {
-    log_error("media timer callback failed: %s", e.what());
+    tools::log_error("media timer callback failed: %s", e.what());
   } catch (...) {
-    log_error("media timer callback failed with an unknown exception");
+    tools::log_error("media timer callback failed with an unknown exception");
   }
 }
 

@@ -11,7 +11,7 @@
 namespace emulator {
 namespace {
 
-GObjectPtr<GSocketAddress> resolve(const std::string &host, int port, std::string *error) {
+rtms::GRef<GSocketAddress> resolve(const std::string &host, int port, std::string *error) {
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string(host.c_str());
   if (address == nullptr) {
     g_autoptr(GResolver) resolver = g_resolver_get_default();
@@ -31,7 +31,7 @@ GObjectPtr<GSocketAddress> resolve(const std::string &host, int port, std::strin
     address = static_cast<GInetAddress *>(g_object_ref(chosen));
     g_resolver_free_addresses(found);
   }
-  return GObjectPtr<GSocketAddress>(g_inet_socket_address_new(address, static_cast<guint16>(port)));
+  return rtms::adopt(g_inet_socket_address_new(address, static_cast<guint16>(port)));
 }
 
 // Connections the kernel queues before the emulator accepts them (it caps
@@ -49,7 +49,7 @@ Server::~Server() {
 
 bool Server::start(const std::string &host, int port, const CertificateFiles *tls, bool websocket_extensions,
                    std::string *error) {
-  server_.reset(SOUP_SERVER(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-emulator", nullptr)));
+  server_ = rtms::adopt(SOUP_SERVER(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-emulator", nullptr)));
   // A SoupServer accepts permessage-deflate whenever a client offers it.
   // Zoom documents no compression, and a client measured against a server
   // that compresses pays an inflate per message that Zoom would not ask
@@ -73,7 +73,7 @@ bool Server::start(const std::string &host, int port, const CertificateFiles *tl
   soup_server_add_websocket_handler(server_.get(), "/media", nullptr, nullptr, &Server::on_websocket, this,
                                     nullptr);
 
-  GObjectPtr<GSocketAddress> address = resolve(host, port, error);
+  rtms::GRef<GSocketAddress> address = resolve(host, port, error);
   if (!address) return false;
   g_autoptr(GError) gerror = nullptr;
   SoupServerListenOptions flags = tls != nullptr ? SOUP_SERVER_LISTEN_HTTPS : static_cast<SoupServerListenOptions>(0);
@@ -121,9 +121,9 @@ void Server::on_websocket(SoupServer *, SoupServerMessage *message, const char *
     if (std::strcmp(path, "/signaling") == 0) self->on_signaling_(connection);
     else self->on_media_(connection);
   } catch (const std::exception &e) {
-    log_error("cannot accept a WebSocket on %s: %s", path, e.what());
+    tools::log_error("cannot accept a WebSocket on %s: %s", path, e.what());
   } catch (...) {
-    log_error("cannot accept a WebSocket on %s", path);
+    tools::log_error("cannot accept a WebSocket on %s", path);
   }
 }
 

@@ -8,7 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "certificates.h"
-#include "glib_ptr.h"
+#include "common/gref.h"
 
 namespace emulator {
 
@@ -40,7 +40,7 @@ class Server {
 
   WebsocketFn on_signaling_;
   WebsocketFn on_media_;
-  GObjectPtr<SoupServer> server_;
+  rtms::GRef<SoupServer> server_;
   std::string base_url_;  // ws(s)://host:port
 };
 

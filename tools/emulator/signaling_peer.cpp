@@ -25,19 +25,19 @@ SignalingPeer::SignalingPeer(RtmsStream &stream, SoupWebsocketConnection *connec
                      }}) {
   ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
                    [this](int code, bool by_server) { on_closed(code, by_server); });
-  log_info("%s: connected", ws_.label().c_str());
+  tools::log_info("%s: connected", ws_.label().c_str());
 }
 
 void SignalingPeer::send(const rtms::Message &message) {
   std::string json = rtms::encode_message(message);
-  log_debug("%s <- %s", ws_.label().c_str(), json.c_str());
+  tools::log_debug("%s <- %s", ws_.label().c_str(), json.c_str());
   ws_.send(json);
 }
 
 void SignalingPeer::on_message(std::string_view payload) {
   if (stream_.ended() || state_ == State::Rejected) return;
-  log_debug("%s -> %.*s", ws_.label().c_str(), static_cast<int>(std::min<size_t>(payload.size(), 2000)),
-            payload.data());
+  tools::log_debug("%s -> %.*s", ws_.label().c_str(), static_cast<int>(std::min<size_t>(payload.size(), 2000)),
+                   payload.data());
   rtms::Result<rtms::Message> decoded = rtms::decode_message(payload);
   if (state_ == State::AwaitingHandshake) {
     handle_handshake(decoded);
@@ -96,7 +96,7 @@ void SignalingPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded)
     resp.media_urls[key] = options.per_key_media_urls ? stream_.media_url() + "/" + key : stream_.media_url();
   }
   send(resp);
-  log_info("%s: handshake accepted (instance %s)", ws_.label().c_str(), req->identity.instance_id.c_str());
+  tools::log_info("%s: handshake accepted (instance %s)", ws_.label().c_str(), req->identity.instance_id.c_str());
   keepalive_.start();
   stream_.on_signaling_established(this);
 }
@@ -147,7 +147,7 @@ void SignalingPeer::handle(const rtms::Message &message) {
 
 void SignalingPeer::on_closed(int code, bool by_server) {
   keepalive_.stop();
-  log_info("%s: closed by the %s (code %d)", ws_.label().c_str(), by_server ? "emulator" : "client", code);
+  tools::log_info("%s: closed by the %s (code %d)", ws_.label().c_str(), by_server ? "emulator" : "client", code);
   stream_.manifest().add_close("signaling", code, by_server);
   if (state_ == State::Established) stream_.on_signaling_closed(this);
 }

@@ -1,6 +1,6 @@
 #include "video_encoder.h"
 
-#include "gst_ptr.h"
+#include "encoder_pipeline.h"
 #include "protocol/base64.h"
 
 namespace emulator {
@@ -57,11 +57,11 @@ bool encode_video_segment(const VideoSegmentSpec &spec, std::vector<VideoFrame> 
       ",framerate=" + std::to_string(spec.fps) + "/1,pixel-aspect-ratio=1/1"
       " ! textoverlay name=label valignment=top halignment=left shaded-background=true font-desc=\"Sans 20\""
       " ! " + encoder_description(spec) + " ! appsink name=sink sync=false";
-  PipelinePtr pipeline = launch_pipeline(description, error);
+  rtms::PipelineRef pipeline = launch_pipeline(description, error);
   if (!pipeline) return false;
-  GstElementPtr src = element_by_name(pipeline.get(), "src");
-  GstElementPtr label = element_by_name(pipeline.get(), "label");
-  GstElementPtr sink = element_by_name(pipeline.get(), "sink");
+  rtms::GRef<GstElement> src = element_by_name(pipeline.get(), "src");
+  rtms::GRef<GstElement> label = element_by_name(pipeline.get(), "label");
+  rtms::GRef<GstElement> sink = element_by_name(pipeline.get(), "sink");
   gst_util_set_object_arg(G_OBJECT(src.get()), "pattern", spec.pattern.c_str());
   g_object_set(label.get(), "text", spec.label.c_str(), nullptr);
   if (gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {

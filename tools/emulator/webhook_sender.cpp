@@ -23,15 +23,15 @@ struct WebhookSender::Delivery {
 
 WebhookSender::WebhookSender(std::string url, std::string secret_token, const std::string &ca_file)
     : url_(std::move(url)), secret_token_(std::move(secret_token)),
-      session_(soup_session_new_with_options("timeout", kTimeoutSeconds, "user-agent", "Zoom Marketplace/1.0a",
-                                             nullptr)),
-      cancellable_(g_cancellable_new()) {
+      session_(rtms::adopt(soup_session_new_with_options("timeout", kTimeoutSeconds, "user-agent",
+                                                         "Zoom Marketplace/1.0a", nullptr))),
+      cancellable_(rtms::adopt(g_cancellable_new())) {
   if (ca_file.empty()) return;
   g_autoptr(GError) error = nullptr;
   g_autoptr(GTlsDatabase) database = g_tls_file_database_new(ca_file.c_str(), &error);
   if (database == nullptr) {
     // Every delivery then fails on the certificate, and says so.
-    log_error("webhook: cannot read --webhook-ca-file %s: %s", ca_file.c_str(), error->message);
+    tools::log_error("webhook: cannot read --webhook-ca-file %s: %s", ca_file.c_str(), error->message);
     return;
   }
   soup_session_set_tls_database(session_.get(), database);
@@ -51,7 +51,7 @@ void WebhookSender::attempt(std::shared_ptr<Delivery> delivery) {
   delivery->attempt++;
   g_autoptr(SoupMessage) message = soup_message_new("POST", url_.c_str());
   if (message == nullptr) {
-    log_error("webhook: invalid URL %s", url_.c_str());
+    tools::log_error("webhook: invalid URL %s", url_.c_str());
     delivery->done(false);
     return;
   }
@@ -90,19 +90,19 @@ void WebhookSender::on_sent(GObject *source, GAsyncResult *result, gpointer data
     SoupMessage *message = soup_session_get_async_result_message(SOUP_SESSION(source), result);
     guint status = message != nullptr ? soup_message_get_status(message) : 0;
     if (error == nullptr && status >= 200 && status < 300) {
-      log_info("webhook delivered to %s (HTTP %u)", self->url_.c_str(), status);
+      tools::log_info("webhook delivered to %s (HTTP %u)", self->url_.c_str(), status);
       delivery->done(true);
       return;
     }
-    log_warning("webhook to %s failed (attempt %d/%d): %s", self->url_.c_str(), delivery->attempt, kAttempts,
-                error != nullptr ? error->message : ("HTTP " + std::to_string(status)).c_str());
+    tools::log_warning("webhook to %s failed (attempt %d/%d): %s", self->url_.c_str(), delivery->attempt, kAttempts,
+                       error != nullptr ? error->message : ("HTTP " + std::to_string(status)).c_str());
     if (delivery->attempt >= kAttempts) {
       delivery->done(false);
       return;
     }
     self->retry_later(delivery);
   } catch (...) {
-    log_error("webhook: failed to handle the reply");
+    tools::log_error("webhook: failed to handle the reply");
   }
 }
 

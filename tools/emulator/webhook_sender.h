@@ -10,7 +10,7 @@
 
 #include <libsoup/soup.h>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 #include "timer.h"
 
 namespace emulator {
@@ -37,8 +37,8 @@ class WebhookSender {
 
   std::string url_;
   std::string secret_token_;
-  GObjectPtr<SoupSession> session_;
-  GObjectPtr<GCancellable> cancellable_;
+  rtms::GRef<SoupSession> session_;
+  rtms::GRef<GCancellable> cancellable_;
   Timer retry_timer_;
   std::vector<std::shared_ptr<Delivery>> retries_;
 };

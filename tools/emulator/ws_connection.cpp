@@ -40,7 +40,7 @@ void WsConnection::release_hold_if_unfinished(size_t frame_bytes) {
 
 WsConnection::WsConnection(SoupWebsocketConnection *connection, bool binary_frames,
                            std::string label)
-    : connection_(ref_object(connection)), binary_frames_(binary_frames), label_(std::move(label)) {
+    : connection_(rtms::share(connection)), binary_frames_(binary_frames), label_(std::move(label)) {
   soup_websocket_connection_set_max_incoming_payload_size(connection, kMaxIncomingPayload);
   socket_ = static_cast<GSocket *>(g_object_get_data(G_OBJECT(connection), kSocketKey));
   handler_ids_[0] = g_signal_connect(connection, "message", G_CALLBACK(on_message_cb), this);
@@ -84,7 +84,7 @@ bool WsConnection::send_frame(std::string_view payload, bool force_binary) {
   if (!is_open()) return false;
   // libsoup copies the payload into its frame before returning, so a static
   // view avoids a second copy of what may be a very large fault frame.
-  GBytesPtr bytes(g_bytes_new_static(payload.data(), payload.size()));
+  auto bytes = rtms::adopt(g_bytes_new_static(payload.data(), payload.size()));
   soup_websocket_connection_send_message(connection_.get(),
                                          force_binary || binary_frames_ ? SOUP_WEBSOCKET_DATA_BINARY
                                                                         : SOUP_WEBSOCKET_DATA_TEXT,
@@ -130,9 +130,9 @@ void WsConnection::on_message_cb(SoupWebsocketConnection *, gint, GBytes *messag
   try {
     if (handler) handler(std::string_view(bytes != nullptr ? bytes : "", size));
   } catch (const std::exception &e) {
-    log_error("%s: failed to handle a message: %s", self->label_.c_str(), e.what());
+    tools::log_error("%s: failed to handle a message: %s", self->label_.c_str(), e.what());
   } catch (...) {
-    log_error("%s: failed to handle a message", self->label_.c_str());
+    tools::log_error("%s: failed to handle a message", self->label_.c_str());
   }
 }
 
@@ -147,13 +147,13 @@ void WsConnection::on_closed_cb(SoupWebsocketConnection *connection, gpointer da
   try {
     if (handler) handler(code, self->close_requested_);
   } catch (...) {
-    log_error("%s: failed to handle the close", self->label_.c_str());
+    tools::log_error("%s: failed to handle the close", self->label_.c_str());
   }
 }
 
 void WsConnection::on_error_cb(SoupWebsocketConnection *, GError *error, gpointer data) {
   auto *self = static_cast<WsConnection *>(data);
-  log_warning("%s: WebSocket error: %s", self->label_.c_str(), error->message);
+  tools::log_warning("%s: WebSocket error: %s", self->label_.c_str(), error->message);
 }
 
 }  // namespace emulator

@@ -10,7 +10,7 @@
 
 #include <libsoup/soup.h>
 
-#include "glib_ptr.h"
+#include "common/gref.h"
 
 namespace emulator {
 
@@ -57,7 +57,7 @@ class WsConnection {
   static void on_closed_cb(SoupWebsocketConnection *, gpointer self);
   static void on_error_cb(SoupWebsocketConnection *, GError *error, gpointer self);
 
-  GObjectPtr<SoupWebsocketConnection> connection_;
+  rtms::GRef<SoupWebsocketConnection> connection_;
   bool binary_frames_;
   std::string label_;
   MessageHandler on_message_;

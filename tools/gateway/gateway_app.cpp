@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <functional>
+#include <memory>
 
 #include <unistd.h>
 
@@ -48,10 +50,31 @@ std::string ready_line(const std::string &url) {
   return text;
 }
 
+// Runs fn once from the default main context, at idle priority: the HTTP
+// answer already queued goes out first.
+void run_on_idle(std::function<void()> fn) {
+  using Fn = std::function<void()>;
+  auto trampoline = [](gpointer data) -> gboolean {
+    // The closure is owned by the source, which frees it afterwards.
+    try {
+      (*static_cast<Fn *>(data))();
+    } catch (const std::exception &e) {
+      // No exception may cross into GLib.
+      tools::log_error("unexpected exception in idle callback: %s", e.what());
+    } catch (...) {
+      tools::log_error("unexpected exception in idle callback");
+    }
+    return G_SOURCE_REMOVE;
+  };
+  auto destroy = [](gpointer data) { std::unique_ptr<Fn>(static_cast<Fn *>(data)); };
+  auto owned = std::make_unique<Fn>(std::move(fn));
+  g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, trampoline, owned.release(), destroy);
+}
+
 }  // namespace
 
 GatewayApp::GatewayApp(Options options)
-    : options_(std::move(options)), registry_(options_.max_streams), loop_(nullptr, g_main_loop_unref) {}
+    : options_(std::move(options)), registry_(options_.max_streams) {}
 
 GatewayApp::~GatewayApp() = default;
 
@@ -64,45 +87,46 @@ int GatewayApp::run() {
     template_.webvtt = options_.webvtt;
     template_.needs_rtmp_url = options_.pipeline.find("{rtmp_url}") != std::string::npos;
   } else if (!shipped_template(options_.template_name, &template_)) {
-    log_error("unknown --template '%s' (shipped: %s; or give --pipeline)", log_safe(options_.template_name).c_str(),
-              shipped_template_names());
+    tools::log_error("unknown --template '%s' (shipped: %s; or give --pipeline)",
+                     tools::log_safe(options_.template_name).c_str(), shipped_template_names());
     return 1;
   }
   std::string error;
   if (template_.needs_rtmp_url && options_.rtmp_url.empty()) {
-    log_error("template %s pushes to an RTMP server: give --rtmp-url (e.g. rtmp://host/live/{stream_id})",
-              template_.name.c_str());
+    tools::log_error("template %s pushes to an RTMP server: give --rtmp-url (e.g. rtmp://host/live/{stream_id})",
+                     template_.name.c_str());
     return 1;
   }
   if (!options_.rtmp_url.empty() && !valid_rtmp_url(options_.rtmp_url, &error)) {
-    log_error("%s", error.c_str());
+    tools::log_error("%s", error.c_str());
     return 1;
   }
   template_.rtmp_url = options_.rtmp_url;
   if (!StreamPipeline::validate(template_, &error)) {
-    log_error("%s", error.c_str());
+    tools::log_error("%s", error.c_str());
     return 1;
   }
   if (g_mkdir_with_parents(options_.output_dir.c_str(), 0755) != 0) {
-    log_error("cannot create --output-dir %s: %s", log_safe(options_.output_dir).c_str(), g_strerror(errno));
+    tools::log_error("cannot create --output-dir %s: %s", tools::log_safe(options_.output_dir).c_str(),
+                     g_strerror(errno));
     return 1;
   }
 
   for (const std::string &pattern : rtms::default_rtms_host_patterns()) allowlist_.add(pattern, nullptr);
   for (const std::string &pattern : options_.allow_hosts) {
     if (!allowlist_.add(pattern, &error)) {
-      log_error("--allow-host: %s", log_safe(error).c_str());
+      tools::log_error("--allow-host: %s", tools::log_safe(error).c_str());
       return 1;
     }
   }
   std::string allowed;
   for (const std::string &pattern : allowlist_.patterns()) allowed += (allowed.empty() ? "" : " ") + pattern;
   if (options_.allow_hosts.end() != std::find(options_.allow_hosts.begin(), options_.allow_hosts.end(), "*"))
-    log_warning("--allow-host '*': webhooks may send streams to any server");
-  if (options_.allow_plaintext) log_warning("--allow-plaintext: streams may run over unencrypted ws://");
+    tools::log_warning("--allow-host '*': webhooks may send streams to any server");
+  if (options_.allow_plaintext) tools::log_warning("--allow-plaintext: streams may run over unencrypted ws://");
 
   raise_fd_limit();
-  loop_.reset(g_main_loop_new(nullptr, FALSE));
+  loop_ = rtms::adopt(g_main_loop_new(nullptr, FALSE));
   HttpConfig http_config{options_.host, options_.port, options_.webhook_path, options_.tls_cert_file,
                          options_.tls_key_file, options_.max_body_bytes, ListenerConfig{}};
   http_config.listener.backlog = options_.listen_backlog;
@@ -126,19 +150,19 @@ int GatewayApp::run() {
   };
   http_ = std::make_unique<HttpServer>(std::move(http_config), std::move(handlers));
   if (!http_->listen(&error)) {
-    log_error("%s", error.c_str());
+    tools::log_error("%s", error.c_str());
     return 1;
   }
-  sigterm_ = SourceId(g_unix_signal_add(SIGTERM, on_signal, this));
-  sigint_ = SourceId(g_unix_signal_add(SIGINT, on_signal, this));
+  sigterm_ = rtms::SourceId(g_unix_signal_add(SIGTERM, on_signal, this));
+  sigint_ = rtms::SourceId(g_unix_signal_add(SIGINT, on_signal, this));
 
-  log_info("listening on %s (template %s, output %s, max %d streams)", http_->webhook_url().c_str(),
-           template_.name.c_str(), log_safe(options_.output_dir).c_str(), options_.max_streams);
-  log_info("HTTP: at most %d connections (%s), header timeout %d s, body timeout %d s, backlog %d",
-           http_->listener()->limit(), http_->listener()->limit_note().c_str(), options_.header_timeout_s,
-           options_.body_timeout_s, options_.listen_backlog);
-  log_info("RTMS servers allowed: %s, %s", log_safe(allowed).c_str(),
-           options_.allow_plaintext ? "ws:// and wss://" : "wss:// only");
+  tools::log_info("listening on %s (template %s, output %s, max %d streams)", http_->webhook_url().c_str(),
+                  template_.name.c_str(), tools::log_safe(options_.output_dir).c_str(), options_.max_streams);
+  tools::log_info("HTTP: at most %d connections (%s), header timeout %d s, body timeout %d s, backlog %d",
+                  http_->listener()->limit(), http_->listener()->limit_note().c_str(), options_.header_timeout_s,
+                  options_.body_timeout_s, options_.listen_backlog);
+  tools::log_info("RTMS servers allowed: %s, %s", tools::log_safe(allowed).c_str(),
+                  options_.allow_plaintext ? "ws:// and wss://" : "wss:// only");
   std::printf("%s\n", ready_line(http_->webhook_url()).c_str());
   std::fflush(stdout);
 
@@ -148,7 +172,7 @@ int GatewayApp::run() {
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
   for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() > 0; i++) g_usleep(10000);
-  log_info("stopped");
+  tools::log_info("stopped");
   return 0;
 }
 
@@ -187,8 +211,8 @@ Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp
 void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
   metrics_.webhook(verdict.accepted(), verdict.reason);
   if (!verdict.accepted()) {
-    log_warning("webhook rejected with %d (%s): %s", verdict.status, log_safe(verdict.reason).c_str(),
-                log_safe(verdict.detail, 1024).c_str());
+    tools::log_warning("webhook rejected with %d (%s): %s", verdict.status, tools::log_safe(verdict.reason).c_str(),
+                       tools::log_safe(verdict.detail, 1024).c_str());
     return;
   }
   // The answer is already set; the stream work waits for the loop to send it.
@@ -198,13 +222,14 @@ void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
 }
 
 void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_body) {
-  std::string event_text = log_safe(w.event.empty() ? std::string(event_label(w.kind)) : w.event);
+  std::string event_text = tools::log_safe(w.event.empty() ? std::string(event_label(w.kind)) : w.event);
   const char *event = event_text.c_str();
-  std::string stream_text = log_safe(w.rtms_stream_id.empty() ? std::string("-") : w.rtms_stream_id);
-  std::string meeting_text = log_safe(w.identity.instance_id.empty() ? std::string("-") : w.identity.instance_id);
+  std::string stream_text = tools::log_safe(w.rtms_stream_id.empty() ? std::string("-") : w.rtms_stream_id);
+  std::string meeting_text =
+      tools::log_safe(w.identity.instance_id.empty() ? std::string("-") : w.identity.instance_id);
   switch (w.kind) {
     case rtms::WebhookKind::UrlValidation:
-      log_info("answered endpoint.url_validation");
+      tools::log_info("answered endpoint.url_validation");
       break;
     case rtms::WebhookKind::RtmsStarted:
       start_stream(w, raw_body);
@@ -213,22 +238,22 @@ void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_bod
       stop_stream(w);
       break;
     case rtms::WebhookKind::RtmsInterrupted:
-      log_warning("%s: stream %s (meeting %s) interrupted; rtmssrc reconnects by itself", event,
-                  stream_text.c_str(), meeting_text.c_str());
+      tools::log_warning("%s: stream %s (meeting %s) interrupted; rtmssrc reconnects by itself", event,
+                         stream_text.c_str(), meeting_text.c_str());
       break;
     case rtms::WebhookKind::ConcurrencyNearLimit:
     case rtms::WebhookKind::ConcurrencyLimited:
-      log_warning("%s: Zoom's RTMS concurrency limit for this account is %s (meeting %s)", event,
-                  w.kind == rtms::WebhookKind::ConcurrencyLimited ? "reached: new streams are refused"
+      tools::log_warning("%s: Zoom's RTMS concurrency limit for this account is %s (meeting %s)", event,
+                         w.kind == rtms::WebhookKind::ConcurrencyLimited ? "reached: new streams are refused"
                                                                   : "near",
-                  meeting_text.c_str());
+                         meeting_text.c_str());
       break;
     case rtms::WebhookKind::StartFailed:
-      log_warning("%s: Zoom could not start a stream (meeting %s, stream %s)", event, meeting_text.c_str(),
-                  stream_text.c_str());
+      tools::log_warning("%s: Zoom could not start a stream (meeting %s, stream %s)", event, meeting_text.c_str(),
+                         stream_text.c_str());
       break;
     case rtms::WebhookKind::Unknown:
-      log_info("ignored event '%s'", event);
+      tools::log_info("ignored event '%s'", event);
       break;
   }
 }
@@ -236,24 +261,25 @@ void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_bod
 void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_body) {
   const std::string &id = w.rtms_stream_id;
   // For the log lines only: the ids as sent, escaped.
-  std::string id_text = log_safe(id), meeting_text = log_safe(w.identity.instance_id);
+  std::string id_text = tools::log_safe(id), meeting_text = tools::log_safe(w.identity.instance_id);
   const char *meeting = meeting_text.c_str();
   StartAction action = registry_.decide(id, w.server_urls);
   metrics_.stream_event(to_string(action));
   switch (action) {
     case StartAction::Duplicate:
-      log_info("stream %s (meeting %s): rtms_started again with the same servers (a Zoom retry): nothing to do",
-               id_text.c_str(), meeting);
+      tools::log_info("stream %s (meeting %s): rtms_started again with the same servers (a Zoom retry): nothing to do",
+                      id_text.c_str(), meeting);
       return;
     case StartAction::Failover:
-      log_info("stream %s (meeting %s): rtms_started with other servers (%s): server failover", id_text.c_str(), meeting,
-               log_safe(joined(w.server_urls), 1024).c_str());
+      tools::log_info("stream %s (meeting %s): rtms_started with other servers (%s): server failover", id_text.c_str(),
+                      meeting,
+                      tools::log_safe(joined(w.server_urls), 1024).c_str());
       registry_.find(id)->update_webhook(raw_body);
       registry_.set_server_urls(id, w.server_urls);
       return;
     case StartAction::LimitReached:
-      log_warning("stream %s (meeting %s) NOT started: --max-streams %d reached", id_text.c_str(), meeting,
-                  registry_.max_streams());
+      tools::log_warning("stream %s (meeting %s) NOT started: --max-streams %d reached", id_text.c_str(), meeting,
+                         registry_.max_streams());
       return;
     case StartAction::Start:
       break;
@@ -268,15 +294,16 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   if (w.is_original_host) info.is_original_host = *w.is_original_host ? "true" : "false";
   info.out_dir = options_.output_dir + "/" + info.start_time + "_" + file_safe(info.meeting) + "_" + file_safe(id);
   if (g_mkdir_with_parents(info.out_dir.c_str(), 0755) != 0) {
-    log_error("stream %s (meeting %s): cannot create %s: %s", id_text.c_str(), meeting, log_safe(info.out_dir).c_str(),
-              g_strerror(errno));
+    tools::log_error("stream %s (meeting %s): cannot create %s: %s", id_text.c_str(), meeting,
+                     tools::log_safe(info.out_dir).c_str(),
+                     g_strerror(errno));
     metrics_.pipeline_error();
     return;
   }
   std::string error;
   std::unique_ptr<StreamPipeline> pipeline = StreamPipeline::build(template_, info, &error);
   if (!pipeline) {
-    log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, log_safe(error, 1024).c_str());
+    tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;
   }
@@ -288,14 +315,15 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
     policy.allowed_hosts += (policy.allowed_hosts.empty() ? "" : " ") + pattern;
   policy.allow_plaintext = options_.allow_plaintext;
   if (!pipeline->play(raw_body, policy, on_end, &error)) {
-    log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, log_safe(error, 1024).c_str());
+    tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;
   }
   registry_.add(id, w.server_urls, std::move(pipeline));
   metrics_.stream_started();
-  log_info("stream %s (meeting %s) started -> %s (%zu running)", id_text.c_str(), meeting, log_safe(info.out_dir).c_str(),
-           registry_.size());
+  tools::log_info("stream %s (meeting %s) started -> %s (%zu running)", id_text.c_str(), meeting,
+                  tools::log_safe(info.out_dir).c_str(),
+                  registry_.size());
 }
 
 void GatewayApp::stop_stream(const rtms::Webhook &w) {
@@ -303,13 +331,15 @@ void GatewayApp::stop_stream(const rtms::Webhook &w) {
   std::string reason = w.has_stop_reason ? rtms::to_string(w.stop_reason) : "no stop_reason";
   if (!stream) {
     metrics_.stream_event("unknown_stream");
-    log_info("rtms_stopped for stream %s (meeting %s, %s): not running here (already ended)",
-             log_safe(w.rtms_stream_id).c_str(), log_safe(w.identity.instance_id).c_str(), reason.c_str());
+    tools::log_info("rtms_stopped for stream %s (meeting %s, %s): not running here (already ended)",
+                    tools::log_safe(w.rtms_stream_id).c_str(), tools::log_safe(w.identity.instance_id).c_str(),
+                    reason.c_str());
     return;
   }
   metrics_.stream_event("stopped");
-  log_info("rtms_stopped for stream %s (meeting %s, %s): ending it with EOS", log_safe(w.rtms_stream_id).c_str(),
-           log_safe(w.identity.instance_id).c_str(), reason.c_str());
+  tools::log_info("rtms_stopped for stream %s (meeting %s, %s): ending it with EOS",
+                  tools::log_safe(w.rtms_stream_id).c_str(),
+                  tools::log_safe(w.identity.instance_id).c_str(), reason.c_str());
   stream->stop(options_.shutdown_timeout_s);
 }
 
@@ -335,24 +365,24 @@ gboolean GatewayApp::on_signal(gpointer data) {
 
 void GatewayApp::begin_shutdown(const char *why) {
   if (shutting_down_) {
-    log_warning("second %s: exiting without waiting for files", why);
+    tools::log_warning("second %s: exiting without waiting for files", why);
     std::fflush(stderr);
     _exit(1);
   }
   shutting_down_ = true;
-  log_info("shutting down (%s): EOS to %zu stream(s), waiting at most %d s", why, registry_.size(),
-           options_.shutdown_timeout_s);
+  tools::log_info("shutting down (%s): EOS to %zu stream(s), waiting at most %d s", why, registry_.size(),
+                  options_.shutdown_timeout_s);
   for (StreamPipeline *stream : registry_.all()) stream->stop(options_.shutdown_timeout_s);
   // Each stream has its own timeout; this one only guards against a stream
   // whose timeout never fires.
-  deadline_ = SourceId(g_timeout_add_seconds(guint(options_.shutdown_timeout_s + 2), on_shutdown_deadline, this));
+  deadline_ = rtms::SourceId(g_timeout_add_seconds(guint(options_.shutdown_timeout_s + 2), on_shutdown_deadline, this));
   quit_if_drained();
 }
 
 gboolean GatewayApp::on_shutdown_deadline(gpointer data) {
   auto *self = static_cast<GatewayApp *>(data);
   self->deadline_.release();
-  log_warning("shutdown deadline passed with %zu stream(s) still running", self->registry_.size());
+  tools::log_warning("shutdown deadline passed with %zu stream(s) still running", self->registry_.size());
   g_main_loop_quit(self->loop_.get());
   return G_SOURCE_REMOVE;
 }

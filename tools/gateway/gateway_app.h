@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "glib_ptr.h"
+#include "common/gst_gref.h"
 #include "http_server.h"
 #include "metrics.h"
 #include "options.h"
@@ -45,9 +45,9 @@ class GatewayApp {
   rtms::HostAllowlist allowlist_;
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
-  std::unique_ptr<GMainLoop, decltype(&g_main_loop_unref)> loop_;
+  rtms::GRef<GMainLoop> loop_;
   bool shutting_down_ = false;
-  SourceId sigterm_, sigint_, deadline_;
+  rtms::SourceId sigterm_, sigint_, deadline_;
 };
 
 }  // namespace gateway

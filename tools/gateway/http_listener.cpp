@@ -55,13 +55,13 @@ uint64_t raise_fd_limit() {
     if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
   }
   if (limit.rlim_cur != before)
-    log_info("file descriptor limit raised from %llu to the hard limit %llu", (unsigned long long)before,
-             (unsigned long long)limit.rlim_cur);
+    tools::log_info("file descriptor limit raised from %llu to the hard limit %llu", (unsigned long long)before,
+                    (unsigned long long)limit.rlim_cur);
   return limit.rlim_cur == RLIM_INFINITY ? uint64_t(1) << 20 : uint64_t(limit.rlim_cur);
 }
 
 HttpListener::HttpListener(SoupServer *server, GTlsCertificate *tls, ListenerConfig config)
-    : server_(server), tls_(tls ? G_TLS_CERTIFICATE(g_object_ref(tls)) : nullptr), config_(std::move(config)) {}
+    : server_(server), tls_(rtms::share(tls)), config_(std::move(config)) {}
 
 HttpListener::~HttpListener() {
   if (request_started_handler_) g_signal_handler_disconnect(server_, request_started_handler_);
@@ -87,35 +87,35 @@ void HttpListener::compute_limit() {
 }
 
 bool HttpListener::listen(std::string *error) {
-  GObjectPtr<GInetAddress> address(g_inet_address_new_from_string(config_.host.c_str()));
+  auto address = rtms::adopt(g_inet_address_new_from_string(config_.host.c_str()));
   if (!address) {
     *error = "--host must be an IP address (e.g. 127.0.0.1 or 0.0.0.0), got '" + config_.host + "'";
     return false;
   }
   std::string where = config_.host + ":" + std::to_string(config_.port);
   GError *raw_error = nullptr;
-  socket_.reset(g_socket_new(g_inet_address_get_family(address.get()), G_SOCKET_TYPE_STREAM,
-                             G_SOCKET_PROTOCOL_TCP, &raw_error));
+  socket_ = rtms::adopt(g_socket_new(g_inet_address_get_family(address.get()), G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, &raw_error));
   if (!socket_) {
-    GErrorPtr owned(raw_error);
+    auto owned = rtms::adopt(raw_error);
     *error = "cannot make a socket for " + where + ": " + owned->message;
     return false;
   }
   g_socket_set_listen_backlog(socket_.get(), config_.backlog);
-  GObjectPtr<GSocketAddress> socket_address(g_inet_socket_address_new(address.get(), guint16(config_.port)));
+  auto socket_address = rtms::adopt(g_inet_socket_address_new(address.get(), guint16(config_.port)));
   if (!g_socket_bind(socket_.get(), socket_address.get(), TRUE, &raw_error) ||
       !g_socket_listen(socket_.get(), &raw_error)) {
-    GErrorPtr owned(raw_error);
+    auto owned = rtms::adopt(raw_error);
     *error = "cannot listen on " + where + ": " + owned->message;
     return false;
   }
   g_socket_set_blocking(socket_.get(), FALSE);
-  GObjectPtr<GSocketAddress> local(g_socket_get_local_address(socket_.get(), nullptr));
+  auto local = rtms::adopt(g_socket_get_local_address(socket_.get(), nullptr));
   port_ = local ? g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local.get())) : config_.port;
   compute_limit();
   request_started_handler_ = g_signal_connect(server_, "request-started", G_CALLBACK(on_request_started), this);
   on_resume(this);
-  sweep_source_ = SourceId(g_timeout_add(kSweepMs, on_sweep, this));
+  sweep_source_ = rtms::SourceId(g_timeout_add(kSweepMs, on_sweep, this));
   return true;
 }
 
@@ -125,7 +125,7 @@ gboolean HttpListener::on_resume(gpointer data) {
   GSource *source = g_socket_create_source(self->socket_.get(), G_IO_IN, nullptr);
   g_source_set_callback(source, reinterpret_cast<GSourceFunc>(reinterpret_cast<void (*)()>(on_incoming)), self,
                         nullptr);
-  self->accept_source_ = SourceId(g_source_attach(source, nullptr));
+  self->accept_source_ = rtms::SourceId(g_source_attach(source, nullptr));
   g_source_unref(source);
   return G_SOURCE_REMOVE;
 }
@@ -134,16 +134,16 @@ gboolean HttpListener::on_incoming(GSocket *, GIOCondition, gpointer data) {
   try {
     static_cast<HttpListener *>(data)->accept_some();
   } catch (const std::exception &e) {
-    log_error("accepting connections: %s", e.what());
+    tools::log_error("accepting connections: %s", e.what());
   } catch (...) {
-    log_error("accepting connections failed");
+    tools::log_error("accepting connections failed");
   }
   return G_SOURCE_CONTINUE;
 }
 
 void HttpListener::pause_accepting(guint ms) {
   accept_source_.reset();
-  resume_source_ = SourceId(g_timeout_add(ms, on_resume, this));
+  resume_source_ = rtms::SourceId(g_timeout_add(ms, on_resume, this));
 }
 
 void HttpListener::accept_some() {
@@ -171,17 +171,17 @@ void HttpListener::accept_some() {
       }
     }
     GError *raw_error = nullptr;
-    GObjectPtr<GSocket> socket(g_socket_accept(socket_.get(), nullptr, &raw_error));
+    auto socket = rtms::adopt(g_socket_accept(socket_.get(), nullptr, &raw_error));
     if (!socket) {
-      GErrorPtr error(raw_error);
+      auto error = rtms::adopt(raw_error);
       if (g_error_matches(error.get(), G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) return;
       accept_errors_++;
       gint64 now = g_get_monotonic_time();
       if (now - last_accept_warning_us_ > G_USEC_PER_SEC) {
         last_accept_warning_us_ = now;
-        log_warning("accept() failed: %s (%zu connections open); closing the oldest waiting ones and "
-                    "retrying",
-                    log_safe(error->message).c_str(), conns_.size());
+        tools::log_warning("accept() failed: %s (%zu connections open); closing the oldest waiting ones and "
+                           "retrying",
+                           tools::log_safe(error->message).c_str(), conns_.size());
       }
       // Out of descriptors (or another passing error): free a few if we
       // can (libsoup closes them on its next turn) and try again soon; else
@@ -207,28 +207,28 @@ void HttpListener::refuse(GSocket *socket) {
   g_socket_close(socket, nullptr);
 }
 
-void HttpListener::adopt(GObjectPtr<GSocket> socket) {
+void HttpListener::adopt(rtms::GRef<GSocket> socket) {
   g_socket_set_option(socket.get(), IPPROTO_TCP, TCP_NODELAY, TRUE, nullptr);
-  GObjectPtr<GSocketAddress> remote(g_socket_get_remote_address(socket.get(), nullptr));
-  GObjectPtr<GSocketAddress> local(g_socket_get_local_address(socket.get(), nullptr));
+  auto remote = rtms::adopt(g_socket_get_remote_address(socket.get(), nullptr));
+  auto local = rtms::adopt(g_socket_get_local_address(socket.get(), nullptr));
   if (!remote || !local) {  // already reset by the peer
     g_socket_close(socket.get(), nullptr);
     return;
   }
-  GObjectPtr<GIOStream> stream(G_IO_STREAM(g_socket_connection_factory_create_connection(socket.get())));
+  auto stream = rtms::adopt(G_IO_STREAM(g_socket_connection_factory_create_connection(socket.get())));
   if (tls_) {
     GError *raw_error = nullptr;
     GIOStream *tls = g_tls_server_connection_new(stream.get(), tls_.get(), &raw_error);
     if (!tls) {
-      GErrorPtr error(raw_error);
-      log_error("cannot start TLS on a connection: %s", error->message);
+      auto error = rtms::adopt(raw_error);
+      tools::log_error("cannot start TLS on a connection: %s", error->message);
       g_socket_close(socket.get(), nullptr);
       return;
     }
     // Clients (and load balancers) often just close; that is not an attack
     // on a request/answer exchange that is complete.
     g_tls_connection_set_require_close_notify(G_TLS_CONNECTION(tls), FALSE);
-    stream.reset(tls);
+    stream = rtms::adopt(tls);
   }
   Conn conn;
   conn.socket = std::move(socket);
@@ -329,8 +329,9 @@ gboolean HttpListener::on_sweep(gpointer data) {
       self->last_report_us_ = now;
       std::string counts;
       for (const auto &[reason, count] : self->closed_) counts += (counts.empty() ? "" : ", ") + reason + " " + std::to_string(count);
-      log_warning("closed %llu slow or surplus HTTP connection(s) in the last 10 s (totals: %s; %zu open, limit %d)",
-                  (unsigned long long)self->closed_since_report_, counts.c_str(), self->conns_.size(), self->limit_);
+      tools::log_warning("closed %llu slow or surplus HTTP connection(s) in the last 10 s (totals: %s; %zu open, limit %d)",
+                         (unsigned long long)self->closed_since_report_, counts.c_str(), self->conns_.size(),
+                         self->limit_);
       self->closed_since_report_ = 0;
     }
   } catch (...) {

@@ -26,7 +26,7 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
-#include "glib_ptr.h"
+#include "common/gst_gref.h"
 
 namespace gateway {
 
@@ -60,8 +60,8 @@ class HttpListener {
  private:
   enum class Phase { Headers, Body, Answer };
   struct Conn {
-    GObjectPtr<GSocket> socket;
-    GObjectPtr<GSocketAddress> remote;  // the very object libsoup hands back for each request
+    rtms::GRef<GSocket> socket;
+    rtms::GRef<GSocketAddress> remote;  // the very object libsoup hands back for each request
     gint64 since_us = 0;                // start of the current phase
     Phase phase = Phase::Headers;
     gint64 shut_us = 0;                 // when we shut it down (0: not)
@@ -76,7 +76,7 @@ class HttpListener {
   static void on_got_body(SoupServerMessage *msg, gpointer self);
 
   void accept_some();
-  void adopt(GObjectPtr<GSocket> socket);
+  void adopt(rtms::GRef<GSocket> socket);
   void refuse(GSocket *socket);
   void pause_accepting(guint ms);
   Conn *oldest_waiting();
@@ -87,13 +87,13 @@ class HttpListener {
   void compute_limit();
 
   SoupServer *server_;  // not owned; outlives this
-  GObjectPtr<GTlsCertificate> tls_;
+  rtms::GRef<GTlsCertificate> tls_;
   ListenerConfig config_;
-  GObjectPtr<GSocket> socket_;
+  rtms::GRef<GSocket> socket_;
   int port_ = 0;
   int limit_ = 0;
   std::string limit_note_;
-  SourceId accept_source_, resume_source_, sweep_source_;
+  rtms::SourceId accept_source_, resume_source_, sweep_source_;
   gulong request_started_handler_ = 0;
   ConnList conns_;  // oldest first
   size_t live_ = 0;  // not shut down by us

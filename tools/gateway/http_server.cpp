@@ -25,10 +25,10 @@ void guarded(SoupServerMessage *msg, Fn &&fn) {
   try {
     fn();
   } catch (const std::exception &e) {
-    log_error("internal error while answering a request: %s", e.what());
+    tools::log_error("internal error while answering a request: %s", e.what());
     set_text(msg, 500, "text/plain", "internal error\n");
   } catch (...) {
-    log_error("internal error while answering a request");
+    tools::log_error("internal error while answering a request");
     set_text(msg, 500, "text/plain", "internal error\n");
   }
 }
@@ -46,13 +46,14 @@ HttpServer::~HttpServer() {
 }
 
 bool HttpServer::listen(std::string *error) {
-  server_.reset(static_cast<SoupServer *>(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-gateway ", nullptr)));
-  GObjectPtr<GTlsCertificate> cert;
+  server_ = rtms::adopt(SOUP_SERVER(g_object_new(SOUP_TYPE_SERVER, "server-header", "rtms-gateway ", nullptr)));
+  rtms::GRef<GTlsCertificate> cert;
   if (!config_.tls_cert_file.empty()) {
     GError *raw_error = nullptr;
-    cert.reset(g_tls_certificate_new_from_files(config_.tls_cert_file.c_str(), config_.tls_key_file.c_str(), &raw_error));
+    cert = rtms::adopt(g_tls_certificate_new_from_files(config_.tls_cert_file.c_str(), config_.tls_key_file.c_str(),
+                                                        &raw_error));
     if (!cert) {
-      GErrorPtr owned(raw_error);
+      auto owned = rtms::adopt(raw_error);
       *error = "--tls-cert/--tls-key: " + std::string(owned->message);
       return false;
     }
@@ -95,7 +96,7 @@ void HttpServer::answer(SoupServerMessage *msg, Verdict &&verdict, std::string_v
   } else if (verdict.status == 400 || verdict.status == 403) {
     // Only after the signature checked out: the sender is Zoom (or has the
     // secret), so it is told what was wrong with its webhook.
-    set_text(msg, verdict.status, "text/plain", verdict.reason + ": " + log_safe(verdict.detail, 1024) + "\n");
+    set_text(msg, verdict.status, "text/plain", verdict.reason + ": " + tools::log_safe(verdict.detail, 1024) + "\n");
   } else {
     set_text(msg, verdict.status, "text/plain", verdict.reason + "\n");
   }
@@ -112,7 +113,8 @@ void HttpServer::refuse_too_large(SoupServerMessage *msg, std::string detail) {
     v.detail = std::move(detail);
     if (handlers_.done) handlers_.done(std::move(v), {});
   } else {
-    log_warning("request to %s refused with 413: %s", log_safe(path ? path : "?").c_str(), log_safe(detail).c_str());
+    tools::log_warning("request to %s refused with 413: %s", tools::log_safe(path ? path : "?").c_str(),
+                       tools::log_safe(detail).c_str());
   }
   answer_and_close(msg, 413, "Payload Too Large", "too_large\n");
 }
@@ -182,7 +184,7 @@ void HttpServer::handle_webhook(SoupServerMessage *msg, const char *path) {
     answer(msg, std::move(v), {});
     return;
   }
-  GBytesPtr body(soup_message_body_flatten(soup_server_message_get_request_body(msg)));
+  auto body = rtms::adopt(soup_message_body_flatten(soup_server_message_get_request_body(msg)));
   gsize size = 0;
   const char *data = static_cast<const char *>(g_bytes_get_data(body.get(), &size));
   std::string_view raw(data ? data : "", size);

@@ -1,6 +1,7 @@
 // The HTTP(S) side: the webhook endpoint, /healthz and /metrics, on a
 // SoupServer in the default main context. It only answers; what an accepted
-// webhook does is up to the owner, which must not block (see run_on_idle).
+// webhook does is up to the owner, which must not block (the gateway defers
+// it to an idle callback).
 #pragma once
 
 #include <functional>
@@ -10,7 +11,7 @@
 
 #include <libsoup/soup.h>
 
-#include "glib_ptr.h"
+#include "common/gst_gref.h"
 #include "http_listener.h"
 #include "webhook_check.h"
 
@@ -61,7 +62,7 @@ class HttpServer {
 
   HttpConfig config_;
   Handlers handlers_;
-  GObjectPtr<SoupServer> server_;
+  rtms::GRef<SoupServer> server_;
   std::unique_ptr<HttpListener> listener_;
   std::string url_;
 };

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "glib_ptr.h"
+#include "common/gst_gref.h"
 #include "protocol/host_allowlist.h"
 
 namespace gateway {
@@ -62,8 +62,8 @@ class Merger {
     }
     if (!file_ || !g_key_file_has_key(file_, "gateway", key, nullptr)) return true;
     GError *raw_error = nullptr;
-    GCharPtr value(g_key_file_get_string(file_, "gateway", key, &raw_error));
-    GErrorPtr error(raw_error);
+    auto value = rtms::adopt(g_key_file_get_string(file_, "gateway", key, &raw_error));
+    auto error = rtms::adopt(raw_error);
     if (!value) return fail(key, error ? error->message : "unreadable");
     *out = value.get();
     return true;
@@ -76,7 +76,7 @@ class Merger {
       if (!file_ || !g_key_file_has_key(file_, "gateway", key, nullptr)) return check(*out, key, min, max);
       GError *raw_error = nullptr;
       value = g_key_file_get_int64(file_, "gateway", key, &raw_error);
-      GErrorPtr error(raw_error);
+      auto error = rtms::adopt(raw_error);
       if (error) return fail(key, error->message);
     }
     if (!check(value, key, min, max)) return false;
@@ -90,7 +90,7 @@ class Merger {
       GError *raw_error = nullptr;
       gsize n = 0;
       gchar **values = g_key_file_get_string_list(file_, "gateway", key, &n, &raw_error);
-      GErrorPtr error(raw_error);
+      auto error = rtms::adopt(raw_error);
       if (!values) return fail(key, error ? error->message : "unreadable");
       for (gsize i = 0; i < n; i++) out->push_back(values[i]);
       g_strfreev(values);
@@ -107,7 +107,7 @@ class Merger {
     if (!file_ || !g_key_file_has_key(file_, "gateway", key, nullptr)) return true;
     GError *raw_error = nullptr;
     gboolean value = g_key_file_get_boolean(file_, "gateway", key, &raw_error);
-    GErrorPtr error(raw_error);
+    auto error = rtms::adopt(raw_error);
     if (error) return fail(key, error->message);
     *out = value;
     return true;
@@ -132,11 +132,11 @@ bool read_text_file(const char *path, std::string *out, std::string *error) {
   gsize size = 0;
   GError *raw_error = nullptr;
   if (!g_file_get_contents(path, &raw, &size, &raw_error)) {
-    GErrorPtr owned(raw_error);
+    auto owned = rtms::adopt(raw_error);
     *error = owned->message;
     return false;
   }
-  GCharPtr text(raw);
+  auto text = rtms::adopt(raw);
   out->assign(text.get(), size);
   return true;
 }
@@ -194,8 +194,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"listen-backlog", 0, 0, G_OPTION_ARG_INT64, &raw.listen_backlog, "Backlog of the listening socket (default 1024; the kernel caps it at net.core.somaxconn)", "N"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
 
-  std::unique_ptr<GOptionContext, decltype(&g_option_context_free)> context(
-      g_option_context_new("- Zoom RTMS webhooks in, one GStreamer pipeline per stream"), g_option_context_free);
+  auto context = rtms::adopt(g_option_context_new("- Zoom RTMS webhooks in, one GStreamer pipeline per stream"));
   g_option_context_add_main_entries(context.get(), entries, nullptr);
   g_option_context_set_summary(context.get(),
       "Secrets come from the environment: ZM_WEBHOOK_SECRET (webhook secret token),\n"
@@ -203,7 +202,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   GError *raw_error = nullptr;
   gboolean parsed = g_option_context_parse(context.get(), &argc, &argv, &raw_error);
   if (!parsed) {
-    GErrorPtr error(raw_error);
+    auto error = rtms::adopt(raw_error);
     std::fprintf(stderr, "rtms-gateway: %s (see --help)\n", error->message);
     return ParseOutcome::ExitError;
   }
@@ -212,11 +211,11 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
     return ParseOutcome::ExitError;
   }
 
-  std::unique_ptr<GKeyFile, decltype(&g_key_file_free)> file(nullptr, g_key_file_free);
+  rtms::GRef<GKeyFile> file;
   if (raw.config) {
-    file.reset(g_key_file_new());
+    file = rtms::adopt(g_key_file_new());
     if (!g_key_file_load_from_file(file.get(), raw.config, G_KEY_FILE_NONE, &raw_error)) {
-      GErrorPtr error(raw_error);
+      auto error = rtms::adopt(raw_error);
       std::fprintf(stderr, "rtms-gateway: --config %s: %s\n", raw.config, error->message);
       return ParseOutcome::ExitError;
     }

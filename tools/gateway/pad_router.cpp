@@ -7,7 +7,7 @@
 
 #include <glib/gstdio.h>
 
-#include "glib_ptr.h"
+#include "common/gst_gref.h"
 #include "log.h"
 
 namespace gateway {
@@ -48,7 +48,7 @@ struct NewElements {
 };
 
 bool link_to(GstPad *from, GstElement *element, const char *template_or_pad) {
-  GstPtr<GstPad> sink(gst_element_get_static_pad(element, template_or_pad));
+  auto sink = rtms::adopt(gst_element_get_static_pad(element, template_or_pad));
   return sink && gst_pad_link(from, sink.get()) == GST_PAD_LINK_OK;
 }
 
@@ -81,10 +81,10 @@ GstElement *add_mix_branch(GstBin *bin, GstElement *mix) {
 }
 
 void route_audio(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name) {
-  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  auto parent = rtms::adopt(gst_element_get_parent(src));
   if (!parent || !GST_IS_BIN(parent.get())) return;
   GstBin *bin = GST_BIN(parent.get());
-  GstPtr<GstElement> mix(gst_bin_get_by_name(bin, "mix"));
+  auto mix = rtms::adopt(gst_bin_get_by_name(bin, "mix"));
   gint64 participant = 0;
   g_object_get(pad, "participant-id", &participant, nullptr);
   std::string wav = routes.out_dir + "/" + pad_name + "-" + std::to_string(participant) + ".wav";
@@ -92,13 +92,14 @@ void route_audio(GstElement *src, GstPad *pad, const PadRoutes &routes, const ch
   std::vector<GstElement *> heads;
   if (routes.per_participant_audio) {
     GstElement *head = add_wav_branch(bin, wav);
-    if (!head) log_error("%s: cannot record %s to %s (missing or unlinkable elements)", routes.label.c_str(), pad_name,
-                         wav.c_str());
+    if (!head) tools::log_error("%s: cannot record %s to %s (missing or unlinkable elements)", routes.label.c_str(),
+                                pad_name,
+                                wav.c_str());
     else heads.push_back(head);
   }
   if (mix) {
     GstElement *head = add_mix_branch(bin, mix.get());
-    if (!head) log_error("%s: cannot mix %s into 'mix'", routes.label.c_str(), pad_name);
+    if (!head) tools::log_error("%s: cannot mix %s into 'mix'", routes.label.c_str(), pad_name);
     else heads.push_back(head);
   }
   if (heads.empty()) return;
@@ -109,7 +110,7 @@ void route_audio(GstElement *src, GstPad *pad, const PadRoutes &routes, const ch
     // One pad, two consumers.
     GstElement *tee = gst_element_factory_make("tee", nullptr);
     if (!tee) {
-      log_error("%s: no tee element", routes.label.c_str());
+      tools::log_error("%s: no tee element", routes.label.c_str());
       return;
     }
     gst_bin_add(bin, tee);
@@ -119,15 +120,15 @@ void route_audio(GstElement *src, GstPad *pad, const PadRoutes &routes, const ch
     linked = linked && link_to(pad, tee, "sink");
   }
   if (!linked) {
-    log_error("%s: cannot link %s", routes.label.c_str(), pad_name);
+    tools::log_error("%s: cannot link %s", routes.label.c_str(), pad_name);
     return;
   }
   std::string where = std::string(routes.per_participant_audio ? " -> " + wav : "") + (mix ? " -> 'mix'" : "");
   if (participant == 0)  // rtmssrc's mixed audio pad: nobody in particular
-    log_info("%s: mixed audio on %s%s", routes.label.c_str(), pad_name, where.c_str());
+    tools::log_info("%s: mixed audio on %s%s", routes.label.c_str(), pad_name, where.c_str());
   else
-    log_info("%s: participant %" G_GINT64_FORMAT " speaks on %s%s", routes.label.c_str(), participant, pad_name,
-             where.c_str());
+    tools::log_info("%s: participant %" G_GINT64_FORMAT " speaks on %s%s", routes.label.c_str(), participant, pad_name,
+                    where.c_str());
 }
 
 void route_named(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name, const char *kind);
@@ -165,15 +166,15 @@ GstElement *add_webvtt_branch(GstBin *bin, const std::string &location, std::str
 }
 
 GstPadLinkReturn link_pads(GstPad *from, GstElement *element) {
-  GstPtr<GstPad> sink(gst_element_get_static_pad(element, "sink"));
+  auto sink = rtms::adopt(gst_element_get_static_pad(element, "sink"));
   return sink ? gst_pad_link(from, sink.get()) : GST_PAD_LINK_NOFORMAT;
 }
 
 // The free sink pad of the element named kind, if there is one.
 GstPad *free_named_sink(GstElement *src, const char *kind) {
-  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  auto parent = rtms::adopt(gst_element_get_parent(src));
   if (!parent || !GST_IS_BIN(parent.get())) return nullptr;
-  GstPtr<GstElement> target(gst_bin_get_by_name(GST_BIN(parent.get()), kind));
+  auto target = rtms::adopt(gst_bin_get_by_name(GST_BIN(parent.get()), kind));
   if (!target) return nullptr;
   GstPad *sink = gst_element_get_static_pad(target.get(), "sink");
   if (sink && gst_pad_is_linked(sink)) {  // taken, e.g. by a delayed link of the template
@@ -186,67 +187,68 @@ GstPad *free_named_sink(GstElement *src, const char *kind) {
 // transcript_N -> {out}/transcript.vtt, and to the element named transcript
 // as well when there is one (through a tee).
 void route_transcript_webvtt(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name) {
-  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  auto parent = rtms::adopt(gst_element_get_parent(src));
   if (!parent || !GST_IS_BIN(parent.get())) return;
   GstBin *bin = GST_BIN(parent.get());
   std::string path = routes.out_dir + "/transcript.vtt";
   std::string why;
   GstElement *head = add_webvtt_branch(bin, path, &why);
   if (!head) {
-    log_error("%s: no WebVTT transcript: %s", routes.label.c_str(), why.c_str());
+    tools::log_error("%s: no WebVTT transcript: %s", routes.label.c_str(), why.c_str());
     route_named(src, pad, routes, pad_name, "transcript");
     return;
   }
-  GstPtr<GstPad> named(free_named_sink(src, "transcript"));
+  auto named = rtms::adopt(free_named_sink(src, "transcript"));
   bool linked;
   if (!named) {
     linked = link_to(pad, head, "sink");
   } else {
     GstElement *tee = gst_element_factory_make("tee", nullptr);
     if (!tee) {
-      log_error("%s: no tee element", routes.label.c_str());
+      tools::log_error("%s: no tee element", routes.label.c_str());
       return;
     }
     gst_bin_add(bin, tee);
-    GstPtr<GstPad> to_file(gst_element_request_pad_simple(tee, "src_%u"));
-    GstPtr<GstPad> to_named(gst_element_request_pad_simple(tee, "src_%u"));
+    auto to_file = rtms::adopt(gst_element_request_pad_simple(tee, "src_%u"));
+    auto to_named = rtms::adopt(gst_element_request_pad_simple(tee, "src_%u"));
     GstPadLinkReturn file_link = to_file ? link_pads(to_file.get(), head) : GST_PAD_LINK_REFUSED;
     GstPadLinkReturn named_link = to_named ? gst_pad_link(to_named.get(), named.get()) : GST_PAD_LINK_REFUSED;
     gst_element_sync_state_with_parent(tee);
-    GstPtr<GstPad> tee_sink(gst_element_get_static_pad(tee, "sink"));
+    auto tee_sink = rtms::adopt(gst_element_get_static_pad(tee, "sink"));
     GstPadLinkReturn in_link = gst_pad_link(pad, tee_sink.get());
     linked = file_link == GST_PAD_LINK_OK && named_link == GST_PAD_LINK_OK && in_link == GST_PAD_LINK_OK;
     if (!linked)
-      log_error("%s: cannot link %s through a tee: to the file %s, to 'transcript' %s, into the tee %s",
-                routes.label.c_str(), pad_name, gst_pad_link_get_name(file_link), gst_pad_link_get_name(named_link),
-                gst_pad_link_get_name(in_link));
+      tools::log_error("%s: cannot link %s through a tee: to the file %s, to 'transcript' %s, into the tee %s",
+                       routes.label.c_str(), pad_name, gst_pad_link_get_name(file_link),
+                       gst_pad_link_get_name(named_link), gst_pad_link_get_name(in_link));
   }
   if (!linked) {
-    log_error("%s: cannot link %s to %s", routes.label.c_str(), pad_name, path.c_str());
+    tools::log_error("%s: cannot link %s to %s", routes.label.c_str(), pad_name, path.c_str());
     return;
   }
-  log_info("%s: %s -> %s%s", routes.label.c_str(), pad_name, path.c_str(), named ? " and 'transcript'" : "");
+  tools::log_info("%s: %s -> %s%s", routes.label.c_str(), pad_name, path.c_str(), named ? " and 'transcript'" : "");
 }
 
 void route_named(GstElement *src, GstPad *pad, const PadRoutes &routes, const char *pad_name, const char *kind) {
-  GstPtr<GstObject> parent(gst_element_get_parent(src));
+  auto parent = rtms::adopt(gst_element_get_parent(src));
   if (!parent || !GST_IS_BIN(parent.get())) return;
-  GstPtr<GstElement> target(gst_bin_get_by_name(GST_BIN(parent.get()), kind));
+  auto target = rtms::adopt(gst_bin_get_by_name(GST_BIN(parent.get()), kind));
   if (!target) return;
-  GstPtr<GstPad> sink(gst_element_get_static_pad(target.get(), "sink"));
+  auto sink = rtms::adopt(gst_element_get_static_pad(target.get(), "sink"));
   if (!sink || gst_pad_is_linked(sink.get())) return;  // taken, e.g. by a delayed link of the template
   GstPadLinkReturn result = gst_pad_link(pad, sink.get());
   if (result != GST_PAD_LINK_OK)
-    log_error("%s: cannot link %s to '%s': %s", routes.label.c_str(), pad_name, kind, gst_pad_link_get_name(result));
+    tools::log_error("%s: cannot link %s to '%s': %s", routes.label.c_str(), pad_name, kind,
+                     gst_pad_link_get_name(result));
   else
-    log_info("%s: %s -> '%s'", routes.label.c_str(), pad_name, kind);
+    tools::log_info("%s: %s -> '%s'", routes.label.c_str(), pad_name, kind);
 }
 
 void on_pad_added(GstElement *src, GstPad *pad, gpointer) {
   try {
     const auto *routes = static_cast<const PadRoutes *>(g_object_get_data(G_OBJECT(src), kRoutesKey));
     if (!routes) return;
-    GCharPtr name(gst_pad_get_name(pad));
+    auto name = rtms::adopt(gst_pad_get_name(pad));
     if (g_str_has_prefix(name.get(), "audio_")) {
       route_audio(src, pad, *routes, name.get());
       return;
@@ -260,9 +262,9 @@ void on_pad_added(GstElement *src, GstPad *pad, gpointer) {
       if (g_str_has_prefix(name.get(), prefix.c_str())) route_named(src, pad, *routes, name.get(), kind);
     }
   } catch (const std::exception &e) {
-    log_error("linking a new pad failed: %s", e.what());
+    tools::log_error("linking a new pad failed: %s", e.what());
   } catch (...) {
-    log_error("linking a new pad failed");
+    tools::log_error("linking a new pad failed");
   }
 }
 
@@ -277,9 +279,9 @@ void route_pads(GstElement *src, const PadRoutes &routes) {
 
 void end_unrouted_inputs(GstBin *pipeline) {
   for (const char *kind : kRoutedKinds) {
-    GstPtr<GstElement> target(gst_bin_get_by_name(pipeline, kind));
+    auto target = rtms::adopt(gst_bin_get_by_name(pipeline, kind));
     if (!target) continue;
-    GstPtr<GstPad> sink(gst_element_get_static_pad(target.get(), "sink"));
+    auto sink = rtms::adopt(gst_element_get_static_pad(target.get(), "sink"));
     if (!sink || gst_pad_is_linked(sink.get())) continue;
     // The events any stream starts with, so nothing downstream complains
     // about an EOS out of nowhere; then the end.

@@ -1,6 +1,8 @@
 #include "refusal.h"
 
-#include "glib_ptr.h"
+#include <memory>
+
+#include "common/gst_gref.h"
 #include "log.h"
 
 namespace gateway {
@@ -9,7 +11,7 @@ namespace {
 
 // Lives until the connection is closed.
 struct Refusal {
-  GObjectPtr<GIOStream> stream;
+  rtms::GRef<GIOStream> stream;
   std::string bytes;
 };
 
@@ -22,8 +24,8 @@ void on_written(GObject *source, GAsyncResult *result, gpointer data) {
   auto *refusal = static_cast<Refusal *>(data);
   GError *raw_error = nullptr;
   if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), result, nullptr, &raw_error)) {
-    GErrorPtr error(raw_error);
-    log_warning("could not send a refusal: %s", log_safe(error->message).c_str());
+    auto error = rtms::adopt(raw_error);
+    tools::log_warning("could not send a refusal: %s", tools::log_safe(error->message).c_str());
   }
   g_io_stream_close_async(refusal->stream.get(), G_PRIORITY_DEFAULT, nullptr, on_closed, refusal);
 }
@@ -37,7 +39,7 @@ void answer_and_close(SoupServerMessage *msg, int status, const char *reason_phr
                    "\r\nConnection: close\r\n\r\n" + text;
   // From here on libsoup has nothing more to do with this connection (and
   // msg may be gone).
-  refusal->stream.reset(soup_server_message_steal_connection(msg));
+  refusal->stream = rtms::adopt(soup_server_message_steal_connection(msg));
   if (!refusal->stream) return;
   GOutputStream *out = g_io_stream_get_output_stream(refusal->stream.get());
   Refusal *pending = refusal.release();

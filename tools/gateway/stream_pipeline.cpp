@@ -12,14 +12,9 @@ namespace {
 
 std::atomic<int> teardowns{0};
 
-struct MessageUnref {
-  void operator()(GstMessage *message) const { gst_message_unref(message); }
-};
-using MessagePtr = std::unique_ptr<GstMessage, MessageUnref>;
-
 std::string label(const StreamInfo &info) {
   // Ids from the webhook: escaped for the log lines this labels.
-  return "stream " + log_safe(info.stream_id) + " (meeting " + log_safe(info.meeting) + ")";
+  return "stream " + tools::log_safe(info.stream_id) + " (meeting " + tools::log_safe(info.meeting) + ")";
 }
 
 void to_null(GstElement *pipeline, gpointer) {
@@ -36,7 +31,7 @@ bool is_rtmssrc(GstElement *element) {
 
 int StreamPipeline::pending_teardowns() { return teardowns.load(); }
 
-StreamPipeline::StreamPipeline(Key, StreamInfo info, GstPtr<GstElement> pipeline, GstPtr<GstElement> src)
+StreamPipeline::StreamPipeline(Key, StreamInfo info, rtms::GRef<GstElement> pipeline, rtms::GRef<GstElement> src)
     : info_(std::move(info)), pipeline_(std::move(pipeline)), src_(std::move(src)) {}
 
 std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tpl, const StreamInfo &info,
@@ -55,9 +50,9 @@ std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tp
   std::string launch = expand_placeholders(tpl.launch, values);
   GError *raw_error = nullptr;
   GstElement *parsed = gst_parse_launch(launch.c_str(), &raw_error);
-  GstPtr<GstElement> element(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
+  auto element = rtms::adopt(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
   if (raw_error) {
-    GErrorPtr owned(raw_error);
+    auto owned = rtms::adopt(raw_error);
     *error = "template '" + tpl.name + "' does not parse: " + owned->message;
     return nullptr;
   }
@@ -66,14 +61,14 @@ std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tp
     return nullptr;
   }
   // A single-element description comes back bare, not in a pipeline.
-  GstPtr<GstElement> pipeline;
+  rtms::GRef<GstElement> pipeline;
   if (GST_IS_PIPELINE(element.get())) {
     pipeline = std::move(element);
   } else {
-    pipeline.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
+    pipeline = rtms::adopt(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
     gst_bin_add(GST_BIN(pipeline.get()), element.release());
   }
-  GstPtr<GstElement> src(gst_bin_get_by_name(GST_BIN(pipeline.get()), "src"));
+  auto src = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "src"));
   if (!src || !is_rtmssrc(src.get())) {
     *error = "template '" + tpl.name + "' has no rtmssrc named src (write 'rtmssrc name=src ...')";
     return nullptr;
@@ -106,15 +101,15 @@ bool StreamPipeline::play(const std::string &webhook_body, const ServerPolicy &p
   g_object_set(src_.get(), "allowed-hosts", policy.allowed_hosts.c_str(), "allow-plaintext",
                gboolean(policy.allow_plaintext), nullptr);
   g_object_set(src_.get(), "webhook-payload", webhook_body.c_str(), nullptr);
-  GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
-  bus_watch_ = SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
+  auto bus = rtms::adopt(gst_element_get_bus(pipeline_.get()));
+  bus_watch_ = rtms::SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     // The reason is on the bus; take it from there rather than guess.
     std::string why = "state change to PLAYING failed";
-    while (MessagePtr message{gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)}) {
+    while (auto message = rtms::adopt(gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR))) {
       GError *err = nullptr;
       gst_message_parse_error(message.get(), &err, nullptr);
-      GErrorPtr owned(err);
+      auto owned = rtms::adopt(err);
       why += std::string(": ") + owned->message;
     }
     *error = why;
@@ -135,15 +130,15 @@ void StreamPipeline::stop(int timeout_s) {
   // server and ends its pads, live fillers end too.
   gst_element_send_event(pipeline_.get(), gst_event_new_eos());
   end_unrouted_inputs(GST_BIN(pipeline_.get()));
-  stop_timer_ = SourceId(g_timeout_add_seconds(guint(timeout_s), on_stop_timeout, this));
+  stop_timer_ = rtms::SourceId(g_timeout_add_seconds(guint(timeout_s), on_stop_timeout, this));
 }
 
 gboolean StreamPipeline::on_stop_timeout(gpointer data) {
   auto *self = static_cast<StreamPipeline *>(data);
   self->stop_timer_.release();
   try {
-    log_warning("%s: no EOS within the shutdown timeout after stopping; tearing it down",
-                label(self->info_).c_str());
+    tools::log_warning("%s: no EOS within the shutdown timeout after stopping; tearing it down",
+                       label(self->info_).c_str());
     self->finish(End::Timeout);
   } catch (...) {
   }
@@ -187,34 +182,36 @@ gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
     std::string what = label(self->info_);
     switch (GST_MESSAGE_TYPE(message)) {
       case GST_MESSAGE_EOS:
-        log_info("%s: end of stream, files finalized in %s", what.c_str(), log_safe(self->info_.out_dir).c_str());
+        tools::log_info("%s: end of stream, files finalized in %s", what.c_str(),
+                        tools::log_safe(self->info_.out_dir).c_str());
         self->finish(End::Eos);
         break;
       case GST_MESSAGE_ERROR: {
         GError *err = nullptr;
         gchar *debug = nullptr;
         gst_message_parse_error(message, &err, &debug);
-        GErrorPtr owned(err);
-        GCharPtr owned_debug(debug);
-        log_error("%s: pipeline error from %s: %s (%s)", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
-                  log_safe(owned->message, 1024).c_str(),
-                  owned_debug ? log_safe(owned_debug.get(), 1024).c_str() : "no details");
+        auto owned = rtms::adopt(err);
+        auto owned_debug = rtms::adopt(debug);
+        tools::log_error("%s: pipeline error from %s: %s (%s)", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
+                         tools::log_safe(owned->message, 1024).c_str(),
+                         owned_debug ? tools::log_safe(owned_debug.get(), 1024).c_str() : "no details");
         self->finish(End::Error);
         break;
       }
       case GST_MESSAGE_WARNING: {
         GError *err = nullptr;
         gst_message_parse_warning(message, &err, nullptr);
-        GErrorPtr owned(err);
-        log_warning("%s: %s: %s", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
-                    log_safe(owned->message, 1024).c_str());
+        auto owned = rtms::adopt(err);
+        tools::log_warning("%s: %s: %s", what.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
+                           tools::log_safe(owned->message, 1024).c_str());
         break;
       }
       case GST_MESSAGE_ELEMENT: {
         const GstStructure *s = gst_message_get_structure(message);
         if (s && gst_structure_has_name(s, "rtms-stream-stopped")) {
           const char *reason = gst_structure_get_string(s, "reason-name");
-          log_info("%s: the server stopped the stream (%s)", what.c_str(), reason ? log_safe(reason).c_str() : "no reason");
+          tools::log_info("%s: the server stopped the stream (%s)", what.c_str(),
+                          reason ? tools::log_safe(reason).c_str() : "no reason");
           self->end_other_inputs();
         }
         break;
@@ -223,9 +220,9 @@ gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
         break;
     }
   } catch (const std::exception &e) {
-    log_error("bus message handling failed: %s", e.what());
+    tools::log_error("bus message handling failed: %s", e.what());
   } catch (...) {
-    log_error("bus message handling failed");
+    tools::log_error("bus message handling failed");
   }
   return G_SOURCE_CONTINUE;
 }

@@ -9,7 +9,7 @@
 
 #include <gst/gst.h>
 
-#include "glib_ptr.h"
+#include "common/gst_gref.h"
 #include "media_stats.h"
 #include "pipeline_template.h"
 
@@ -41,7 +41,7 @@ class StreamPipeline {
     Key() = default;
     friend class StreamPipeline;
   };
-  StreamPipeline(Key, StreamInfo info, GstPtr<GstElement> pipeline, GstPtr<GstElement> src);
+  StreamPipeline(Key, StreamInfo info, rtms::GRef<GstElement> pipeline, rtms::GRef<GstElement> src);
   ~StreamPipeline();
   StreamPipeline(const StreamPipeline &) = delete;
   StreamPipeline &operator=(const StreamPipeline &) = delete;
@@ -79,13 +79,13 @@ class StreamPipeline {
   void end_other_inputs();
 
   StreamInfo info_;
-  GstPtr<GstElement> pipeline_;
-  GstPtr<GstElement> src_;
+  rtms::GRef<GstElement> pipeline_;
+  rtms::GRef<GstElement> src_;
   EndFn on_end_;
   bool ended_ = false;
   bool stopping_ = false;
-  SourceId bus_watch_;
-  SourceId stop_timer_;
+  rtms::SourceId bus_watch_;
+  rtms::SourceId stop_timer_;
 };
 
 }  // namespace gateway

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <utility>
 
-#include "gref.h"
+#include "common/gref.h"
 #include "log.h"
 #include "network_thread.h"
 #include "protocol/signature.h"

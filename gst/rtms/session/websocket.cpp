@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "gref.h"
+#include "common/gref.h"
 #include "protocol/base64.h"
 
 namespace rtms {

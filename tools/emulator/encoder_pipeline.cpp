@@ -1,4 +1,4 @@
-#include "gst_ptr.h"
+#include "encoder_pipeline.h"
 
 namespace emulator {
 
@@ -6,9 +6,9 @@ namespace emulator {
 // an offline encode takes anywhere near this long.
 constexpr GstClockTime kPullTimeout = 30 * GST_SECOND;
 
-PipelinePtr launch_pipeline(const std::string &description, std::string *error) {
+rtms::PipelineRef launch_pipeline(const std::string &description, std::string *error) {
   g_autoptr(GError) gerror = nullptr;
-  PipelinePtr pipeline(gst_parse_launch(description.c_str(), &gerror));
+  auto pipeline = rtms::PipelineRef::adopt(gst_parse_launch(description.c_str(), &gerror));
   if (!pipeline || gerror != nullptr) {
     *error = "cannot build \"" + description + "\": " + (gerror ? gerror->message : "unknown error");
     return nullptr;
@@ -16,8 +16,8 @@ PipelinePtr launch_pipeline(const std::string &description, std::string *error) 
   return pipeline;
 }
 
-GstElementPtr element_by_name(GstElement *pipeline, const char *name) {
-  return GstElementPtr(gst_bin_get_by_name(GST_BIN(pipeline), name));
+rtms::GRef<GstElement> element_by_name(GstElement *pipeline, const char *name) {
+  return rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline), name));
 }
 
 bool pull_until_eos(GstElement *pipeline, GstElement *sink, const std::string &what,
