@@ -15,6 +15,7 @@
 #include "protocol/host_allowlist.h"
 #include "protocol/media_params.h"
 #include "protocol/messages.h"
+#include "transport.h"
 
 namespace rtms {
 
@@ -67,6 +68,9 @@ struct SessionConfig {
   // id) and log_object, which the sink receives as is (rtmssrc: itself).
   std::string log_tag;
   void *log_object = nullptr;
+  // Makes the connections (transport.h); empty: real WebSockets. Tests pass
+  // a scripted fake.
+  TransportFactory transport_factory;
 };
 
 enum class SessionErrorKind {
