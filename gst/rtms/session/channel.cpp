@@ -184,12 +184,11 @@ void Channel::on_transport_closed(int code, const std::string &reason) {
     return;
   }
   if (!ever_ready_) {
-    fail(SessionErrorKind::Handshake,
-         detail + (role_ == Role::Signaling
-                       ? " before answering the handshake; check the client id, client secret "
-                         "and stream id"
-                       : " before answering the media handshake"),
-         code, reason);
+    const char *hint = role_ == Role::Signaling
+                           ? " before answering the handshake; check the client id, client "
+                             "secret and stream id"
+                           : " before answering the media handshake";
+    report_error(SessionErrorKind::Handshake, detail + hint, code, reason);
     return;
   }
   lost(code, reason, detail);
@@ -203,7 +202,7 @@ void Channel::lost(int code, const std::string &reason, const std::string &detai
   if (window_ms_ == 0 || too_big) {
     RTMS_LOG(Session, Info, env_.log, "%s lost; not reconnecting (%s)", label_.c_str(),
              window_ms_ == 0 ? "reconnection is off" : "the message was over the limit");
-    fail(SessionErrorKind::ConnectionLost, detail, code, reason);
+    report_error(SessionErrorKind::ConnectionLost, detail, code, reason);
     return;
   }
   state_ = ChannelState::Closed;
@@ -216,9 +215,10 @@ void Channel::schedule_reconnect(const std::string &why) {
   if (owner_.session_finished()) return;
   gint64 elapsed_ms = (g_get_monotonic_time() - lost_at_) / 1000;
   if (elapsed_ms >= gint64(window_ms_)) {
-    fail(SessionErrorKind::ConnectionLost,
-         "the " + label_ + " connection was lost and could not be re-established within " +
-             std::to_string(window_ms_) + " ms; last: " + why);
+    report_error(SessionErrorKind::ConnectionLost,
+                 "the " + label_ +
+                     " connection was lost and could not be re-established within " +
+                     std::to_string(window_ms_) + " ms; last: " + why);
     return;
   }
   attempt_++;
@@ -241,8 +241,8 @@ void Channel::schedule_reconnect(const std::string &why) {
 
 // ---- helpers ---------------------------------------------------------------
 
-void Channel::fail(SessionErrorKind kind, const std::string &message, int close_code,
-                   const std::string &reason) {
+void Channel::report_error(SessionErrorKind kind, const std::string &message, int close_code,
+                           const std::string &reason) {
   SessionError error;
   error.kind = kind;
   error.socket = label_;

@@ -140,8 +140,8 @@ class Channel final : public TransportEvents {
  private:
   void lost(int code, const std::string &reason, const std::string &detail);
   void schedule_reconnect(const std::string &why);
-  void fail(SessionErrorKind kind, const std::string &message, int close_code = 0,
-            const std::string &reason = std::string());
+  void report_error(SessionErrorKind kind, const std::string &message, int close_code = 0,
+                    const std::string &reason = std::string());
   void warn(SessionWarningKind kind, std::string message, std::string host = std::string(),
             std::string tls_cause = std::string());
   std::string describe_close(int code, const std::string &reason) const;

@@ -1,0 +1,507 @@
+// The session's state machine (reconnection, failover, the keep-alive
+// watchdog, draining, refusals) against a scripted fake transport
+// (fake_transport.h): in-process, no sockets. Delays are real but short
+// (tens of milliseconds) and never asserted as performance: a test waits for
+// what must happen, with a generous limit, and checks the order and numbers
+// the session reports.
+#include <gst/check/gstcheck.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fake_transport.h"
+#include "session/channel.h"
+#include "session/session.h"
+
+using rtms::Session;
+using rtms::SessionConfig;
+using rtms::SessionError;
+using rtms::SessionErrorKind;
+using rtms::StatusCode;
+using rtms::StopReason;
+using rtms::TransportFailure;
+
+namespace {
+
+constexpr int kWaitMs = 3000;  // a limit for what must happen, never a measurement
+const char *const kSignalingUrl = "wss://sig-a.test/signaling";
+
+// Records what the session tells its listener, one line per call.
+class Recorder : public rtms::SessionListener {
+ public:
+  void on_signaling_ready(const rtms::SignalingHandshakeResp &) override { add("signaling-ready"); }
+  void on_media_ready(uint32_t types, const rtms::MediaParams &) override {
+    add("media-ready " + std::to_string(types));
+  }
+  void on_media(rtms::MediaData &&data) override { add("media " + data.data); }
+  void on_event(const rtms::Event &event) override {
+    add("event " + std::to_string(event.event_type));
+  }
+  void on_reconnecting(const std::string &socket, unsigned attempt, unsigned delay_ms,
+                       const std::string &why) override {
+    std::lock_guard<std::mutex> guard(lock_);
+    delays_[socket].push_back(delay_ms);
+    reasons_.push_back(why);
+    lines_.push_back("reconnecting " + socket + " " + std::to_string(attempt));
+    cond_.notify_all();
+  }
+  void on_reconnected(const std::string &socket) override { add("reconnected " + socket); }
+  void on_warning(const rtms::SessionWarning &warning) override {
+    add(std::string("warning ") + rtms::to_string(warning.kind) + " " + warning.socket);
+  }
+  void on_error(const SessionError &error) override {
+    std::lock_guard<std::mutex> guard(lock_);
+    error_ = error;
+    lines_.push_back(std::string("error ") + rtms::to_string(error.kind) + " " + error.socket);
+    cond_.notify_all();
+  }
+  void on_ended(StopReason reason, const std::string &) override {
+    add(std::string("ended ") + rtms::to_string(reason));
+  }
+
+  // Waits until a line starts with prefix (count times); true if so.
+  bool wait_for(const std::string &prefix, size_t count = 1, int ms = kWaitMs) {
+    std::unique_lock<std::mutex> guard(lock_);
+    return cond_.wait_for(guard, std::chrono::milliseconds(ms),
+                          [&] { return count_locked(prefix) >= count; });
+  }
+  size_t count(const std::string &prefix) {
+    std::lock_guard<std::mutex> guard(lock_);
+    return count_locked(prefix);
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> guard(lock_);
+    return lines_;
+  }
+  std::vector<unsigned> delays(const std::string &socket) {
+    std::lock_guard<std::mutex> guard(lock_);
+    return delays_[socket];
+  }
+  std::vector<std::string> reasons() {
+    std::lock_guard<std::mutex> guard(lock_);
+    return reasons_;
+  }
+  SessionError error() {
+    std::lock_guard<std::mutex> guard(lock_);
+    return error_;
+  }
+  // Index of the first line starting with prefix (-1: none).
+  int index_of(const std::string &prefix) {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (size_t i = 0; i < lines_.size(); ++i)
+      if (lines_[i].compare(0, prefix.size(), prefix) == 0) return int(i);
+    return -1;
+  }
+  std::string dump() {
+    std::string text;
+    for (const auto &line : lines()) text += "  " + line + "\n";
+    return text;
+  }
+
+ private:
+  void add(std::string line) {
+    std::lock_guard<std::mutex> guard(lock_);
+    lines_.push_back(std::move(line));
+    cond_.notify_all();
+  }
+  size_t count_locked(const std::string &prefix) const {
+    size_t n = 0;
+    for (const auto &line : lines_) n += line.compare(0, prefix.size(), prefix) == 0;
+    return n;
+  }
+
+  // Guards everything below: the network thread records, the test reads.
+  std::mutex lock_;
+  std::condition_variable cond_;
+  std::vector<std::string> lines_;
+  std::map<std::string, std::vector<unsigned>> delays_;
+  std::vector<std::string> reasons_;
+  SessionError error_;
+};
+
+SessionConfig config_for(fake::FakeServer &server) {
+  SessionConfig config;
+  config.signaling_urls = {kSignalingUrl};
+  config.identity.instance_id = "meeting-1";
+  config.rtms_stream_id = "stream-1";
+  config.client_id = "client";
+  config.client_secret = "secret";
+  config.media_types = rtms::kMediaAudio;
+  config.reconnect_delay_ms = 20;
+  config.signaling_reconnect_window_ms = 5000;
+  config.media_reconnect_window_ms = 5000;
+  config.handshake_timeout_ms = 5000;
+  config.silence_timeout_ms = 0;
+  config.close_timeout_ms = 5000;
+  config.dedicated_thread = true;
+  config.transport_factory = server.factory();
+  return config;
+}
+
+bool contains(const std::string &text, const std::string &part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+GST_START_TEST(backoff_doubles_up_to_thirty_seconds) {
+  const unsigned expected[] = {3000, 6000, 12000, 24000, 30000, 30000};
+  for (unsigned attempt = 1; attempt <= 6; ++attempt)
+    fail_unless_equals_int(rtms::reconnect_backoff_ms(3000, attempt), expected[attempt - 1]);
+  fail_unless_equals_int(rtms::reconnect_backoff_ms(3000, 1000), 30000);
+  fail_unless_equals_int(rtms::reconnect_backoff_ms(40000, 3), 40000);
+  fail_unless_equals_int(rtms::reconnect_backoff_ms(20, 3), 80);
+}
+GST_END_TEST;
+
+GST_START_TEST(streams_and_answers_keep_alives_on_the_same_socket) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"), "%s", recorder.dump().c_str());
+  rtms::KeepAliveReq ka;
+  ka.timestamp = 4242;
+  fail_unless(server.deliver("media(all)", ka));
+  rtms::MediaData data;
+  data.data = "AAAA";
+  fail_unless(server.deliver("media(all)", data));
+  fail_unless(recorder.wait_for("media AAAA"));
+  bool answered = false;
+  for (const auto &json : server.sent_json())
+    answered |= json.compare(0, 11, "media(all) ") == 0 && contains(json, "4242");
+  fail_unless(answered, "no KEEP_ALIVE_RESP with timestamp 4242 on media(all)");
+  session.stop();
+  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(signaling_drop_reconnects_within_the_window) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"), "%s", recorder.dump().c_str());
+  fail_unless(server.drop("signaling"));
+  fail_unless(recorder.wait_for("reconnected signaling"), "%s", recorder.dump().c_str());
+  // Media goes with signaling and comes back after it.
+  fail_unless(recorder.wait_for("media-ready", 2), "%s", recorder.dump().c_str());
+  session.stop();
+  std::vector<unsigned> delays = recorder.delays("signaling");
+  fail_unless_equals_int(delays.size(), 1);
+  fail_unless_equals_int(delays[0], 20);
+  fail_unless_equals_int(server.connects_of("signaling"), 2);
+  fail_unless_equals_int(server.connects_of("media(all)"), 2);
+  fail_unless(recorder.index_of("reconnecting signaling") < recorder.index_of("reconnected"));
+  fail_unless_equals_int(recorder.count("error"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(duplicate_signal_request_while_reconnecting_is_retried) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  server.answer_signaling({StatusCode::DuplicateSignalRequest});
+  fail_unless(server.drop("signaling"));
+  fail_unless(recorder.wait_for("reconnected signaling"), "%s", recorder.dump().c_str());
+  session.stop();
+  std::vector<unsigned> delays = recorder.delays("signaling");
+  fail_unless(delays.size() >= 2, "%s", recorder.dump().c_str());
+  fail_unless_equals_int(delays[0], 20);
+  fail_unless_equals_int(delays[1], 40);
+  fail_unless_equals_int(recorder.count("error"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(media_drop_reconnects_that_socket_only) {
+  fake::FakeServer server;
+  server.split_media_urls(true);
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  config.split_sockets = true;
+  config.media_types = rtms::kMediaAudio | rtms::kMediaTranscript;
+  Session session(std::move(config), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready", 2), "%s", recorder.dump().c_str());
+  fail_unless(server.drop("media(audio)"));
+  fail_unless(recorder.wait_for("reconnected media(audio)"), "%s", recorder.dump().c_str());
+  session.stop();
+  fail_unless_equals_int(server.connects_of("signaling"), 1);
+  fail_unless_equals_int(server.connects_of("media(transcript)"), 1);
+  fail_unless_equals_int(server.connects_of("media(audio)"), 2);
+  fail_unless_equals_int(recorder.count("reconnecting signaling"), 0);
+  // A new media handshake, and the ready acknowledgement after it.
+  size_t acks = 0;
+  for (const auto &line : server.sent()) acks += line == "signaling CLIENT_READY_ACK";
+  fail_unless_equals_int(acks, 3);
+}
+GST_END_TEST;
+
+GST_START_TEST(failover_moves_every_socket_to_the_new_servers) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  session.fail_over({"ws://sig-b.test/plain", "wss://sig-b.test/signaling"});
+  fail_unless(recorder.wait_for("media-ready", 2), "%s", recorder.dump().c_str());
+  session.stop();
+  std::vector<std::string> connects = server.connects();
+  fail_unless_equals_int(connects.size(), 4);
+  // wss:// first, and media from the server the new signaling server names.
+  fail_unless_equals_string(connects[2].c_str(), "signaling wss://sig-b.test/signaling");
+  fail_unless_equals_string(connects[3].c_str(), "media(all) wss://sig-b.test/media/all");
+  fail_unless(recorder.reasons().size() == 1 &&
+              contains(recorder.reasons()[0], "server failover to wss://sig-b.test/signaling"));
+  fail_unless_equals_int(recorder.count("error"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(unreachable_signaling_url_moves_on_to_the_next) {
+  fake::FakeServer server;
+  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  config.signaling_urls.push_back("wss://sig-b.test/signaling");
+  Session session(std::move(config), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"), "%s", recorder.dump().c_str());
+  session.stop();
+  fail_unless_equals_int(recorder.count("warning server-unreachable signaling"), 1);
+  fail_unless_equals_int(server.connects_of("signaling"), 2);
+}
+GST_END_TEST;
+
+GST_START_TEST(untrusted_certificate_is_a_typed_tls_error) {
+  fake::FakeServer server;
+  server.refuse(kSignalingUrl, TransportFailure::Kind::TlsUntrusted);
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("error"));
+  session.stop();
+  SessionError error = recorder.error();
+  fail_unless(error.kind == SessionErrorKind::Tls);
+  fail_unless_equals_string(error.tls_cause.c_str(), "certificate verify failed");
+  fail_unless_equals_string(error.socket.c_str(), "signaling");
+}
+GST_END_TEST;
+
+GST_START_TEST(keepalive_watchdog_presumes_a_silent_socket_dead) {
+  fake::FakeServer server;
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  config.silence_timeout_ms = 120;
+  Session session(std::move(config), recorder);
+  session.start();
+  // The fake server sends nothing after the handshakes: both sockets go
+  // silent; signaling is presumed dead first and takes media with it.
+  fail_unless(recorder.wait_for("reconnecting signaling"), "%s", recorder.dump().c_str());
+  session.stop();
+  std::vector<std::string> reasons = recorder.reasons();
+  fail_unless(!reasons.empty() && contains(reasons[0], "nothing arrived on the signaling socket") &&
+                  contains(reasons[0], "presumed dead"),
+              "%s", reasons.empty() ? "" : reasons[0].c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(keepalives_keep_the_watchdog_quiet) {
+  fake::FakeServer server;
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  config.silence_timeout_ms = 500;
+  Session session(std::move(config), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  rtms::KeepAliveReq ka;
+  for (int i = 0; i < 16; ++i) {  // one every 50 ms on each socket, for 800 ms
+    ka.timestamp = i;
+    server.deliver("signaling", ka);
+    server.deliver("media(all)", ka);
+    g_usleep(50 * 1000);
+  }
+  session.stop();
+  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(stop_drains_media_before_ending) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  server.answer_close(false);
+  session.request_close();
+  // Wait until the request is out, then answer it, and send the last media
+  // before closing the media socket as a server does.
+  for (int i = 0; i < 200; ++i) {
+    auto sent = server.sent();
+    if (std::find(sent.begin(), sent.end(), "signaling STREAM_CLOSE_REQ") != sent.end()) break;
+    g_usleep(5000);
+  }
+  bool both_open = false;
+  server.run([&] {
+    auto *signaling = server.open_connection("signaling");
+    auto *media = server.open_connection("media(all)");
+    both_open = signaling && media;
+    if (!both_open) return;
+    rtms::StreamCloseResp resp;
+    signaling->deliver(resp);
+    rtms::MediaData data;
+    data.data = "LAST";
+    media->deliver(data);
+    media->drop(1000, "");
+  });
+  fail_unless(both_open);
+  fail_unless(recorder.wait_for("ended"), "%s", recorder.dump().c_str());
+  session.stop();
+  fail_unless(recorder.index_of("media LAST") >= 0, "%s", recorder.dump().c_str());
+  fail_unless(recorder.index_of("media LAST") < recorder.index_of("ended"));
+  fail_unless_equals_int(recorder.count("ended RECEIVER_REQUEST_CLOSE"), 1);
+  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(refused_handshake_is_an_error_with_its_status) {
+  fake::FakeServer server;
+  server.answer_signaling({StatusCode::InvalidSignature});
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("error"));
+  g_usleep(100 * 1000);  // long enough for a (wrong) retry to show
+  session.stop();
+  SessionError error = recorder.error();
+  fail_unless(error.kind == SessionErrorKind::Handshake);
+  fail_unless(error.has_status && error.status == StatusCode::InvalidSignature);
+  fail_unless_equals_string(error.socket.c_str(), "signaling");
+  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+  fail_unless_equals_int(server.connects_of("signaling"), 1);
+}
+GST_END_TEST;
+
+GST_START_TEST(refused_media_handshake_is_an_error_with_its_status) {
+  fake::FakeServer server;
+  server.answer_media({StatusCode::InvalidMediaAudioParams});
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("error"));
+  session.stop();
+  SessionError error = recorder.error();
+  fail_unless(error.kind == SessionErrorKind::Handshake);
+  fail_unless(error.has_status && error.status == StatusCode::InvalidMediaAudioParams);
+  fail_unless_equals_string(error.socket.c_str(), "media(all)");
+}
+GST_END_TEST;
+
+GST_START_TEST(reconnect_window_expiry_is_a_connection_lost_error) {
+  fake::FakeServer server;
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  config.signaling_reconnect_window_ms = 150;
+  Session session(std::move(config), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  fail_unless(server.drop("signaling"));
+  fail_unless(recorder.wait_for("error"), "%s", recorder.dump().c_str());
+  session.stop();
+  SessionError error = recorder.error();
+  fail_unless(error.kind == SessionErrorKind::ConnectionLost);
+  fail_unless_equals_string(error.socket.c_str(), "signaling");
+  fail_unless(contains(error.message, "could not be re-established within 150 ms; last: "),
+              "%s", error.message.c_str());
+  fail_unless(contains(error.message, "refused"), "%s", error.message.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(reconnection_off_makes_a_loss_fatal) {
+  fake::FakeServer server;
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  config.media_reconnect_window_ms = 0;
+  Session session(std::move(config), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  fail_unless(server.drop("media(all)", 1006, "gone"));
+  fail_unless(recorder.wait_for("error"));
+  session.stop();
+  SessionError error = recorder.error();
+  fail_unless(error.kind == SessionErrorKind::ConnectionLost);
+  fail_unless_equals_int(error.close_code, 1006);
+  fail_unless_equals_string(error.reason.c_str(), "gone");
+  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(refused_reconnections_back_off_without_a_storm) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  fail_unless(server.drop("signaling"));
+  // 20 + 40 + 80 + 160 ms: the fifth attempt is scheduled after about 300 ms.
+  fail_unless(recorder.wait_for("reconnecting signaling", 5), "%s", recorder.dump().c_str());
+  session.stop();
+  std::vector<unsigned> delays = recorder.delays("signaling");
+  fail_unless(delays.size() >= 5);
+  for (size_t i = 0; i < delays.size(); ++i)
+    fail_unless_equals_int(delays[i], 20u << i);
+  // One connection attempt per scheduled retry, never more.
+  fail_unless(server.connects_of("signaling") <= delays.size() + 1);
+  fail_unless_equals_int(recorder.count("error"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(nothing_reaches_the_listener_after_stop) {
+  fake::FakeServer server;
+  Recorder recorder;
+  Session session(config_for(server), recorder);
+  session.start();
+  fail_unless(recorder.wait_for("media-ready"));
+  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  server.drop("signaling");
+  session.stop();
+  size_t lines = recorder.lines().size();
+  g_usleep(150 * 1000);
+  fail_unless_equals_int(recorder.lines().size(), lines);
+}
+GST_END_TEST;
+
+static Suite *session_machine_suite() {
+  Suite *s = suite_create("session-machine");
+  TCase *tc = tcase_create("machine");
+  tcase_set_timeout(tc, 30);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, backoff_doubles_up_to_thirty_seconds);
+  tcase_add_test(tc, streams_and_answers_keep_alives_on_the_same_socket);
+  tcase_add_test(tc, signaling_drop_reconnects_within_the_window);
+  tcase_add_test(tc, duplicate_signal_request_while_reconnecting_is_retried);
+  tcase_add_test(tc, media_drop_reconnects_that_socket_only);
+  tcase_add_test(tc, failover_moves_every_socket_to_the_new_servers);
+  tcase_add_test(tc, unreachable_signaling_url_moves_on_to_the_next);
+  tcase_add_test(tc, untrusted_certificate_is_a_typed_tls_error);
+  tcase_add_test(tc, keepalive_watchdog_presumes_a_silent_socket_dead);
+  tcase_add_test(tc, keepalives_keep_the_watchdog_quiet);
+  tcase_add_test(tc, stop_drains_media_before_ending);
+  tcase_add_test(tc, refused_handshake_is_an_error_with_its_status);
+  tcase_add_test(tc, refused_media_handshake_is_an_error_with_its_status);
+  tcase_add_test(tc, reconnect_window_expiry_is_a_connection_lost_error);
+  tcase_add_test(tc, reconnection_off_makes_a_loss_fatal);
+  tcase_add_test(tc, refused_reconnections_back_off_without_a_storm);
+  tcase_add_test(tc, nothing_reaches_the_listener_after_stop);
+  return s;
+}
+
+GST_CHECK_MAIN(session_machine);
