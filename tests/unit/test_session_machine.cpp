@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -143,6 +144,34 @@ SessionConfig config_for(fake::FakeServer &server) {
   return config;
 }
 
+// A session on a fake server: the server, what the listener heard, the
+// configuration (change it before start()) and the session.
+struct Harness {
+  fake::FakeServer server;
+  Recorder recorder;
+  SessionConfig config = config_for(server);
+  std::unique_ptr<Session> session;
+
+  // Starts the session and waits until that many media sockets stream
+  // (0: does not wait).
+  bool start(size_t media_sockets = 1) {
+    session = std::make_unique<Session>(config, recorder);
+    session->start();
+    return media_sockets == 0 || recorder.wait_for("media-ready", media_sockets);
+  }
+  void stop() { session->stop(); }
+  // Starts the session (if not yet), waits for its error, stops it.
+  SessionError error() {
+    if (!session) start(0);
+    fail_unless(recorder.wait_for("error"), "no error:\n%s", recorder.dump().c_str());
+    stop();
+    return recorder.error();
+  }
+  ~Harness() {
+    if (session) session->stop();
+  }
+};
+
 bool contains(const std::string &text, const std::string &part) {
   return text.find(part) != std::string::npos;
 }
@@ -160,134 +189,109 @@ GST_START_TEST(backoff_doubles_up_to_thirty_seconds) {
 GST_END_TEST;
 
 GST_START_TEST(streams_and_answers_keep_alives_on_the_same_socket) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"), "%s", recorder.dump().c_str());
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
   rtms::KeepAliveReq ka;
   ka.timestamp = 4242;
-  fail_unless(server.deliver("media(all)", ka));
+  fail_unless(h.server.deliver("media(all)", ka));
   rtms::MediaData data;
   data.data = "AAAA";
-  fail_unless(server.deliver("media(all)", data));
-  fail_unless(recorder.wait_for("media AAAA"));
+  fail_unless(h.server.deliver("media(all)", data));
+  fail_unless(h.recorder.wait_for("media AAAA"));
   bool answered = false;
-  for (const auto &json : server.sent_json())
+  for (const auto &json : h.server.sent_json())
     answered |= json.compare(0, 11, "media(all) ") == 0 && contains(json, "4242");
   fail_unless(answered, "no KEEP_ALIVE_RESP with timestamp 4242 on media(all)");
-  session.stop();
-  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+  h.stop();
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(signaling_drop_reconnects_within_the_window) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"), "%s", recorder.dump().c_str());
-  fail_unless(server.drop("signaling"));
-  fail_unless(recorder.wait_for("reconnected signaling"), "%s", recorder.dump().c_str());
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  fail_unless(h.server.drop("signaling"));
+  fail_unless(h.recorder.wait_for("reconnected signaling"), "%s", h.recorder.dump().c_str());
   // Media goes with signaling and comes back after it.
-  fail_unless(recorder.wait_for("media-ready", 2), "%s", recorder.dump().c_str());
-  session.stop();
-  std::vector<unsigned> delays = recorder.delays("signaling");
+  fail_unless(h.recorder.wait_for("media-ready", 2), "%s", h.recorder.dump().c_str());
+  h.stop();
+  std::vector<unsigned> delays = h.recorder.delays("signaling");
   fail_unless_equals_int(delays.size(), 1);
   fail_unless_equals_int(delays[0], 20);
-  fail_unless_equals_int(server.connects_of("signaling"), 2);
-  fail_unless_equals_int(server.connects_of("media(all)"), 2);
-  fail_unless(recorder.index_of("reconnecting signaling") < recorder.index_of("reconnected"));
-  fail_unless_equals_int(recorder.count("error"), 0);
+  fail_unless_equals_int(h.server.connects_of("signaling"), 2);
+  fail_unless_equals_int(h.server.connects_of("media(all)"), 2);
+  fail_unless(h.recorder.index_of("reconnecting signaling") < h.recorder.index_of("reconnected"));
+  fail_unless_equals_int(h.recorder.count("error"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(duplicate_signal_request_while_reconnecting_is_retried) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  server.answer_signaling({StatusCode::DuplicateSignalRequest});
-  fail_unless(server.drop("signaling"));
-  fail_unless(recorder.wait_for("reconnected signaling"), "%s", recorder.dump().c_str());
-  session.stop();
-  std::vector<unsigned> delays = recorder.delays("signaling");
-  fail_unless(delays.size() >= 2, "%s", recorder.dump().c_str());
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.server.answer_signaling({StatusCode::DuplicateSignalRequest});
+  fail_unless(h.server.drop("signaling"));
+  fail_unless(h.recorder.wait_for("reconnected signaling"), "%s", h.recorder.dump().c_str());
+  h.stop();
+  std::vector<unsigned> delays = h.recorder.delays("signaling");
+  fail_unless(delays.size() >= 2, "%s", h.recorder.dump().c_str());
   fail_unless_equals_int(delays[0], 20);
   fail_unless_equals_int(delays[1], 40);
-  fail_unless_equals_int(recorder.count("error"), 0);
+  fail_unless_equals_int(h.recorder.count("error"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(media_drop_reconnects_that_socket_only) {
-  fake::FakeServer server;
-  server.split_media_urls(true);
-  Recorder recorder;
-  SessionConfig config = config_for(server);
-  config.split_sockets = true;
-  config.media_types = rtms::kMediaAudio | rtms::kMediaTranscript;
-  Session session(std::move(config), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready", 2), "%s", recorder.dump().c_str());
-  fail_unless(server.drop("media(audio)"));
-  fail_unless(recorder.wait_for("reconnected media(audio)"), "%s", recorder.dump().c_str());
-  session.stop();
-  fail_unless_equals_int(server.connects_of("signaling"), 1);
-  fail_unless_equals_int(server.connects_of("media(transcript)"), 1);
-  fail_unless_equals_int(server.connects_of("media(audio)"), 2);
-  fail_unless_equals_int(recorder.count("reconnecting signaling"), 0);
+  Harness h;
+  h.server.split_media_urls(true);
+  h.config.split_sockets = true;
+  h.config.media_types = rtms::kMediaAudio | rtms::kMediaTranscript;
+  fail_unless(h.start(2), "%s", h.recorder.dump().c_str());
+  fail_unless(h.server.drop("media(audio)"));
+  fail_unless(h.recorder.wait_for("reconnected media(audio)"), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless_equals_int(h.server.connects_of("signaling"), 1);
+  fail_unless_equals_int(h.server.connects_of("media(transcript)"), 1);
+  fail_unless_equals_int(h.server.connects_of("media(audio)"), 2);
+  fail_unless_equals_int(h.recorder.count("reconnecting signaling"), 0);
   // A new media handshake, and the ready acknowledgement after it.
   size_t acks = 0;
-  for (const auto &line : server.sent()) acks += line == "signaling CLIENT_READY_ACK";
+  for (const auto &line : h.server.sent()) acks += line == "signaling CLIENT_READY_ACK";
   fail_unless_equals_int(acks, 3);
 }
 GST_END_TEST;
 
 GST_START_TEST(failover_moves_every_socket_to_the_new_servers) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  session.fail_over({"ws://sig-b.test/plain", "wss://sig-b.test/signaling"});
-  fail_unless(recorder.wait_for("media-ready", 2), "%s", recorder.dump().c_str());
-  session.stop();
-  std::vector<std::string> connects = server.connects();
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.session->fail_over({"ws://sig-b.test/plain", "wss://sig-b.test/signaling"});
+  fail_unless(h.recorder.wait_for("media-ready", 2), "%s", h.recorder.dump().c_str());
+  h.stop();
+  std::vector<std::string> connects = h.server.connects();
   fail_unless_equals_int(connects.size(), 4);
   // wss:// first, and media from the server the new signaling server names.
   fail_unless_equals_string(connects[2].c_str(), "signaling wss://sig-b.test/signaling");
   fail_unless_equals_string(connects[3].c_str(), "media(all) wss://sig-b.test/media/all");
-  fail_unless(recorder.reasons().size() == 1 &&
-              contains(recorder.reasons()[0], "server failover to wss://sig-b.test/signaling"));
-  fail_unless_equals_int(recorder.count("error"), 0);
+  fail_unless(h.recorder.reasons().size() == 1 &&
+              contains(h.recorder.reasons()[0], "server failover to wss://sig-b.test/signaling"));
+  fail_unless_equals_int(h.recorder.count("error"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(unreachable_signaling_url_moves_on_to_the_next) {
-  fake::FakeServer server;
-  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
-  Recorder recorder;
-  SessionConfig config = config_for(server);
-  config.signaling_urls.push_back("wss://sig-b.test/signaling");
-  Session session(std::move(config), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"), "%s", recorder.dump().c_str());
-  session.stop();
-  fail_unless_equals_int(recorder.count("warning server-unreachable signaling"), 1);
-  fail_unless_equals_int(server.connects_of("signaling"), 2);
+  Harness h;
+  h.server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  h.config.signaling_urls.push_back("wss://sig-b.test/signaling");
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless_equals_int(h.recorder.count("warning server-unreachable signaling"), 1);
+  fail_unless_equals_int(h.server.connects_of("signaling"), 2);
 }
 GST_END_TEST;
 
 GST_START_TEST(untrusted_certificate_is_a_typed_tls_error) {
-  fake::FakeServer server;
-  server.refuse(kSignalingUrl, TransportFailure::Kind::TlsUntrusted);
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("error"));
-  session.stop();
-  SessionError error = recorder.error();
+  Harness h;
+  h.server.refuse(kSignalingUrl, TransportFailure::Kind::TlsUntrusted);
+  SessionError error = h.error();
   fail_unless(error.kind == SessionErrorKind::Tls);
   fail_unless_equals_string(error.tls_cause.c_str(), "certificate verify failed");
   fail_unless_equals_string(error.socket.c_str(), "signaling");
@@ -295,17 +299,14 @@ GST_START_TEST(untrusted_certificate_is_a_typed_tls_error) {
 GST_END_TEST;
 
 GST_START_TEST(keepalive_watchdog_presumes_a_silent_socket_dead) {
-  fake::FakeServer server;
-  Recorder recorder;
-  SessionConfig config = config_for(server);
-  config.silence_timeout_ms = 120;
-  Session session(std::move(config), recorder);
-  session.start();
+  Harness h;
+  h.config.silence_timeout_ms = 120;
+  h.start(0);
   // The fake server sends nothing after the handshakes: both sockets go
   // silent; signaling is presumed dead first and takes media with it.
-  fail_unless(recorder.wait_for("reconnecting signaling"), "%s", recorder.dump().c_str());
-  session.stop();
-  std::vector<std::string> reasons = recorder.reasons();
+  fail_unless(h.recorder.wait_for("reconnecting signaling"), "%s", h.recorder.dump().c_str());
+  h.stop();
+  std::vector<std::string> reasons = h.recorder.reasons();
   fail_unless(!reasons.empty() && contains(reasons[0], "nothing arrived on the signaling socket") &&
                   contains(reasons[0], "presumed dead"),
               "%s", reasons.empty() ? "" : reasons[0].c_str());
@@ -313,44 +314,37 @@ GST_START_TEST(keepalive_watchdog_presumes_a_silent_socket_dead) {
 GST_END_TEST;
 
 GST_START_TEST(keepalives_keep_the_watchdog_quiet) {
-  fake::FakeServer server;
-  Recorder recorder;
-  SessionConfig config = config_for(server);
-  config.silence_timeout_ms = 500;
-  Session session(std::move(config), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
+  Harness h;
+  h.config.silence_timeout_ms = 500;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
   rtms::KeepAliveReq ka;
   for (int i = 0; i < 16; ++i) {  // one every 50 ms on each socket, for 800 ms
     ka.timestamp = i;
-    server.deliver("signaling", ka);
-    server.deliver("media(all)", ka);
+    h.server.deliver("signaling", ka);
+    h.server.deliver("media(all)", ka);
     g_usleep(50 * 1000);
   }
-  session.stop();
-  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+  h.stop();
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(stop_drains_media_before_ending) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  server.answer_close(false);
-  session.request_close();
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.server.answer_close(false);
+  h.session->request_close();
   // Wait until the request is out, then answer it, and send the last media
   // before closing the media socket as a server does.
   for (int i = 0; i < 200; ++i) {
-    auto sent = server.sent();
+    auto sent = h.server.sent();
     if (std::find(sent.begin(), sent.end(), "signaling STREAM_CLOSE_REQ") != sent.end()) break;
     g_usleep(5000);
   }
   bool both_open = false;
-  server.run([&] {
-    auto *signaling = server.open_connection("signaling");
-    auto *media = server.open_connection("media(all)");
+  h.server.run([&] {
+    auto *signaling = h.server.open_connection("signaling");
+    auto *media = h.server.open_connection("media(all)");
     both_open = signaling && media;
     if (!both_open) return;
     rtms::StreamCloseResp resp;
@@ -361,42 +355,34 @@ GST_START_TEST(stop_drains_media_before_ending) {
     media->drop(1000, "");
   });
   fail_unless(both_open);
-  fail_unless(recorder.wait_for("ended"), "%s", recorder.dump().c_str());
-  session.stop();
-  fail_unless(recorder.index_of("media LAST") >= 0, "%s", recorder.dump().c_str());
-  fail_unless(recorder.index_of("media LAST") < recorder.index_of("ended"));
-  fail_unless_equals_int(recorder.count("ended RECEIVER_REQUEST_CLOSE"), 1);
-  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+  fail_unless(h.recorder.wait_for("ended"), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless(h.recorder.index_of("media LAST") >= 0, "%s", h.recorder.dump().c_str());
+  fail_unless(h.recorder.index_of("media LAST") < h.recorder.index_of("ended"));
+  fail_unless_equals_int(h.recorder.count("ended RECEIVER_REQUEST_CLOSE"), 1);
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(refused_handshake_is_an_error_with_its_status) {
-  fake::FakeServer server;
-  server.answer_signaling({StatusCode::InvalidSignature});
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("error"));
+  Harness h;
+  h.server.answer_signaling({StatusCode::InvalidSignature});
+  h.start(0);
+  fail_unless(h.recorder.wait_for("error"));
   g_usleep(100 * 1000);  // long enough for a (wrong) retry to show
-  session.stop();
-  SessionError error = recorder.error();
+  SessionError error = h.error();
   fail_unless(error.kind == SessionErrorKind::Handshake);
   fail_unless(error.has_status && error.status == StatusCode::InvalidSignature);
   fail_unless_equals_string(error.socket.c_str(), "signaling");
-  fail_unless_equals_int(recorder.count("reconnecting"), 0);
-  fail_unless_equals_int(server.connects_of("signaling"), 1);
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
+  fail_unless_equals_int(h.server.connects_of("signaling"), 1);
 }
 GST_END_TEST;
 
 GST_START_TEST(refused_media_handshake_is_an_error_with_its_status) {
-  fake::FakeServer server;
-  server.answer_media({StatusCode::InvalidMediaAudioParams});
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("error"));
-  session.stop();
-  SessionError error = recorder.error();
+  Harness h;
+  h.server.answer_media({StatusCode::InvalidMediaAudioParams});
+  SessionError error = h.error();
   fail_unless(error.kind == SessionErrorKind::Handshake);
   fail_unless(error.has_status && error.status == StatusCode::InvalidMediaAudioParams);
   fail_unless_equals_string(error.socket.c_str(), "media(all)");
@@ -404,18 +390,12 @@ GST_START_TEST(refused_media_handshake_is_an_error_with_its_status) {
 GST_END_TEST;
 
 GST_START_TEST(reconnect_window_expiry_is_a_connection_lost_error) {
-  fake::FakeServer server;
-  Recorder recorder;
-  SessionConfig config = config_for(server);
-  config.signaling_reconnect_window_ms = 150;
-  Session session(std::move(config), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
-  fail_unless(server.drop("signaling"));
-  fail_unless(recorder.wait_for("error"), "%s", recorder.dump().c_str());
-  session.stop();
-  SessionError error = recorder.error();
+  Harness h;
+  h.config.signaling_reconnect_window_ms = 150;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  fail_unless(h.server.drop("signaling"));
+  SessionError error = h.error();
   fail_unless(error.kind == SessionErrorKind::ConnectionLost);
   fail_unless_equals_string(error.socket.c_str(), "signaling");
   fail_unless(contains(error.message, "could not be re-established within 150 ms; last: "),
@@ -425,57 +405,45 @@ GST_START_TEST(reconnect_window_expiry_is_a_connection_lost_error) {
 GST_END_TEST;
 
 GST_START_TEST(reconnection_off_makes_a_loss_fatal) {
-  fake::FakeServer server;
-  Recorder recorder;
-  SessionConfig config = config_for(server);
-  config.media_reconnect_window_ms = 0;
-  Session session(std::move(config), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  fail_unless(server.drop("media(all)", 1006, "gone"));
-  fail_unless(recorder.wait_for("error"));
-  session.stop();
-  SessionError error = recorder.error();
+  Harness h;
+  h.config.media_reconnect_window_ms = 0;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  fail_unless(h.server.drop("media(all)", 1006, "gone"));
+  SessionError error = h.error();
   fail_unless(error.kind == SessionErrorKind::ConnectionLost);
   fail_unless_equals_int(error.close_code, 1006);
   fail_unless_equals_string(error.reason.c_str(), "gone");
-  fail_unless_equals_int(recorder.count("reconnecting"), 0);
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(refused_reconnections_back_off_without_a_storm) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
-  fail_unless(server.drop("signaling"));
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  fail_unless(h.server.drop("signaling"));
   // 20 + 40 + 80 + 160 ms: the fifth attempt is scheduled after about 300 ms.
-  fail_unless(recorder.wait_for("reconnecting signaling", 5), "%s", recorder.dump().c_str());
-  session.stop();
-  std::vector<unsigned> delays = recorder.delays("signaling");
+  fail_unless(h.recorder.wait_for("reconnecting signaling", 5), "%s", h.recorder.dump().c_str());
+  h.stop();
+  std::vector<unsigned> delays = h.recorder.delays("signaling");
   fail_unless(delays.size() >= 5);
   for (size_t i = 0; i < delays.size(); ++i)
     fail_unless_equals_int(delays[i], 20u << i);
   // One connection attempt per scheduled retry, never more.
-  fail_unless(server.connects_of("signaling") <= delays.size() + 1);
-  fail_unless_equals_int(recorder.count("error"), 0);
+  fail_unless(h.server.connects_of("signaling") <= delays.size() + 1);
+  fail_unless_equals_int(h.recorder.count("error"), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(nothing_reaches_the_listener_after_stop) {
-  fake::FakeServer server;
-  Recorder recorder;
-  Session session(config_for(server), recorder);
-  session.start();
-  fail_unless(recorder.wait_for("media-ready"));
-  server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
-  server.drop("signaling");
-  session.stop();
-  size_t lines = recorder.lines().size();
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  h.server.refuse(kSignalingUrl, TransportFailure::Kind::Connect);
+  h.server.drop("signaling");
+  h.stop();
+  size_t lines = h.recorder.lines().size();
   g_usleep(150 * 1000);
-  fail_unless_equals_int(recorder.lines().size(), lines);
+  fail_unless_equals_int(h.recorder.lines().size(), lines);
 }
 GST_END_TEST;
 

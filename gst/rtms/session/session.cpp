@@ -100,6 +100,19 @@ void Session::Impl::fail(SessionError error) {
   listener.on_error(error);
 }
 
+void Session::Impl::fail_refused(const std::string &socket, StatusCode status,
+                                 const std::string &reason) {
+  SessionError error;
+  error.kind = SessionErrorKind::Handshake;
+  error.socket = socket;
+  error.message = "the server refused the " + socket + " handshake: status " + describe(status) +
+                  (reason.empty() ? "" : ", reason \"" + reason + "\"");
+  error.has_status = true;
+  error.status = status;
+  error.reason = reason;
+  fail(std::move(error));
+}
+
 void Session::Impl::end(StopReason reason, const std::string &detail) {
   if (finished) return;
   finished = true;

@@ -60,6 +60,8 @@ struct Session::Impl final : ChannelOwner {
   void warn(SessionWarningKind kind, const std::string &socket, std::string message);
   void teardown();
   void fail(SessionError error);
+  // A handshake the server refused: fatal, with its status.
+  void fail_refused(const std::string &socket, StatusCode status, const std::string &reason);
   void end(StopReason reason, const std::string &detail);
   void drain_then_end(StopReason reason, const std::string &detail);
   void maybe_finish_drain();

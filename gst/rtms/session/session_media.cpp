@@ -103,16 +103,7 @@ void Session::Impl::on_media_message(Channel &channel, Message &message) {
 void Session::Impl::on_media_handshake(Channel &channel, const DataHandshakeResp &resp) {
   const std::string &label = channel.label();
   if (resp.status_code != StatusCode::Ok) {
-    SessionError error;
-    error.kind = SessionErrorKind::Handshake;
-    error.socket = label;
-    error.message = "the server refused the " + label + " handshake: status " +
-                    describe(resp.status_code) +
-                    (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\"");
-    error.has_status = true;
-    error.status = resp.status_code;
-    error.reason = resp.reason;
-    fail(std::move(error));
+    fail_refused(label, resp.status_code, resp.reason);
     return;
   }
   RTMS_LOG(Session, Info, &lc, "%s: media handshake accepted", label.c_str());

@@ -128,16 +128,7 @@ void Session::Impl::on_signaling_handshake(const SignalingHandshakeResp &resp) {
     return;
   }
   if (resp.status_code != StatusCode::Ok) {
-    SessionError error;
-    error.kind = SessionErrorKind::Handshake;
-    error.socket = "signaling";
-    error.message = "the server refused the signaling handshake: status " +
-                    describe(resp.status_code) +
-                    (resp.reason.empty() ? "" : ", reason \"" + resp.reason + "\"");
-    error.has_status = true;
-    error.status = resp.status_code;
-    error.reason = resp.reason;
-    fail(std::move(error));
+    fail_refused("signaling", resp.status_code, resp.reason);
     return;
   }
   bool reconnected = signaling->accept();
