@@ -103,6 +103,11 @@ class FakeServer {
     std::lock_guard<std::mutex> guard(lock_);
     split_ = split;
   }
+  // Whether handshakes get their answers at all.
+  void answer_handshakes(bool answer) {
+    std::lock_guard<std::mutex> guard(lock_);
+    answer_handshakes_ = answer;
+  }
   // Whether STREAM_CLOSE_REQ gets its answer.
   void answer_close(bool answer) {
     std::lock_guard<std::mutex> guard(lock_);
@@ -179,6 +184,7 @@ class FakeServer {
   std::deque<rtms::StatusCode> signaling_answers_, media_answers_;
   bool split_ = false;
   bool answer_close_ = true;
+  bool answer_handshakes_ = true;
   std::vector<std::string> connects_, sent_, sent_json_;
   rtms::NetworkThread *network_ = nullptr;
   // The connections that exist; network thread only.
@@ -194,6 +200,9 @@ class FakeServer {
   // The server's answer to what the client sent, if any (network thread).
   bool answer(const FakeTransport &t, const rtms::Message &request, rtms::Message *reply) {
     std::lock_guard<std::mutex> guard(lock_);
+    bool handshake = std::holds_alternative<rtms::SignalingHandshakeReq>(request) ||
+                     std::holds_alternative<rtms::DataHandshakeReq>(request);
+    if (handshake && !answer_handshakes_) return false;
     if (std::holds_alternative<rtms::SignalingHandshakeReq>(request)) {
       rtms::SignalingHandshakeResp resp;
       resp.status_code = next(signaling_answers_);

@@ -371,6 +371,53 @@ GST_START_TEST(stop_drains_media_before_ending) {
 }
 GST_END_TEST;
 
+GST_START_TEST(server_termination_drains_then_ends_with_its_reason) {
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  rtms::StreamStateUpdate update;
+  update.state = rtms::StreamState::Terminated;
+  update.reason = StopReason::MeetingEnded;
+  fail_unless(h.server.deliver("signaling", update));
+  // Media still open: the session waits for it (at most a second).
+  fail_unless_equals_int(h.recorder.count("ended"), 0);
+  fail_unless(h.server.drop("media(all)", 1000));
+  fail_unless(h.recorder.wait_for("ended"), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless(h.recorder.count("ended MEETING_ENDED") == 1, "%s", h.recorder.dump().c_str());
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(unanswered_handshake_times_out) {
+  Harness h;
+  h.server.answer_handshakes(false);
+  h.config.handshake_timeout_ms = 100;
+  SessionError error = h.error();
+  fail_unless(error.kind == SessionErrorKind::Timeout);
+  fail_unless_equals_string(error.socket.c_str(), "signaling");
+  fail_unless(contains(error.message, "no answer to the signaling handshake within 100 ms"),
+              "%s", error.message.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(signaling_closed_before_its_answer_is_a_handshake_error) {
+  Harness h;
+  h.server.answer_handshakes(false);
+  h.start(0);
+  gint64 deadline = g_get_monotonic_time() + gint64(kWaitMs) * 1000;
+  while (!h.server.drop("signaling", 1008, "bad signature")) {
+    fail_unless(g_get_monotonic_time() < deadline, "signaling never opened");
+    g_usleep(5000);
+  }
+  SessionError error = h.error();
+  fail_unless(error.kind == SessionErrorKind::Handshake);
+  fail_unless_equals_int(error.close_code, 1008);
+  fail_unless(contains(error.message, "before answering the handshake; check the client id"),
+              "%s", error.message.c_str());
+  fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(refused_handshake_is_an_error_with_its_status) {
   Harness h;
   h.server.answer_signaling({StatusCode::InvalidSignature});
@@ -470,6 +517,9 @@ static Suite *session_machine_suite() {
   tcase_add_test(tc, keepalive_watchdog_presumes_a_silent_socket_dead);
   tcase_add_test(tc, keepalives_keep_the_watchdog_quiet);
   tcase_add_test(tc, stop_drains_media_before_ending);
+  tcase_add_test(tc, server_termination_drains_then_ends_with_its_reason);
+  tcase_add_test(tc, unanswered_handshake_times_out);
+  tcase_add_test(tc, signaling_closed_before_its_answer_is_a_handshake_error);
   tcase_add_test(tc, refused_handshake_is_an_error_with_its_status);
   tcase_add_test(tc, refused_media_handshake_is_an_error_with_its_status);
   tcase_add_test(tc, reconnect_window_expiry_is_a_connection_lost_error);
