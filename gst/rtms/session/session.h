@@ -95,7 +95,8 @@ struct SessionError {
   // empty when none is (configuration).
   std::string socket;
   int close_code = 0;     // the WebSocket close code when a socket closed (0: none)
-  std::string tls_cause;  // Tls (and TLS I/O failures): OpenSSL's reason or the certificate's verdict
+  // Tls (and TLS I/O failures): OpenSSL's reason or the certificate's verdict.
+  std::string tls_cause;
   int http_status = 0;    // the server answered the WebSocket upgrade with this HTTP status
 };
 
