@@ -19,7 +19,16 @@ namespace rtms {
 namespace log {
 
 // The same numbers as GstDebugLevel (ERROR = 1 ... TRACE = 7).
-enum class Level : int { None = 0, Error = 1, Warning = 2, Fixme = 3, Info = 4, Debug = 5, Log = 6, Trace = 7 };
+enum class Level : int {
+  None = 0,
+  Error = 1,
+  Warning = 2,
+  Fixme = 3,
+  Info = 4,
+  Debug = 5,
+  Log = 6,
+  Trace = 7
+};
 
 enum class Category : int {
   Session = 0,  // handshakes, reconnect decisions, keep-alives, timers, the end

@@ -43,7 +43,9 @@ class NetworkThread {
   void invoke_and_wait(std::function<void()> fn);
   // Runs fn once on the thread after ms; cancel_timeout(id) forgets it.
   // Both on the thread.
-  TimerSet::Id add_timeout(unsigned ms, std::function<void()> fn) { return timers_->add(ms, std::move(fn)); }
+  TimerSet::Id add_timeout(unsigned ms, std::function<void()> fn) {
+    return timers_->add(ms, std::move(fn));
+  }
   void cancel_timeout(TimerSet::Id id) { timers_->cancel(id); }
 
   // How many sessions hold a lease (for placing the next one).

@@ -15,6 +15,7 @@
 #include "protocol/host_allowlist.h"
 #include "protocol/media_params.h"
 #include "protocol/messages.h"
+#include "transport.h"
 
 namespace rtms {
 
@@ -67,6 +68,9 @@ struct SessionConfig {
   // id) and log_object, which the sink receives as is (rtmssrc: itself).
   std::string log_tag;
   void *log_object = nullptr;
+  // Makes the connections (transport.h); empty: real WebSockets. Tests pass
+  // a scripted fake.
+  TransportFactory transport_factory;
 };
 
 enum class SessionErrorKind {
@@ -91,7 +95,8 @@ struct SessionError {
   // empty when none is (configuration).
   std::string socket;
   int close_code = 0;     // the WebSocket close code when a socket closed (0: none)
-  std::string tls_cause;  // Tls (and TLS I/O failures): OpenSSL's reason or the certificate's verdict
+  // Tls (and TLS I/O failures): OpenSSL's reason or the certificate's verdict.
+  std::string tls_cause;
   int http_status = 0;    // the server answered the WebSocket upgrade with this HTTP status
 };
 

@@ -110,7 +110,8 @@ SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::strin
       *why = "cannot load the system's CA certificates: " + openssl_errors();
       return nullptr;
     }
-    RTMS_LOG(Tls, Info, nullptr, "new TLS context: TLS 1.2 or newer, certificates verified against %s",
+    RTMS_LOG(Tls, Info, nullptr,
+             "new TLS context: TLS 1.2 or newer, certificates verified against %s",
              ca_file.empty() ? "the system's CA store" : ca_file.c_str());
   } else {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);

@@ -37,32 +37,37 @@ uint32_t random_u32() {
 
 }  // namespace
 
-const char *to_string(WebSocketFailure::Kind kind) {
+const char *to_string(TransportFailure::Kind kind) {
   switch (kind) {
-    case WebSocketFailure::Kind::Url: return "url";
-    case WebSocketFailure::Kind::Resolve: return "resolve";
-    case WebSocketFailure::Kind::Connect: return "connect";
-    case WebSocketFailure::Kind::Tls: return "tls";
-    case WebSocketFailure::Kind::TlsUntrusted: return "tls-untrusted";
-    case WebSocketFailure::Kind::Upgrade: return "upgrade";
-    case WebSocketFailure::Kind::Timeout: return "timeout";
-    case WebSocketFailure::Kind::Io: return "io";
+    case TransportFailure::Kind::Url: return "url";
+    case TransportFailure::Kind::Resolve: return "resolve";
+    case TransportFailure::Kind::Connect: return "connect";
+    case TransportFailure::Kind::Tls: return "tls";
+    case TransportFailure::Kind::TlsUntrusted: return "tls-untrusted";
+    case TransportFailure::Kind::Upgrade: return "upgrade";
+    case TransportFailure::Kind::Timeout: return "timeout";
+    case TransportFailure::Kind::Io: return "io";
   }
   return "unknown";
+}
+
+TransportFactory websocket_transport_factory() {
+  return [](const TransportParams &params, TransportEvents &events) {
+    return std::unique_ptr<Transport>(std::make_unique<WebSocket>(params, events));
+  };
 }
 
 struct WebSocket::Impl {
   enum class State { Idle, Resolving, Connecting, TlsHandshake, Upgrading, Open, Closing, Closed };
 
-  Impl(WebSocket &o, NetworkThread &n, SslCtxPtr t, size_t max, WebSocketHandlers h,
-       const log::Context *l)
-      : owner(o), network(n), tls_ctx(std::move(t)), reader(max),
-        handlers(std::move(h)), lc(l) {}
+  Impl(WebSocket &o, const TransportParams &p, TransportEvents &e)
+      : owner(o), network(*p.network), tls_ctx(p.tls), reader(p.max_message_size),
+        events(&e), lc(p.log) {}
 
   ~Impl() {
     *alive = false;
-    closed_reported = true;  // nothing reaches the handlers from here on
-    handlers = WebSocketHandlers();
+    closed_reported = true;
+    events = nullptr;  // nothing reaches the user from here on
     if (cancellable) g_cancellable_cancel(cancellable.get());
     cancel_timer();
     if (state == State::Open) {
@@ -77,12 +82,12 @@ struct WebSocket::Impl {
   NetworkThread &network;
   SslCtxPtr tls_ctx;
   WsFrameReader reader;
-  WebSocketHandlers handlers;
+  TransportEvents *events;  // null once this is being destroyed
   const log::Context *lc;  // tags this socket's log lines (may be null)
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   State state = State::Idle;
-  std::function<void(const WebSocketFailure *)> on_connected;
+  bool connecting = false;  // connect() was called and has not answered yet
   std::string shown_url;  // the URL without its query, for messages and logs
   GRef<GCancellable> cancellable;
   std::vector<GRef<GInetAddress>> addresses;
@@ -193,9 +198,9 @@ struct WebSocket::Impl {
   }
 
   // Ends connecting with a failure of this kind; what is the cause in words.
-  void fail_connect(WebSocketFailure::Kind kind, const std::string &what,
+  void fail_connect(TransportFailure::Kind kind, const std::string &what,
                     std::string tls_cause = std::string(), int http_status = 0) {
-    WebSocketFailure failure;
+    TransportFailure failure;
     failure.kind = kind;
     failure.message = describe(what);
     failure.tls_cause = std::move(tls_cause);
@@ -205,25 +210,25 @@ struct WebSocket::Impl {
     finish_connect(&failure);
   }
 
-  void connect(std::function<void(const WebSocketFailure *)> done) {
-    on_connected = std::move(done);
+  void connect() {
+    connecting = true;
     shown_url = log::log_url(owner.url_);
     std::string error;
     if (!parse_url(owner.url_, &error)) {
-      WebSocketFailure failure;
-      failure.kind = WebSocketFailure::Kind::Url;
+      TransportFailure failure;
+      failure.kind = TransportFailure::Kind::Url;
       failure.message = error;
       RTMS_LOG(WebSocket, Warning, lc, "%s: %s", label(), shown_url.c_str());
       finish_connect(&failure);
       return;
     }
     if (secure && !tls_ctx) {
-      fail_connect(WebSocketFailure::Kind::Tls, "no TLS context", "no TLS context");
+      fail_connect(TransportFailure::Kind::Tls, "no TLS context", "no TLS context");
       return;
     }
     RTMS_LOG(WebSocket, Debug, lc, "%s: connecting to %s", label(), shown_url.c_str());
     start_timer(kConnectTimeoutMs, [this] {
-      fail_connect(WebSocketFailure::Kind::Timeout,
+      fail_connect(TransportFailure::Kind::Timeout,
                    "no WebSocket connection within " + std::to_string(kConnectTimeoutMs / 1000) +
                        " s");
     });
@@ -259,7 +264,7 @@ struct WebSocket::Impl {
 
   void on_resolved(GList *list, GError *err) {
     if (!list) {
-      fail_connect(WebSocketFailure::Kind::Resolve,
+      fail_connect(TransportFailure::Kind::Resolve,
                    "cannot resolve " + host + ": " + (err ? err->message : "no address"));
       return;
     }
@@ -302,7 +307,7 @@ struct WebSocket::Impl {
       last_connect_error = g_strerror(errno);
       shut_down();
     }
-    fail_connect(WebSocketFailure::Kind::Connect,
+    fail_connect(TransportFailure::Kind::Connect,
                  "cannot connect to " + host_header + ": " +
                      (last_connect_error.empty() ? "no usable address" : last_connect_error));
   }
@@ -323,7 +328,7 @@ struct WebSocket::Impl {
     if (secure) {
       ssl = new_tls_connection(tls_ctx.get(), host, fd, &socket_read);
       if (!ssl) {
-        fail_connect(WebSocketFailure::Kind::Tls, "cannot set up TLS", "cannot set up TLS");
+        fail_connect(TransportFailure::Kind::Tls, "cannot set up TLS", "cannot set up TLS");
         return;
       }
       RTMS_LOG(Tls, Debug, lc, "%s: TLS handshake with %s (server name and certificate %s)",
@@ -360,8 +365,8 @@ struct WebSocket::Impl {
       TlsFailure failure = describe_tls_failure(ssl.get(), e);
       RTMS_LOG(Tls, Warning, lc, "%s: TLS handshake with %s failed: %s", label(), host.c_str(),
                failure.cause.c_str());
-      fail_connect(failure.untrusted ? WebSocketFailure::Kind::TlsUntrusted
-                                     : WebSocketFailure::Kind::Tls,
+      fail_connect(failure.untrusted ? TransportFailure::Kind::TlsUntrusted
+                                     : TransportFailure::Kind::Tls,
                    failure.message, failure.cause);
     }
   }
@@ -388,7 +393,7 @@ struct WebSocket::Impl {
       long n = read_some(buf, sizeof buf);
       if (n == kWouldBlock) return;
       if (n <= 0) {
-        fail_connect(WebSocketFailure::Kind::Io,
+        fail_connect(TransportFailure::Kind::Io,
                      n == 0 ? "the server closed the connection during the WebSocket handshake"
                             : "the connection failed during the WebSocket handshake: " + io_error,
                      tls_io_cause);
@@ -398,7 +403,7 @@ struct WebSocket::Impl {
       size_t head_len = ws_response_head_length(head);
       if (head_len == 0) {
         if (head.size() > kMaxResponseHead) {
-          fail_connect(WebSocketFailure::Kind::Upgrade,
+          fail_connect(TransportFailure::Kind::Upgrade,
                        "the server's answer to the WebSocket upgrade has no end",
                        std::string(), http_status_of(head));
           return;
@@ -407,7 +412,7 @@ struct WebSocket::Impl {
       }
       std::string why = ws_check_upgrade_response(std::string_view(head).substr(0, head_len), key);
       if (!why.empty()) {
-        fail_connect(WebSocketFailure::Kind::Upgrade, why, std::string(), http_status_of(head));
+        fail_connect(TransportFailure::Kind::Upgrade, why, std::string(), http_status_of(head));
         return;
       }
       std::string rest = head.substr(head_len);
@@ -571,7 +576,7 @@ struct WebSocket::Impl {
       if (status == WsFrameReader::Status::NeedMore) return true;
       if (status == WsFrameReader::Status::Message) {
         RTMS_LOG(WebSocket, Trace, lc, "%s: message of %zu bytes", label(), item.payload.size());
-        if (handlers.on_message) handlers.on_message(item.payload);
+        if (events) events->on_transport_message(item.payload);
         if (!*token) return false;
         if (state == State::Closed) return false;
         continue;
@@ -620,7 +625,7 @@ struct WebSocket::Impl {
 
   void connection_failed() {
     if (state != State::Open && state != State::Closing) {
-      fail_connect(WebSocketFailure::Kind::Io,
+      fail_connect(TransportFailure::Kind::Io,
                    "the connection failed during the WebSocket handshake: " + io_error,
                    tls_io_cause);
       return;
@@ -638,7 +643,7 @@ struct WebSocket::Impl {
     closed_reported = true;
     RTMS_LOG(WebSocket, Info, lc, "%s: closed, close code %d (%s)", label(), code,
              reason.empty() ? "no reason" : reason.c_str());
-    if (handlers.on_closed) handlers.on_closed(code, reason);
+    if (events) events->on_transport_closed(code, reason);
   }
 
   void close(unsigned short code) {
@@ -657,32 +662,30 @@ struct WebSocket::Impl {
     });
   }
 
-  void finish_connect(const WebSocketFailure *failure) {
+  void finish_connect(const TransportFailure *failure) {
     cancel_timer();
     if (failure) {
       shut_down();
       state = State::Closed;
-      closed_reported = true;  // a failed connect reports through on_done only
+      closed_reported = true;  // a failed connect reports through on_transport_failed only
     }
-    auto done = std::move(on_connected);
-    on_connected = nullptr;
-    if (done) done(failure);
+    if (!connecting || !events) return;
+    connecting = false;
+    if (failure)
+      events->on_transport_failed(*failure);
+    else
+      events->on_transport_open();
   }
 };
 
-WebSocket::WebSocket(NetworkThread &network, SslCtxPtr tls, std::string url, std::string label,
-                     size_t max_message_size, WebSocketHandlers handlers,
-                     const log::Context *log)
-    : url_(std::move(url)), label_(std::move(label)) {
-  impl_ = std::make_unique<Impl>(*this, network, std::move(tls), max_message_size,
-                                 std::move(handlers), log);
+WebSocket::WebSocket(const TransportParams &params, TransportEvents &events)
+    : url_(params.url), label_(params.label) {
+  impl_ = std::make_unique<Impl>(*this, params, events);
 }
 
 WebSocket::~WebSocket() = default;
 
-void WebSocket::connect(std::function<void(const WebSocketFailure *)> on_done) {
-  impl_->connect(std::move(on_done));
-}
+void WebSocket::connect() { impl_->connect(); }
 
 bool WebSocket::is_open() const { return impl_->state == Impl::State::Open; }
 
@@ -698,7 +701,7 @@ void WebSocket::send(const std::string &json) {
   if (impl_->flush() && impl_->state == Impl::State::Open) impl_->watch(impl_->wanted_while_open());
 }
 
-void WebSocket::close(unsigned short code) { impl_->close(code); }
+void WebSocket::close() { impl_->close(kWsCloseNormal); }
 
 void WebSocket::read_pending() {
   if (impl_->state == Impl::State::Open || impl_->state == Impl::State::Closing)
