@@ -96,5 +96,13 @@ if [ "${RTMS_SKIP_FUZZ:-0}" != "1" ]; then
   FUZZ_RESULTS=$fuzz_results ./scripts/fuzz.sh "${RTMS_FUZZ_SECONDS:-20}" || status=1
   logs+=("$fuzz_results")
 fi
+if [ "${RTMS_SKIP_ARM64:-0}" != "1" ] && [ "$(id -u)" -eq 0 ]; then
+  # The plugin and its unit and element tests cross-built for arm64 and run
+  # under qemu-user (scripts/arm64.sh says what is left out and why).
+  ./scripts/arm64.sh || status=1
+  logs+=(build-arm64/build/meson-logs/testlog.json)
+elif [ "${RTMS_SKIP_ARM64:-0}" != "1" ]; then
+  echo "arm64 stage skipped: scripts/arm64.sh installs arm64 packages and needs root" >&2
+fi
 summary "${logs[@]}" || status=1
 exit $status

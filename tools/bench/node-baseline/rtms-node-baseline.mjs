@@ -27,6 +27,8 @@ import readline from 'node:readline';
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 
+import { LatencyHistogram, wallUs } from '../js-common/latency.mjs';
+
 // ---- fixed protocol values (docs/protocol.md) ------------------------------
 
 const MSG = {
@@ -218,6 +220,9 @@ function meetingScript(durationMs) {
 
 // Counters shared by all streams; the window reads them at its start and end.
 const totals = { messages: 0, bytes: 0, otherMessages: 0 };
+// Latency of the window's audio messages only (js-common/latency.mjs).
+const latency = new LatencyHistogram();
+let windowOpen = false;
 
 class Stream {
   constructor(index, webhook, ca, onFatal) {
@@ -329,6 +334,7 @@ class Stream {
     switch (msg.msg_type) {
       case MSG.MEDIA_DATA_AUDIO: {
         const pcm = Buffer.from(msg.content.data, 'base64');
+        if (windowOpen) latency.record(msg.content.timestamp, wallUs());
         totals.messages++;
         totals.bytes += pcm.length;
         if (this.messages++ === 0) this.firstAudioUs = nowUs();
@@ -550,7 +556,9 @@ async function main() {
   const cpu0 = process.cpuUsage();
   const m0 = totals.messages;
   const b0 = totals.bytes;
+  windowOpen = true;
   if (!(await waitOrFatal(opts.duration * 1000))) return finish(1, fatal);
+  windowOpen = false;
   const cpu = process.cpuUsage(cpu0);
   const t1 = nowUs();
   const messages = totals.messages - m0;
@@ -587,6 +595,7 @@ async function main() {
     peak_rss_per_stream_mib: peakBaseline && peakEnd ? mib(peakEnd - peakBaseline) / opts.streams : null,
     first_audio_p50_ms: firsts[Math.floor((firsts.length - 1) / 2)],
     first_audio_max_ms: firsts[firsts.length - 1],
+    ...latency.summary(),
     emulator_cpu_s: emu0 >= 0 && emu1 >= 0 ? emu1 - emu0 : null,
     client_cpus: cpusAllowed(),
     emulator_cpu: pin ? emulatorCpu : null,
@@ -605,6 +614,7 @@ async function main() {
       `RSS/strm=${f(r.rss_per_stream_mib, 2)}MiB (peak-based ${f(r.peak_rss_per_stream_mib, 2)}MiB) ` +
       `RSS-baseline=${f(r.rss_baseline_mib, 1)}MiB RSS-end=${f(r.rss_end_mib, 1)}MiB ` +
       `1st-audio p50/max=${f(r.first_audio_p50_ms, 0)}/${f(r.first_audio_max_ms, 0)}ms ` +
+      `latency p50/p99/max=${f(r.latency_p50_ms, 2)}/${f(r.latency_p99_ms, 2)}/${f(r.latency_max_ms, 2)}ms ` +
       `emulator-CPU-s=${f(r.emulator_cpu_s, 2)} cpus=${r.client_cpus}/${r.emulator_cpu ?? 'unpinned'} ` +
       `extensions=${r.extensions} node=${r.node} ws=${r.ws}\n`);
   }

@@ -34,6 +34,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { LatencyHistogram, wallUs } from '../js-common/latency.mjs';
+
 // The benchmark's audio profile, as in rtms-node-baseline.mjs and
 // tools/bench/profile.cpp: 3 participants talking the whole meeting,
 // per-participant L16 16 kHz mono every 20 ms.
@@ -198,7 +200,11 @@ async function runChild() {
   const totals = { messages: 0, bytes: 0 };
   const perStream = new Map(); // rtms_stream_id -> { messages, firstAudioUs }
   for (const w of webhooks) perStream.set(w.payload.rtms_stream_id, { messages: 0, firstAudioUs: 0 });
+  // Latency of the window's messages only (js-common/latency.mjs).
+  const latency = new LatencyHistogram();
+  let windowOpen = false;
   RTMSManager.on('audio', (a) => {
+    if (windowOpen) latency.record(a.timestamp, wallUs());
     totals.messages++;
     totals.bytes += a.buffer.length;
     const s = perStream.get(a.streamId);
@@ -239,7 +245,9 @@ async function runChild() {
   const cpu0 = process.cpuUsage();
   const m0 = totals.messages;
   const b0 = totals.bytes;
+  windowOpen = true;
   if (!(await waitOrFatal(opts.duration * 1000))) { process.send({ error: fatal }); return; }
+  windowOpen = false;
   const cpu = process.cpuUsage(cpu0);
   const t1 = nowUs();
   process.send({ window: 'end' });
@@ -266,6 +274,10 @@ async function runChild() {
   }
   const expectedPerStream = MESSAGES_PER_STREAM_SECOND * windowS;
   const starved = [...perStream].filter(([k, s]) => s.messages - perStream0.get(k) < 0.95 * expectedPerStream).length;
+  // Messages the window should have held and did not (a message in flight at
+  // either edge of the window is allowed per participant).
+  const shortfall = [...perStream].reduce((sum, [k, s]) =>
+    sum + Math.max(0, Math.floor(expectedPerStream) - PARTICIPANTS.length - (s.messages - perStream0.get(k))), 0);
 
   process.send({
     result: {
@@ -285,6 +297,8 @@ async function runChild() {
       first_audio_p50_ms: firsts[Math.floor((firsts.length - 1) / 2)],
       first_audio_max_ms: firsts[firsts.length - 1],
       streams_below_95pct: starved,
+      shortfall_msgs: shortfall,
+      ...latency.summary(),
       sockets,
       media_sockets: mediaSockets,
       extensions: negotiated.size ? [...negotiated].join('+') : 'none',
@@ -479,6 +493,8 @@ async function runLauncher(opts) {
       `RSS/strm=${f(r.rss_per_stream_mib, 2)}MiB (peak-based ${f(r.peak_rss_per_stream_mib, 2)}MiB) ` +
       `RSS-baseline=${f(r.rss_baseline_mib, 1)}MiB RSS-end=${f(r.rss_end_mib, 1)}MiB ` +
       `1st-audio p50/max=${f(r.first_audio_p50_ms, 0)}/${f(r.first_audio_max_ms, 0)}ms ` +
+      `latency p50/p99/max=${f(r.latency_p50_ms, 2)}/${f(r.latency_p99_ms, 2)}/${f(r.latency_max_ms, 2)}ms ` +
+      `shortfall=${r.shortfall_msgs} ` +
       `emulator-CPU-s=${f(r.emulator_cpu_s, 2)} cpus=${r.client_cpus}/${r.emulator_cpu ?? 'unpinned'} ` +
       `sockets=${r.sockets} (media ${r.media_sockets}) extensions=${r.extensions} ` +
       `node=${r.node} rtms-manager=${r.rtms_manager} ws=${r.ws}\n`);
