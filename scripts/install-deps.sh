@@ -15,6 +15,8 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
   # The gateway's RTMP test starts its own nginx with the RTMP module.
   nginx-light libnginx-mod-rtmp
+  # The proxy test (tests/e2e/test_proxy.cpp) starts its own tinyproxy.
+  tinyproxy
   # The libFuzzer targets (tests/fuzz, scripts/fuzz.sh): clang, and the
   # runtime libraries with libFuzzer and the sanitizers for it (a
   # Recommends of clang-14, so --no-install-recommends leaves it out).

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "log.h"
+#include "protocol/host_allowlist.h"
 #include "protocol/ws_frames.h"
 
 namespace rtms {
@@ -42,6 +43,34 @@ void Channel::cancel_retry() {
   retry_timer_ = 0;
 }
 
+bool proxy_for_url(const std::string &setting, const std::string &url,
+                   std::optional<HttpProxy> *proxy, std::string *why) {
+  proxy->reset();
+  WsUrl target;
+  std::string url_error;
+  if (!parse_ws_url(url, &target, &url_error)) return true;  // the transport says what is wrong
+  std::string chosen = setting;
+  std::string source = "the proxy setting";
+  if (chosen.empty()) {
+    ProxyChoice choice = proxy_from_environment(
+        target.secure, target.host, [](const char *name) -> std::optional<std::string> {
+          const char *value = g_getenv(name);
+          if (!value) return std::nullopt;
+          return std::string(value);
+        });
+    if (choice.url.empty()) return true;
+    chosen = choice.url;
+    source = "the environment variable " + choice.variable;
+  }
+  Result<HttpProxy> parsed = parse_http_proxy(chosen);
+  if (!parsed) {
+    *why = source + " does not name a usable HTTP proxy: " + parsed.error().message;
+    return false;
+  }
+  *proxy = std::move(parsed.value());
+  return true;
+}
+
 void Channel::connect() {
   const std::string &target = url();
   if (role_ == Role::Signaling)
@@ -57,6 +86,19 @@ void Channel::connect() {
   params.label = label_;
   params.max_message_size = env_.max_message_size;
   params.log = env_.log;
+  std::string proxy_error;
+  if (!proxy_for_url(env_.proxy, target, &params.proxy, &proxy_error)) {
+    TransportFailure failure;
+    failure.kind = TransportFailure::Kind::Proxy;
+    failure.message = "cannot open the " + label_ + " WebSocket " + log::log_url(target) + ": " +
+                      proxy_error;
+    state_ = ChannelState::Connecting;
+    on_transport_failed(failure);
+    return;
+  }
+  if (params.proxy)
+    RTMS_LOG(Session, Info, env_.log, "%s: through the HTTP proxy %s", label_.c_str(),
+             params.proxy->shown().c_str());
   state_ = ChannelState::Connecting;
   transport_ = env_.transport_factory(params, *this);
   // May answer (and even replace transport_) before it returns.
@@ -140,7 +182,7 @@ void Channel::on_transport_failed(const TransportFailure &failure) {
   }
   if (url_index_ + 1 < urls_.size()) {
     warn(SessionWarningKind::ServerUnreachable, failure.message + "; trying the next server URL",
-         transport_->host(), failure.tls_cause);
+         transport_ ? transport_->host() : std::string(), failure.tls_cause);
     url_index_++;
     connect();
     return;

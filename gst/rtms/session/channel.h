@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,17 @@ struct ChannelEnv {
   const log::Context *log = nullptr;
   size_t max_message_size = 0;
   unsigned reconnect_delay_ms = 0;
+  // The proxy setting (SessionConfig::proxy): a proxy URL, or empty for the
+  // environment's (https_proxy, no_proxy ...: http_proxy.h).
+  std::string proxy;
 };
+
+// The HTTP proxy a connection to url goes through: the setting when it is
+// not empty, else the one the environment names for url's host; none when
+// neither names one. False with why when the proxy named is not usable (the
+// message names the variable it came from, never the URL's credentials).
+bool proxy_for_url(const std::string &setting, const std::string &url,
+                   std::optional<HttpProxy> *proxy, std::string *why);
 
 class Channel;
 

@@ -36,6 +36,11 @@ struct SessionConfig {
   std::vector<int> subscribe_events;
   std::optional<bool> buffer_data;
   std::string ca_file;          // empty: the system CAs
+  // An HTTP proxy for every WebSocket (http://[user:password@]host:port; the
+  // password is a secret: never logged). Empty: the environment's, as curl
+  // reads it (https_proxy for wss://, http_proxy for ws://, all_proxy,
+  // no_proxy), else none.
+  std::string proxy;
   bool tls_strict = true;       // false: accept any certificate
   // Which servers the session may connect to: the signaling URLs and the
   // media URLs a signaling server hands out (empty: any host). A URL whose

@@ -51,6 +51,14 @@ void Session::Impl::begin() {
   }
   if (refuse_urls(urls, "signaling")) return;
   std::string why;
+  if (!config.proxy.empty()) {
+    Result<HttpProxy> proxy = parse_http_proxy(config.proxy);
+    if (!proxy) {
+      fail(config_error("the proxy setting does not name a usable HTTP proxy: " +
+                        proxy.error().message));
+      return;
+    }
+  }
   env.tls = client_tls_context(config.ca_file, config.tls_strict, &why);
   if (!env.tls) {
     fail(config_error(why));
@@ -62,6 +70,7 @@ void Session::Impl::begin() {
   env.log = &lc;
   env.max_message_size = config.max_message_size;
   env.reconnect_delay_ms = config.reconnect_delay_ms;
+  env.proxy = config.proxy;
   arm_silence_check();
   signature = handshake_signature(config.client_id, config.identity.instance_id,
                                   config.rtms_stream_id, config.client_secret);

@@ -12,8 +12,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "protocol/http_proxy.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX, kept out of the headers that include this one
 
@@ -36,11 +39,13 @@ struct TransportFailure {
     Upgrade,       // the server did not switch to WebSocket (http_status says what it answered)
     Timeout,       // nothing of the above finished in time
     Io,            // the connection failed during the handshake
+    Proxy,         // the HTTP proxy: unreachable, or it refused the tunnel (http_status says how)
   };
   Kind kind = Kind::Connect;
   std::string message;    // complete, names the socket and the URL (without its query)
   std::string tls_cause;  // Tls, TlsUntrusted: OpenSSL's reason or the certificate's verdict
-  int http_status = 0;    // Upgrade: the HTTP status answered instead of 101 (0: none)
+  int http_status = 0;    // Upgrade: the HTTP status answered instead of 101; Proxy: the
+                          // proxy's answer to CONNECT (0: none)
 };
 const char *to_string(TransportFailure::Kind kind);
 
@@ -89,6 +94,9 @@ struct TransportParams {
   std::string label;                     // names it in logs ("signaling", "media(audio)")
   size_t max_message_size = 0;
   const log::Context *log = nullptr;     // tags its log lines; outlives it (may be null)
+  // Through this HTTP proxy (a CONNECT tunnel; TLS stays end to end with the
+  // server), or directly.
+  std::optional<HttpProxy> proxy;
 };
 
 // Makes an unconnected transport that reports to events (which outlives it).

@@ -47,6 +47,7 @@ const char *to_string(TransportFailure::Kind kind) {
     case TransportFailure::Kind::Upgrade: return "upgrade";
     case TransportFailure::Kind::Timeout: return "timeout";
     case TransportFailure::Kind::Io: return "io";
+    case TransportFailure::Kind::Proxy: return "proxy";
   }
   return "unknown";
 }
@@ -58,11 +59,21 @@ TransportFactory websocket_transport_factory() {
 }
 
 struct WebSocket::Impl {
-  enum class State { Idle, Resolving, Connecting, TlsHandshake, Upgrading, Open, Closing, Closed };
+  enum class State {
+    Idle,
+    Resolving,
+    Connecting,
+    ProxyTunnel,  // CONNECT sent to the HTTP proxy, waiting for its answer
+    TlsHandshake,
+    Upgrading,
+    Open,
+    Closing,
+    Closed
+  };
 
   Impl(WebSocket &o, const TransportParams &p, TransportEvents &e)
       : owner(o), network(*p.network), tls_ctx(p.tls), reader(p.max_message_size),
-        events(&e), lc(p.log) {}
+        events(&e), lc(p.log), proxy(p.proxy) {}
 
   ~Impl() {
     *alive = false;
@@ -84,6 +95,7 @@ struct WebSocket::Impl {
   WsFrameReader reader;
   TransportEvents *events;  // null once this is being destroyed
   const log::Context *lc;  // tags this socket's log lines (may be null)
+  std::optional<HttpProxy> proxy;  // through this HTTP proxy, or directly
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   State state = State::Idle;
@@ -96,6 +108,9 @@ struct WebSocket::Impl {
   bool secure = false;
   std::string host, host_header, path;
   int port = 0;
+  // Where the TCP connection goes: the server, or the proxy.
+  std::string dial_host;
+  int dial_port = 0;
   int fd = -1;
   SslPtr ssl;
   SocketReadState socket_read;  // updated by every read of fd
@@ -226,20 +241,26 @@ struct WebSocket::Impl {
       fail_connect(TransportFailure::Kind::Tls, "no TLS context", "no TLS context");
       return;
     }
-    RTMS_LOG(WebSocket, Debug, lc, "%s: connecting to %s", label(), shown_url.c_str());
+    dial_host = proxy ? proxy->host : host;
+    dial_port = proxy ? proxy->port : port;
+    if (proxy)
+      RTMS_LOG(WebSocket, Debug, lc, "%s: connecting to %s through the HTTP proxy %s", label(),
+               shown_url.c_str(), proxy->shown().c_str());
+    else
+      RTMS_LOG(WebSocket, Debug, lc, "%s: connecting to %s", label(), shown_url.c_str());
     start_timer(kConnectTimeoutMs, [this] {
       fail_connect(TransportFailure::Kind::Timeout,
                    "no WebSocket connection within " + std::to_string(kConnectTimeoutMs / 1000) +
                        " s");
     });
-    GInetAddress *literal = g_inet_address_new_from_string(host.c_str());
+    GInetAddress *literal = g_inet_address_new_from_string(dial_host.c_str());
     if (literal) {
       addresses.push_back(GRef<GInetAddress>::adopt(literal));
       try_next_address();
       return;
     }
     state = State::Resolving;
-    RTMS_LOG(WebSocket, Debug, lc, "%s: resolving %s", label(), host.c_str());
+    RTMS_LOG(WebSocket, Debug, lc, "%s: resolving %s", label(), dial_host.c_str());
     cancellable = GRef<GCancellable>::adopt(g_cancellable_new());
     struct Lookup {
       std::shared_ptr<bool> alive;
@@ -249,7 +270,7 @@ struct WebSocket::Impl {
     // The answer comes on this thread's context: it is the thread default
     // of the network thread.
     g_resolver_lookup_by_name_async(
-        resolver, host.c_str(), cancellable.get(),
+        resolver, dial_host.c_str(), cancellable.get(),
         [](GObject *src, GAsyncResult *res, gpointer data) {
           std::unique_ptr<Lookup> lookup(static_cast<Lookup *>(data));
           GError *err = nullptr;
@@ -264,21 +285,25 @@ struct WebSocket::Impl {
 
   void on_resolved(GList *list, GError *err) {
     if (!list) {
-      fail_connect(TransportFailure::Kind::Resolve,
-                   "cannot resolve " + host + ": " + (err ? err->message : "no address"));
+      std::string cause = err ? err->message : "no address";
+      if (proxy)
+        fail_connect(TransportFailure::Kind::Proxy,
+                     "cannot resolve the HTTP proxy " + proxy->shown() + ": " + cause);
+      else
+        fail_connect(TransportFailure::Kind::Resolve, "cannot resolve " + host + ": " + cause);
       return;
     }
     for (GList *l = list; l; l = l->next)
       addresses.push_back(GRef<GInetAddress>::share(G_INET_ADDRESS(l->data)));
-    RTMS_LOG(WebSocket, Debug, lc, "%s: %s resolved to %zu address(es)", label(), host.c_str(),
-             addresses.size());
+    RTMS_LOG(WebSocket, Debug, lc, "%s: %s resolved to %zu address(es)", label(),
+             dial_host.c_str(), addresses.size());
     try_next_address();
   }
 
   void try_next_address() {
     while (address_index < addresses.size()) {
       GInetAddress *address = addresses[address_index++].get();
-      GSocketAddress *sa = g_inet_socket_address_new(address, guint16(port));
+      GSocketAddress *sa = g_inet_socket_address_new(address, guint16(dial_port));
       struct sockaddr_storage native;
       gssize len = g_socket_address_get_native_size(sa);
       bool ok = len > 0 && g_socket_address_to_native(sa, &native, sizeof native, nullptr);
@@ -297,7 +322,7 @@ struct WebSocket::Impl {
         if (log::enabled(log::Category::WebSocket, log::Level::Debug)) {
           gchar *ip = g_inet_address_to_string(address);
           RTMS_LOG(WebSocket, Debug, lc, "%s: TCP connection to %s port %d (socket %d)", label(),
-                   ip, port, fd);
+                   ip, dial_port, fd);
           g_free(ip);
         }
         state = State::Connecting;
@@ -307,9 +332,12 @@ struct WebSocket::Impl {
       last_connect_error = g_strerror(errno);
       shut_down();
     }
-    fail_connect(TransportFailure::Kind::Connect,
-                 "cannot connect to " + host_header + ": " +
-                     (last_connect_error.empty() ? "no usable address" : last_connect_error));
+    std::string cause = last_connect_error.empty() ? "no usable address" : last_connect_error;
+    if (proxy)
+      fail_connect(TransportFailure::Kind::Proxy,
+                   "cannot connect to the HTTP proxy " + proxy->shown() + ": " + cause);
+    else
+      fail_connect(TransportFailure::Kind::Connect, "cannot connect to " + host_header + ": " + cause);
   }
 
   void on_connect_ready() {
@@ -324,7 +352,19 @@ struct WebSocket::Impl {
       try_next_address();
       return;
     }
+    if (proxy) {
+      RTMS_LOG(WebSocket, Debug, lc, "%s: TCP connected to the HTTP proxy %s", label(),
+               proxy->shown().c_str());
+      begin_tunnel();
+      return;
+    }
     RTMS_LOG(WebSocket, Debug, lc, "%s: TCP connected to %s", label(), host_header.c_str());
+    start_server_side();
+  }
+
+  // The TCP connection reaches the server (directly or through the tunnel):
+  // TLS if the URL says so, then the upgrade.
+  void start_server_side() {
     if (secure) {
       ssl = new_tls_connection(tls_ctx.get(), host, fd, &socket_read);
       if (!ssl) {
@@ -368,6 +408,75 @@ struct WebSocket::Impl {
       fail_connect(failure.untrusted ? TransportFailure::Kind::TlsUntrusted
                                      : TransportFailure::Kind::Tls,
                    failure.message, failure.cause);
+    }
+  }
+
+  // ---- the HTTP proxy's tunnel --------------------------------------------
+  void begin_tunnel() {
+    out = http_connect_request(*proxy, host, port, kUserAgent);
+    out_offset = 0;
+    if (out.empty()) {
+      fail_connect(TransportFailure::Kind::Url,
+                   "the host " + host + " cannot be asked of an HTTP proxy");
+      return;
+    }
+    state = State::ProxyTunnel;
+    RTMS_LOG(WebSocket, Debug, lc, "%s: asking the HTTP proxy %s for a tunnel to %s%s", label(),
+             proxy->shown().c_str(), host_header.c_str(),
+             proxy->has_credentials ? " (with credentials)" : "");
+    if (!flush()) return;
+    watch(wanted_while_open());
+  }
+
+  // Reads the proxy's answer to CONNECT. Nothing may follow it: the server
+  // speaks only after us (the TLS ClientHello, or the upgrade request).
+  void read_tunnel_answer() {
+    char buf[1024];
+    for (;;) {
+      long n = read_some(buf, sizeof buf);
+      if (n == kWouldBlock) return;
+      std::string via = "the HTTP proxy " + proxy->shown();
+      if (n <= 0) {
+        fail_connect(TransportFailure::Kind::Proxy,
+                     n == 0 ? via + " closed the connection instead of answering CONNECT"
+                            : "the connection to " + via + " failed: " + io_error);
+        return;
+      }
+      head.append(buf, size_t(n));
+      size_t head_len = ws_response_head_length(head);
+      if (head_len == 0) {
+        if (head.size() > kMaxConnectAnswerHead) {
+          fail_connect(TransportFailure::Kind::Proxy, via + " sent an answer to CONNECT with no end");
+          return;
+        }
+        continue;
+      }
+      Result<ConnectAnswer> answer = parse_connect_answer(std::string_view(head).substr(0, head_len));
+      if (!answer) {
+        fail_connect(TransportFailure::Kind::Proxy,
+                     via + " did not answer CONNECT in HTTP: " + answer.error().message);
+        return;
+      }
+      if (!answer->ok()) {
+        std::string hint;
+        if (answer->status == 407)
+          hint = proxy->has_credentials ? " (it refused the credentials in the proxy URL)"
+                                        : " (it wants credentials: http://user:password@host:port)";
+        fail_connect(TransportFailure::Kind::Proxy,
+                     via + " refused the tunnel to " + host_header + ": " + answer->describe() + hint,
+                     std::string(), answer->status);
+        return;
+      }
+      if (head.size() > head_len) {
+        fail_connect(TransportFailure::Kind::Proxy,
+                     via + " sent data after its answer to CONNECT, before the server could speak");
+        return;
+      }
+      head.clear();
+      RTMS_LOG(WebSocket, Debug, lc, "%s: tunnel to %s open through %s (%s)", label(),
+               host_header.c_str(), proxy->shown().c_str(), answer->describe().c_str());
+      start_server_side();
+      return;
     }
   }
 
@@ -520,6 +629,13 @@ struct WebSocket::Impl {
     auto token = alive;
     switch (state) {
       case State::Connecting: on_connect_ready(); return;
+      case State::ProxyTunnel: {
+        if ((ready & G_IO_OUT) && !flush()) return;
+        if (out_offset < out.size()) return;
+        read_tunnel_answer();
+        if (*token && state == State::ProxyTunnel) watch(wanted_while_open());
+        return;
+      }
       case State::TlsHandshake: continue_tls_handshake(); return;
       case State::Upgrading: {
         if ((ready & G_IO_OUT) && !flush()) return;
@@ -624,6 +740,11 @@ struct WebSocket::Impl {
   }
 
   void connection_failed() {
+    if (state == State::ProxyTunnel) {
+      fail_connect(TransportFailure::Kind::Proxy,
+                   "the connection to the HTTP proxy " + proxy->shown() + " failed: " + io_error);
+      return;
+    }
     if (state != State::Open && state != State::Closing) {
       fail_connect(TransportFailure::Kind::Io,
                    "the connection failed during the WebSocket handshake: " + io_error,
