@@ -112,6 +112,9 @@ run_doc_block() {
 
 rm -rf "$work/src" "$run"
 mkdir -p "$work/src" "$run"
+# Programs run from here keep their GStreamer registry here, not in ~/.cache.
+export GST_REGISTRY_1_0=$run/registry.bin
+unset GST_PLUGIN_PATH GST_PLUGIN_PATH_1_0
 purge_all || give_up "cannot purge an earlier installation"
 
 # --- build: the docs' build commands on a clean copy of the tree (its
