@@ -329,12 +329,11 @@ play() {  # play NAME SCRIPT
     >"$emu/$1-ready.jsonl" 2>"$emu/$1.log" &
   echo $! >"$run/emulator-$1.pid"
 }
-# The stream folder of a meeting: the one whose name ends in its stream id.
-stream_dir() {
-  local id
-  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rtms_stream_id"])' \
-    "/usr/share/gst-rtms/meetings/$1")
-  ls -d /var/lib/rtms-gateway/recordings/*_"$id" 2>/dev/null | head -1
+# The stream folder a meeting got: the one not there before it (the
+# emulator's meetings may share a stream id).
+recordings() { find /var/lib/rtms-gateway/recordings -mindepth 1 -maxdepth 1 -type d | sort; }
+new_stream_dir() {  # new_stream_dir LIST_BEFORE
+  recordings | comm -13 "$1" - | head -1
 }
 # Checks a stream folder's files: owned by the service's user, not readable
 # by others (UMask), finalized WAV headers, a Matroska file with a duration
@@ -367,7 +366,7 @@ PY
     awk '{print int($1 * 3600 + $2 * 60 + $3)}')
   [ -n "$seconds" ]
   [ "$seconds" -ge "$2" ]
-  echo "$info" | grep -q "^Seekable: yes"
+  echo "$info" | grep -Eq "^ *Seekable: yes"
   echo "$info" | grep -Eq "video #[0-9]+: H.264"
   echo "$info" | grep -Eq "audio #[0-9]+: Opus"
   [ -s "$dir/transcript.vtt" ]
@@ -376,12 +375,13 @@ gateway_record() {
   configure_like_an_admin
   start_gateway
   # short-av.json: 4 s, every media type; rtms_stopped ends the stream.
+  recordings >"$run/before-record.txt"
   play record short-av.json
   wait "$(cat "$run/emulator-record.pid")" || { tail "$emu/record.log"; return 1; }
   rm -f "$run/emulator-record.pid"
   for _ in $(seq 100); do grep -q "end of stream" "$run/gateway.log" && break; sleep 0.2; done
   grep "end of stream" "$run/gateway.log"
-  check_recording "$(stream_dir short-av.json)" 3
+  check_recording "$(new_stream_dir "$run/before-record.txt")" 3
 }
 check gateway-record gateway_record
 
@@ -390,9 +390,14 @@ gateway_sigterm() {
   pid=$(cat "$run/gateway.pid")
   kill -0 "$pid"
   # default.json: 30 s; SIGTERM (what systemctl stop sends) 6 s into it.
+  recordings >"$run/before-sigterm.txt"
   play sigterm default.json
   local dir=
-  for _ in $(seq 100); do dir=$(stream_dir default.json); [ -n "$dir" ] && break; sleep 0.2; done
+  for _ in $(seq 100); do
+    dir=$(new_stream_dir "$run/before-sigterm.txt")
+    [ -n "$dir" ] && break
+    sleep 0.2
+  done
   [ -n "$dir" ]
   sleep 6
   local timeout started code
