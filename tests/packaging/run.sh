@@ -68,7 +68,7 @@ apt_quiet() {
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q "$@" >"$work/apt.log" 2>&1 ||
     { tail -20 "$work/apt.log"; return 1; }
 }
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 purge_all() {
   local p present=()
   for p in "${packages[@]}"; do dpkg-query -W "$p" >/dev/null 2>&1 && present+=("$p"); done
@@ -229,7 +229,7 @@ service_files() {
   [ "$(stat -c '%a %U %G' /var/lib/rtms-gateway/recordings)" = "750 $user $group" ]
   [ "$(stat -c '%a %U %G' /var/lib/rtms-gateway)" = "750 $user $group" ]
   grep -q "^output-dir=/var/lib/rtms-gateway/recordings$" /etc/rtms-gateway/gateway.conf
-  dpkg-query -W -f='${Conffiles}\n' rtms-gateway | grep -q " /etc/rtms-gateway/gateway.conf "
+  grep -q " /etc/rtms-gateway/gateway.conf " <<<"$(dpkg-query -W -f='${Conffiles}\n' rtms-gateway)"
 }
 check service-files service_files
 
@@ -362,13 +362,13 @@ PY
   local info seconds
   info=$(gst-discoverer-1.0 "$dir/meeting.mkv")
   echo "$info" | grep -E "Duration|video #|audio #|subtitles #|Seekable"
-  seconds=$(echo "$info" | sed -n 's/^Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' |
+  seconds=$(echo "$info" | sed -n 's/^ *Duration: \([0-9]*\):\([0-9]*\):\([0-9.]*\)$/\1 \2 \3/p' |
     awk '{print int($1 * 3600 + $2 * 60 + $3)}')
   [ -n "$seconds" ]
   [ "$seconds" -ge "$2" ]
-  echo "$info" | grep -Eq "^ *Seekable: yes"
-  echo "$info" | grep -Eq "video #[0-9]+: H.264"
-  echo "$info" | grep -Eq "audio #[0-9]+: Opus"
+  grep -Eq "^ *Seekable: yes" <<<"$info"
+  grep -Eq "video #[0-9]+: H.264" <<<"$info"
+  grep -Eq "audio #[0-9]+: Opus" <<<"$info"
   [ -s "$dir/transcript.vtt" ]
 }
 gateway_record() {
