@@ -132,6 +132,9 @@ build_packages() {
   mkdir -p "$src"
   git -C "$root" ls-files -z | (cd "$root" && tar --null -T - -cf -) | tar -xf - -C "$src"
   local started=$SECONDS
+  # The source package too, for lintian's checks of debian/.
+  (cd "$work/src" && dpkg-source --build gst-rtms) >"$work/source.log" 2>&1 ||
+    { cat "$work/source.log"; return 1; }
   run_doc_block build "$src" >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; return 1; }
   echo "built in $((SECONDS - started)) s:"
   ls "$work/src"/*.deb
@@ -141,9 +144,12 @@ check build build_packages
 
 # --- lintian: no error and no warning (overrides in debian/*.lintian-overrides say why).
 run_lintian() {
-  local changes
+  local changes dsc
   changes=$(ls "$work/src"/gst-rtms_*.changes)
-  lintian --fail-on error,warning --display-info "$changes" | tee "$work/lintian.txt"
+  dsc=$(ls "$work/src"/gst-rtms_*.dsc)
+  lintian --fail-on error,warning --display-info "$dsc" "$changes" >"$work/lintian.txt" 2>&1 ||
+    { cat "$work/lintian.txt"; return 1; }
+  cat "$work/lintian.txt"
 }
 check lintian run_lintian
 
