@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The installed product, proven as a user gets it (docs/install.md): builds
 # the Debian packages from a clean copy of the tree (the tracked files only)
-# with dpkg-buildpackage, checks them with lintian, installs them with apt,
-# then checks, with installed files only:
+# with dpkg-buildpackage, checks them and the source package with lintian (no
+# error, no warning), checks that a --prefix=/usr meson build installs the
+# plugin in GStreamer's directory, installs the packages with apt, then
+# checks, with installed files only:
 #   - gst-inspect-1.0 finds rtmssrc without GST_PLUGIN_PATH;
-#   - the installed unit passes systemd-analyze verify;
+#   - the installed unit passes systemd-analyze verify, and its exposure
+#     (systemd-analyze security) stays at 2.0 or below;
+#   - the installed gateway without the plugin names the fix;
 #   - the service user, the recordings directory and the root-only secrets;
 #   - the gateway, started the way the unit starts it (its User, Group,
 #     EnvironmentFile, WorkingDirectory, UMask, LimitNOFILE and ExecStart read
@@ -65,7 +69,8 @@ give_up() {
   finish
 }
 apt_quiet() {
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q "$@" >"$work/apt.log" 2>&1 ||
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q "$@" \
+    >"$work/apt.log" 2>&1 ||
     { tail -20 "$work/apt.log"; return 1; }
 }
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
@@ -87,7 +92,8 @@ cleanup() {
 finish() {
   trap - EXIT INT TERM
   cleanup
-  echo "packaging: $(grep -c ' ok$' "$results") ok, $(grep -c ' failed$' "$results") failed ($results)"
+  echo "packaging: $(grep -c ' ok$' "$results") ok," \
+    "$(grep -c ' failed$' "$results") failed ($results)"
   exit $status
 }
 trap 'give_up "stopped"' INT TERM
@@ -168,7 +174,8 @@ print("meson installs the plugin as", dest)
 sys.exit(0 if dest == [sys.argv[1] + "/libgstrtms.so"] else 1)' "$pluginsdir"
   grep -q "GStreamer searches it: yes" "$run/prefix-usr.log"
   meson setup "$run/prefix-default" "$src" -Dtools=disabled -Dtests=disabled \
-    -Dexamples=disabled >"$run/prefix-default.log" 2>&1 || { cat "$run/prefix-default.log"; return 1; }
+    -Dexamples=disabled >"$run/prefix-default.log" 2>&1 ||
+    { cat "$run/prefix-default.log"; return 1; }
   grep "GStreamer searches it" "$run/prefix-default.log"
   grep -q "GStreamer searches it: no: set GST_PLUGIN_PATH=/usr/local/lib/.*/gstreamer-1.0" \
     "$run/prefix-default.log"
@@ -248,7 +255,8 @@ gateway_no_plugin() {
   local empty=$run/no-plugins
   mkdir -p "$empty"
   local code=0
-  env -u GST_PLUGIN_PATH GST_PLUGIN_SYSTEM_PATH_1_0="$empty" GST_REGISTRY_1_0="$run/registry-empty.bin" \
+  env -u GST_PLUGIN_PATH GST_PLUGIN_SYSTEM_PATH_1_0="$empty" \
+    GST_REGISTRY_1_0="$run/registry-empty.bin" \
     ZM_WEBHOOK_SECRET=x /usr/bin/rtms-gateway --port 0 --output-dir "$run/unused" \
     >/dev/null 2>"$run/no-plugin.log" || code=$?
   cat "$run/no-plugin.log"
@@ -416,7 +424,9 @@ gateway_sigterm() {
   started=$SECONDS
   kill -TERM "$pid"
   # Like systemd: SIGKILL once TimeoutStopSec has passed.
-  while [ ! -s "$run/gateway.code" ] && [ $((SECONDS - started)) -le "$timeout" ]; do sleep 0.2; done
+  while [ ! -s "$run/gateway.code" ] && [ $((SECONDS - started)) -le "$timeout" ]; do
+    sleep 0.2
+  done
   [ -s "$run/gateway.code" ] || kill -KILL "$pid"
   for _ in $(seq 25); do [ -s "$run/gateway.code" ] && break; sleep 0.2; done
   code=$(cat "$run/gateway.code")
@@ -473,7 +483,10 @@ purge() {
            /etc/systemd/system/multi-user.target.wants/rtms-gateway.service; do
     if [ -e "$f" ] || [ -L "$f" ]; then echo "left: $f"; left=1; fi
   done
-  ! gst_env purged gst-inspect-1.0 rtmssrc >/dev/null 2>&1 || { echo "rtmssrc still found"; left=1; }
+  if gst_env purged gst-inspect-1.0 rtmssrc >/dev/null 2>&1; then
+    echo "rtmssrc still found"
+    left=1
+  fi
   # The system user stays, as Debian keeps system users (docs/install.md).
   getent passwd "$user" >/dev/null && echo "user $user kept (Debian practice)"
   [ "$left" -eq 0 ]
