@@ -21,6 +21,10 @@ packages=(
   # runtime libraries with libFuzzer and the sanitizers for it (a
   # Recommends of clang-14, so --no-install-recommends leaves it out).
   clang libclang-rt-14-dev
+  # The Debian packages (debian/, tests/packaging/run.sh): Debian's build
+  # tools, help2man for the manual pages, lintian, and systemd's verifier
+  # (systemd-analyze) for the unit.
+  debhelper dpkg-dev fakeroot help2man lintian systemd man-db
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,14 +2,17 @@
 # Sets up everything and runs every test: installs the Debian packages, builds
 # from scratch (plus an ASan/UBSan build, leak detection on), runs meson test,
 # runs each libFuzzer target for a bounded time (scripts/fuzz.sh; each target
-# counts as one test), and prints "N passed, N failed" as the last line.
+# counts as one test), builds, lints, installs and purges the Debian packages
+# (tests/packaging/run.sh, as root; each check counts as one test), and prints
+# "N passed, N failed" as the last line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 summary() {
-  # meson's testlog.json has one JSON object per test; a fuzz results file
-  # (fuzz-results.txt) one "<target> ok|failed" line per fuzz target.
+  # meson's testlog.json has one JSON object per test; a results file (.txt:
+  # scripts/fuzz.sh's, tests/packaging/run.sh's) one "<name> ok|failed" line
+  # per fuzz target or packaging check.
   python3 - "$@" <<'PY'
 import json, sys
 passed = failed = 0
@@ -45,7 +48,7 @@ PY
 }
 
 status=0
-rm -rf build build-asan build-fuzz
+rm -rf build build-asan build-fuzz build-packages
 meson setup build --buildtype=debugoptimized >/dev/null || status=1
 if [ $status -eq 0 ]; then
   ninja -C build || status=1
@@ -96,13 +99,21 @@ if [ "${RTMS_SKIP_FUZZ:-0}" != "1" ]; then
   FUZZ_RESULTS=$fuzz_results ./scripts/fuzz.sh "${RTMS_FUZZ_SECONDS:-20}" || status=1
   logs+=("$fuzz_results")
 fi
+if [ "${RTMS_SKIP_PACKAGES:-0}" != "1" ] && [ "$(id -u)" -eq 0 ]; then
+  # The Debian packages built from a copy of the tree, checked with lintian,
+  # installed, proven (plugin found, the gateway run as its unit runs it
+  # records a meeting, SIGTERM finalizes) and purged (docs/install.md).
+  package_results=$PWD/build-packages/package-results.txt
+  ./tests/packaging/run.sh "$package_results" || status=1
+  logs+=("$package_results")
+fi
 if [ "${RTMS_SKIP_ARM64:-0}" != "1" ] && [ "$(id -u)" -eq 0 ]; then
   # The plugin and its unit and element tests cross-built for arm64 and run
   # under qemu-user (scripts/arm64.sh says what is left out and why).
   ./scripts/arm64.sh || status=1
   logs+=(build-arm64/build/meson-logs/testlog.json)
 elif [ "${RTMS_SKIP_ARM64:-0}" != "1" ]; then
-  echo "arm64 stage skipped: scripts/arm64.sh installs arm64 packages and needs root" >&2
+  echo "arm64 stage skipped: scripts/arm64.sh installs packages and needs root" >&2
 fi
 summary "${logs[@]}" || status=1
 exit $status

@@ -80,6 +80,15 @@ std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tp
 }
 
 bool StreamPipeline::validate(const PipelineTemplate &tpl, std::string *error) {
+  // Without the plugin every template fails; say where GStreamer looks.
+  GstPtr<GstElementFactory> rtmssrc(gst_element_factory_find("rtmssrc"));
+  if (!rtmssrc) {
+    *error = "GStreamer cannot load the rtmssrc element (plugin libgstrtms.so): install the "
+             "gstreamer1.0-rtms package, or set GST_PLUGIN_PATH to the directory holding "
+             "libgstrtms.so (<libdir>/gstreamer-1.0 of your meson install); "
+             "check with gst-inspect-1.0 rtmssrc; see docs/install.md";
+    return false;
+  }
   StreamInfo sample{"0123456789abcdef", "validation", "20000101-000000", "/nonexistent"};
   return build(tpl, sample, error) != nullptr;
 }
