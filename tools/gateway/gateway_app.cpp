@@ -31,13 +31,15 @@ std::string joined(const std::vector<std::string> &values) {
   return out;
 }
 
-std::string ready_line(const std::string &url) {
+std::string ready_line(const std::string &url, const std::string &intake) {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "event");
   json_builder_add_string_value(b, "ready");
   json_builder_set_member_name(b, "url");
   json_builder_add_string_value(b, url.c_str());
+  json_builder_set_member_name(b, "intake");
+  json_builder_add_string_value(b, intake.c_str());
   json_builder_set_member_name(b, "pid");
   json_builder_add_int_value(b, getpid());
   json_builder_end_object(b);
@@ -122,10 +124,26 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running);
+    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string());
+  };
+  handlers.ready = [this](std::string *why) {
+    if (shutting_down_) {
+      *why = "shutting down";
+      return false;
+    }
+    if (!events_) {
+      *why = "ready: webhooks at " + options_.webhook_path;
+      return true;
+    }
+    *why = events_->state_text();
+    return events_->ready();
   };
   http_ = std::make_unique<HttpServer>(std::move(http_config), std::move(handlers));
   if (!http_->listen(&error)) {
+    log_error("%s", error.c_str());
+    return 1;
+  }
+  if (options_.websocket_intake() && !start_event_socket(&error)) {
     log_error("%s", error.c_str());
     return 1;
   }
@@ -139,11 +157,12 @@ int GatewayApp::run() {
            options_.body_timeout_s, options_.listen_backlog);
   log_info("RTMS servers allowed: %s, %s", log_safe(allowed).c_str(),
            options_.allow_plaintext ? "ws:// and wss://" : "wss:// only");
-  std::printf("%s\n", ready_line(http_->webhook_url()).c_str());
+  std::printf("%s\n", ready_line(http_->webhook_url(), options_.intake).c_str());
   std::fflush(stdout);
 
   g_main_loop_run(loop_.get());
 
+  events_.reset();
   http_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
@@ -152,10 +171,54 @@ int GatewayApp::run() {
   return 0;
 }
 
-Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp, std::string_view body) {
+bool GatewayApp::start_event_socket(std::string *error) {
+  EventSocketConfig config;
+  config.token.url = options_.oauth_url;
+  config.token.client_id = options_.client_id;
+  config.token.client_secret = options_.client_secret;
+  config.token.account_id = options_.account_id;
+  config.event_url = options_.event_url;
+  config.ca_file = options_.event_ca_file;
+  config.heartbeat_interval_s = options_.heartbeat_interval_s;
+  config.heartbeat_timeout_s = options_.heartbeat_timeout_s;
+  config.max_content_bytes = size_t(options_.max_body_bytes);
+  events_ = std::make_unique<EventSocket>(std::move(config),
+                                          [this](const std::string &content) { return on_socket_event(content); });
+  if (!events_->start(error)) return false;
+  log_info("intake: Zoom's event WebSocket %s (token from %s, %s credentials); webhooks at %s are refused",
+           events_->url_for_log().c_str(), log_safe(options_.oauth_url).c_str(),
+           options_.account_id.empty() ? "client" : "account", log_safe(options_.webhook_path).c_str());
+  return true;
+}
+
+EventSocket::Outcome GatewayApp::on_socket_event(const std::string &content) {
   CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
-  Verdict v = check_webhook(options_.webhook_secret, signature, timestamp, body,
-                            g_get_real_time() / G_USEC_PER_SEC, limits);
+  Verdict v = screen(check_event_body(content, limits));
+  EventSocket::Outcome outcome{v.accepted(), v.reason};
+  if (!v.accepted()) {
+    log_warning("event from the event socket rejected (%s): %s", log_safe(v.reason).c_str(),
+                log_safe(v.detail, 1024).c_str());
+    return outcome;
+  }
+  dispatch(std::move(v), content);
+  return outcome;
+}
+
+Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp, std::string_view body) {
+  if (options_.websocket_intake()) {
+    // No webhook secret in this mode: nothing posted here can be verified.
+    Verdict off;
+    off.status = 404;
+    off.reason = "intake_off";
+    off.detail = "webhook intake is off (--intake websocket)";
+    return off;
+  }
+  CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
+  return screen(check_webhook(options_.webhook_secret, signature, timestamp, body,
+                              g_get_real_time() / G_USEC_PER_SEC, limits));
+}
+
+Verdict GatewayApp::screen(Verdict v) {
   if (v.accepted() && shutting_down_ && v.webhook && v.webhook->kind == rtms::WebhookKind::RtmsStarted) {
     // Zoom retries elsewhere (or later) on a 5xx; a stream started now would
     // be cut short.
@@ -192,6 +255,10 @@ void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
     return;
   }
   // The answer is already set; the stream work waits for the loop to send it.
+  dispatch(std::move(verdict), std::move(raw_body));
+}
+
+void GatewayApp::dispatch(Verdict &&verdict, std::string raw_body) {
   auto webhook = std::make_shared<rtms::Webhook>(std::move(*verdict.webhook));
   auto body = std::make_shared<std::string>(std::move(raw_body));
   run_on_idle([this, webhook, body] { handle_event(*webhook, *body); });
