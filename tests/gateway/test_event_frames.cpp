@@ -11,23 +11,28 @@ using gateway::EventFrame;
 static EventFrame parsed(const std::string &text) {
   EventFrame frame;
   std::string error;
-  fail_unless(gateway::parse_event_frame(text, 1024, &frame, &error), "%s: %s", text.c_str(), error.c_str());
+  fail_unless(gateway::parse_event_frame(text, 1024, &frame, &error), "%s: %s", text.c_str(),
+              error.c_str());
   return frame;
 }
 
 static std::string refused(const std::string &text, size_t max_content = 1024) {
   EventFrame frame;
   std::string error;
-  fail_if(gateway::parse_event_frame(text, max_content, &frame, &error), "accepted %s", text.c_str());
+  fail_if(gateway::parse_event_frame(text, max_content, &frame, &error), "accepted %s",
+          text.c_str());
   fail_if(error.empty());
   return error;
 }
 
 GST_START_TEST(frames) {
-  fail_unless(parsed("{\"module\":\"build_connection\",\"success\":true}").kind == EventFrame::Kind::BuildConnection);
+  fail_unless(parsed("{\"module\":\"build_connection\",\"success\":true}").kind ==
+              EventFrame::Kind::BuildConnection);
   fail_if(parsed("{\"module\":\"build_connection\",\"success\":false}").success);
-  fail_unless(parsed("{\"module\":\"heartbeat\",\"success\":true}").kind == EventFrame::Kind::Heartbeat);
-  EventFrame message = parsed("{\"module\":\"message\",\"content\":\"{\\\"event\\\":\\\"meeting.rtms_started\\\"}\"}");
+  fail_unless(parsed("{\"module\":\"heartbeat\",\"success\":true}").kind ==
+              EventFrame::Kind::Heartbeat);
+  EventFrame message = parsed(
+      "{\"module\":\"message\",\"content\":\"{\\\"event\\\":\\\"meeting.rtms_started\\\"}\"}");
   fail_unless(message.kind == EventFrame::Kind::Message);
   fail_unless_equals_string(message.content.c_str(), "{\"event\":\"meeting.rtms_started\"}");
   EventFrame other = parsed("{\"module\":\"something_new\",\"extra\":[1,2]}");
@@ -39,12 +44,16 @@ GST_START_TEST(frames) {
   fail_unless_equals_string(refused("{\"module\":7}").c_str(), "\"module\" is not a string");
   fail_unless_equals_string(refused("{\"module\":\"heartbeat\",\"success\":\"yes\"}").c_str(),
                             "\"success\" is not a boolean");
-  fail_unless_equals_string(refused("{\"module\":\"message\"}").c_str(), "message without \"content\"");
-  fail_unless_equals_string(refused("{\"module\":\"message\",\"content\":{}}").c_str(), "\"content\" is not a string");
+  fail_unless_equals_string(refused("{\"module\":\"message\"}").c_str(),
+                            "message without \"content\"");
+  fail_unless_equals_string(refused("{\"module\":\"message\",\"content\":{}}").c_str(),
+                            "\"content\" is not a string");
   std::string big = "{\"module\":\"message\",\"content\":\"" + std::string(2000, 'x') + "\"}";
-  fail_unless(refused(big).find("content of 2000 bytes is over the limit of 1024") != std::string::npos);
+  fail_unless(refused(big).find("content of 2000 bytes is over the limit of 1024") !=
+              std::string::npos);
   // Depth is bounded before json-glib recurses.
-  std::string deep = "{\"module\":\"message\",\"x\":" + std::string(100, '[') + std::string(100, ']') + "}";
+  std::string deep =
+      "{\"module\":\"message\",\"x\":" + std::string(100, '[') + std::string(100, ']') + "}";
   fail_unless(refused(deep).find("deeper") != std::string::npos, "%s", refused(deep).c_str());
   fail_unless_equals_string(gateway::heartbeat_frame(), "{\"module\":\"heartbeat\"}");
 }
@@ -53,28 +62,33 @@ GST_END_TEST;
 GST_START_TEST(token_answers) {
   gateway::AccessToken token;
   std::string error;
-  fail_unless(gateway::parse_token_answer(
-      "{\"access_token\":\"eyJ0.abc-_~\",\"token_type\":\"bearer\",\"expires_in\":3599,\"scope\":\"x\"}", &token,
-      &error), "%s", error.c_str());
+  fail_unless(gateway::parse_token_answer("{\"access_token\":\"eyJ0.abc-_~\",\"token_type\":"
+                                          "\"bearer\",\"expires_in\":3599,\"scope\":\"x\"}",
+                                          &token, &error),
+              "%s", error.c_str());
   fail_unless_equals_string(token.token.c_str(), "eyJ0.abc-_~");
   fail_unless_equals_int(token.expires_in_s, 3599);
-  for (const char *bad : {"{\"expires_in\":3599}", "{\"access_token\":\"\",\"expires_in\":1}",
-                          "{\"access_token\":\"a&b=c\",\"expires_in\":1}", "{\"access_token\":\"abc\"}",
-                          "{\"access_token\":\"abc\",\"expires_in\":\"3599\"}",
-                          "{\"access_token\":\"abc\",\"expires_in\":0}", "{\"access_token\":1,\"expires_in\":1}"}) {
+  for (const char *bad :
+       {"{\"expires_in\":3599}", "{\"access_token\":\"\",\"expires_in\":1}",
+        "{\"access_token\":\"a&b=c\",\"expires_in\":1}", "{\"access_token\":\"abc\"}",
+        "{\"access_token\":\"abc\",\"expires_in\":\"3599\"}",
+        "{\"access_token\":\"abc\",\"expires_in\":0}", "{\"access_token\":1,\"expires_in\":1}"}) {
     gateway::AccessToken t;
     error.clear();
     fail_if(gateway::parse_token_answer(bad, &t, &error), "accepted %s", bad);
     fail_if(error.empty());
   }
   fail_unless_equals_string(
-      gateway::describe_token_error("{\"reason\":\"Invalid client_id or client_secret\",\"error\":\"invalid_client\"}")
+      gateway::describe_token_error(
+          "{\"reason\":\"Invalid client_id or client_secret\",\"error\":\"invalid_client\"}")
           .c_str(),
       "invalid_client: Invalid client_id or client_secret");
   fail_unless_equals_string(gateway::describe_token_error("<html>").c_str(), "");
   // A line feed from the server cannot forge a log line.
-  fail_unless_equals_string(gateway::describe_token_error("{\"error\":\"a\\nb\"}").c_str(), "a\\nb");
-  fail_unless_equals_string(gateway::token_request_query("").c_str(), "grant_type=client_credentials");
+  fail_unless_equals_string(gateway::describe_token_error("{\"error\":\"a\\nb\"}").c_str(),
+                            "a\\nb");
+  fail_unless_equals_string(gateway::token_request_query("").c_str(),
+                            "grant_type=client_credentials");
   fail_unless_equals_string(gateway::token_request_query("Ab c&d").c_str(),
                             "grant_type=account_credentials&account_id=Ab%20c%26d");
 }
@@ -112,9 +126,12 @@ GST_START_TEST(event_bodies_checked_like_webhooks) {
   fail_unless_equals_int(ok.status, 200);
   fail_unless_equals_string(ok.reason.c_str(), "rtms_started");
   fail_unless_equals_string(gateway::check_event_body("{", limits).reason.c_str(), "malformed");
-  fail_unless_equals_string(gateway::check_event_body(std::string(600, ' '), limits).reason.c_str(), "too_large");
-  const char *validation = "{\"event\":\"endpoint.url_validation\",\"payload\":{\"plainToken\":\"p\"}}";
-  fail_unless_equals_string(gateway::check_event_body(validation, limits).reason.c_str(), "url_validation");
+  fail_unless_equals_string(gateway::check_event_body(std::string(600, ' '), limits).reason.c_str(),
+                            "too_large");
+  const char *validation =
+      "{\"event\":\"endpoint.url_validation\",\"payload\":{\"plainToken\":\"p\"}}";
+  fail_unless_equals_string(gateway::check_event_body(validation, limits).reason.c_str(),
+                            "url_validation");
 }
 GST_END_TEST;
 

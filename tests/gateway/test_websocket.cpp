@@ -19,10 +19,14 @@ std::string script_of(const std::string &dir, int seconds) {
   std::string path = dir + "/meeting.json";
   std::string ms = std::to_string(seconds * 1000), bob_end = std::to_string(seconds * 1000 - 1000);
   std::string text =
-      "{\"duration_ms\": " + ms + ", \"participants\": ["
-      "{\"user_id\": 16778240, \"user_name\": \"Alice\", \"tone_hz\": 440, \"talk\": [[0, " + ms + "]]},"
+      "{\"duration_ms\": " + ms +
+      ", \"participants\": ["
+      "{\"user_id\": 16778240, \"user_name\": \"Alice\", \"tone_hz\": 440, \"talk\": [[0, " +
+      ms +
+      "]]},"
       "{\"user_id\": 16779264, \"user_name\": \"Bob\", \"tone_hz\": 660, \"join_ms\": 200,"
-      " \"talk\": [[1000, " + bob_end + "]]}]}";
+      " \"talk\": [[1000, " +
+      bob_end + "]]}]}";
   fail_unless(g_file_set_contents(path.c_str(), text.c_str(), -1, nullptr));
   return path;
 }
@@ -35,15 +39,19 @@ struct ZoomEndpoints {
 
 ZoomEndpoints endpoints_of(const EmulatorRun &emulator) {
   std::string base = emulator.signaling_url.substr(0, emulator.signaling_url.rfind('/'));
-  fail_unless(g_str_has_prefix(base.c_str(), "wss://"), "the emulator is not on wss://: %s", base.c_str());
-  return {"https://" + base.substr(6) + "/oauth/token", base + "/ws?subscriptionId=emulator-subscription-id"};
+  fail_unless(g_str_has_prefix(base.c_str(), "wss://"), "the emulator is not on wss://: %s",
+              base.c_str());
+  return {"https://" + base.substr(6) + "/oauth/token",
+          base + "/ws?subscriptionId=emulator-subscription-id"};
 }
 
-void start_gateway(GatewayRun &gw, const EmulatorRun &emulator, std::vector<std::string> more = {}) {
+void start_gateway(GatewayRun &gw, const EmulatorRun &emulator,
+                   std::vector<std::string> more = {}) {
   ZoomEndpoints zoom = endpoints_of(emulator);
-  std::vector<std::string> args = {"--intake", "websocket", "--oauth-url", zoom.token_url, "--event-url",
-                                   zoom.event_url, "--event-ca-file", emulator.ca_file, "--ssl-ca-file",
-                                   emulator.ca_file, "--heartbeat-interval", "1"};
+  std::vector<std::string> args = {
+      "--intake",      "websocket",      "--oauth-url",          zoom.token_url,
+      "--event-url",   zoom.event_url,   "--event-ca-file",      emulator.ca_file,
+      "--ssl-ca-file", emulator.ca_file, "--heartbeat-interval", "1"};
   args.insert(args.end(), more.begin(), more.end());
   gw.start(args);
 }
@@ -51,10 +59,11 @@ void start_gateway(GatewayRun &gw, const EmulatorRun &emulator, std::vector<std:
 // The emulator's summary of its event socket (the done line).
 gint64 emulator_count(const EmulatorRun &emulator, const char *name) {
   g_autoptr(JsonParser) parser = json_parser_new();
-  fail_unless(json_parser_load_from_data(parser, emulator.done_line.c_str(), -1, nullptr), "done line: %s",
-              emulator.done_line.c_str());
+  fail_unless(json_parser_load_from_data(parser, emulator.done_line.c_str(), -1, nullptr),
+              "done line: %s", emulator.done_line.c_str());
   JsonObject *done = json_node_get_object(json_parser_get_root(parser));
-  fail_unless(json_object_has_member(done, "event_socket"), "no event_socket in %s", emulator.done_line.c_str());
+  fail_unless(json_object_has_member(done, "event_socket"), "no event_socket in %s",
+              emulator.done_line.c_str());
   return json_object_get_int_member(json_object_get_object_member(done, "event_socket"), name);
 }
 
@@ -66,7 +75,8 @@ gint64 emulator_count(const EmulatorRun &emulator, const char *name) {
 JsonObject *check_recorded(GatewayRun &gw, EmulatorRun &emulator, GstClockTime min_length) {
   JsonObject *manifest = emulator.finish();
   fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 10000), "the stream did not end");
-  fail_unless(gw.wait_metric(EVENTS_ACCEPTED("rtms_stopped"), 1, 5000), "rtms_stopped did not arrive");
+  fail_unless(gw.wait_metric(EVENTS_ACCEPTED("rtms_stopped"), 1, 5000),
+              "rtms_stopped did not arrive");
   fail_unless_equals_int(gw.metric(EVENTS_ACCEPTED("rtms_started")), 1);
   fail_unless_equals_int(gw.metric("rtms_gateway_streams_started_total"), 1);
   fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
@@ -82,10 +92,12 @@ GST_START_TEST(meeting_recorded_over_the_event_socket) {
   emulator.start({"--tls", "--event-socket", "--script", meeting_script("short.json")});
   GatewayRun gw;
   start_gateway(gw, emulator);
-  fail_unless(gw.wait_metric("rtms_gateway_event_socket_connected", 1, 10000), "the event socket did not connect");
+  fail_unless(gw.wait_metric("rtms_gateway_event_socket_connected", 1, 10000),
+              "the event socket did not connect");
   HttpAnswer ready = gw.get("/readyz");
   fail_unless_equals_int(ready.status, 200);
-  fail_unless(ready.body.find("connected") != std::string::npos, "/readyz says %s", ready.body.c_str());
+  fail_unless(ready.body.find("connected") != std::string::npos, "/readyz says %s",
+              ready.body.c_str());
   // short.json lasts 3 s; heartbeats go every second and are answered.
   check_recorded(gw, emulator, 2 * GST_SECOND);
   fail_unless(emulator_count(emulator, "heartbeats") >= 1, "no heartbeat reached the emulator");
@@ -111,8 +123,10 @@ GST_START_TEST(expired_token_is_renewed_and_a_revoked_one_replaced) {
                   "--event-socket-drop", "5500", "--revoke-tokens-on-drop"});
   GatewayRun gw;
   start_gateway(gw, emulator);
-  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000), "the stream did not start");
-  fail_unless(gw.wait_metric_at_least("rtms_gateway_event_socket_connects_total", 2, 15000), "no reconnect");
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000),
+              "the stream did not start");
+  fail_unless(gw.wait_metric_at_least("rtms_gateway_event_socket_connects_total", 2, 15000),
+              "no reconnect");
   fail_unless(gw.metric("rtms_gateway_event_socket_drops_total{reason=\"token_refused\"}") >= 1,
               "the revoked token was not refused");
   // The first, one renewed before it expired, one after the refusal.
@@ -129,10 +143,12 @@ GST_START_TEST(dropped_event_socket_reconnects_without_losing_the_stream) {
   g_autofree char *tmp = g_dir_make_tmp("rtms-gw-ws-XXXXXX", nullptr);
   std::string dir = tmp;
   EmulatorRun emulator;
-  emulator.start({"--tls", "--event-socket", "--script", script_of(dir, 6), "--event-socket-drop", "1500"});
+  emulator.start(
+      {"--tls", "--event-socket", "--script", script_of(dir, 6), "--event-socket-drop", "1500"});
   GatewayRun gw;
   start_gateway(gw, emulator);
-  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000), "the stream did not start");
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000),
+              "the stream did not start");
   fail_unless(gw.wait_metric("rtms_gateway_event_socket_drops_total{reason=\"closed\"}", 1, 10000),
               "the drop was not seen");
   fail_unless(gw.wait_metric("rtms_gateway_event_socket_connected", 1, 5000), "no reconnect");
@@ -149,14 +165,16 @@ GST_END_TEST;
 
 GST_START_TEST(bad_credentials_are_a_clear_error) {
   EmulatorRun emulator;
-  emulator.start({"--tls", "--event-socket", "--client-secret", "not-the-gateways-secret", "--wait-client", "60000"});
+  emulator.start({"--tls", "--event-socket", "--client-secret", "not-the-gateways-secret",
+                  "--wait-client", "60000"});
   g_autofree char *tmp = g_dir_make_tmp("rtms-gw-ws-XXXXXX", nullptr);
   std::string dir = tmp;
   GatewayRun gw;
   gw.log_file = dir + "/gateway.log";
   start_gateway(gw, emulator);
   // It keeps trying, with backoff: the first two attempts within ~1.5 s.
-  fail_unless(gw.wait_metric_at_least("rtms_gateway_event_socket_tokens_total{result=\"failed\"}", 2, 10000),
+  fail_unless(gw.wait_metric_at_least("rtms_gateway_event_socket_tokens_total{result=\"failed\"}",
+                                      2, 10000),
               "the token requests did not fail twice");
   fail_unless_equals_int(gw.metric("rtms_gateway_event_socket_connected"), 0);
   fail_unless_equals_int(gw.metric("rtms_gateway_event_socket_tokens_total{result=\"ok\"}"), 0);
@@ -164,15 +182,19 @@ GST_START_TEST(bad_credentials_are_a_clear_error) {
   fail_unless_equals_int(ready.status, 503);
   std::string endpoint = endpoints_of(emulator).token_url;
   std::string expected = "token endpoint " + endpoint + " refused the credentials with HTTP 401";
-  fail_unless(ready.body.find(expected) != std::string::npos, "/readyz says %s", ready.body.c_str());
+  fail_unless(ready.body.find(expected) != std::string::npos, "/readyz says %s",
+              ready.body.c_str());
   fail_unless_equals_int(gw.get("/healthz").status, 200);
   fail_unless_equals_int(gw.terminate(5000), 0);
   g_autofree char *log = nullptr;
   fail_unless(g_file_get_contents(gw.log_file.c_str(), &log, nullptr, nullptr));
   std::string text = log;
-  fail_unless(text.find(expected) != std::string::npos, "the log does not say %s:\n%s", expected.c_str(), log);
-  fail_unless(text.find("invalid_client") != std::string::npos, "Zoom's error code is not in the log");
-  fail_unless(text.find("emulator-client-secret") == std::string::npos, "the client secret is in the log");
+  fail_unless(text.find(expected) != std::string::npos, "the log does not say %s:\n%s",
+              expected.c_str(), log);
+  fail_unless(text.find("invalid_client") != std::string::npos,
+              "Zoom's error code is not in the log");
+  fail_unless(text.find("emulator-client-secret") == std::string::npos,
+              "the client secret is in the log");
   remove_tree(dir);
 }
 GST_END_TEST;

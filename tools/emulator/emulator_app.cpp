@@ -186,9 +186,11 @@ bool EmulatorApp::set_up(std::string *error) {
   return true;
 }
 
-void EmulatorApp::send_event(Slot *slot, std::string body, const char *label, std::function<void(bool)> done) {
+void EmulatorApp::send_event(Slot *slot, std::string body, const char *label,
+                             std::function<void(bool)> done) {
   if (slot->webhook) {
-    slot->webhook->post(std::move(body), done ? std::move(done) : [](bool) {});
+    if (!done) done = [](bool) {};
+    slot->webhook->post(std::move(body), std::move(done));
     return;
   }
   if (!events_) return;
@@ -232,7 +234,8 @@ void EmulatorApp::announce_ready() {
     json_builder_set_member_name(b, "event_url");
     g_autofree gchar *id = g_uri_escape_string(options_.subscription_id.c_str(), nullptr, FALSE);
     std::string event_url = server_->signaling_url();
-    event_url = event_url.substr(0, event_url.rfind('/')) + EventService::kSocketPath + "?subscriptionId=" + id;
+    event_url = event_url.substr(0, event_url.rfind('/')) + EventService::kSocketPath +
+                "?subscriptionId=" + id;
     json_builder_add_string_value(b, event_url.c_str());
   }
   auto add_webhook = [&b](const std::string &body) {

@@ -14,7 +14,8 @@ constexpr size_t kMaxTokens = 10000;
 
 void set_json(SoupServerMessage *msg, int status, const std::string &json) {
   soup_server_message_set_status(msg, status, nullptr);
-  soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_COPY, json.data(), json.size());
+  soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_COPY, json.data(),
+                                   json.size());
 }
 
 std::string zoom_error(const char *code, const char *reason) {
@@ -58,10 +59,12 @@ void EventService::attach(SoupServer *server) {
   // A plain handler on the WebSocket's path runs first: a status set there
   // refuses the handshake.
   soup_server_add_handler(server, kSocketPath, &EventService::on_handshake, this, nullptr);
-  soup_server_add_websocket_handler(server, kSocketPath, nullptr, nullptr, &EventService::on_socket, this, nullptr);
+  soup_server_add_websocket_handler(server, kSocketPath, nullptr, nullptr, &EventService::on_socket,
+                                    this, nullptr);
 }
 
-void EventService::on_token(SoupServer *, SoupServerMessage *msg, const char *, GHashTable *query, gpointer self) {
+void EventService::on_token(SoupServer *, SoupServerMessage *msg, const char *, GHashTable *query,
+                            gpointer self) {
   guarded("token request", [&] { static_cast<EventService *>(self)->handle_token(msg, query); });
 }
 
@@ -76,7 +79,8 @@ void EventService::handle_token(SoupServerMessage *msg, GHashTable *query) {
   if (grant.empty() && body && body->length > 0 && body->length < 4096) {
     std::string form(body->data, size_t(body->length));
     GHashTable *fields = soup_form_decode(form.c_str());
-    if (const char *g = static_cast<const char *>(g_hash_table_lookup(fields, "grant_type"))) grant = g;
+    if (const char *g = static_cast<const char *>(g_hash_table_lookup(fields, "grant_type")))
+      grant = g;
     g_hash_table_unref(fields);
   }
   const char *authorization =
@@ -106,7 +110,8 @@ void EventService::handle_token(SoupServerMessage *msg, GHashTable *query) {
     return;
   }
   int64_t now = g_get_monotonic_time();
-  for (auto it = tokens_.begin(); it != tokens_.end();) it = it->second <= now ? tokens_.erase(it) : std::next(it);
+  for (auto it = tokens_.begin(); it != tokens_.end();)
+    it = it->second <= now ? tokens_.erase(it) : std::next(it);
   if (tokens_.size() >= kMaxTokens) tokens_.erase(tokens_.begin());
   // Not a secret worth a cryptographic generator: the emulator's tokens
   // only have to differ.
@@ -116,7 +121,8 @@ void EventService::handle_token(SoupServerMessage *msg, GHashTable *query) {
   token.erase(std::remove(token.begin(), token.end(), '-'), token.end());
   tokens_[token] = now + int64_t(config_.token_ttl_s) * G_USEC_PER_SEC;
   tokens_issued_++;
-  log_info("event service: access token issued (%s, expires in %d s)", grant.c_str(), config_.token_ttl_s);
+  log_info("event service: access token issued (%s, expires in %d s)", grant.c_str(),
+           config_.token_ttl_s);
   g_autoptr(JsonBuilder) answer = json_builder_new();
   json_builder_begin_object(answer);
   json_builder_set_member_name(answer, "access_token");
@@ -136,8 +142,8 @@ bool EventService::token_valid(const std::string &token) const {
   return it != tokens_.end() && it->second > g_get_monotonic_time();
 }
 
-void EventService::on_handshake(SoupServer *, SoupServerMessage *msg, const char *, GHashTable *query,
-                                gpointer self) {
+void EventService::on_handshake(SoupServer *, SoupServerMessage *msg, const char *,
+                                GHashTable *query, gpointer self) {
   guarded("handshake", [&] { static_cast<EventService *>(self)->handle_handshake(msg, query); });
 }
 
@@ -157,21 +163,22 @@ void EventService::handle_handshake(SoupServerMessage *msg, GHashTable *query) {
   // Nothing set: the WebSocket handshake goes ahead.
 }
 
-void EventService::on_socket(SoupServer *, SoupServerMessage *, const char *, SoupWebsocketConnection *connection,
-                             gpointer self) {
+void EventService::on_socket(SoupServer *, SoupServerMessage *, const char *,
+                             SoupWebsocketConnection *connection, gpointer self) {
   guarded("event socket", [&] { static_cast<EventService *>(self)->accept(connection); });
 }
 
 void EventService::accept(SoupWebsocketConnection *connection) {
-  sockets_.erase(std::remove_if(sockets_.begin(), sockets_.end(), [](const auto &s) { return s->ws->is_closed(); }),
+  sockets_.erase(std::remove_if(sockets_.begin(), sockets_.end(),
+                                [](const auto &s) { return s->ws->is_closed(); }),
                  sockets_.end());
   auto socket = std::make_unique<Socket>();
   socket->ws = std::make_unique<WsConnection>(connection, false, "event");
   Socket *raw = socket.get();
   socket->ws->set_handlers([this, raw](std::string_view payload) { on_frame(raw, payload); },
                            [](int code, bool by_server) {
-                             log_info("event service: event socket closed (code %d, by the %s)", code,
-                                      by_server ? "emulator" : "client");
+                             log_info("event service: event socket closed (code %d, by the %s)",
+                                      code, by_server ? "emulator" : "client");
                            });
   sockets_.push_back(std::move(socket));
   connections_++;
@@ -189,11 +196,14 @@ void EventService::accept(SoupWebsocketConnection *connection) {
 
 void EventService::on_frame(Socket *socket, std::string_view payload) {
   JsonNodePtr root = parse_json_text(payload);
-  JsonObject *object = root && JSON_NODE_HOLDS_OBJECT(root.get()) ? json_node_get_object(root.get()) : nullptr;
-  const char *module = object ? json_object_get_string_member_with_default(object, "module", nullptr) : nullptr;
+  JsonObject *object =
+      root && JSON_NODE_HOLDS_OBJECT(root.get()) ? json_node_get_object(root.get()) : nullptr;
+  const char *module =
+      object ? json_object_get_string_member_with_default(object, "module", nullptr) : nullptr;
   if (g_strcmp0(module, "heartbeat") != 0) {
-    log_warning("event service: unexpected frame from the client (%zu bytes; only heartbeats are expected)",
-                payload.size());
+    log_warning(
+        "event service: unexpected frame from the client (%zu bytes; only heartbeats are expected)",
+        payload.size());
     return;
   }
   heartbeats_++;
@@ -208,8 +218,8 @@ void EventService::drop_all(int64_t at_ms) {
     socket->ws->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "dropped by --event-socket-drop");
     open++;
   }
-  log_info("event service: --event-socket-drop %" G_GINT64_FORMAT ": closed %zu event socket(s)%s", at_ms, open,
-           config_.revoke_tokens_on_drop ? ", every token revoked" : "");
+  log_info("event service: --event-socket-drop %" G_GINT64_FORMAT ": closed %zu event socket(s)%s",
+           at_ms, open, config_.revoke_tokens_on_drop ? ", every token revoked" : "");
   if (config_.revoke_tokens_on_drop) tokens_.clear();
 }
 
@@ -227,7 +237,9 @@ bool EventService::deliver(const std::string &event_json, const char *label) {
     if (socket->ws->is_open() && socket->ws->send(frame)) sent++;
   if (sent == 0) {
     events_lost_++;
-    log_warning("event service: %s lost: no event socket open (Zoom does not deliver it later either)", label);
+    log_warning(
+        "event service: %s lost: no event socket open (Zoom does not deliver it later either)",
+        label);
     return false;
   }
   events_delivered_++;

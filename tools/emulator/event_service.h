@@ -54,9 +54,10 @@ class EventService {
 
  private:
   struct Socket;
-  static void on_token(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer self);
-  static void on_handshake(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query,
-                           gpointer self);
+  static void on_token(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query,
+                       gpointer self);
+  static void on_handshake(SoupServer *, SoupServerMessage *msg, const char *path,
+                           GHashTable *query, gpointer self);
   static void on_socket(SoupServer *, SoupServerMessage *msg, const char *path,
                         SoupWebsocketConnection *connection, gpointer self);
   void handle_token(SoupServerMessage *msg, GHashTable *query);

@@ -90,11 +90,17 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"websocket-extensions", 0, 0, G_OPTION_ARG_NONE, &websocket_extensions, "Accept the WebSocket extensions a client offers (permessage-deflate); Zoom's servers do not (default: none)", nullptr},
       {"share-url-key", 0, 0, G_OPTION_ARG_STRING, &share_url_key, "server_urls key of the screen-share URL: deskshare (default, as documented) or sharescreen (what Zoom's own client library looks for)", "KEY"},
       {"per-key-media-urls", 0, 0, G_OPTION_ARG_NONE, &per_key_media_urls, "Give each server_urls key its own path, /media/KEY (default: every key names /media)", nullptr},
-      {"event-socket", 0, 0, G_OPTION_ARG_NONE, &event_socket, "Deliver the events over Zoom's event WebSocket (/ws, with a token endpoint at /oauth/token) instead of POSTing webhooks", nullptr},
-      {"subscription-id", 0, 0, G_OPTION_ARG_STRING, &subscription_id, "The event subscription's id /ws accepts (default emulator-subscription-id)", "ID"},
-      {"token-ttl", 0, 0, G_OPTION_ARG_INT, &token_ttl, "Seconds an access token from /oauth/token is valid (default 3600)", "S"},
-      {"event-socket-drop", 0, 0, G_OPTION_ARG_STRING_ARRAY, &event_socket_drops, "Close every event socket MS after the first one connected (repeatable)", "MS"},
-      {"revoke-tokens-on-drop", 0, 0, G_OPTION_ARG_NONE, &revoke_tokens_on_drop, "With --event-socket-drop: every token issued so far stops being valid", nullptr},
+      {"event-socket", 0, 0, G_OPTION_ARG_NONE, &event_socket,
+       "Deliver the events over Zoom's event WebSocket (/ws, with a token endpoint at "
+       "/oauth/token) instead of POSTing webhooks", nullptr},
+      {"subscription-id", 0, 0, G_OPTION_ARG_STRING, &subscription_id,
+       "The event subscription's id /ws accepts (default emulator-subscription-id)", "ID"},
+      {"token-ttl", 0, 0, G_OPTION_ARG_INT, &token_ttl,
+       "Seconds an access token from /oauth/token is valid (default 3600)", "S"},
+      {"event-socket-drop", 0, 0, G_OPTION_ARG_STRING_ARRAY, &event_socket_drops,
+       "Close every event socket MS after the first one connected (repeatable)", "MS"},
+      {"revoke-tokens-on-drop", 0, 0, G_OPTION_ARG_NONE, &revoke_tokens_on_drop,
+       "With --event-socket-drop: every token issued so far stops being valid", nullptr},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -168,7 +174,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
     else
       options->event_socket_drops_ms.push_back(ms);
   }
-  if (problem.empty() && !event_socket && (!options->event_socket_drops_ms.empty() || revoke_tokens_on_drop))
+  if (problem.empty() && !event_socket &&
+      (!options->event_socket_drops_ms.empty() || revoke_tokens_on_drop))
     problem = "--event-socket-drop and --revoke-tokens-on-drop need --event-socket";
   for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
     Injection injection;

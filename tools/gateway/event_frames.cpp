@@ -88,8 +88,8 @@ bool parse_event_frame(std::string_view text, size_t max_content_bytes, EventFra
     }
     if (!string_member(object, "content", &frame->content, error)) return false;
     if (frame->content.size() > max_content_bytes) {
-      *error = "content of " + std::to_string(frame->content.size()) + " bytes is over the limit of " +
-               std::to_string(max_content_bytes) + " (--max-body)";
+      *error = "content of " + std::to_string(frame->content.size()) +
+               " bytes is over the limit of " + std::to_string(max_content_bytes) + " (--max-body)";
       return false;
     }
   } else {
@@ -118,7 +118,8 @@ bool parse_token_answer(std::string_view body, AccessToken *token, std::string *
     }
   }
   JsonNode *expires = json_object_get_member(object, "expires_in");
-  if (!expires || !JSON_NODE_HOLDS_VALUE(expires) || json_node_get_value_type(expires) != G_TYPE_INT64) {
+  if (!expires || !JSON_NODE_HOLDS_VALUE(expires) ||
+      json_node_get_value_type(expires) != G_TYPE_INT64) {
     *error = "\"expires_in\" is missing or not an integer";
     return false;
   }
@@ -136,7 +137,8 @@ std::string describe_token_error(std::string_view body) {
   JsonObject *object = parse_object(body, &parser, &error);
   if (!object) return {};
   std::string code, reason;
-  if (!string_member(object, "error", &code, &error) || !string_member(object, "reason", &reason, &error))
+  if (!string_member(object, "error", &code, &error) ||
+      !string_member(object, "reason", &reason, &error))
     return {};
   if (code.empty() && reason.empty()) return {};
   return log_safe(code + (code.empty() || reason.empty() ? "" : ": ") + reason, 200);
@@ -174,7 +176,8 @@ bool RateLimit::allow(int64_t now_us) {
 std::string redact(std::string text, const std::string &secret) {
   if (secret.empty()) return text;
   static const std::string kMark = "<redacted>";
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kMark.size()))
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + kMark.size()))
     text.replace(at, secret.size(), kMark);
   return text;
 }

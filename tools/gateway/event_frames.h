@@ -35,7 +35,7 @@ const char *heartbeat_frame();
 
 // The answer of an OAuth token endpoint.
 struct AccessToken {
-  std::string token;       // never logged
+  std::string token;  // never logged
   int64_t expires_in_s = 0;
 };
 // Parses {"access_token": "...", "token_type": "bearer", "expires_in": 3599,

@@ -44,7 +44,8 @@ struct TimerCall {
 }  // namespace
 
 EventSocket::EventSocket(EventSocketConfig config, EventFn on_event)
-    : config_(std::move(config)), on_event_(std::move(on_event)),
+    : config_(std::move(config)),
+      on_event_(std::move(on_event)),
       rate_(config_.max_events_per_s, config_.max_event_burst) {}
 
 EventSocket::~EventSocket() {
@@ -54,8 +55,9 @@ EventSocket::~EventSocket() {
 
 void EventSocket::arm(SourceId *slot, int64_t ms, void (EventSocket::*fn)()) {
   auto call = std::make_unique<TimerCall>(TimerCall{this, slot, fn});
-  *slot = SourceId(g_timeout_add_full(G_PRIORITY_DEFAULT, guint(ms), &EventSocket::on_timer, call.release(),
-                                      [](gpointer data) { std::unique_ptr<TimerCall>(static_cast<TimerCall *>(data)); }));
+  *slot = SourceId(g_timeout_add_full(
+      G_PRIORITY_DEFAULT, guint(ms), &EventSocket::on_timer, call.release(),
+      [](gpointer data) { std::unique_ptr<TimerCall>(static_cast<TimerCall *>(data)); }));
 }
 
 gboolean EventSocket::on_timer(gpointer data) {
@@ -93,7 +95,8 @@ void EventSocket::on_token(TokenClient::Outcome outcome) {
     log_error("event socket: %s; trying again", outcome.error.c_str());
     if (connection_) {
       // The connection stays up on the old token; try again for the next one.
-      arm(&refresh_, backoff_delay_ms(0, config_.backoff_base_ms, config_.backoff_max_ms, g_random_double()),
+      arm(&refresh_,
+          backoff_delay_ms(0, config_.backoff_base_ms, config_.backoff_max_ms, g_random_double()),
           &EventSocket::request_token);
     } else {
       retry_later("token request");
@@ -103,14 +106,16 @@ void EventSocket::on_token(TokenClient::Outcome outcome) {
   tokens_total_["ok"]++;
   token_ = std::move(outcome.token.token);
   int64_t renew_s = token_refresh_after_s(outcome.token.expires_in_s);
-  log_info("event socket: access token obtained from %s (expires in %" G_GINT64_FORMAT " s, renewed in %"
-           G_GINT64_FORMAT " s)", log_safe(config_.token.url).c_str(), outcome.token.expires_in_s, renew_s);
+  log_info("event socket: access token obtained from %s (expires in %" G_GINT64_FORMAT
+           " s, renewed in %" G_GINT64_FORMAT " s)",
+           log_safe(config_.token.url).c_str(), outcome.token.expires_in_s, renew_s);
   arm(&refresh_, renew_s * 1000, &EventSocket::request_token);
   if (!connection_ && !retry_) connect();
 }
 
 void EventSocket::retry_later(const char *what) {
-  int64_t delay = backoff_delay_ms(attempt_, config_.backoff_base_ms, config_.backoff_max_ms, g_random_double());
+  int64_t delay = backoff_delay_ms(attempt_, config_.backoff_base_ms, config_.backoff_max_ms,
+                                   g_random_double());
   attempt_++;
   log_info("event socket: %s again in %" G_GINT64_FORMAT " ms", what, delay);
   arm(&retry_, delay, &EventSocket::on_retry);
@@ -147,7 +152,8 @@ void EventSocket::connect() {
 }
 
 void EventSocket::on_connected(GObject *source, GAsyncResult *result, gpointer data) {
-  std::unique_ptr<std::shared_ptr<Connection>> pending(static_cast<std::shared_ptr<Connection> *>(data));
+  std::unique_ptr<std::shared_ptr<Connection>> pending(
+      static_cast<std::shared_ptr<Connection> *>(data));
   std::shared_ptr<Connection> connection = *pending;
   GError *raw_error = nullptr;
   GObjectPtr<SoupWebsocketConnection> ws(
@@ -166,13 +172,15 @@ void EventSocket::on_connected(GObject *source, GAsyncResult *result, gpointer d
       if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN) {
         // Expired or revoked: a new token before the next attempt.
         self->token_.clear();
-        self->last_problem_ = "the event socket refused the access token (HTTP " + std::to_string(status) + ")";
+        self->last_problem_ =
+            "the event socket refused the access token (HTTP " + std::to_string(status) + ")";
         self->drops_["token_refused"]++;
         log_warning("event socket: %s refused the access token with HTTP %u: getting a new one",
                     self->url_for_log().c_str(), status);
       } else {
-        self->last_problem_ = "cannot connect to " + self->url_for_log() + ": " +
-                              (status >= 100 ? "HTTP " + std::to_string(status) + ", " : std::string()) + why;
+        self->last_problem_ =
+            "cannot connect to " + self->url_for_log() + ": " +
+            (status >= 100 ? "HTTP " + std::to_string(status) + ", " : std::string()) + why;
         self->drops_["connect_failed"]++;
         log_warning("event socket: %s", self->last_problem_.c_str());
       }
@@ -181,18 +189,19 @@ void EventSocket::on_connected(GObject *source, GAsyncResult *result, gpointer d
     }
     connection->ws = std::move(ws);
     SoupWebsocketConnection *socket = connection->ws.get();
-    soup_websocket_connection_set_max_incoming_payload_size(socket,
-                                                            hard_frame_limit(self->config_.max_content_bytes));
-    g_signal_connect(socket, "message", G_CALLBACK(+[](SoupWebsocketConnection *, gint type, GBytes *bytes,
-                                                        gpointer data) {
-                       auto *c = static_cast<Connection *>(data);
-                       try {
-                         if (c->owner && c->owner->connection_.get() == c) c->owner->on_frame(type, bytes);
-                       } catch (const std::exception &e) {
-                         log_error("event socket: %s", e.what());
-                       }
-                     }),
-                     connection.get());
+    soup_websocket_connection_set_max_incoming_payload_size(
+        socket, hard_frame_limit(self->config_.max_content_bytes));
+    g_signal_connect(
+        socket, "message",
+        G_CALLBACK(+[](SoupWebsocketConnection *, gint type, GBytes *bytes, gpointer data) {
+          auto *c = static_cast<Connection *>(data);
+          try {
+            if (c->owner && c->owner->connection_.get() == c) c->owner->on_frame(type, bytes);
+          } catch (const std::exception &e) {
+            log_error("event socket: %s", e.what());
+          }
+        }),
+        connection.get());
     g_signal_connect(socket, "closed", G_CALLBACK(+[](SoupWebsocketConnection *, gpointer data) {
                        auto *c = static_cast<Connection *>(data);
                        try {
@@ -202,7 +211,8 @@ void EventSocket::on_connected(GObject *source, GAsyncResult *result, gpointer d
                        }
                      }),
                      connection.get());
-    log_info("event socket: connected to %s, waiting for build_connection", self->url_for_log().c_str());
+    log_info("event socket: connected to %s, waiting for build_connection",
+             self->url_for_log().c_str());
   } catch (const std::exception &e) {
     log_error("event socket: %s", e.what());
   }
@@ -229,7 +239,8 @@ void EventSocket::on_frame(int type, GBytes *bytes) {
   }
   EventFrame frame;
   std::string error;
-  if (!parse_event_frame(std::string_view(data ? data : "", size), config_.max_content_bytes, &frame, &error)) {
+  if (!parse_event_frame(std::string_view(data ? data : "", size), config_.max_content_bytes,
+                         &frame, &error)) {
     skip("malformed", error);
     return;
   }
@@ -258,7 +269,8 @@ void EventSocket::on_frame(int type, GBytes *bytes) {
         return;
       }
       Outcome outcome = on_event_(frame.content);
-      events_[std::string(outcome.accepted ? "accepted" : "rejected") + "\",reason=\"" + outcome.reason]++;
+      events_[std::string(outcome.accepted ? "accepted" : "rejected") + "\",reason=\"" +
+              outcome.reason]++;
       return;
     }
     case EventFrame::Kind::Other:
@@ -269,16 +281,19 @@ void EventSocket::on_frame(int type, GBytes *bytes) {
 
 void EventSocket::send_heartbeat() {
   if (!connection_ || !connection_->ws) return;
-  if (soup_websocket_connection_get_state(connection_->ws.get()) != SOUP_WEBSOCKET_STATE_OPEN) return;
+  if (soup_websocket_connection_get_state(connection_->ws.get()) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
   soup_websocket_connection_send_text(connection_->ws.get(), heartbeat_frame());
   if (!heartbeat_deadline_)
-    arm(&heartbeat_deadline_, int64_t(config_.heartbeat_timeout_s) * 1000, &EventSocket::on_heartbeat_deadline);
+    arm(&heartbeat_deadline_, int64_t(config_.heartbeat_timeout_s) * 1000,
+        &EventSocket::on_heartbeat_deadline);
   arm(&heartbeat_, int64_t(config_.heartbeat_interval_s) * 1000, &EventSocket::send_heartbeat);
 }
 
 void EventSocket::on_heartbeat_deadline() {
   heartbeat_timeouts_++;
-  drop("heartbeat_timeout", "no heartbeat answer within " + std::to_string(config_.heartbeat_timeout_s) +
+  drop("heartbeat_timeout", "no heartbeat answer within " +
+                                std::to_string(config_.heartbeat_timeout_s) +
                                 " s: the connection is taken for dead");
 }
 
@@ -306,8 +321,8 @@ void EventSocket::drop(const char *reason, const std::string &detail) {
   heartbeat_deadline_.reset();
   drops_[reason]++;
   last_problem_ = "event socket lost: " + detail;
-  log_warning("event socket: %s lost (%s): %s; events until it is back are not delivered", url_for_log().c_str(),
-              reason, detail.c_str());
+  log_warning("event socket: %s lost (%s): %s; events until it is back are not delivered",
+              url_for_log().c_str(), reason, detail.c_str());
   std::shared_ptr<Connection> connection = std::move(connection_);
   if (connection && connection->ws &&
       soup_websocket_connection_get_state(connection->ws.get()) == SOUP_WEBSOCKET_STATE_OPEN) {
@@ -332,31 +347,41 @@ std::string EventSocket::metrics_text() const {
     line(std::string("# HELP ") + name + " " + help);
     line(std::string("# TYPE ") + name + " " + type);
   };
-  header("rtms_gateway_event_socket_connected", "gauge", "1 while the event WebSocket is open and answered.");
+  header("rtms_gateway_event_socket_connected", "gauge",
+         "1 while the event WebSocket is open and answered.");
   line(std::string("rtms_gateway_event_socket_connected ") + (ready_ ? "1" : "0"));
-  header("rtms_gateway_event_socket_connects_total", "counter", "Connections that reached build_connection.");
+  header("rtms_gateway_event_socket_connects_total", "counter",
+         "Connections that reached build_connection.");
   line("rtms_gateway_event_socket_connects_total " + std::to_string(connects_));
-  header("rtms_gateway_event_socket_reconnects_total", "counter", "Connection attempts after the first.");
+  header("rtms_gateway_event_socket_reconnects_total", "counter",
+         "Connection attempts after the first.");
   line("rtms_gateway_event_socket_reconnects_total " +
        std::to_string(connect_attempts_ > 0 ? connect_attempts_ - 1 : 0));
   header("rtms_gateway_event_socket_drops_total", "counter",
-         "Connections lost or refused: closed, heartbeat_timeout, build_connection_failed, token_refused, "
+         "Connections lost or refused: closed, heartbeat_timeout, build_connection_failed, "
+         "token_refused, "
          "connect_failed.");
   for (const auto &[reason, count] : drops_)
-    line("rtms_gateway_event_socket_drops_total{reason=\"" + reason + "\"} " + std::to_string(count));
-  header("rtms_gateway_event_socket_heartbeat_timeouts_total", "counter", "Heartbeats not answered in time.");
+    line("rtms_gateway_event_socket_drops_total{reason=\"" + reason + "\"} " +
+         std::to_string(count));
+  header("rtms_gateway_event_socket_heartbeat_timeouts_total", "counter",
+         "Heartbeats not answered in time.");
   line("rtms_gateway_event_socket_heartbeat_timeouts_total " + std::to_string(heartbeat_timeouts_));
-  header("rtms_gateway_event_socket_tokens_total", "counter", "Access token requests by result (ok, failed).");
+  header("rtms_gateway_event_socket_tokens_total", "counter",
+         "Access token requests by result (ok, failed).");
   for (const auto &[result, count] : tokens_total_)
-    line("rtms_gateway_event_socket_tokens_total{result=\"" + result + "\"} " + std::to_string(count));
+    line("rtms_gateway_event_socket_tokens_total{result=\"" + result + "\"} " +
+         std::to_string(count));
   header("rtms_gateway_event_socket_events_total", "counter",
          "Events received by result and reason (event kind when accepted).");
   for (const auto &[labels, count] : events_)
-    line("rtms_gateway_event_socket_events_total{result=\"" + labels + "\"} " + std::to_string(count));
+    line("rtms_gateway_event_socket_events_total{result=\"" + labels + "\"} " +
+         std::to_string(count));
   header("rtms_gateway_event_socket_frames_skipped_total", "counter",
          "Frames skipped: binary, too_large, malformed, unknown_module, rate.");
   for (const auto &[reason, count] : skipped_)
-    line("rtms_gateway_event_socket_frames_skipped_total{reason=\"" + reason + "\"} " + std::to_string(count));
+    line("rtms_gateway_event_socket_frames_skipped_total{reason=\"" + reason + "\"} " +
+         std::to_string(count));
   return out;
 }
 

@@ -82,7 +82,7 @@ class EventSocket {
   EventFn on_event_;
   GObjectPtr<SoupSession> session_;
   std::unique_ptr<TokenClient> tokens_;
-  std::string token_;  // never logged
+  std::string token_;                       // never logged
   std::shared_ptr<Connection> connection_;  // connecting or open
   std::vector<std::shared_ptr<Connection>> closing_;
   bool ready_ = false;

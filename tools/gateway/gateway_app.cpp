@@ -182,12 +182,13 @@ bool GatewayApp::start_event_socket(std::string *error) {
   config.heartbeat_interval_s = options_.heartbeat_interval_s;
   config.heartbeat_timeout_s = options_.heartbeat_timeout_s;
   config.max_content_bytes = size_t(options_.max_body_bytes);
-  events_ = std::make_unique<EventSocket>(std::move(config),
-                                          [this](const std::string &content) { return on_socket_event(content); });
+  events_ = std::make_unique<EventSocket>(
+      std::move(config), [this](const std::string &content) { return on_socket_event(content); });
   if (!events_->start(error)) return false;
-  log_info("intake: Zoom's event WebSocket %s (token from %s, %s credentials); webhooks at %s are refused",
-           events_->url_for_log().c_str(), log_safe(options_.oauth_url).c_str(),
-           options_.account_id.empty() ? "client" : "account", log_safe(options_.webhook_path).c_str());
+  log_info("intake: Zoom's event WebSocket %s (token from %s, %s credentials); webhooks at %s "
+           "are refused", events_->url_for_log().c_str(), log_safe(options_.oauth_url).c_str(),
+           options_.account_id.empty() ? "client" : "account",
+           log_safe(options_.webhook_path).c_str());
   return true;
 }
 

@@ -59,8 +59,8 @@ bool HttpServer::listen(std::string *error) {
   }
   // Every path (libsoup takes the early handler of the path that matches
   // best): a huge body to /metrics must not be read into memory either.
-  for (const char *path :
-       {config_.webhook_path.c_str(), "/healthz", "/readyz", "/metrics", static_cast<const char *>(nullptr)})
+  for (const char *path : {config_.webhook_path.c_str(), "/healthz", "/readyz", "/metrics",
+                           static_cast<const char *>(nullptr)})
     soup_server_add_early_handler(server_.get(), path, on_early, this, nullptr);
   soup_server_add_handler(server_.get(), config_.webhook_path.c_str(), on_webhook, this, nullptr);
   soup_server_add_handler(server_.get(), "/healthz", on_healthz, this, nullptr);
@@ -200,7 +200,8 @@ void HttpServer::on_healthz(SoupServer *, SoupServerMessage *msg, const char *pa
   });
 }
 
-void HttpServer::on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data) {
+void HttpServer::on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
+                           gpointer data) {
   auto *self = static_cast<HttpServer *>(data);
   guarded(msg, [&] {
     std::string why = "ready";

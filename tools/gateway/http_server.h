@@ -57,7 +57,8 @@ class HttpServer {
   void refuse_too_large(SoupServerMessage *msg, std::string detail);
   static void on_webhook(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   static void on_healthz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
-  static void on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
+                        gpointer self);
   static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   void handle_webhook(SoupServerMessage *msg, const char *path);
   void answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body);

@@ -52,7 +52,8 @@ struct Raw {
 
   ~Raw() {
     for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir, rtmp_url,
-                     ssl_ca_file, tls_cert, tls_key, secret_file, intake, oauth_url, event_url, event_ca_file})
+                     ssl_ca_file, tls_cert, tls_key, secret_file, intake, oauth_url, event_url,
+                     event_ca_file})
       g_free(s);
     g_strfreev(allow_hosts);
   }
@@ -180,8 +181,8 @@ bool load_event_credentials(Options *options, std::string *error) {
   options->client_secret = env("ZM_RTMS_SECRET");
   options->account_id = env("ZM_ACCOUNT_ID");
   if (options->client_id.empty() || options->client_secret.empty()) {
-    *error = "--intake websocket needs the app's client id and secret in ZM_RTMS_CLIENT and ZM_RTMS_SECRET "
-             "(and ZM_ACCOUNT_ID for a Server-to-Server OAuth app)";
+    *error = "--intake websocket needs the app's client id and secret in ZM_RTMS_CLIENT and "
+             "ZM_RTMS_SECRET (and ZM_ACCOUNT_ID for a Server-to-Server OAuth app)";
     return false;
   }
   if (!g_str_has_prefix(options->oauth_url.c_str(), "https://")) {
@@ -204,11 +205,12 @@ bool load_event_credentials(Options *options, std::string *error) {
       return false;
     }
     g_autofree gchar *escaped = g_uri_escape_string(subscription.c_str(), nullptr, FALSE);
-    options->event_url += std::string(options->event_url.find('?') == std::string::npos ? "?" : "&") +
-                          "subscriptionId=" + escaped;
+    const char *separator = options->event_url.find('?') == std::string::npos ? "?" : "&";
+    options->event_url += std::string(separator) + "subscriptionId=" + escaped;
   }
   // An answer is due before the next heartbeat goes out.
-  options->heartbeat_timeout_s = std::min(options->heartbeat_timeout_s, options->heartbeat_interval_s);
+  options->heartbeat_timeout_s =
+      std::min(options->heartbeat_timeout_s, options->heartbeat_interval_s);
   return true;
 }
 
@@ -239,12 +241,23 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"max-connections", 0, 0, G_OPTION_ARG_INT64, &raw.max_connections, "Most HTTP connections open at once; at the limit the oldest one still sending its headers is closed (default 256, lowered to fit the file descriptor limit)", "N"},
       {"header-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.header_timeout, "Seconds a connection may take from accept to complete request headers, TLS handshake included (default 10)", "S"},
       {"body-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.body_timeout, "Seconds from complete headers to the answer written: body upload and answer (default 30)", "S"},
-      {"intake", 0, 0, G_OPTION_ARG_STRING, &raw.intake, "Where events come from: webhook (Zoom posts to --webhook-path; default) or websocket (the gateway holds Zoom's event WebSocket; no public endpoint)", "MODE"},
-      {"oauth-url", 0, 0, G_OPTION_ARG_STRING, &raw.oauth_url, "Websocket intake: the OAuth token endpoint (default https://zoom.us/oauth/token)", "URL"},
-      {"event-url", 0, 0, G_OPTION_ARG_STRING, &raw.event_url, "Websocket intake: the event WebSocket, as your app's event subscription shows it (default wss://ws.zoom.us/ws; subscriptionId from ZM_EVENT_SUBSCRIPTION_ID if the URL has none)", "URL"},
-      {"event-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.event_ca_file, "Websocket intake: verify the token endpoint and event WebSocket with this PEM CA instead of the system's", "FILE"},
-      {"heartbeat-interval", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_interval, "Websocket intake: seconds between heartbeats (default 30)", "S"},
-      {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_timeout, "Websocket intake: seconds a heartbeat answer may take before the connection is taken for dead and replaced (default 10)", "S"},
+      {"intake", 0, 0, G_OPTION_ARG_STRING, &raw.intake,
+       "Where events come from: webhook (Zoom posts to --webhook-path; default) or websocket "
+       "(the gateway holds Zoom's event WebSocket; no public endpoint)", "MODE"},
+      {"oauth-url", 0, 0, G_OPTION_ARG_STRING, &raw.oauth_url,
+       "Websocket intake: the OAuth token endpoint (default https://zoom.us/oauth/token)", "URL"},
+      {"event-url", 0, 0, G_OPTION_ARG_STRING, &raw.event_url,
+       "Websocket intake: the event WebSocket, as your app's event subscription shows it "
+       "(default wss://ws.zoom.us/ws; subscriptionId from ZM_EVENT_SUBSCRIPTION_ID if the URL "
+       "has none)", "URL"},
+      {"event-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.event_ca_file,
+       "Websocket intake: verify the token endpoint and event WebSocket with this PEM CA instead "
+       "of the system's", "FILE"},
+      {"heartbeat-interval", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_interval,
+       "Websocket intake: seconds between heartbeats (default 30)", "S"},
+      {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_timeout,
+       "Websocket intake: seconds a heartbeat answer may take before the connection is taken "
+       "for dead and replaced (default 10)", "S"},
       {"listen-backlog", 0, 0, G_OPTION_ARG_INT64, &raw.listen_backlog, "Backlog of the listening socket (default 1024; the kernel caps it at net.core.somaxconn)", "N"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
 
@@ -313,14 +326,17 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
             m.str(raw.oauth_url, "oauth-url", &options->oauth_url) &&
             m.str(raw.event_url, "event-url", &options->event_url) &&
             m.str(raw.event_ca_file, "event-ca-file", &options->event_ca_file) &&
-            m.num(raw.heartbeat_interval, "heartbeat-interval", 1, 3600, &options->heartbeat_interval_s) &&
-            m.num(raw.heartbeat_timeout, "heartbeat-timeout", 1, 3600, &options->heartbeat_timeout_s);
+            m.num(raw.heartbeat_interval, "heartbeat-interval", 1, 3600,
+                  &options->heartbeat_interval_s) &&
+            m.num(raw.heartbeat_timeout, "heartbeat-timeout", 1, 3600,
+                  &options->heartbeat_timeout_s);
   if (!ok) return ParseOutcome::ExitError;
 
   if (options->webhook_path.empty() || options->webhook_path[0] != '/' ||
       options->webhook_path == "/healthz" || options->webhook_path == "/metrics" ||
       options->webhook_path == "/readyz") {
-    std::fprintf(stderr, "rtms-gateway: --webhook-path must start with / and not be /healthz, /readyz or /metrics\n");
+    std::fprintf(stderr, "rtms-gateway: --webhook-path must start with / and not be /healthz, "
+                         "/readyz or /metrics\n");
     return ParseOutcome::ExitError;
   }
   for (const std::string &pattern : options->allow_hosts) {

@@ -78,12 +78,13 @@ void TokenClient::request(DoneFn done) {
   soup_message_headers_replace(headers, "Authorization", authorization.c_str());
   soup_message_headers_replace(headers, "Accept", "application/json");
   g_autoptr(GBytes) empty = g_bytes_new_static("", 0);
-  soup_message_set_request_body_from_bytes(call->message.get(), "application/x-www-form-urlencoded", empty);
+  soup_message_set_request_body_from_bytes(call->message.get(), "application/x-www-form-urlencoded",
+                                           empty);
   call_ = call;
   // Taken back by on_sent.
   auto pending = std::make_unique<std::shared_ptr<Call>>(call);
-  soup_session_send_async(session_.get(), call->message.get(), G_PRIORITY_DEFAULT, call->cancellable.get(),
-                          &TokenClient::on_sent, pending.release());
+  soup_session_send_async(session_.get(), call->message.get(), G_PRIORITY_DEFAULT,
+                          call->cancellable.get(), &TokenClient::on_sent, pending.release());
 }
 
 void TokenClient::on_sent(GObject *source, GAsyncResult *result, gpointer data) {
@@ -97,15 +98,17 @@ void TokenClient::on_sent(GObject *source, GAsyncResult *result, gpointer data) 
     TokenClient *self = call->owner;
     if (!body) {
       Outcome outcome;
-      outcome.error = "token endpoint " + log_safe(self->config_.url) + " unreachable: " +
-                      log_safe(redact(error ? error->message : "?", self->config_.client_secret), 512);
+      outcome.error =
+          "token endpoint " + log_safe(self->config_.url) + " unreachable: " +
+          log_safe(redact(error ? error->message : "?", self->config_.client_secret), 512);
       self->finish(outcome);
       return;
     }
     call->body = std::move(body);
     auto again = std::make_unique<std::shared_ptr<Call>>(call);
-    g_input_stream_read_all_async(call->body.get(), call->buffer.data(), call->buffer.size(), G_PRIORITY_DEFAULT,
-                                  call->cancellable.get(), &TokenClient::on_read, again.release());
+    g_input_stream_read_all_async(call->body.get(), call->buffer.data(), call->buffer.size(),
+                                  G_PRIORITY_DEFAULT, call->cancellable.get(),
+                                  &TokenClient::on_read, again.release());
   } catch (const std::exception &e) {
     log_error("token request: %s", e.what());
   }
@@ -126,14 +129,16 @@ void TokenClient::on_read(GObject *source, GAsyncResult *result, gpointer data) 
     std::string endpoint = "token endpoint " + log_safe(self->config_.url);
     std::string_view answer(call->buffer.data(), read);
     if (!ok) {
-      outcome.error = endpoint + ": reading the answer failed: " + log_safe(error ? error->message : "?");
+      outcome.error =
+          endpoint + ": reading the answer failed: " + log_safe(error ? error->message : "?");
     } else if (read > kMaxAnswerBytes) {
       outcome.error = endpoint + ": answer over " + std::to_string(kMaxAnswerBytes) + " bytes";
     } else if (outcome.http_status != 200) {
       const char *phrase = soup_message_get_reason_phrase(call->message.get());
-      bool refused = outcome.http_status == 400 || outcome.http_status == 401 || outcome.http_status == 403;
-      outcome.error = endpoint + (refused ? " refused the credentials with" : " answered") + " HTTP " +
-                      std::to_string(outcome.http_status) +
+      bool refused =
+          outcome.http_status == 400 || outcome.http_status == 401 || outcome.http_status == 403;
+      outcome.error = endpoint + (refused ? " refused the credentials with" : " answered") +
+                      " HTTP " + std::to_string(outcome.http_status) +
                       (phrase && *phrase ? " " + log_safe(phrase, 64) : std::string());
       std::string zoom_says = describe_token_error(answer);
       if (!zoom_says.empty()) outcome.error += " (" + zoom_says + ")";

@@ -16,7 +16,7 @@
 namespace gateway {
 
 struct TokenRequestConfig {
-  std::string url;            // the token endpoint (https://)
+  std::string url;  // the token endpoint (https://)
   std::string client_id;
   std::string client_secret;  // never logged
   std::string account_id;     // set: account_credentials (Server-to-Server OAuth)
@@ -30,9 +30,9 @@ class TokenClient {
  public:
   struct Outcome {
     bool ok = false;
-    AccessToken token;  // when ok
+    AccessToken token;    // when ok
     int http_status = 0;  // 0: no HTTP answer
-    std::string error;  // when not ok: names the endpoint and what went wrong
+    std::string error;    // when not ok: names the endpoint and what went wrong
   };
   using DoneFn = std::function<void(Outcome)>;
 

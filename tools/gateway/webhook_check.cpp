@@ -29,13 +29,15 @@ Verdict reject(int status, const char *reason, std::string detail) {
 // JSON of an authenticated event; secret_token answers url_validation.
 Verdict parse_event(std::string_view raw_body, std::string_view secret_token) {
   rtms::Result<rtms::Webhook> parsed = rtms::parse_webhook(raw_body);
-  if (!parsed.ok()) return reject(400, "malformed", "body is not a webhook: " + parsed.error().describe());
+  if (!parsed.ok())
+    return reject(400, "malformed", "body is not a webhook: " + parsed.error().describe());
 
   Verdict v;
   v.status = 200;
   v.reason = event_label(parsed->kind);
   if (parsed->kind == rtms::WebhookKind::UrlValidation) {
-    if (parsed->plain_token.empty()) return reject(400, "malformed", "url_validation without plainToken");
+    if (parsed->plain_token.empty())
+      return reject(400, "malformed", "url_validation without plainToken");
     v.response_body = rtms::url_validation_response(parsed->plain_token, secret_token);
   }
   v.webhook = std::move(parsed.value());
@@ -93,7 +95,8 @@ Verdict check_event_body(std::string_view raw_body, const CheckLimits &limits) {
                       std::to_string(limits.max_body_bytes));
   Verdict v = parse_event(raw_body, {});
   if (v.accepted() && v.webhook->kind == rtms::WebhookKind::UrlValidation)
-    return reject(400, "url_validation", "endpoint.url_validation is for the webhook endpoint only");
+    return reject(400, "url_validation",
+                  "endpoint.url_validation is for the webhook endpoint only");
   return v;
 }
 
