@@ -213,6 +213,8 @@ void EventSocket::on_connected(GObject *source, GAsyncResult *result, gpointer d
                      connection.get());
     log_info("event socket: connected to %s, waiting for build_connection",
              self->url_for_log().c_str());
+    self->arm(&self->heartbeat_deadline_, int64_t(self->config_.heartbeat_timeout_s) * 1000,
+              &EventSocket::on_build_deadline);
   } catch (const std::exception &e) {
     log_error("event socket: %s", e.what());
   }
@@ -251,6 +253,7 @@ void EventSocket::on_frame(int type, GBytes *bytes) {
         return;
       }
       if (ready_) return;
+      heartbeat_deadline_.reset();
       ready_ = true;
       attempt_ = 0;
       connects_++;
@@ -295,6 +298,11 @@ void EventSocket::on_heartbeat_deadline() {
   drop("heartbeat_timeout", "no heartbeat answer within " +
                                 std::to_string(config_.heartbeat_timeout_s) +
                                 " s: the connection is taken for dead");
+}
+
+void EventSocket::on_build_deadline() {
+  drop("build_connection_timeout", "no build_connection within " +
+                                       std::to_string(config_.heartbeat_timeout_s) + " s");
 }
 
 void EventSocket::on_closed(Connection *connection) {
@@ -359,8 +367,7 @@ std::string EventSocket::metrics_text() const {
        std::to_string(connect_attempts_ > 0 ? connect_attempts_ - 1 : 0));
   header("rtms_gateway_event_socket_drops_total", "counter",
          "Connections lost or refused: closed, heartbeat_timeout, build_connection_failed, "
-         "token_refused, "
-         "connect_failed.");
+         "build_connection_timeout, token_refused, connect_failed.");
   for (const auto &[reason, count] : drops_)
     line("rtms_gateway_event_socket_drops_total{reason=\"" + reason + "\"} " +
          std::to_string(count));

@@ -74,6 +74,7 @@ class EventSocket {
   void skip(const char *reason, const std::string &detail);
   void on_retry();
   void on_heartbeat_deadline();
+  void on_build_deadline();
   // Runs (this->*fn)() once after ms, held by *slot.
   void arm(SourceId *slot, int64_t ms, void (EventSocket::*fn)());
   static gboolean on_timer(gpointer data);
