@@ -8,6 +8,13 @@
 
 using gateway::EventFrame;
 
+// fail_unless_equals_string keeps a pointer into its argument: these
+// compare temporaries safely.
+static void expect_eq_at(const std::string &got, const std::string &want, int line) {
+  fail_unless(got == want, "line %d: got '%s', want '%s'", line, got.c_str(), want.c_str());
+}
+#define expect_eq(got, want) expect_eq_at((got), (want), __LINE__)
+
 static EventFrame parsed(const std::string &text) {
   EventFrame frame;
   std::string error;
@@ -34,20 +41,21 @@ GST_START_TEST(frames) {
   EventFrame message = parsed(
       "{\"module\":\"message\",\"content\":\"{\\\"event\\\":\\\"meeting.rtms_started\\\"}\"}");
   fail_unless(message.kind == EventFrame::Kind::Message);
-  fail_unless_equals_string(message.content.c_str(), "{\"event\":\"meeting.rtms_started\"}");
+  expect_eq(message.content.c_str(), "{\"event\":\"meeting.rtms_started\"}");
   EventFrame other = parsed("{\"module\":\"something_new\",\"extra\":[1,2]}");
   fail_unless(other.kind == EventFrame::Kind::Other);
-  fail_unless_equals_string(other.module.c_str(), "something_new");
-  fail_unless_equals_string(refused("not json").substr(0, 8).c_str(), "not JSON");
-  fail_unless_equals_string(refused("[1]").c_str(), "not a JSON object");
-  fail_unless_equals_string(refused("{\"success\":true}").c_str(), "no \"module\" member");
-  fail_unless_equals_string(refused("{\"module\":7}").c_str(), "\"module\" is not a string");
-  fail_unless_equals_string(refused("{\"module\":\"heartbeat\",\"success\":\"yes\"}").c_str(),
-                            "\"success\" is not a boolean");
-  fail_unless_equals_string(refused("{\"module\":\"message\"}").c_str(),
-                            "message without \"content\"");
-  fail_unless_equals_string(refused("{\"module\":\"message\",\"content\":{}}").c_str(),
-                            "\"content\" is not a string");
+  expect_eq(other.module.c_str(), "something_new");
+  expect_eq(refused("not json"),
+            "JSON goes on after its value (at byte 1 of 8): one value per message");
+  expect_eq(refused("{\"module\":}").substr(0, 9), "not JSON:");
+  expect_eq(refused("[1]").c_str(), "not a JSON object");
+  expect_eq(refused("{\"success\":true}").c_str(), "no \"module\" member");
+  expect_eq(refused("{\"module\":7}").c_str(), "\"module\" is not a string");
+  expect_eq(refused("{\"module\":\"heartbeat\",\"success\":\"yes\"}").c_str(),
+            "\"success\" is not a boolean");
+  expect_eq(refused("{\"module\":\"message\"}").c_str(), "message without \"content\"");
+  expect_eq(refused("{\"module\":\"message\",\"content\":{}}").c_str(),
+            "\"content\" is not a string");
   std::string big = "{\"module\":\"message\",\"content\":\"" + std::string(2000, 'x') + "\"}";
   fail_unless(refused(big).find("content of 2000 bytes is over the limit of 1024") !=
               std::string::npos);
@@ -55,7 +63,7 @@ GST_START_TEST(frames) {
   std::string deep =
       "{\"module\":\"message\",\"x\":" + std::string(100, '[') + std::string(100, ']') + "}";
   fail_unless(refused(deep).find("deeper") != std::string::npos, "%s", refused(deep).c_str());
-  fail_unless_equals_string(gateway::heartbeat_frame(), "{\"module\":\"heartbeat\"}");
+  expect_eq(gateway::heartbeat_frame(), "{\"module\":\"heartbeat\"}");
 }
 GST_END_TEST;
 
@@ -66,7 +74,7 @@ GST_START_TEST(token_answers) {
                                           "\"bearer\",\"expires_in\":3599,\"scope\":\"x\"}",
                                           &token, &error),
               "%s", error.c_str());
-  fail_unless_equals_string(token.token.c_str(), "eyJ0.abc-_~");
+  expect_eq(token.token.c_str(), "eyJ0.abc-_~");
   fail_unless_equals_int(token.expires_in_s, 3599);
   for (const char *bad :
        {"{\"expires_in\":3599}", "{\"access_token\":\"\",\"expires_in\":1}",
@@ -78,19 +86,16 @@ GST_START_TEST(token_answers) {
     fail_if(gateway::parse_token_answer(bad, &t, &error), "accepted %s", bad);
     fail_if(error.empty());
   }
-  fail_unless_equals_string(
-      gateway::describe_token_error(
-          "{\"reason\":\"Invalid client_id or client_secret\",\"error\":\"invalid_client\"}")
-          .c_str(),
-      "invalid_client: Invalid client_id or client_secret");
-  fail_unless_equals_string(gateway::describe_token_error("<html>").c_str(), "");
+  expect_eq(gateway::describe_token_error(
+                "{\"reason\":\"Invalid client_id or client_secret\",\"error\":\"invalid_client\"}")
+                .c_str(),
+            "invalid_client: Invalid client_id or client_secret");
+  expect_eq(gateway::describe_token_error("<html>").c_str(), "");
   // A line feed from the server cannot forge a log line.
-  fail_unless_equals_string(gateway::describe_token_error("{\"error\":\"a\\nb\"}").c_str(),
-                            "a\\nb");
-  fail_unless_equals_string(gateway::token_request_query("").c_str(),
-                            "grant_type=client_credentials");
-  fail_unless_equals_string(gateway::token_request_query("Ab c&d").c_str(),
-                            "grant_type=account_credentials&account_id=Ab%20c%26d");
+  expect_eq(gateway::describe_token_error("{\"error\":\"a\\nb\"}").c_str(), "a\\nb");
+  expect_eq(gateway::token_request_query("").c_str(), "grant_type=client_credentials");
+  expect_eq(gateway::token_request_query("Ab c&d").c_str(),
+            "grant_type=account_credentials&account_id=Ab%20c%26d");
 }
 GST_END_TEST;
 
@@ -111,9 +116,9 @@ GST_START_TEST(timing) {
   fail_unless_equals_int(passed, 3);
   fail_if(rate.allow(1050000));  // half a token back
   fail_unless(rate.allow(1100000));
-  fail_unless_equals_string(gateway::redact("GET /ws?access_token=T0K&x=T0K", "T0K").c_str(),
-                            "GET /ws?access_token=<redacted>&x=<redacted>");
-  fail_unless_equals_string(gateway::redact("a", "a").c_str(), "<redacted>");
+  expect_eq(gateway::redact("GET /ws?access_token=T0K&x=T0K", "T0K").c_str(),
+            "GET /ws?access_token=<redacted>&x=<redacted>");
+  expect_eq(gateway::redact("a", "a").c_str(), "<redacted>");
 }
 GST_END_TEST;
 
@@ -124,14 +129,12 @@ GST_START_TEST(event_bodies_checked_like_webhooks) {
       "\"rtms_stream_id\":\"s\",\"server_urls\":\"wss://rtms.zoom.us/x\"}}";
   gateway::Verdict ok = gateway::check_event_body(started, limits);
   fail_unless_equals_int(ok.status, 200);
-  fail_unless_equals_string(ok.reason.c_str(), "rtms_started");
-  fail_unless_equals_string(gateway::check_event_body("{", limits).reason.c_str(), "malformed");
-  fail_unless_equals_string(gateway::check_event_body(std::string(600, ' '), limits).reason.c_str(),
-                            "too_large");
+  expect_eq(ok.reason.c_str(), "rtms_started");
+  expect_eq(gateway::check_event_body("{", limits).reason.c_str(), "malformed");
+  expect_eq(gateway::check_event_body(std::string(600, ' '), limits).reason.c_str(), "too_large");
   const char *validation =
       "{\"event\":\"endpoint.url_validation\",\"payload\":{\"plainToken\":\"p\"}}";
-  fail_unless_equals_string(gateway::check_event_body(validation, limits).reason.c_str(),
-                            "url_validation");
+  expect_eq(gateway::check_event_body(validation, limits).reason.c_str(), "url_validation");
 }
 GST_END_TEST;
 
