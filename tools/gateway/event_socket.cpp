@@ -184,6 +184,12 @@ void EventSocket::on_connected(GObject *source, GAsyncResult *result, gpointer d
         self->drops_["connect_failed"]++;
         log_warning("event socket: %s", self->last_problem_.c_str());
       }
+      if (self->token_.empty() && self->refusals_in_a_row_++ == 0) {
+        // The first refusal: a token at once. Were the new one refused too,
+        // the next ones wait (backoff).
+        self->request_token();
+        return;
+      }
       self->retry_later(self->token_.empty() ? "token request" : "connection");
       return;
     }
@@ -254,6 +260,7 @@ void EventSocket::on_frame(int type, GBytes *bytes) {
       }
       if (ready_) return;
       heartbeat_deadline_.reset();
+      refusals_in_a_row_ = 0;
       ready_ = true;
       attempt_ = 0;
       connects_++;

@@ -88,6 +88,7 @@ class EventSocket {
   std::vector<std::shared_ptr<Connection>> closing_;
   bool ready_ = false;
   int attempt_ = 0;  // failures since the last good connection
+  int refusals_in_a_row_ = 0;  // tokens refused at the handshake
   bool ever_connected_ = false;
   std::string last_problem_;
   RateLimit rate_;
