@@ -163,6 +163,27 @@ GST_START_TEST(dropped_event_socket_reconnects_without_losing_the_stream) {
 }
 GST_END_TEST;
 
+GST_START_TEST(unanswered_heartbeats_replace_the_connection) {
+  EmulatorRun emulator;
+  // short.json lasts 3 s; the socket goes quiet 0.3 s after it connected.
+  emulator.start({"--tls", "--event-socket", "--script", meeting_script("short.json"),
+                  "--mute-heartbeats", "300"});
+  GatewayRun gw;
+  start_gateway(gw, emulator, {"--heartbeat-timeout", "1"});
+  fail_unless(gw.wait_metric("rtms_gateway_event_socket_drops_total{reason=\"heartbeat_timeout\"}",
+                             1, 10000),
+              "the silent connection was not taken for dead");
+  fail_unless(gw.wait_metric_at_least("rtms_gateway_event_socket_connects_total", 2, 10000),
+              "no new connection");
+  fail_unless(gw.metric("rtms_gateway_event_socket_heartbeat_timeouts_total") >= 1);
+  emulator.finish();
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 10000), "the stream did not end");
+  fail_unless_equals_int(gw.metric("rtms_gateway_streams_started_total"), 1);
+  fail_unless(emulator_count(emulator, "heartbeats_ignored") >= 1);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(bad_credentials_are_a_clear_error) {
   EmulatorRun emulator;
   emulator.start({"--tls", "--event-socket", "--client-secret", "not-the-gateways-secret",
@@ -206,6 +227,7 @@ static Suite *websocket_suite() {
   tcase_add_test(tc, meeting_recorded_over_the_event_socket);
   tcase_add_test(tc, expired_token_is_renewed_and_a_revoked_one_replaced);
   tcase_add_test(tc, dropped_event_socket_reconnects_without_losing_the_stream);
+  tcase_add_test(tc, unanswered_heartbeats_replace_the_connection);
   tcase_add_test(tc, bad_credentials_are_a_clear_error);
   suite_add_tcase(s, tc);
   return s;

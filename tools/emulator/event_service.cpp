@@ -48,6 +48,7 @@ void guarded(const char *what, Fn &&fn) {
 
 struct EventService::Socket {
   std::unique_ptr<WsConnection> ws;
+  bool muted = false;  // heartbeats go unanswered
 };
 
 EventService::EventService(EventServiceConfig config) : config_(std::move(config)) {}
@@ -191,6 +192,13 @@ void EventService::accept(SoupWebsocketConnection *connection) {
     timer->once(guint(at), [this, at] { drop_all(at); });
     drop_timers_.push_back(std::move(timer));
   }
+  if (config_.mute_heartbeats_at_ms >= 0) {
+    mute_timer_.once(guint(config_.mute_heartbeats_at_ms), [this] {
+      for (auto &s : sockets_) s->muted = s->ws->is_open();
+      log_info(
+          "event service: --mute-heartbeats: the open event sockets answer no more heartbeats");
+    });
+  }
   if (on_first_connection_) on_first_connection_();
 }
 
@@ -207,6 +215,10 @@ void EventService::on_frame(Socket *socket, std::string_view payload) {
     return;
   }
   heartbeats_++;
+  if (socket->muted) {
+    heartbeats_ignored_++;
+    return;
+  }
   socket->ws->send("{\"module\":\"heartbeat\",\"success\":true}");
 }
 
@@ -258,6 +270,7 @@ void EventService::add_summary(JsonBuilder *b) const {
   add("handshakes_refused", handshakes_refused_);
   add("connections", connections_);
   add("heartbeats", heartbeats_);
+  add("heartbeats_ignored", heartbeats_ignored_);
   add("events_delivered", events_delivered_);
   add("events_lost", events_lost_);
   add("drops", drops_);

@@ -30,6 +30,9 @@ struct EventServiceConfig {
   std::vector<int64_t> drop_at_ms;
   // With a drop, every token issued so far stops being valid.
   bool revoke_tokens_on_drop = false;
+  // This long after the first connection, the sockets open then stop
+  // answering heartbeats (a dead connection; -1: never).
+  int64_t mute_heartbeats_at_ms = -1;
 };
 
 class EventService {
@@ -72,9 +75,11 @@ class EventService {
   std::map<std::string, int64_t> tokens_;  // token -> expiry (monotonic us)
   std::vector<std::unique_ptr<Socket>> sockets_;
   std::vector<std::unique_ptr<Timer>> drop_timers_;
+  Timer mute_timer_;
   bool first_connection_seen_ = false;
   uint64_t tokens_issued_ = 0, tokens_refused_ = 0, handshakes_refused_ = 0, connections_ = 0,
-           heartbeats_ = 0, events_delivered_ = 0, events_lost_ = 0, drops_ = 0;
+           heartbeats_ = 0, heartbeats_ignored_ = 0, events_delivered_ = 0, events_lost_ = 0,
+           drops_ = 0;
 };
 
 }  // namespace emulator

@@ -61,6 +61,7 @@ struct Options {
   int token_ttl_s = 3600;
   std::vector<int64_t> event_socket_drops_ms;  // after the first connection
   bool revoke_tokens_on_drop = false;
+  int64_t mute_heartbeats_at_ms = -1;  // --mute-heartbeats
 };
 
 // Bounds of --streams and --video-bitrate.
