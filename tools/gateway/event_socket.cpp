@@ -355,47 +355,44 @@ std::string EventSocket::state_text() const {
   return "event socket not connected: " + last_problem_;
 }
 
+namespace {
+
+// One Prometheus family: HELP and TYPE, then a sample per label value
+// (label "": one sample without labels, the value under key "").
+void family(std::string *out, const char *name, const char *type, const char *help,
+            const char *label, const std::map<std::string, uint64_t> &samples) {
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  for (const auto &[value, count] : samples) {
+    std::string labels = *label ? std::string("{") + label + "=\"" + value + "\"}" : "";
+    *out += name + labels + " " + std::to_string(count) + "\n";
+  }
+}
+
+}  // namespace
+
 std::string EventSocket::metrics_text() const {
   std::string out;
-  auto line = [&out](const std::string &text) { out += text + "\n"; };
-  auto header = [&line](const char *name, const char *type, const char *help) {
-    line(std::string("# HELP ") + name + " " + help);
-    line(std::string("# TYPE ") + name + " " + type);
-  };
-  header("rtms_gateway_event_socket_connected", "gauge",
-         "1 while the event WebSocket is open and answered.");
-  line(std::string("rtms_gateway_event_socket_connected ") + (ready_ ? "1" : "0"));
-  header("rtms_gateway_event_socket_connects_total", "counter",
-         "Connections that reached build_connection.");
-  line("rtms_gateway_event_socket_connects_total " + std::to_string(connects_));
-  header("rtms_gateway_event_socket_reconnects_total", "counter",
-         "Connection attempts after the first.");
-  line("rtms_gateway_event_socket_reconnects_total " +
-       std::to_string(connect_attempts_ > 0 ? connect_attempts_ - 1 : 0));
-  header("rtms_gateway_event_socket_drops_total", "counter",
+  family(&out, "rtms_gateway_event_socket_connected", "gauge",
+         "1 while the event WebSocket is open and answered.", "", {{"", ready_ ? 1 : 0}});
+  family(&out, "rtms_gateway_event_socket_connects_total", "counter",
+         "Connections that reached build_connection.", "", {{"", connects_}});
+  family(&out, "rtms_gateway_event_socket_reconnects_total", "counter",
+         "Connection attempts after the first.", "",
+         {{"", connect_attempts_ > 0 ? connect_attempts_ - 1 : 0}});
+  family(&out, "rtms_gateway_event_socket_drops_total", "counter",
          "Connections lost or refused: closed, heartbeat_timeout, build_connection_failed, "
-         "build_connection_timeout, token_refused, connect_failed.");
-  for (const auto &[reason, count] : drops_)
-    line("rtms_gateway_event_socket_drops_total{reason=\"" + reason + "\"} " +
-         std::to_string(count));
-  header("rtms_gateway_event_socket_heartbeat_timeouts_total", "counter",
-         "Heartbeats not answered in time.");
-  line("rtms_gateway_event_socket_heartbeat_timeouts_total " + std::to_string(heartbeat_timeouts_));
-  header("rtms_gateway_event_socket_tokens_total", "counter",
-         "Access token requests by result (ok, failed).");
-  for (const auto &[result, count] : tokens_total_)
-    line("rtms_gateway_event_socket_tokens_total{result=\"" + result + "\"} " +
-         std::to_string(count));
-  header("rtms_gateway_event_socket_events_total", "counter",
-         "Events received by result and reason (event kind when accepted).");
-  for (const auto &[labels, count] : events_)
-    line("rtms_gateway_event_socket_events_total{result=\"" + labels + "\"} " +
-         std::to_string(count));
-  header("rtms_gateway_event_socket_frames_skipped_total", "counter",
-         "Frames skipped: binary, too_large, malformed, unknown_module, rate.");
-  for (const auto &[reason, count] : skipped_)
-    line("rtms_gateway_event_socket_frames_skipped_total{reason=\"" + reason + "\"} " +
-         std::to_string(count));
+         "build_connection_timeout, token_refused, connect_failed.",
+         "reason", drops_);
+  family(&out, "rtms_gateway_event_socket_heartbeat_timeouts_total", "counter",
+         "Heartbeats not answered in time.", "", {{"", heartbeat_timeouts_}});
+  family(&out, "rtms_gateway_event_socket_tokens_total", "counter",
+         "Access token requests by result (ok, failed).", "result", tokens_total_);
+  // The key holds both labels: accepted",reason="rtms_started.
+  family(&out, "rtms_gateway_event_socket_events_total", "counter",
+         "Events received by result and reason (event kind when accepted).", "result", events_);
+  family(&out, "rtms_gateway_event_socket_frames_skipped_total", "counter",
+         "Frames skipped: binary, too_large, malformed, unknown_module, rate.", "reason",
+         skipped_);
   return out;
 }
 
