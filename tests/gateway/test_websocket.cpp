@@ -56,6 +56,13 @@ void start_gateway(GatewayRun &gw, const EmulatorRun &emulator,
   gw.start(args);
 }
 
+// The gateway started, and the meeting's stream with it.
+void start_recording(GatewayRun &gw, const EmulatorRun &emulator) {
+  start_gateway(gw, emulator);
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000),
+              "the stream did not start");
+}
+
 // The emulator's summary of its event socket (the done line).
 gint64 emulator_count(const EmulatorRun &emulator, const char *name) {
   g_autoptr(JsonParser) parser = json_parser_new();
@@ -122,9 +129,7 @@ GST_START_TEST(expired_token_is_renewed_and_a_revoked_one_replaced) {
   emulator.start({"--tls", "--event-socket", "--script", script_of(dir, 10), "--token-ttl", "5",
                   "--event-socket-drop", "5500", "--revoke-tokens-on-drop"});
   GatewayRun gw;
-  start_gateway(gw, emulator);
-  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000),
-              "the stream did not start");
+  start_recording(gw, emulator);
   fail_unless(gw.wait_metric_at_least("rtms_gateway_event_socket_connects_total", 2, 15000),
               "no reconnect");
   fail_unless(gw.metric("rtms_gateway_event_socket_drops_total{reason=\"token_refused\"}") >= 1,
@@ -146,9 +151,7 @@ GST_START_TEST(dropped_event_socket_reconnects_without_losing_the_stream) {
   emulator.start(
       {"--tls", "--event-socket", "--script", script_of(dir, 6), "--event-socket-drop", "1500"});
   GatewayRun gw;
-  start_gateway(gw, emulator);
-  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 10000),
-              "the stream did not start");
+  start_recording(gw, emulator);
   fail_unless(gw.wait_metric("rtms_gateway_event_socket_drops_total{reason=\"closed\"}", 1, 10000),
               "the drop was not seen");
   fail_unless(gw.wait_metric("rtms_gateway_event_socket_connected", 1, 5000), "no reconnect");
