@@ -118,6 +118,27 @@ GST_START_TEST(meeting_recorded_over_the_event_socket) {
 }
 GST_END_TEST;
 
+GST_START_TEST(bad_frames_are_skipped_and_the_meeting_recorded) {
+  EmulatorRun emulator;
+  emulator.start({"--tls", "--event-socket", "--script", meeting_script("short.json"),
+                  "--event-socket-bad-frames"});
+  GatewayRun gw;
+  start_gateway(gw, emulator);
+  check_recorded(gw, emulator, 2 * GST_SECOND);
+  // Each bad frame named and skipped; the connection kept.
+  const char *skipped = "rtms_gateway_event_socket_frames_skipped_total{reason=\"";
+  fail_unless_equals_int(gw.metric(std::string(skipped) + "malformed\"}"), 2);  // not JSON, deep
+  fail_unless_equals_int(gw.metric(std::string(skipped) + "binary\"}"), 1);
+  fail_unless_equals_int(gw.metric(std::string(skipped) + "too_large\"}"), 1);
+  fail_unless_equals_int(gw.metric(std::string(skipped) + "unknown_module\"}"), 1);
+  const char *rejected = "rtms_gateway_event_socket_events_total{result=\"rejected\",reason=\"";
+  fail_unless_equals_int(gw.metric(std::string(rejected) + "malformed\"}"), 1);
+  fail_unless_equals_int(gw.metric(std::string(rejected) + "url_validation\"}"), 1);
+  fail_unless_equals_int(gw.metric("rtms_gateway_event_socket_connects_total"), 1);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(expired_token_is_renewed_and_a_revoked_one_replaced) {
   g_autofree char *tmp = g_dir_make_tmp("rtms-gw-ws-XXXXXX", nullptr);
   std::string dir = tmp;
@@ -228,6 +249,7 @@ static Suite *websocket_suite() {
   TCase *tc = tcase_create("websocket");
   tcase_set_timeout(tc, 90);
   tcase_add_test(tc, meeting_recorded_over_the_event_socket);
+  tcase_add_test(tc, bad_frames_are_skipped_and_the_meeting_recorded);
   tcase_add_test(tc, expired_token_is_renewed_and_a_revoked_one_replaced);
   tcase_add_test(tc, dropped_event_socket_reconnects_without_losing_the_stream);
   tcase_add_test(tc, unanswered_heartbeats_replace_the_connection);

@@ -161,6 +161,7 @@ bool EmulatorApp::set_up(std::string *error) {
     config.drop_at_ms = options_.event_socket_drops_ms;
     config.revoke_tokens_on_drop = options_.revoke_tokens_on_drop;
     config.mute_heartbeats_at_ms = options_.mute_heartbeats_at_ms;
+    config.bad_frames = options_.event_socket_bad_frames;
     events_ = std::make_unique<EventService>(std::move(config));
     events_->attach(server_->soup_server());
     // The meeting starts for whoever listens: rtms_started once the first

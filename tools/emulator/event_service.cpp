@@ -33,6 +33,26 @@ const char *query_value(GHashTable *query, const char *name) {
   return query ? static_cast<const char *>(g_hash_table_lookup(query, name)) : nullptr;
 }
 
+// What --event-socket-bad-frames sends, each of them to be skipped by a
+// client that keeps the connection: not JSON, JSON too deep, a binary frame,
+// a frame of 200 KB, a module nobody knows, a message whose content is not
+// an event, and an endpoint.url_validation (webhooks only).
+void send_bad_frames(WsConnection *ws) {
+  ws->send_frame("this is not JSON", false);
+  ws->send_frame("{\"module\":\"message\",\"content\":" + std::string(200, '[') +
+                     std::string(200, ']') + "}",
+                 false);
+  ws->send_frame("{\"module\":\"heartbeat\",\"success\":true}", true);
+  ws->send_frame("{\"module\":\"message\",\"content\":\"" + std::string(200 * 1024, 'x') + "\"}",
+                 false);
+  ws->send_frame("{\"module\":\"not_a_module\"}", false);
+  ws->send_frame("{\"module\":\"message\",\"content\":\"{\\\"event\\\":7}\"}", false);
+  ws->send_frame(
+      "{\"module\":\"message\",\"content\":\"{\\\"event\\\":\\\"endpoint.url_validation\\\","
+      "\\\"payload\\\":{\\\"plainToken\\\":\\\"p\\\"}}\"}",
+      false);
+}
+
 template <typename Fn>
 void guarded(const char *what, Fn &&fn) {
   try {
@@ -187,6 +207,10 @@ void EventService::accept(SoupWebsocketConnection *connection) {
   raw->ws->send("{\"module\":\"build_connection\",\"success\":true}");
   if (first_connection_seen_) return;
   first_connection_seen_ = true;
+  if (config_.bad_frames) {
+    send_bad_frames(raw->ws.get());
+    log_info("event service: --event-socket-bad-frames: 7 bad frames sent");
+  }
   for (int64_t at : config_.drop_at_ms) {
     auto timer = std::make_unique<Timer>();
     timer->once(guint(at), [this, at] { drop_all(at); });

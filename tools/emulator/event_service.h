@@ -33,6 +33,9 @@ struct EventServiceConfig {
   // This long after the first connection, the sockets open then stop
   // answering heartbeats (a dead connection; -1: never).
   int64_t mute_heartbeats_at_ms = -1;
+  // Before rtms_started on the first connection: frames a client must
+  // skip (event_service.cpp, bad_frames()).
+  bool bad_frames = false;
 };
 
 class EventService {

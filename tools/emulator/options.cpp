@@ -54,6 +54,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gchar **event_socket_drops = nullptr;
   gint token_ttl = options->token_ttl_s;
   gint64 mute_heartbeats = -1;
+  gboolean bad_frames = FALSE;
   gboolean event_socket = FALSE, revoke_tokens_on_drop = FALSE;
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
@@ -102,6 +103,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
        "Close every event socket MS after the first one connected (repeatable)", "MS"},
       {"revoke-tokens-on-drop", 0, 0, G_OPTION_ARG_NONE, &revoke_tokens_on_drop,
        "With --event-socket-drop: every token issued so far stops being valid", nullptr},
+      {"event-socket-bad-frames", 0, 0, G_OPTION_ARG_NONE, &bad_frames,
+       "Before rtms_started, send the first event socket 7 frames a client must skip", nullptr},
       {"mute-heartbeats", 0, 0, G_OPTION_ARG_INT64, &mute_heartbeats,
        "MS after the first event socket connected, the open ones stop answering heartbeats",
        "MS"},
@@ -179,9 +182,11 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       options->event_socket_drops_ms.push_back(ms);
   }
   if (problem.empty() && !event_socket &&
-      (!options->event_socket_drops_ms.empty() || revoke_tokens_on_drop || mute_heartbeats >= 0))
+      (!options->event_socket_drops_ms.empty() || revoke_tokens_on_drop || mute_heartbeats >= 0 ||
+       bad_frames))
     problem =
-        "--event-socket-drop, --revoke-tokens-on-drop and --mute-heartbeats need --event-socket";
+        "--event-socket-drop, --revoke-tokens-on-drop, --mute-heartbeats and "
+        "--event-socket-bad-frames need --event-socket";
   if (problem.empty() && (mute_heartbeats < -1 || mute_heartbeats > 24 * 3600 * 1000))
     problem = "--mute-heartbeats must be between 0 and 86400000 ms";
   for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
@@ -210,6 +215,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->token_ttl_s = token_ttl;
   options->revoke_tokens_on_drop = revoke_tokens_on_drop;
   options->mute_heartbeats_at_ms = mute_heartbeats;
+  options->event_socket_bad_frames = bad_frames;
   return ParseOutcome::Run;
 }
 

@@ -62,6 +62,7 @@ struct Options {
   std::vector<int64_t> event_socket_drops_ms;  // after the first connection
   bool revoke_tokens_on_drop = false;
   int64_t mute_heartbeats_at_ms = -1;  // --mute-heartbeats
+  bool event_socket_bad_frames = false;
 };
 
 // Bounds of --streams and --video-bitrate.
