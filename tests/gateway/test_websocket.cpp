@@ -187,6 +187,26 @@ GST_START_TEST(dropped_event_socket_reconnects_without_losing_the_stream) {
 }
 GST_END_TEST;
 
+GST_START_TEST(lost_rtms_stopped_still_ends_the_recording) {
+  EmulatorRun emulator;
+  // The event socket is gone when the meeting ends: rtms_stopped is lost.
+  emulator.start({"--tls", "--event-socket", "--script", meeting_script("short.json"),
+                  "--event-socket-gone-before-stop"});
+  GatewayRun gw;
+  start_recording(gw, emulator);
+  JsonObject *manifest = emulator.finish();
+  fail_unless_equals_int(emulator_count(emulator, "events_lost"), 1);
+  // Ended by the stream's end on the signaling socket: EOS, files finalized.
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 10000), "the stream did not end");
+  fail_unless_equals_int(gw.metric(EVENTS_ACCEPTED("rtms_stopped")), 0);
+  fail_unless_equals_int(gw.metric("rtms_gateway_pipeline_errors_total"), 0);
+  fail_unless_equals_int(check_wav_per_participant(gw, manifest, 2 * GST_SECOND, 30 * GST_SECOND),
+                         2);
+  check_wav_content(stream_folders(gw).at(0), manifest);
+  fail_unless_equals_int(gw.terminate(5000), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(unanswered_heartbeats_replace_the_connection) {
   EmulatorRun emulator;
   // short.json lasts 3 s; the socket goes quiet 0.3 s after it connected.
@@ -252,6 +272,7 @@ static Suite *websocket_suite() {
   tcase_add_test(tc, bad_frames_are_skipped_and_the_meeting_recorded);
   tcase_add_test(tc, expired_token_is_renewed_and_a_revoked_one_replaced);
   tcase_add_test(tc, dropped_event_socket_reconnects_without_losing_the_stream);
+  tcase_add_test(tc, lost_rtms_stopped_still_ends_the_recording);
   tcase_add_test(tc, unanswered_heartbeats_replace_the_connection);
   tcase_add_test(tc, bad_credentials_are_a_clear_error);
   suite_add_tcase(s, tc);

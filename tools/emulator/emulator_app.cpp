@@ -336,6 +336,7 @@ void EmulatorApp::on_stream_ended(Slot *slot, rtms::StopReason reason) {
   slot->ended = true;
   // After a signal the caller wants us gone quickly; no webhook round trip.
   if (delivers_events(*slot) && !signalled_) {
+    if (events_ && options_.event_socket_gone_before_stop) events_->go_away();
     slot->stopped_webhook_pending = true;
     send_event(slot, webhook_body(*slot, "meeting.rtms_stopped", true, reason), "rtms_stopped",
                [this, slot](bool) {

@@ -39,9 +39,9 @@ const char *query_value(GHashTable *query, const char *name) {
 // an event, and an endpoint.url_validation (webhooks only).
 void send_bad_frames(WsConnection *ws) {
   ws->send_frame("this is not JSON", false);
-  ws->send_frame("{\"module\":\"message\",\"content\":" + std::string(200, '[') +
-                     std::string(200, ']') + "}",
-                 false);
+  ws->send_frame(
+      "{\"module\":\"message\",\"content\":" + std::string(200, '[') + std::string(200, ']') + "}",
+      false);
   ws->send_frame("{\"module\":\"heartbeat\",\"success\":true}", true);
   ws->send_frame("{\"module\":\"message\",\"content\":\"" + std::string(200 * 1024, 'x') + "\"}",
                  false);
@@ -171,7 +171,11 @@ void EventService::on_handshake(SoupServer *, SoupServerMessage *msg, const char
 void EventService::handle_handshake(SoupServerMessage *msg, GHashTable *query) {
   const char *subscription = query_value(query, "subscriptionId");
   const char *token = query_value(query, "access_token");
-  if (g_strcmp0(subscription, config_.subscription_id.c_str()) != 0) {
+  if (gone_) {
+    handshakes_refused_++;
+    log_warning("event service: event socket refused (503): gone away");
+    set_json(msg, 503, zoom_error("unavailable", "Service unavailable"));
+  } else if (g_strcmp0(subscription, config_.subscription_id.c_str()) != 0) {
     handshakes_refused_++;
     log_warning("event service: event socket refused (404): unknown subscriptionId");
     set_json(msg, 404, zoom_error("invalid_request", "Unknown subscriptionId"));
@@ -244,6 +248,13 @@ void EventService::on_frame(Socket *socket, std::string_view payload) {
     return;
   }
   socket->ws->send("{\"module\":\"heartbeat\",\"success\":true}");
+}
+
+void EventService::go_away() {
+  gone_ = true;
+  for (auto &socket : sockets_)
+    if (socket->ws->is_open()) socket->ws->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "gone away");
+  log_info("event service: event sockets closed, new ones refused");
 }
 
 void EventService::drop_all(int64_t at_ms) {

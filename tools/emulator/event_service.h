@@ -52,6 +52,9 @@ class EventService {
   // Sends one event (a webhook body) to every open event socket; false (and
   // logged) when none is open: the event is lost.
   bool deliver(const std::string &event_json, const char *label);
+  // Closes every event socket and refuses new ones from now on (503): the
+  // events after this are lost (--event-socket-gone-before-stop).
+  void go_away();
   // {"tokens_issued":...} for the done line.
   void add_summary(JsonBuilder *builder) const;
 
@@ -80,6 +83,7 @@ class EventService {
   std::vector<std::unique_ptr<Timer>> drop_timers_;
   Timer mute_timer_;
   bool first_connection_seen_ = false;
+  bool gone_ = false;  // go_away()
   uint64_t tokens_issued_ = 0, tokens_refused_ = 0, handshakes_refused_ = 0, connections_ = 0,
            heartbeats_ = 0, heartbeats_ignored_ = 0, events_delivered_ = 0, events_lost_ = 0,
            drops_ = 0;

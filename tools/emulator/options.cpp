@@ -54,7 +54,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gchar **event_socket_drops = nullptr;
   gint token_ttl = options->token_ttl_s;
   gint64 mute_heartbeats = -1;
-  gboolean bad_frames = FALSE;
+  gboolean bad_frames = FALSE, gone_before_stop = FALSE;
   gboolean event_socket = FALSE, revoke_tokens_on_drop = FALSE;
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
@@ -105,6 +105,9 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
        "With --event-socket-drop: every token issued so far stops being valid", nullptr},
       {"event-socket-bad-frames", 0, 0, G_OPTION_ARG_NONE, &bad_frames,
        "Before rtms_started, send the first event socket 7 frames a client must skip", nullptr},
+      {"event-socket-gone-before-stop", 0, 0, G_OPTION_ARG_NONE, &gone_before_stop,
+       "When the stream ends, close the event sockets and refuse new ones before rtms_stopped, "
+       "which is then lost", nullptr},
       {"mute-heartbeats", 0, 0, G_OPTION_ARG_INT64, &mute_heartbeats,
        "MS after the first event socket connected, the open ones stop answering heartbeats",
        "MS"},
@@ -183,10 +186,10 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   }
   if (problem.empty() && !event_socket &&
       (!options->event_socket_drops_ms.empty() || revoke_tokens_on_drop || mute_heartbeats >= 0 ||
-       bad_frames))
+       bad_frames || gone_before_stop))
     problem =
-        "--event-socket-drop, --revoke-tokens-on-drop, --mute-heartbeats and "
-        "--event-socket-bad-frames need --event-socket";
+        "--event-socket-drop, --revoke-tokens-on-drop, --mute-heartbeats, "
+        "--event-socket-bad-frames and --event-socket-gone-before-stop need --event-socket";
   if (problem.empty() && (mute_heartbeats < -1 || mute_heartbeats > 24 * 3600 * 1000))
     problem = "--mute-heartbeats must be between 0 and 86400000 ms";
   for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
@@ -216,6 +219,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->revoke_tokens_on_drop = revoke_tokens_on_drop;
   options->mute_heartbeats_at_ms = mute_heartbeats;
   options->event_socket_bad_frames = bad_frames;
+  options->event_socket_gone_before_stop = gone_before_stop;
   return ParseOutcome::Run;
 }
 

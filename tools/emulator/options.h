@@ -63,6 +63,8 @@ struct Options {
   bool revoke_tokens_on_drop = false;
   int64_t mute_heartbeats_at_ms = -1;  // --mute-heartbeats
   bool event_socket_bad_frames = false;
+  // Close the event sockets for good before rtms_stopped (which is lost).
+  bool event_socket_gone_before_stop = false;
 };
 
 // Bounds of --streams and --video-bitrate.
