@@ -54,6 +54,7 @@ EmulatorApp::~EmulatorApp() {
   // The streams' peers and the router hold WebSockets the server created;
   // drop them first. The manifests refer to the encoded media: media last.
   router_.reset();
+  events_.reset();
   for (auto &slot : slots_) slot->stream.reset();
   server_.reset();
   slots_.clear();
@@ -152,21 +153,60 @@ bool EmulatorApp::set_up(std::string *error) {
   if (!server_->start(options_.host, options_.port, have_tls_ ? &certificates_ : nullptr,
                       options_.websocket_extensions, error))
     return false;
+  if (options_.event_socket) {
+    EventServiceConfig config;
+    config.client_id = options_.client_id;
+    config.client_secret = options_.client_secret;
+    config.subscription_id = options_.subscription_id;
+    config.token_ttl_s = options_.token_ttl_s;
+    config.drop_at_ms = options_.event_socket_drops_ms;
+    config.revoke_tokens_on_drop = options_.revoke_tokens_on_drop;
+    config.mute_heartbeats_at_ms = options_.mute_heartbeats_at_ms;
+    config.bad_frames = options_.event_socket_bad_frames;
+    events_ = std::make_unique<EventService>(std::move(config));
+    events_->attach(server_->soup_server());
+    // The meeting starts for whoever listens: rtms_started once the first
+    // event socket is open (Zoom would not deliver it before either).
+    events_->set_on_first_connection([this] {
+      for (auto &slot : slots_) send_event(slot.get(), slot->started_body, "rtms_started", nullptr);
+    });
+  }
   for (auto &owned : slots_) {
     Slot *slot = owned.get();
     auto on_ended = [this, slot](rtms::StopReason reason) { on_stream_ended(slot, reason); };
     slot->stream = std::make_unique<RtmsStream>(options_, slot->script, *slot->manifest, *media_,
                                                 server_->media_url(), std::move(on_ended));
     slot->started_body = webhook_body(*slot, "meeting.rtms_started", false, rtms::StopReason::Undefined);
-    if (!options_.webhook_url.empty()) {
+    if (!options_.webhook_url.empty())
       slot->webhook = std::make_unique<WebhookSender>(options_.webhook_url, options_.webhook_secret,
                                                       options_.webhook_ca_file);
+    if (delivers_events(*slot)) {
       slot->stream->set_on_interrupted([this, slot] {
-        if (slot->webhook && !signalled_) slot->webhook->post(interrupted_body(*slot), [](bool) {});
+        if (!signalled_) send_event(slot, interrupted_body(*slot), "rtms_interrupted", nullptr);
       });
     }
   }
   return true;
+}
+
+void EmulatorApp::send_event(Slot *slot, std::string body, const char *label,
+                             std::function<void(bool)> done) {
+  if (slot->webhook) {
+    if (!done) done = [](bool) {};
+    slot->webhook->post(std::move(body), std::move(done));
+    return;
+  }
+  if (!events_) return;
+  bool sent = events_->deliver(body, label);
+  if (!done) return;
+  if (!sent) {
+    done(false);
+    return;
+  }
+  // A frame queued on a socket needs the loop a little longer to leave.
+  auto timer = std::make_unique<Timer>();
+  timer->once(300, [done, sent] { done(sent); });
+  flush_timers_.push_back(std::move(timer));
 }
 
 bool EmulatorApp::write_webhook_out(std::string *error) const {
@@ -191,6 +231,16 @@ void EmulatorApp::announce_ready() {
   json_builder_set_member_name(b, "ca_file");
   if (have_tls_) json_builder_add_string_value(b, certificates_.ca_file.c_str());
   else json_builder_add_null_value(b);
+  if (events_) {
+    json_builder_set_member_name(b, "token_url");
+    json_builder_add_string_value(b, server_->http_url(EventService::kTokenPath).c_str());
+    json_builder_set_member_name(b, "event_url");
+    g_autofree gchar *id = g_uri_escape_string(options_.subscription_id.c_str(), nullptr, FALSE);
+    std::string event_url = server_->signaling_url();
+    event_url = event_url.substr(0, event_url.rfind('/')) + EventService::kSocketPath +
+                "?subscriptionId=" + id;
+    json_builder_add_string_value(b, event_url.c_str());
+  }
   auto add_webhook = [&b](const std::string &body) {
     json_builder_set_member_name(b, "webhook");
     rtms::GRef<JsonNode> hook = parse_json_text(body);
@@ -286,12 +336,14 @@ void EmulatorApp::on_signal() {
 void EmulatorApp::on_stream_ended(Slot *slot, rtms::StopReason reason) {
   slot->ended = true;
   // After a signal the caller wants us gone quickly; no webhook round trip.
-  if (slot->webhook && !signalled_) {
+  if (delivers_events(*slot) && !signalled_) {
+    if (events_ && options_.event_socket_gone_before_stop) events_->go_away();
     slot->stopped_webhook_pending = true;
-    slot->webhook->post(webhook_body(*slot, "meeting.rtms_stopped", true, reason), [this, slot](bool) {
-      slot->stopped_webhook_pending = false;
-      finish_when_all_ended();
-    });
+    send_event(slot, webhook_body(*slot, "meeting.rtms_stopped", true, reason), "rtms_stopped",
+               [this, slot](bool) {
+                 slot->stopped_webhook_pending = false;
+                 finish_when_all_ended();
+               });
   }
   finish_when_all_ended();
 }
@@ -356,6 +408,10 @@ void EmulatorApp::finish(int exit_code) {
         json_builder_set_member_name(b, "max");
         json_builder_add_int_value(b, late->max());
         json_builder_end_object(b);
+      }
+      if (events_) {
+        json_builder_set_member_name(b, "event_socket");
+        events_->add_summary(b);
       }
       json_builder_end_object(b);
       print_line(builder_to_text(b));

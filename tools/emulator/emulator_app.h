@@ -13,6 +13,7 @@
 
 #include "certificates.h"
 #include "connection_router.h"
+#include "event_service.h"
 #include "manifest.h"
 #include "media_cache.h"
 #include "meeting_script.h"
@@ -60,6 +61,11 @@ class EmulatorApp {
   std::string webhook_body(const Slot &slot, const char *event, bool stopped, rtms::StopReason reason) const;
   std::string interrupted_body(const Slot &slot) const;
   RtmsStream *stream_named(const std::string &rtms_stream_id) const;
+  // Whether this slot's events go anywhere (webhooks or the event socket).
+  bool delivers_events(const Slot &slot) const { return slot.webhook || events_; }
+  // One event to the webhook receiver or the event socket; done (when
+  // given) runs once, delivered or not.
+  void send_event(Slot *slot, std::string body, const char *label, std::function<void(bool)> done);
 
   Options options_;
   MeetingScript script_;
@@ -71,6 +77,9 @@ class EmulatorApp {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::map<std::string, Slot *> slot_by_stream_id_;
   std::unique_ptr<ConnectionRouter> router_;
+  std::unique_ptr<EventService> events_;  // --event-socket
+  // Time for a last event to leave before the process ends.
+  std::vector<std::unique_ptr<Timer>> flush_timers_;
   Timer wait_client_timer_;
   Timer webhook_timeout_timer_;
   struct LoopUnref {

@@ -50,7 +50,12 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gchar *script = nullptr, *host = nullptr, *cert_dir = nullptr, *client_id = nullptr,
         *client_secret = nullptr, *webhook_secret = nullptr, *webhook_url = nullptr,
         *webhook_out = nullptr, *webhook_ca_file = nullptr, *manifest = nullptr, *scopes = nullptr, *g711 = nullptr,
-        *share_url_key = nullptr;
+        *share_url_key = nullptr, *subscription_id = nullptr;
+  gchar **event_socket_drops = nullptr;
+  gint token_ttl = options->token_ttl_s;
+  gint64 mute_heartbeats = -1;
+  gboolean bad_frames = FALSE, gone_before_stop = FALSE;
+  gboolean event_socket = FALSE, revoke_tokens_on_drop = FALSE;
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
        reconnect_grace = options->reconnect_grace_ms;
@@ -87,6 +92,25 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"websocket-extensions", 0, 0, G_OPTION_ARG_NONE, &websocket_extensions, "Accept the WebSocket extensions a client offers (permessage-deflate); Zoom's servers do not (default: none)", nullptr},
       {"share-url-key", 0, 0, G_OPTION_ARG_STRING, &share_url_key, "server_urls key of the screen-share URL: deskshare (default, as documented) or sharescreen (what Zoom's own client library looks for)", "KEY"},
       {"per-key-media-urls", 0, 0, G_OPTION_ARG_NONE, &per_key_media_urls, "Give each server_urls key its own path, /media/KEY (default: every key names /media)", nullptr},
+      {"event-socket", 0, 0, G_OPTION_ARG_NONE, &event_socket,
+       "Deliver the events over Zoom's event WebSocket (/ws, with a token endpoint at "
+       "/oauth/token) instead of POSTing webhooks", nullptr},
+      {"subscription-id", 0, 0, G_OPTION_ARG_STRING, &subscription_id,
+       "The event subscription's id /ws accepts (default emulator-subscription-id)", "ID"},
+      {"token-ttl", 0, 0, G_OPTION_ARG_INT, &token_ttl,
+       "Seconds an access token from /oauth/token is valid (default 3600)", "S"},
+      {"event-socket-drop", 0, 0, G_OPTION_ARG_STRING_ARRAY, &event_socket_drops,
+       "Close every event socket MS after the first one connected (repeatable)", "MS"},
+      {"revoke-tokens-on-drop", 0, 0, G_OPTION_ARG_NONE, &revoke_tokens_on_drop,
+       "With --event-socket-drop: every token issued so far stops being valid", nullptr},
+      {"event-socket-bad-frames", 0, 0, G_OPTION_ARG_NONE, &bad_frames,
+       "Before rtms_started, send the first event socket 7 frames a client must skip", nullptr},
+      {"event-socket-gone-before-stop", 0, 0, G_OPTION_ARG_NONE, &gone_before_stop,
+       "When the stream ends, close the event sockets and refuse new ones before rtms_stopped, "
+       "which is then lost", nullptr},
+      {"mute-heartbeats", 0, 0, G_OPTION_ARG_INT64, &mute_heartbeats,
+       "MS after the first event socket connected, the open ones stop answering heartbeats",
+       "MS"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every message", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -113,6 +137,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   take(scopes, &scopes_text);
   take(g711, &g711_text);
   take(share_url_key, &options->share_url_key);
+  take(subscription_id, &options->subscription_id);
+  g_auto(GStrv) drop_texts = event_socket_drops;
   g_auto(GStrv) inject_texts = injects;
 
   if (!parsed) {
@@ -147,6 +173,25 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   if (problem.empty() && (socket_poll_interval < 0 || socket_poll_interval > kMaxSocketPollIntervalMs))
     problem = "--socket-poll-interval must be between 0 and " + std::to_string(kMaxSocketPollIntervalMs) +
               " ms, got " + std::to_string(socket_poll_interval);
+  if (problem.empty() && (token_ttl < 1 || token_ttl > 86400))
+    problem = "--token-ttl must be between 1 and 86400 s, got " + std::to_string(token_ttl);
+  if (problem.empty() && event_socket && !options->webhook_url.empty())
+    problem = "--event-socket and --webhook-url exclude each other (events go one way)";
+  for (gchar **text = drop_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
+    gint64 ms = 0;
+    if (!g_ascii_string_to_signed(*text, 10, 0, 24 * 3600 * 1000, &ms, nullptr))
+      problem = std::string("--event-socket-drop: not a number of milliseconds: ") + *text;
+    else
+      options->event_socket_drops_ms.push_back(ms);
+  }
+  if (problem.empty() && !event_socket &&
+      (!options->event_socket_drops_ms.empty() || revoke_tokens_on_drop || mute_heartbeats >= 0 ||
+       bad_frames || gone_before_stop))
+    problem =
+        "--event-socket-drop, --revoke-tokens-on-drop, --mute-heartbeats, "
+        "--event-socket-bad-frames and --event-socket-gone-before-stop need --event-socket";
+  if (problem.empty() && (mute_heartbeats < -1 || mute_heartbeats > 24 * 3600 * 1000))
+    problem = "--mute-heartbeats must be between 0 and 86400000 ms";
   for (gchar **text = inject_texts; problem.empty() && text != nullptr && *text != nullptr; ++text) {
     Injection injection;
     if (parse_injection(*text, &injection, &problem)) options->injections.push_back(injection);
@@ -169,6 +214,12 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->socket_poll_interval_ms = socket_poll_interval;
   options->websocket_extensions = websocket_extensions;
   options->per_key_media_urls = per_key_media_urls;
+  options->event_socket = event_socket;
+  options->token_ttl_s = token_ttl;
+  options->revoke_tokens_on_drop = revoke_tokens_on_drop;
+  options->mute_heartbeats_at_ms = mute_heartbeats;
+  options->event_socket_bad_frames = bad_frames;
+  options->event_socket_gone_before_stop = gone_before_stop;
   return ParseOutcome::Run;
 }
 

@@ -53,6 +53,18 @@ struct Options {
   // Each server_urls key names its own path, /media/<key>, so the manifest
   // shows which URL a client picked.
   bool per_key_media_urls = false;
+  // Zoom's event WebSocket instead of webhooks (event_service.h): a token
+  // endpoint and /ws on the same port; the events go there, not to
+  // --webhook-url.
+  bool event_socket = false;
+  std::string subscription_id = "emulator-subscription-id";
+  int token_ttl_s = 3600;
+  std::vector<int64_t> event_socket_drops_ms;  // after the first connection
+  bool revoke_tokens_on_drop = false;
+  int64_t mute_heartbeats_at_ms = -1;  // --mute-heartbeats
+  bool event_socket_bad_frames = false;
+  // Close the event sockets for good before rtms_stopped (which is lost).
+  bool event_socket_gone_before_stop = false;
 };
 
 // Bounds of --streams and --video-bitrate.

@@ -33,6 +33,13 @@ class Server {
 
   std::string signaling_url() const { return base_url_ + "/signaling"; }
   std::string media_url() const { return base_url_ + "/media"; }
+  // The same host and port for plain requests: http(s)://host:port + path.
+  std::string http_url(const std::string &path) const {
+    bool tls = base_url_.rfind("wss://", 0) == 0;
+    return (tls ? "https://" + base_url_.substr(6) : "http://" + base_url_.substr(5)) + path;
+  }
+  // Further endpoints (event_service.h) register on it.
+  SoupServer *soup_server() const { return server_.get(); }
 
  private:
   static void on_websocket(SoupServer *, SoupServerMessage *, const char *path,

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "log.h"
+#include "run_on_idle.h"
 #include "protocol/host_allowlist.h"
 
 namespace gateway {
@@ -33,13 +34,15 @@ std::string joined(const std::vector<std::string> &values) {
   return out;
 }
 
-std::string ready_line(const std::string &url) {
+std::string ready_line(const std::string &url, const std::string &intake) {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "event");
   json_builder_add_string_value(b, "ready");
   json_builder_set_member_name(b, "url");
   json_builder_add_string_value(b, url.c_str());
+  json_builder_set_member_name(b, "intake");
+  json_builder_add_string_value(b, intake.c_str());
   json_builder_set_member_name(b, "pid");
   json_builder_add_int_value(b, getpid());
   json_builder_end_object(b);
@@ -48,27 +51,6 @@ std::string ready_line(const std::string &url) {
   json_generator_set_root(gen, root);
   g_autofree gchar *text = json_generator_to_data(gen, nullptr);
   return text;
-}
-
-// Runs fn once from the default main context, at idle priority: the HTTP
-// answer already queued goes out first.
-void run_on_idle(std::function<void()> fn) {
-  using Fn = std::function<void()>;
-  auto trampoline = [](gpointer data) -> gboolean {
-    // The closure is owned by the source, which frees it afterwards.
-    try {
-      (*static_cast<Fn *>(data))();
-    } catch (const std::exception &e) {
-      // No exception may cross into GLib.
-      tools::log_error("unexpected exception in idle callback: %s", e.what());
-    } catch (...) {
-      tools::log_error("unexpected exception in idle callback");
-    }
-    return G_SOURCE_REMOVE;
-  };
-  auto destroy = [](gpointer data) { std::unique_ptr<Fn>(static_cast<Fn *>(data)); };
-  auto owned = std::make_unique<Fn>(std::move(fn));
-  g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, trampoline, owned.release(), destroy);
 }
 
 }  // namespace
@@ -146,10 +128,26 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running);
+    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string());
+  };
+  handlers.ready = [this](std::string *why) {
+    if (shutting_down_) {
+      *why = "shutting down";
+      return false;
+    }
+    if (!events_) {
+      *why = "ready: webhooks at " + options_.webhook_path;
+      return true;
+    }
+    *why = events_->state_text();
+    return events_->ready();
   };
   http_ = std::make_unique<HttpServer>(std::move(http_config), std::move(handlers));
   if (!http_->listen(&error)) {
+    tools::log_error("%s", error.c_str());
+    return 1;
+  }
+  if (options_.websocket_intake() && !start_event_socket(&error)) {
     tools::log_error("%s", error.c_str());
     return 1;
   }
@@ -163,11 +161,12 @@ int GatewayApp::run() {
                   options_.body_timeout_s, options_.listen_backlog);
   tools::log_info("RTMS servers allowed: %s, %s", tools::log_safe(allowed).c_str(),
                   options_.allow_plaintext ? "ws:// and wss://" : "wss:// only");
-  std::printf("%s\n", ready_line(http_->webhook_url()).c_str());
+  std::printf("%s\n", ready_line(http_->webhook_url(), options_.intake).c_str());
   std::fflush(stdout);
 
   g_main_loop_run(loop_.get());
 
+  events_.reset();
   http_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
@@ -176,10 +175,55 @@ int GatewayApp::run() {
   return 0;
 }
 
-Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp, std::string_view body) {
+bool GatewayApp::start_event_socket(std::string *error) {
+  EventSocketConfig config;
+  config.token.url = options_.oauth_url;
+  config.token.client_id = options_.client_id;
+  config.token.client_secret = options_.client_secret;
+  config.token.account_id = options_.account_id;
+  config.event_url = options_.event_url;
+  config.ca_file = options_.event_ca_file;
+  config.heartbeat_interval_s = options_.heartbeat_interval_s;
+  config.heartbeat_timeout_s = options_.heartbeat_timeout_s;
+  config.max_content_bytes = size_t(options_.max_body_bytes);
+  events_ = std::make_unique<EventSocket>(
+      std::move(config), [this](const std::string &content) { return on_socket_event(content); });
+  if (!events_->start(error)) return false;
+  tools::log_info("intake: Zoom's event WebSocket %s (token from %s, %s credentials); webhooks at %s "
+           "are refused", events_->url_for_log().c_str(), tools::log_safe(options_.oauth_url).c_str(),
+           options_.account_id.empty() ? "client" : "account",
+           tools::log_safe(options_.webhook_path).c_str());
+  return true;
+}
+
+EventSocket::Outcome GatewayApp::on_socket_event(const std::string &content) {
   CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
-  Verdict v = check_webhook(options_.webhook_secret, signature, timestamp, body,
-                            g_get_real_time() / G_USEC_PER_SEC, limits);
+  Verdict v = screen(check_event_body(content, limits));
+  EventSocket::Outcome outcome{v.accepted(), v.reason};
+  if (!v.accepted()) {
+    tools::log_warning("event from the event socket rejected (%s): %s", tools::log_safe(v.reason).c_str(),
+                tools::log_safe(v.detail, 1024).c_str());
+    return outcome;
+  }
+  dispatch(std::move(v), content);
+  return outcome;
+}
+
+Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp, std::string_view body) {
+  if (options_.websocket_intake()) {
+    // No webhook secret in this mode: nothing posted here can be verified.
+    Verdict off;
+    off.status = 404;
+    off.reason = "intake_off";
+    off.detail = "webhook intake is off (--intake websocket)";
+    return off;
+  }
+  CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
+  return screen(check_webhook(options_.webhook_secret, signature, timestamp, body,
+                              g_get_real_time() / G_USEC_PER_SEC, limits));
+}
+
+Verdict GatewayApp::screen(Verdict v) {
   if (v.accepted() && shutting_down_ && v.webhook && v.webhook->kind == rtms::WebhookKind::RtmsStarted) {
     // Zoom retries elsewhere (or later) on a 5xx; a stream started now would
     // be cut short.
@@ -216,6 +260,10 @@ void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
     return;
   }
   // The answer is already set; the stream work waits for the loop to send it.
+  dispatch(std::move(verdict), std::move(raw_body));
+}
+
+void GatewayApp::dispatch(Verdict &&verdict, std::string raw_body) {
   auto webhook = std::make_shared<rtms::Webhook>(std::move(*verdict.webhook));
   auto body = std::make_shared<std::string>(std::move(raw_body));
   run_on_idle([this, webhook, body] { handle_event(*webhook, *body); });

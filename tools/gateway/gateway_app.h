@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "common/gst_gref.h"
+#include "event_socket.h"
 #include "http_server.h"
 #include "metrics.h"
 #include "options.h"
@@ -29,7 +30,14 @@ class GatewayApp {
 
  private:
   Verdict check(std::string_view signature, std::string_view timestamp, std::string_view body);
+  // What an authenticated event may not do, wherever it came from: start a
+  // stream while shutting down, or send one to a server not allowed.
+  Verdict screen(Verdict verdict);
   void on_verdict(Verdict &&verdict, std::string raw_body);
+  // An accepted event of either intake: handled from the loop.
+  void dispatch(Verdict &&verdict, std::string raw_body);
+  EventSocket::Outcome on_socket_event(const std::string &content);
+  bool start_event_socket(std::string *error);
   void handle_event(const rtms::Webhook &webhook, const std::string &raw_body);
   void start_stream(const rtms::Webhook &webhook, const std::string &raw_body);
   void stop_stream(const rtms::Webhook &webhook);
@@ -45,6 +53,7 @@ class GatewayApp {
   rtms::HostAllowlist allowlist_;
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<EventSocket> events_;  // --intake websocket
   rtms::GRef<GMainLoop> loop_;
   bool shutting_down_ = false;
   rtms::SourceId sigterm_, sigint_, deadline_;

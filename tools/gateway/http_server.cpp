@@ -60,10 +60,12 @@ bool HttpServer::listen(std::string *error) {
   }
   // Every path (libsoup takes the early handler of the path that matches
   // best): a huge body to /metrics must not be read into memory either.
-  for (const char *path : {config_.webhook_path.c_str(), "/healthz", "/metrics", static_cast<const char *>(nullptr)})
+  for (const char *path : {config_.webhook_path.c_str(), "/healthz", "/readyz", "/metrics",
+                           static_cast<const char *>(nullptr)})
     soup_server_add_early_handler(server_.get(), path, on_early, this, nullptr);
   soup_server_add_handler(server_.get(), config_.webhook_path.c_str(), on_webhook, this, nullptr);
   soup_server_add_handler(server_.get(), "/healthz", on_healthz, this, nullptr);
+  soup_server_add_handler(server_.get(), "/readyz", on_readyz, this, nullptr);
   soup_server_add_handler(server_.get(), "/metrics", on_metrics, this, nullptr);
   // The default path has an early handler (above), so it needs an answer of its own too.
   soup_server_add_handler(
@@ -197,6 +199,20 @@ void HttpServer::on_healthz(SoupServer *, SoupServerMessage *msg, const char *pa
       set_text(msg, 404, "text/plain", "not found\n");
     else
       set_text(msg, 200, "text/plain", "ok");
+  });
+}
+
+void HttpServer::on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
+                           gpointer data) {
+  auto *self = static_cast<HttpServer *>(data);
+  guarded(msg, [&] {
+    std::string why = "ready";
+    if (g_strcmp0(path, "/readyz") != 0)
+      set_text(msg, 404, "text/plain", "not found\n");
+    else if (!self->handlers_.ready || self->handlers_.ready(&why))
+      set_text(msg, 200, "text/plain", why + "\n");
+    else
+      set_text(msg, 503, "text/plain", why + "\n");
   });
 }
 

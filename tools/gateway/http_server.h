@@ -1,4 +1,4 @@
-// The HTTP(S) side: the webhook endpoint, /healthz and /metrics, on a
+// The HTTP(S) side: the webhook endpoint, /healthz, /readyz and /metrics, on a
 // SoupServer in the default main context. It only answers; what an accepted
 // webhook does is up to the owner, which must not block (the gateway defers
 // it to an idle callback).
@@ -37,6 +37,8 @@ class HttpServer {
     // body (empty when it was never read).
     std::function<void(Verdict &&, std::string_view body)> done;
     std::function<std::string()> metrics;
+    // /readyz: whether events can reach the gateway now, and a line why.
+    std::function<bool(std::string *why)> ready;
   };
 
   HttpServer(HttpConfig config, Handlers handlers);
@@ -56,6 +58,8 @@ class HttpServer {
   void refuse_too_large(SoupServerMessage *msg, std::string detail);
   static void on_webhook(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   static void on_healthz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
+                        gpointer self);
   static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   void handle_webhook(SoupServerMessage *msg, const char *path);
   void answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body);

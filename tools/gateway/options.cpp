@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -42,10 +43,17 @@ struct Raw {
   gint64 listen_backlog = kUnset;
   gchar **allow_hosts = nullptr;
   gboolean allow_plaintext = FALSE;
+  gchar *intake = nullptr;
+  gchar *oauth_url = nullptr;
+  gchar *event_url = nullptr;
+  gchar *event_ca_file = nullptr;
+  gint64 heartbeat_interval = kUnset;
+  gint64 heartbeat_timeout = kUnset;
 
   ~Raw() {
     for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir, rtmp_url,
-                     ssl_ca_file, tls_cert, tls_key, secret_file})
+                     ssl_ca_file, tls_cert, tls_key, secret_file, intake, oauth_url, event_url,
+                     event_ca_file})
       g_free(s);
     g_strfreev(allow_hosts);
   }
@@ -164,6 +172,48 @@ bool load_webhook_secret(const std::string &file, std::string *secret, std::stri
   return true;
 }
 
+bool load_event_credentials(Options *options, std::string *error) {
+  auto env = [](const char *name) {
+    const char *value = g_getenv(name);
+    return std::string(value ? value : "");
+  };
+  options->client_id = env("ZM_RTMS_CLIENT");
+  options->client_secret = env("ZM_RTMS_SECRET");
+  options->account_id = env("ZM_ACCOUNT_ID");
+  if (options->client_id.empty() || options->client_secret.empty()) {
+    *error = "--intake websocket needs the app's client id and secret in ZM_RTMS_CLIENT and "
+             "ZM_RTMS_SECRET (and ZM_ACCOUNT_ID for a Server-to-Server OAuth app)";
+    return false;
+  }
+  if (!g_str_has_prefix(options->oauth_url.c_str(), "https://")) {
+    *error = "--oauth-url must be an https:// URL (the client secret goes there)";
+    return false;
+  }
+  if (!g_str_has_prefix(options->event_url.c_str(), "wss://")) {
+    *error = "--event-url must be a wss:// URL (the access token goes there)";
+    return false;
+  }
+  if (options->event_url.find("access_token=") != std::string::npos) {
+    *error = "--event-url must not hold an access_token: the gateway obtains and renews it";
+    return false;
+  }
+  if (options->event_url.find("subscriptionId=") == std::string::npos) {
+    std::string subscription = env("ZM_EVENT_SUBSCRIPTION_ID");
+    if (subscription.empty()) {
+      *error = "--intake websocket needs the event subscription's id: an --event-url with "
+               "?subscriptionId=..., or ZM_EVENT_SUBSCRIPTION_ID";
+      return false;
+    }
+    g_autofree gchar *escaped = g_uri_escape_string(subscription.c_str(), nullptr, FALSE);
+    const char *separator = options->event_url.find('?') == std::string::npos ? "?" : "&";
+    options->event_url += std::string(separator) + "subscriptionId=" + escaped;
+  }
+  // An answer is due before the next heartbeat goes out.
+  options->heartbeat_timeout_s =
+      std::min(options->heartbeat_timeout_s, options->heartbeat_interval_s);
+  return true;
+}
+
 ParseOutcome parse_options(int argc, char **argv, Options *options) {
   Raw raw;
   GOptionEntry entries[] = {
@@ -191,6 +241,23 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"max-connections", 0, 0, G_OPTION_ARG_INT64, &raw.max_connections, "Most HTTP connections open at once; at the limit the oldest one still sending its headers is closed (default 256, lowered to fit the file descriptor limit)", "N"},
       {"header-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.header_timeout, "Seconds a connection may take from accept to complete request headers, TLS handshake included (default 10)", "S"},
       {"body-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.body_timeout, "Seconds from complete headers to the answer written: body upload and answer (default 30)", "S"},
+      {"intake", 0, 0, G_OPTION_ARG_STRING, &raw.intake,
+       "Where events come from: webhook (Zoom posts to --webhook-path; default) or websocket "
+       "(the gateway holds Zoom's event WebSocket; no public endpoint)", "MODE"},
+      {"oauth-url", 0, 0, G_OPTION_ARG_STRING, &raw.oauth_url,
+       "Websocket intake: the OAuth token endpoint (default https://zoom.us/oauth/token)", "URL"},
+      {"event-url", 0, 0, G_OPTION_ARG_STRING, &raw.event_url,
+       "Websocket intake: the event WebSocket, as your app's event subscription shows it "
+       "(default wss://ws.zoom.us/ws; subscriptionId from ZM_EVENT_SUBSCRIPTION_ID if the URL "
+       "has none)", "URL"},
+      {"event-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.event_ca_file,
+       "Websocket intake: verify the token endpoint and event WebSocket with this PEM CA instead "
+       "of the system's", "FILE"},
+      {"heartbeat-interval", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_interval,
+       "Websocket intake: seconds between heartbeats (default 30)", "S"},
+      {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_timeout,
+       "Websocket intake: seconds a heartbeat answer may take before the connection is taken "
+       "for dead and replaced (default 10)", "S"},
       {"listen-backlog", 0, 0, G_OPTION_ARG_INT64, &raw.listen_backlog, "Backlog of the listening socket (default 1024; the kernel caps it at net.core.somaxconn)", "N"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
 
@@ -198,7 +265,9 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   g_option_context_add_main_entries(context.get(), entries, nullptr);
   g_option_context_set_summary(context.get(),
       "Secrets come from the environment: ZM_WEBHOOK_SECRET (webhook secret token),\n"
-      "ZM_RTMS_CLIENT and ZM_RTMS_SECRET (the app's client id and secret, read by rtmssrc).");
+      "ZM_RTMS_CLIENT and ZM_RTMS_SECRET (the app's client id and secret, read by rtmssrc).\n"
+      "--intake websocket also reads ZM_ACCOUNT_ID (Server-to-Server OAuth apps) and\n"
+      "ZM_EVENT_SUBSCRIPTION_ID (unless --event-url names subscriptionId).");
   GError *raw_error = nullptr;
   gboolean parsed = g_option_context_parse(context.get(), &argc, &argv, &raw_error);
   if (!parsed) {
@@ -251,12 +320,22 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
             m.num(raw.max_connections, "max-connections", 4, 1000000, &options->max_connections) &&
             m.num(raw.header_timeout, "header-timeout", 1, 3600, &options->header_timeout_s) &&
             m.num(raw.body_timeout, "body-timeout", 1, 3600, &options->body_timeout_s) &&
-            m.num(raw.listen_backlog, "listen-backlog", 1, 65535, &options->listen_backlog);
+            m.num(raw.listen_backlog, "listen-backlog", 1, 65535, &options->listen_backlog) &&
+            m.str(raw.intake, "intake", &options->intake) &&
+            m.str(raw.oauth_url, "oauth-url", &options->oauth_url) &&
+            m.str(raw.event_url, "event-url", &options->event_url) &&
+            m.str(raw.event_ca_file, "event-ca-file", &options->event_ca_file) &&
+            m.num(raw.heartbeat_interval, "heartbeat-interval", 1, 3600,
+                  &options->heartbeat_interval_s) &&
+            m.num(raw.heartbeat_timeout, "heartbeat-timeout", 1, 3600,
+                  &options->heartbeat_timeout_s);
   if (!ok) return ParseOutcome::ExitError;
 
   if (options->webhook_path.empty() || options->webhook_path[0] != '/' ||
-      options->webhook_path == "/healthz" || options->webhook_path == "/metrics") {
-    std::fprintf(stderr, "rtms-gateway: --webhook-path must start with / and not be /healthz or /metrics\n");
+      options->webhook_path == "/healthz" || options->webhook_path == "/metrics" ||
+      options->webhook_path == "/readyz") {
+    std::fprintf(stderr, "rtms-gateway: --webhook-path must start with / and not be /healthz, "
+                         "/readyz or /metrics\n");
     return ParseOutcome::ExitError;
   }
   for (const std::string &pattern : options->allow_hosts) {
@@ -283,6 +362,18 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
     }
   }
   std::string error;
+  if (options->intake != "webhook" && options->intake != "websocket") {
+    std::fprintf(stderr, "rtms-gateway: --intake must be webhook or websocket, got '%s'\n",
+                 options->intake.c_str());
+    return ParseOutcome::ExitError;
+  }
+  if (options->websocket_intake()) {
+    if (!load_event_credentials(options, &error)) {
+      std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());
+      return ParseOutcome::ExitError;
+    }
+    return ParseOutcome::Run;
+  }
   if (!load_webhook_secret(secret_file, &options->webhook_secret, &error)) {
     std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());
     return ParseOutcome::ExitError;

@@ -34,7 +34,20 @@ struct Options {
   // RTMS servers a webhook may send rtmssrc to: Zoom's domain plus these.
   std::vector<std::string> allow_hosts;
   bool allow_plaintext = false;          // ws:// servers
-  std::string webhook_secret;            // never logged
+  std::string webhook_secret;            // never logged (webhook intake)
+  // Where events come from (docs/gateway.md, "Event delivery"): "webhook"
+  // (Zoom posts to us) or "websocket" (we hold Zoom's event WebSocket).
+  std::string intake = "webhook";
+  std::string oauth_url = "https://zoom.us/oauth/token";
+  // With subscriptionId in its query (from ZM_EVENT_SUBSCRIPTION_ID when the
+  // URL has none).
+  std::string event_url = "wss://ws.zoom.us/ws";
+  std::string event_ca_file;             // CA of the token endpoint and event socket
+  int heartbeat_interval_s = 30;
+  int heartbeat_timeout_s = 10;
+  // Websocket intake: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (never logged).
+  std::string client_id, client_secret, account_id;
+  bool websocket_intake() const { return intake == "websocket"; }
 };
 
 enum class ParseOutcome { Run, ExitOk, ExitError };
@@ -46,5 +59,10 @@ ParseOutcome parse_options(int argc, char **argv, Options *options);
 // The secret token from ZM_WEBHOOK_SECRET, or from the file when one is
 // named (the file wins). Trailing white space of the file is dropped.
 bool load_webhook_secret(const std::string &file, std::string *secret, std::string *error);
+
+// The websocket intake's credentials and subscription from the environment,
+// checked: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (optional) and
+// ZM_EVENT_SUBSCRIPTION_ID (unless --event-url names subscriptionId).
+bool load_event_credentials(Options *options, std::string *error);
 
 }  // namespace gateway

@@ -81,7 +81,7 @@ std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tp
 
 bool StreamPipeline::validate(const PipelineTemplate &tpl, std::string *error) {
   // Without the plugin every template fails; say where GStreamer looks.
-  GstPtr<GstElementFactory> rtmssrc(gst_element_factory_find("rtmssrc"));
+  rtms::GRef<GstElementFactory> rtmssrc = rtms::adopt(gst_element_factory_find("rtmssrc"));
   if (!rtmssrc) {
     *error = "GStreamer cannot load the rtmssrc element (plugin libgstrtms.so): install the "
              "gstreamer1.0-rtms package, or set GST_PLUGIN_PATH to the directory holding "

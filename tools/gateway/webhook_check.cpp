@@ -26,6 +26,24 @@ Verdict reject(int status, const char *reason, std::string detail) {
   return v;
 }
 
+// JSON of an authenticated event; secret_token answers url_validation.
+Verdict parse_event(std::string_view raw_body, std::string_view secret_token) {
+  rtms::Result<rtms::Webhook> parsed = rtms::parse_webhook(raw_body);
+  if (!parsed.ok())
+    return reject(400, "malformed", "body is not a webhook: " + parsed.error().describe());
+
+  Verdict v;
+  v.status = 200;
+  v.reason = event_label(parsed->kind);
+  if (parsed->kind == rtms::WebhookKind::UrlValidation) {
+    if (parsed->plain_token.empty())
+      return reject(400, "malformed", "url_validation without plainToken");
+    v.response_body = rtms::url_validation_response(parsed->plain_token, secret_token);
+  }
+  v.webhook = std::move(parsed.value());
+  return v;
+}
+
 }  // namespace
 
 const char *event_label(rtms::WebhookKind kind) {
@@ -67,17 +85,18 @@ Verdict check_webhook(std::string_view secret_token, std::string_view signature_
       detail += ": x-zm-signature does not match the body under the webhook secret token";
     return reject(401, signature_reason(check), detail);
   }
-  rtms::Result<rtms::Webhook> parsed = rtms::parse_webhook(raw_body);
-  if (!parsed.ok()) return reject(400, "malformed", "body is not a webhook: " + parsed.error().describe());
+  return parse_event(raw_body, secret_token);
+}
 
-  Verdict v;
-  v.status = 200;
-  v.reason = event_label(parsed->kind);
-  if (parsed->kind == rtms::WebhookKind::UrlValidation) {
-    if (parsed->plain_token.empty()) return reject(400, "malformed", "url_validation without plainToken");
-    v.response_body = rtms::url_validation_response(parsed->plain_token, secret_token);
-  }
-  v.webhook = std::move(parsed.value());
+Verdict check_event_body(std::string_view raw_body, const CheckLimits &limits) {
+  if (int64_t(raw_body.size()) > limits.max_body_bytes)
+    return reject(413, "too_large",
+                  "event of " + std::to_string(raw_body.size()) + " bytes is over --max-body " +
+                      std::to_string(limits.max_body_bytes));
+  Verdict v = parse_event(raw_body, {});
+  if (v.accepted() && v.webhook->kind == rtms::WebhookKind::UrlValidation)
+    return reject(400, "url_validation",
+                  "endpoint.url_validation is for the webhook endpoint only");
   return v;
 }
 

@@ -33,6 +33,12 @@ Verdict check_webhook(std::string_view secret_token, std::string_view signature_
                       std::string_view timestamp_header, std::string_view raw_body, int64_t now_s,
                       const CheckLimits &limits);
 
+// The part of check_webhook after the signature: size and JSON of an event
+// that came authenticated another way (the event WebSocket, over TLS with an
+// access token). url_validation is refused (reason "url_validation"): only
+// the webhook endpoint answers it.
+Verdict check_event_body(std::string_view raw_body, const CheckLimits &limits);
+
 // Label of an accepted event for metrics and logs ("rtms_started", ...).
 const char *event_label(rtms::WebhookKind kind);
 
