@@ -17,12 +17,20 @@
  * speaks, or one mixed pad), `video_%u`, `deskshare_%u`, `transcript_%u` and
  * `chat_%u`, each with caps from the server's effective parameters, a
  * stream-start with its #GstStream, a stream collection, a TIME segment and
- * the participant's tags; every buffer carries the server's capture time as
- * a reference timestamp meta and a `GstRtmsMeta` custom meta.
+ * the participant's tags. Every buffer carries the server's capture time as
+ * a reference timestamp meta (`timestamp/x-unix`); video, screen share,
+ * transcript and chat buffers also a `GstRtmsMeta` custom meta saying who
+ * they are from.
  *
  * It is a live source: it produces in PLAYING only, answers the LATENCY
  * query with its jitter allowance and packet duration, and sends GAP events
- * on its sparse pads. Errors carry RTMS status codes in their details.
+ * on its sparse pads (every pad but audio). Audio is pushed from a pool of
+ * streaming threads shared by every rtmssrc of the process, or from each
+ * pad's own thread, or from the network thread (#GstRtmsSrc:push-mode).
+ * no-more-pads comes once no pad can be added any more: at the end of the
+ * stream with one audio pad per participant. Errors and warnings carry RTMS
+ * status codes and kinds in their details. The element also opens
+ * `rtms://` URIs (docs/rtmssrc.md, "URI").
  *
  * ## Example launch lines
  * |[
@@ -542,6 +550,16 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
   element_class->change_state = gst_rtms_src_change_state;
   element_class->send_event = gst_rtms_src_send_event;
 
+  /**
+   * GstRtmsSrc:webhook-payload:
+   *
+   * The JSON body (or its `payload` object) of the `rtms_started` webhook: sets
+   * #GstRtmsSrc:server-urls, #GstRtmsSrc:stream-id and the meeting, webinar,
+   * session or engagement id at once. Set again while streaming with other
+   * server URLs, it moves the stream there (server failover).
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_WEBHOOK_PAYLOAD, "webhook-payload", "Webhook payload",
                  "JSON of a meeting./webinar./session./contact_center.voice_rtms_started "
                  "webhook: the whole body or only its 'payload' object. Sets server-urls, "
@@ -549,32 +567,105 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                  "streaming, a new rtms_started for the same stream with other server URLs "
                  "moves the stream there (server failover)",
                  true, GParamFlags(GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstRtmsSrc:server-urls:
+   *
+   * The signaling WebSocket URLs of the webhook, comma separated. Changed
+   * while streaming, the stream moves to the new servers.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_SERVER_URLS, "server-urls", "Server URLs",
                  "Signaling WebSocket URL(s) from the webhook's server_urls; several may be "
                  "given separated by commas (wss:// entries are tried first). Changed while "
                  "streaming, the stream moves to the new servers (server failover)",
                  true, GParamFlags(GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstRtmsSrc:stream-id:
+   *
+   * The `rtms_stream_id` of the stream to receive.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_STREAM_ID, "stream-id", "Stream ID",
                  "rtms_stream_id of the stream to receive");
+  /**
+   * GstRtmsSrc:meeting-uuid:
+   *
+   * The `meeting_uuid` of a Zoom meeting, exactly as the webhook gives it.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_MEETING_UUID, "meeting-uuid", "Meeting UUID",
                  "meeting_uuid of a Zoom meeting (used exactly as the webhook gives it)");
+  /**
+   * GstRtmsSrc:webinar-uuid:
+   *
+   * The `webinar_uuid` of a Zoom webinar.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_WEBINAR_UUID, "webinar-uuid", "Webinar UUID",
                  "webinar_uuid of a Zoom webinar");
+  /**
+   * GstRtmsSrc:session-id:
+   *
+   * The `session_id` of a Zoom Video SDK session.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_SESSION_ID, "session-id", "Session ID",
                  "session_id of a Zoom Video SDK session");
+  /**
+   * GstRtmsSrc:engagement-id:
+   *
+   * The `engagement_id` of a Zoom Contact Center engagement.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_ENGAGEMENT_ID, "engagement-id", "Engagement ID",
                  "engagement_id of a Zoom Contact Center engagement");
+  /**
+   * GstRtmsSrc:client-id:
+   *
+   * The client ID of the Zoom app; `ZM_RTMS_CLIENT` when empty.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_CLIENT_ID, "client-id", "Client ID",
                  "Client ID of the Zoom Marketplace app that received the webhook. When "
                  "empty, the environment variable ZM_RTMS_CLIENT is used");
+  /**
+   * GstRtmsSrc:client-secret:
+   *
+   * The client secret of the Zoom app, which signs the handshakes;
+   * `ZM_RTMS_SECRET` when empty. Write-only and never logged.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_CLIENT_SECRET, "client-secret", "Client secret",
                  "Client secret of the app; signs the handshakes. Write-only, never logged. "
                  "When empty, the environment variable ZM_RTMS_SECRET is used (prefer it: "
                  "command lines are visible to other users)",
                  false);
+  /**
+   * GstRtmsSrc:ssl-ca-file:
+   *
+   * A PEM file of the certificate authorities to trust for `wss://` instead
+   * of the system store.
+   *
+   * Since: 0.1
+   */
   install_string(gobject_class, PROP_SSL_CA_FILE, "ssl-ca-file", "SSL CA file",
                  "PEM file of the certificate authorities to trust for wss:// instead of the "
                  "system store (for a private CA such as the emulator's)");
+  /**
+   * GstRtmsSrc:ssl-strict:
+   *
+   * Whether `wss://` servers with an untrusted certificate are refused.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_SSL_STRICT,
       g_param_spec_boolean("ssl-strict", "SSL strict",
@@ -591,7 +682,7 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
    * checked before anything connects; a URL that matches no pattern is a
    * RESOURCE/SETTINGS error. Empty (the default): any host.
    *
-   * Since: 0.2
+   * Since: 0.1
    */
   install_string(gobject_class, PROP_ALLOWED_HOSTS, "allowed-hosts", "Allowed hosts",
                  "RTMS server host patterns (e.g. \"*.zoom.us\"), comma or space separated; "
@@ -603,7 +694,7 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
    * Whether unencrypted `ws://` servers may be used (signaling and media).
    * Zoom's servers are `wss://`; `ws://` is for the emulator and tests.
    *
-   * Since: 0.2
+   * Since: 0.1
    */
   g_object_class_install_property(
       gobject_class, PROP_ALLOW_PLAINTEXT,
@@ -612,16 +703,38 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                            "wss://",
                            TRUE,
                            rw));
+  /**
+   * GstRtmsSrc:audio-codec:
+   *
+   * The audio codec to ask the server for.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_AUDIO_CODEC,
       g_param_spec_enum("audio-codec", "Audio codec", "Audio codec to ask the server for",
                         GST_TYPE_RTMS_AUDIO_CODEC, GST_RTMS_AUDIO_CODEC_L16, rw));
+  /**
+   * GstRtmsSrc:g711-law:
+   *
+   * The law of G.711 audio, which the protocol does not say: it decides the
+   * caps.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_G711_LAW,
       g_param_spec_enum("g711-law", "G.711 law",
                         "Which G.711 law the server's G.711 audio uses; the protocol does not "
                         "say, so this decides the caps (audio/x-mulaw or audio/x-alaw)",
                         GST_TYPE_RTMS_G711_LAW, GST_RTMS_G711_MULAW, rw));
+  /**
+   * GstRtmsSrc:audio-sample-rate:
+   *
+   * The audio sample rate to ask for in Hz; 0 picks the codec's natural rate.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_AUDIO_SAMPLE_RATE,
       g_param_spec_int("audio-sample-rate", "Audio sample rate",
@@ -629,9 +742,23 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                        "codec's natural rate (L16 and G.722 16000, G.711 8000, Opus 48000). The "
                        "caps follow what the server grants",
                        0, 48000, 0, rw));
+  /**
+   * GstRtmsSrc:audio-channels:
+   *
+   * 1 (mono) or 2 (stereo).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_AUDIO_CHANNELS,
       g_param_spec_int("audio-channels", "Audio channels", "1 (mono) or 2 (stereo)", 1, 2, 1, rw));
+  /**
+   * GstRtmsSrc:audio-mode:
+   *
+   * One audio pad per participant who speaks, or one mixed pad.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_AUDIO_MODE,
       g_param_spec_enum("audio-mode", "Audio mode",
@@ -639,11 +766,26 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "pad. Zoom's wire default is mixed; rtmssrc defaults to per-participant "
                         "because mixed audio loses who spoke",
                         GST_TYPE_RTMS_AUDIO_MODE, GST_RTMS_AUDIO_MODE_PER_PARTICIPANT, rw));
+  /**
+   * GstRtmsSrc:audio-send-rate:
+   *
+   * Milliseconds of audio per packet.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_AUDIO_SEND_RATE,
       g_param_spec_uint("audio-send-rate", "Audio send rate",
                         "Milliseconds of audio per packet: a multiple of 20, at most 1000", 20,
                         1000, 20, rw));
+  /**
+   * GstRtmsSrc:push-mode:
+   *
+   * Which thread pushes audio downstream (see "Threads: push-mode" in
+   * docs/rtmssrc.md).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_PUSH_MODE,
       g_param_spec_enum("push-mode", "Push mode",
@@ -660,23 +802,53 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "audio pad that feeds a muxer or anything slow. Video, share and text "
                         "pads always have their own threads",
                         GST_TYPE_RTMS_PUSH_MODE, GST_RTMS_PUSH_MODE_SHARED_THREADS, rw));
+  /**
+   * GstRtmsSrc:socket-mode:
+   *
+   * One media socket for every media type, or one per media type.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_SOCKET_MODE,
       g_param_spec_enum("socket-mode", "Socket mode",
                         "One unified media socket, or one socket per media type",
                         GST_TYPE_RTMS_SOCKET_MODE, GST_RTMS_SOCKET_MODE_UNIFIED, rw));
+  /**
+   * GstRtmsSrc:handshake-timeout:
+   *
+   * Milliseconds to wait for the answers to the signaling and media
+   * handshakes.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_HANDSHAKE_TIMEOUT,
       g_param_spec_uint("handshake-timeout", "Handshake timeout",
                         "Milliseconds to wait for the server to answer the signaling and media "
                         "handshakes before failing",
                         100, 600000, 10000, rw));
+  /**
+   * GstRtmsSrc:latency:
+   *
+   * Milliseconds of network jitter to allow for, reported in the LATENCY
+   * query on top of one packet's duration.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_LATENCY,
       g_param_spec_uint("latency", "Latency",
                         "Milliseconds of network jitter to allow for; reported in the LATENCY "
                         "query on top of one packet's duration",
                         0, 60000, 100, rw));
+  /**
+   * GstRtmsSrc:buffer-data:
+   *
+   * Whether the server sends the audio it buffered before the connection.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_BUFFER_DATA,
       g_param_spec_boolean("buffer-data", "Buffer data",
@@ -684,6 +856,13 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                            "webhook and the connection (up to 60 s, delivered in a burst). "
                            "FALSE drops it on the server",
                            TRUE, rw));
+  /**
+   * GstRtmsSrc:max-message-size:
+   *
+   * The largest WebSocket message accepted, in bytes.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_MAX_MESSAGE_SIZE,
       g_param_spec_uint("max-message-size", "Max message size",
@@ -691,50 +870,115 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "socket with an error",
                         65536, G_MAXUINT, 64 * 1024 * 1024, rw));
 
+  /**
+   * GstRtmsSrc:media:
+   *
+   * Which media to receive; pads appear for what the server grants.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_MEDIA,
       g_param_spec_flags("media", "Media",
                          "Which media to receive; each needs the matching scope in the Zoom app. "
                          "Pads appear for what the server grants",
                          GST_TYPE_RTMS_MEDIA, GST_RTMS_MEDIA_AUDIO, rw));
+  /**
+   * GstRtmsSrc:video-codec:
+   *
+   * The codec of participant video.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_VIDEO_CODEC,
       g_param_spec_enum("video-codec", "Video codec",
                         "Codec of participant video; JPEG and PNG only up to 5 fps",
                         GST_TYPE_RTMS_VIDEO_CODEC, GST_RTMS_VIDEO_CODEC_H264, rw));
+  /**
+   * GstRtmsSrc:video-resolution:
+   *
+   * The resolution of participant video to ask for.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_VIDEO_RESOLUTION,
       g_param_spec_enum("video-resolution", "Video resolution",
                         "Resolution of participant video to ask for; the caps follow what "
                         "arrives, which may change mid-stream",
                         GST_TYPE_RTMS_VIDEO_RESOLUTION, GST_RTMS_VIDEO_RESOLUTION_HD, rw));
+  /**
+   * GstRtmsSrc:video-fps:
+   *
+   * Frames per second of participant video.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_VIDEO_FPS,
       g_param_spec_uint("video-fps", "Video frame rate",
                         "Frames per second of participant video (H.264: 1 to 30; JPEG/PNG: at "
                         "most 5)",
                         1, 30, 30, rw));
+  /**
+   * GstRtmsSrc:video-mode:
+   *
+   * The active speaker, or one participant chosen with
+   * #GstRtmsSrc::subscribe-video.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_VIDEO_MODE,
       g_param_spec_enum("video-mode", "Video mode",
                         "Active speaker (the pad follows whoever speaks) or one individual "
                         "participant chosen with the subscribe-video signal",
                         GST_TYPE_RTMS_VIDEO_MODE, GST_RTMS_VIDEO_MODE_ACTIVE_SPEAKER, rw));
+  /**
+   * GstRtmsSrc:deskshare-codec:
+   *
+   * The codec of the screen share.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_DESKSHARE_CODEC,
       g_param_spec_enum("deskshare-codec", "Screen share codec",
                         "Codec of the screen share; JPEG and PNG only at 1 fps",
                         GST_TYPE_RTMS_VIDEO_CODEC, GST_RTMS_VIDEO_CODEC_H264, rw));
+  /**
+   * GstRtmsSrc:deskshare-resolution:
+   *
+   * The resolution of the screen share to ask for.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_DESKSHARE_RESOLUTION,
       g_param_spec_enum("deskshare-resolution", "Screen share resolution",
                         "Resolution of the screen share to ask for",
                         GST_TYPE_RTMS_VIDEO_RESOLUTION, GST_RTMS_VIDEO_RESOLUTION_FHD, rw));
+  /**
+   * GstRtmsSrc:deskshare-fps:
+   *
+   * Frames per second of the screen share.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_DESKSHARE_FPS,
       g_param_spec_uint("deskshare-fps", "Screen share frame rate",
                         "Frames per second of the screen share (H.264: up to 30; JPEG/PNG: 1)",
                         1, 30, 15, rw));
+  /**
+   * GstRtmsSrc:transcript-language:
+   *
+   * The transcript's language as an RTMS language number; -1 lets the
+   * server detect it.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_TRANSCRIPT_LANGUAGE,
       g_param_spec_int("transcript-language", "Transcript language",
@@ -742,6 +986,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                        "English, 14 = German, 28 = Spanish ...; see docs/rtmssrc.md); -1 lets "
                        "the server detect it",
                        -1, 36, -1, rw));
+  /**
+   * GstRtmsSrc:transcript-language-identification:
+   *
+   * Whether the server may identify the spoken language after the first
+   * 30 s.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_TRANSCRIPT_LID,
       g_param_spec_boolean("transcript-language-identification",
@@ -749,6 +1001,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                            "Let the server identify the spoken language after the first 30 s; "
                            "FALSE keeps transcript-language for the whole stream",
                            TRUE, rw));
+  /**
+   * GstRtmsSrc:text-gap-delay:
+   *
+   * Milliseconds behind real time at which the transcript and chat pads
+   * send GAP events while nothing is said.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_TEXT_GAP_DELAY,
       g_param_spec_uint("text-gap-delay", "Text GAP delay",
@@ -757,6 +1017,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "its utterance, and lines that start earlier are moved up)",
                         0, 60000, 5000, rw));
 
+  /**
+   * GstRtmsSrc:reconnect-delay:
+   *
+   * Milliseconds before the first attempt to re-establish a lost socket
+   * (doubling with each attempt); 0 turns reconnection off.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_RECONNECT_DELAY,
       g_param_spec_uint("reconnect-delay", "Reconnect delay",
@@ -765,6 +1033,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "as Zoom keeps the stream (60 s signaling, 65 s media). 0 turns "
                         "reconnection off: a lost socket is an error",
                         0, 30000, 3000, rw));
+  /**
+   * GstRtmsSrc:keepalive-timeout:
+   *
+   * Milliseconds a socket may stay silent before it is presumed dead; 0
+   * turns the watch off.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_KEEPALIVE_TIMEOUT,
       g_param_spec_uint("keepalive-timeout", "Keep-alive timeout",
@@ -773,6 +1049,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "presumed dead and re-established like a lost one (or, with "
                         "reconnect-delay=0, an error). Zoom's rule is 65 s; 0 turns the watch off",
                         0, G_MAXUINT, 65000, rw));
+  /**
+   * GstRtmsSrc:wake-interval:
+   *
+   * Microseconds the network thread waits between two wake-ups, reading
+   * what arrived meanwhile in one batch; 0 wakes for every packet.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_WAKE_INTERVAL,
       g_param_spec_uint("wake-interval", "Wake interval",
@@ -782,6 +1066,13 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                         "up to this much latency (added to the LATENCY query). Streams with the "
                         "same value share threads. 0: wake for every packet",
                         0, 100000, 0, rw));
+  /**
+   * GstRtmsSrc:dedicated-thread:
+   *
+   * Whether this stream gets a network thread of its own.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_DEDICATED_THREAD,
       g_param_spec_boolean("dedicated-thread", "Dedicated thread",
@@ -790,6 +1081,14 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                            "may use CPUs), so with push-mode=network-thread a downstream that "
                            "blocks holds up the other streams on its thread too",
                            FALSE, rw));
+  /**
+   * GstRtmsSrc:stats:
+   *
+   * Counters since the stream started, per media kind, and reconnects (see
+   * "Statistics" in docs/rtmssrc.md).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",
@@ -800,6 +1099,20 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                          GST_TYPE_STRUCTURE,
                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
+  /**
+   * GstRtmsSrc::subscribe-video:
+   * @src: the rtmssrc
+   * @user_id: the participant's Zoom user_id
+   * @subscribe: %TRUE to receive their video, %FALSE to stop
+   *
+   * In `video-mode=individual`, asks the server for one participant's video
+   * (or stops it). The answer comes as an `rtms-video-subscription` element
+   * message.
+   *
+   * Returns: %FALSE when no stream is running.
+   *
+   * Since: 0.1
+   */
   signals[SIGNAL_SUBSCRIBE_VIDEO] = g_signal_new_class_handler(
       "subscribe-video", G_TYPE_FROM_CLASS(klass),
       GSignalFlags(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION), G_CALLBACK(gst_rtms_src_subscribe_video),

@@ -530,6 +530,13 @@ static void gst_rtms_src_pad_class_init(GstRtmsSrcPadClass *klass) {
   gobject_class->get_property = gst_rtms_src_pad_get_property;
   gobject_class->finalize = gst_rtms_src_pad_finalize;
 
+  /**
+   * GstRtmsSrcPad:participant-id:
+   *
+   * The Zoom user_id of the participant whose media the pad carries.
+   *
+   * Since: 0.1
+   */
   participant_id_pspec =
       g_param_spec_int64("participant-id", "Participant ID",
                          "Zoom user_id of the participant whose media this pad carries: its "
@@ -539,12 +546,26 @@ static void gst_rtms_src_pad_class_init(GstRtmsSrcPadClass *klass) {
                          G_MININT64, G_MAXINT64, 0,
                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property(gobject_class, PROP_PARTICIPANT_ID, participant_id_pspec);
+  /**
+   * GstRtmsSrcPad:participant-name:
+   *
+   * The participant's display name; empty until known.
+   *
+   * Since: 0.1
+   */
   participant_name_pspec =
       g_param_spec_string("participant-name", "Participant name",
                           "Display name of the participant, as the server gave it; empty "
                           "until known (media can arrive before the join event)",
                           "", GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property(gobject_class, PROP_PARTICIPANT_NAME, participant_name_pspec);
+  /**
+   * GstRtmsSrcPad:media-type:
+   *
+   * What the pad carries: audio, video, deskshare, transcript or chat.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property(
       gobject_class, PROP_MEDIA_TYPE,
       g_param_spec_string("media-type", "Media type",
