@@ -67,6 +67,16 @@ static int natural_rate(GstRtmsAudioCodec codec) {
   }
 }
 
+static VideoParams video_params(GstRtmsVideoCodec codec, GstRtmsVideoResolution resolution,
+                                guint fps) {
+  VideoParams params;
+  params.content_type = ContentType::RawVideo;
+  params.codec = Codec(int(codec));
+  params.resolution = Resolution(int(resolution));
+  params.fps = int(fps);
+  return params;
+}
+
 std::string SrcProperties::to_session_config(SessionConfig &config) const {
   const SrcProperties &s = *this;
   if (!s.webhook_error.empty()) return "webhook-payload: " + s.webhook_error;
@@ -123,24 +133,15 @@ std::string SrcProperties::to_session_config(SessionConfig &config) const {
     if (s.video_codec != GST_RTMS_VIDEO_CODEC_H264 && s.video_fps > 5)
       return "video-fps " + std::to_string(s.video_fps) +
              " is too high for JPEG or PNG video (at most 5); use video-codec h264 above 5 fps";
-    VideoParams video;
-    video.content_type = ContentType::RawVideo;
-    video.codec = Codec(int(s.video_codec));
-    video.resolution = Resolution(int(s.video_resolution));
-    video.data_opt = DataOption(int(s.video_mode));
-    video.fps = int(s.video_fps);
-    config.media_params.video = video;
+    config.media_params.video = video_params(s.video_codec, s.video_resolution, s.video_fps);
+    config.media_params.video->data_opt = DataOption(int(s.video_mode));
   }
   if (s.media & GST_RTMS_MEDIA_DESKSHARE) {
     if (s.deskshare_codec != GST_RTMS_VIDEO_CODEC_H264 && s.deskshare_fps > 1)
       return "deskshare-fps " + std::to_string(s.deskshare_fps) +
              " is too high for JPEG or PNG screen share (at most 1); use deskshare-codec h264";
-    VideoParams share;
-    share.content_type = ContentType::RawVideo;
-    share.codec = Codec(int(s.deskshare_codec));
-    share.resolution = Resolution(int(s.deskshare_resolution));
-    share.fps = int(s.deskshare_fps);
-    config.media_params.deskshare = share;
+    config.media_params.deskshare =
+        video_params(s.deskshare_codec, s.deskshare_resolution, s.deskshare_fps);
   }
   if (s.media & GST_RTMS_MEDIA_TRANSCRIPT) {
     TranscriptParams transcript;
