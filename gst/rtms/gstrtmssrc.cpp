@@ -141,9 +141,9 @@ static void maybe_fail_over(GstRtmsSrc *self, const std::string &old_urls) {
     return s.webhook_error.empty() ? s.server_urls : std::string();
   });
   if (urls == old_urls || urls.empty()) return;
-  GST_INFO_OBJECT(self, "server failover: %zu new server URL(s)",
-                  rtms::split_server_urls(urls).size());
-  self->priv->session.fail_over(urls);
+  if (self->priv->session.fail_over(urls))
+    GST_INFO_OBJECT(self, "server failover: %zu new server URL(s)",
+                    rtms::split_server_urls(urls).size());
 }
 
 static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GValue *value,

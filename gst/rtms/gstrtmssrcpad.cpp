@@ -87,11 +87,7 @@ void FlowCombiner::clear() {
   not_linked_warned_ = false;
 }
 
-GstFlowReturn FlowCombiner::update(GstElement *element, GstPad *pad, GstFlowReturn ret) {
-  // OK after OK combines to OK, and gst_pad_push has recorded the pad's
-  // result already: the common case needs neither the lock nor the combiner.
-  if (ret == GST_FLOW_OK && last_.load(std::memory_order_relaxed) == GST_FLOW_OK)
-    return GST_FLOW_OK;
+GstFlowReturn FlowCombiner::update_locked(GstElement *element, GstPad *pad, GstFlowReturn ret) {
   std::lock_guard<std::mutex> guard(lock_);
   GstFlowReturn combined = gst_flow_combiner_update_pad_flow(combiner_, pad, ret);
   last_.store(combined, std::memory_order_relaxed);

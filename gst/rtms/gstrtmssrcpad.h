@@ -37,10 +37,18 @@ class FlowCombiner {
   // Forgets every pad (they are being removed).
   void clear();
   // Records pad's last result and returns the combined one; warns (once)
-  // when no pad is linked. OK after OK takes no lock.
-  GstFlowReturn update(GstElement *element, GstPad *pad, GstFlowReturn ret);
+  // when no pad is linked. OK after OK combines to OK, and gst_pad_push has
+  // recorded the pad's result already: the common case needs neither the
+  // lock nor the combiner (nor a call).
+  GstFlowReturn update(GstElement *element, GstPad *pad, GstFlowReturn ret) {
+    if (ret == GST_FLOW_OK && last_.load(std::memory_order_relaxed) == GST_FLOW_OK)
+      return GST_FLOW_OK;
+    return update_locked(element, pad, ret);
+  }
 
  private:
+  GstFlowReturn update_locked(GstElement *element, GstPad *pad, GstFlowReturn ret);
+
   // Guards combiner_ and not_linked_warned_.
   std::mutex lock_;
   GstFlowCombiner *combiner_;
