@@ -246,7 +246,7 @@ static bool push_event(GstRtmsSrcPad *pad, GstEvent *event) {
       progress.covered = std::max(progress.covered, ts + dur);
     }
   }
-  gst_pad_push_event(GST_PAD(pad), event);
+  gst_pad_push_event(GST_PAD_CAST(pad), event);
   if (type == GST_EVENT_SEGMENT) progress.segment_sent = true;
   return type != GST_EVENT_EOS;
 }
@@ -279,9 +279,9 @@ static bool push_item(GstRtmsSrcPad *pad, GstMiniObject *item) {
     progress.position = std::max(progress.position, GST_BUFFER_PTS(buffer));
     progress.covered = std::max(progress.covered, end);
   }
-  GstFlowReturn ret = gst_pad_push(GST_PAD(pad), buffer);
+  GstFlowReturn ret = gst_pad_push(GST_PAD_CAST(pad), buffer);
   if (ret == GST_FLOW_NOT_LINKED && !progress.not_linked_warned) warn_not_linked(pad);
-  GstFlowReturn combined = q->shared->flow.update(q->shared->element, GST_PAD(pad), ret);
+  GstFlowReturn combined = q->shared->flow.update(q->shared->element, GST_PAD_CAST(pad), ret);
   if (ret == GST_FLOW_FLUSHING) return false;
   if (ret == GST_FLOW_EOS) {
     // Downstream of this pad wants no more; the others go on.
@@ -291,7 +291,7 @@ static bool push_item(GstRtmsSrcPad *pad, GstMiniObject *item) {
   }
   if (combined < GST_FLOW_EOS && combined != GST_FLOW_NOT_LINKED) {
     GST_ELEMENT_FLOW_ERROR(q->shared->element, combined);
-    gst_pad_push_event(GST_PAD(pad), gst_event_new_eos());
+    gst_pad_push_event(GST_PAD_CAST(pad), gst_event_new_eos());
     set_flushing(q, true);
     return false;
   }
@@ -316,7 +316,7 @@ static GstMiniObject *next_item(GstRtmsSrcPad *pad) {
     if (!GST_CLOCK_TIME_IS_VALID(now) || now < delay) continue;
     GstClockTime until = now - delay;
     if (until > progress.covered) {
-      gst_pad_push_event(GST_PAD(pad),
+      gst_pad_push_event(GST_PAD_CAST(pad),
                          gst_event_new_gap(progress.covered, until - progress.covered));
       progress.covered = until;
       progress.position = std::max(progress.position, until);
@@ -325,9 +325,9 @@ static GstMiniObject *next_item(GstRtmsSrcPad *pad) {
 }
 
 static void pad_loop(gpointer user_data) {
-  GstRtmsSrcPad *pad = GST_RTMS_SRC_PAD(user_data);
+  GstRtmsSrcPad *pad = static_cast<GstRtmsSrcPad *>(user_data);  // the task's own pad
   GstMiniObject *item = next_item(pad);
-  if (!item || !push_item(pad, item)) gst_pad_pause_task(GST_PAD(pad));
+  if (!item || !push_item(pad, item)) gst_pad_pause_task(GST_PAD_CAST(pad));
 }
 
 // Direct pads: the pad's stream lock keeps items from different threads
@@ -339,21 +339,21 @@ static void push_waiting(GstRtmsSrcPad *pad) {
 }
 
 static void drain_direct(GstRtmsSrcPad *pad) {
-  GST_PAD_STREAM_LOCK(GST_PAD(pad));
+  GST_PAD_STREAM_LOCK(GST_PAD_CAST(pad));
   push_waiting(pad);
-  GST_PAD_STREAM_UNLOCK(GST_PAD(pad));
+  GST_PAD_STREAM_UNLOCK(GST_PAD_CAST(pad));
 }
 
 // A direct pad in PLAYING: pushed here and now, unless older items wait
 // (queued before PLAYING, or by another thread), which go first.
 static bool deliver_direct(GstRtmsSrcPad *pad, GstMiniObject *item) {
-  GST_PAD_STREAM_LOCK(GST_PAD(pad));
+  GST_PAD_STREAM_LOCK(GST_PAD_CAST(pad));
   bool accepted = false;
   if (GstMiniObject *now = take_if_idle(pad->queue, item, &accepted))
     push_item(pad, now);
   else if (accepted)
     push_waiting(pad);
-  GST_PAD_STREAM_UNLOCK(GST_PAD(pad));
+  GST_PAD_STREAM_UNLOCK(GST_PAD_CAST(pad));
   return accepted;
 }
 
@@ -363,7 +363,9 @@ static bool deliver_direct(GstRtmsSrcPad *pad, GstMiniObject *item) {
 // was deactivated, and its element), and the element deactivates its pads,
 // which waits here, before it goes.
 static void drain_pooled(GstPad *base) {
-  GstRtmsSrcPad *pad = GST_RTMS_SRC_PAD(base);
+  // Unchecked: only pads of this type are scheduled (a checked cast is a
+  // call per turn).
+  GstRtmsSrcPad *pad = reinterpret_cast<GstRtmsSrcPad *>(base);
   GST_PAD_STREAM_LOCK(base);
   while (GstMiniObject *item = take_scheduled(pad->queue)) {
     if (!push_item(pad, item)) {
@@ -377,7 +379,7 @@ static void drain_pooled(GstPad *base) {
 
 // Without a pool thread (none could be started), the caller pushes.
 static void schedule_on_pool(GstRtmsSrcPad *pad) {
-  if (!rtms::push_pool_schedule(GST_PAD(pad), drain_pooled)) drain_pooled(GST_PAD(pad));
+  if (!rtms::push_pool_schedule(GST_PAD_CAST(pad), drain_pooled)) drain_pooled(GST_PAD_CAST(pad));
 }
 
 bool gst_rtms_src_pad_deliver(GstRtmsSrcPad *pad, GstMiniObject *item) {
