@@ -53,7 +53,9 @@ static void session_log_refresh(void *) {
   }
 }
 
-void rtms_session_log_init() {
+namespace rtms {
+
+void session_log_init() {
   static gsize done = 0;
   if (!g_once_init_enter(&done)) return;
   GST_DEBUG_CATEGORY_INIT(rtms_session_debug, "rtmssession", 0,
@@ -73,13 +75,16 @@ void rtms_session_log_init() {
   g_once_init_leave(&done, 1);
 }
 
+}  // namespace rtms
+
 static gboolean plugin_init(GstPlugin *plugin) {
-  rtms_session_log_init();
+  rtms::session_log_init();
   gboolean ok = GST_ELEMENT_REGISTER(rtmssrc, plugin);
   ok = GST_ELEMENT_REGISTER(rtmstextenc, plugin) && ok;
   return ok;
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, rtms,
-                  "Zoom Realtime Media Streams (RTMS) source and text encoder", plugin_init, VERSION,
+                  "Zoom Realtime Media Streams (RTMS) source and text encoder", plugin_init,
+                  VERSION,
                   GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

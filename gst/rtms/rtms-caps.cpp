@@ -44,8 +44,9 @@ GstClockTime audio_payload_duration(const AudioParams &effective, const guint8 *
     uint64_t ns = opus_packet_duration_ns(data, size);
     return ns ? GstClockTime(ns) : GST_CLOCK_TIME_NONE;
   }
-  int rate = codec == Codec::G722 ? 16000
-                                  : sample_rate_hz(effective.sample_rate.value_or(SampleRate::SR16K));
+  int rate = codec == Codec::G722
+                 ? 16000
+                 : sample_rate_hz(effective.sample_rate.value_or(SampleRate::SR16K));
   int channels = static_cast<int>(effective.channel.value_or(AudioChannel::Mono));
   uint64_t bytes_per_second = audio_bytes_per_second(codec, rate, channels);
   if (bytes_per_second == 0) return GST_CLOCK_TIME_NONE;

@@ -3,18 +3,8 @@
 
 #include <gst/gst.h>
 
+#include "gstrtmsenums.h"
 #include "protocol/media_params.h"
-
-G_BEGIN_DECLS
-
-// Which law G.711 audio uses. The protocol has one codec number for both and
-// never says which; the rtmssrc property g711-law decides.
-typedef enum {
-  GST_RTMS_G711_MULAW = 0,
-  GST_RTMS_G711_ALAW = 1,
-} GstRtmsG711Law;
-
-G_END_DECLS
 
 namespace rtms {
 

@@ -1,8 +1,6 @@
-// GstRtmsMeta: a GstCustomMeta whose structure tells programs who a buffer
-// is from (video of the active speaker, a transcript line, a chat message).
-// Read it with gst_buffer_get_custom_meta(buffer, "GstRtmsMeta") and
-// gst_custom_meta_get_structure(); docs/rtmssrc.md lists the fields.
-#include "gstrtmssrc-private.h"
+#include "rtms-meta.h"
+
+namespace rtms {
 
 static const char *const kMetaName = "GstRtmsMeta";
 
@@ -19,11 +17,13 @@ static const GstMetaInfo *meta_info() {
   return info;
 }
 
-void rtms_meta_register() { meta_info(); }
+void meta_register() { meta_info(); }
 
-GstStructure *rtms_buffer_add_meta(GstBuffer *buffer) {
+GstStructure *buffer_add_meta(GstBuffer *buffer) {
   const GstMetaInfo *info = meta_info();
   GstMeta *meta = info ? gst_buffer_add_meta(buffer, info, nullptr)
                        : reinterpret_cast<GstMeta *>(gst_buffer_add_custom_meta(buffer, kMetaName));
   return meta ? gst_custom_meta_get_structure(reinterpret_cast<GstCustomMeta *>(meta)) : nullptr;
 }
+
+}  // namespace rtms

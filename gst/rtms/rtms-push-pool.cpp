@@ -211,6 +211,8 @@ void push_pool_acquire() {
 
 void push_pool_release() { pool().release(); }
 
-bool push_pool_schedule(GstPad *pad, void (*drain)(GstPad *pad)) { return pool().schedule(pad, drain); }
+bool push_pool_schedule(GstPad *pad, void (*drain)(GstPad *pad)) {
+  return pool().schedule(pad, drain);
+}
 
 }  // namespace rtms
