@@ -81,10 +81,6 @@ void session_log_init();
 
 }  // namespace rtms
 
-// The name gstrtmstextenc.cpp registers the meta by (it includes this
-// header); new code includes rtms-meta.h and calls rtms::meta_register().
-inline void rtms_meta_register() { rtms::meta_register(); }
-
 struct _GstRtmsSrc {
   GstElement parent;
   rtms::SrcPrivate *priv;  // created in init, deleted in finalize

@@ -24,7 +24,7 @@
 
 #include "common/gst_gref.h"
 #include "gstrtmselements.h"
-#include "gstrtmssrc-private.h"
+#include "rtms-meta.h"
 #include "rtms-text-format.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_rtms_text_enc_debug);
@@ -654,7 +654,7 @@ static void gst_rtms_text_enc_class_init(GstRtmsTextEncClass *klass) {
       "with the speaker and language from its GstRtmsMeta, at the buffers' running time",
       "gst-rtms developers");
   gst_type_mark_as_plugin_api(GST_TYPE_RTMS_TEXT_ENC_FORMAT, GstPluginAPIFlags(0));
-  rtms_meta_register();
+  rtms::meta_register();
   GST_DEBUG_CATEGORY_INIT(gst_rtms_text_enc_debug, "rtmstextenc", 0,
                           "RTMS text encoder: negotiation, cues, restored times, reordering");
 }
