@@ -62,6 +62,7 @@
 
 #include "gstrtmselements.h"
 #include "gstrtmssrc-private.h"
+#include "protocol/http_proxy.h"
 #include "protocol/webhook.h"
 #include "rtms-meta.h"
 #include "rtms-push-pool.h"
@@ -83,6 +84,7 @@ enum {
   PROP_CLIENT_ID,
   PROP_CLIENT_SECRET,
   PROP_SSL_CA_FILE,
+  PROP_PROXY,
   PROP_SSL_STRICT,
   PROP_ALLOWED_HOSTS,
   PROP_ALLOW_PLAINTEXT,
@@ -172,6 +174,7 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
       case PROP_CLIENT_ID: s.client_id = string_or_empty(value); break;
       case PROP_CLIENT_SECRET: s.client_secret = string_or_empty(value); break;
       case PROP_SSL_CA_FILE: s.ssl_ca_file = string_or_empty(value); break;
+      case PROP_PROXY: s.proxy = string_or_empty(value); break;
       case PROP_SSL_STRICT: s.ssl_strict = g_value_get_boolean(value); break;
       case PROP_ALLOWED_HOSTS: s.allowed_hosts = string_or_empty(value); break;
       case PROP_ALLOW_PLAINTEXT: s.allow_plaintext = g_value_get_boolean(value); break;
@@ -241,6 +244,9 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
       case PROP_ENGAGEMENT_ID: g_value_set_string(value, s.engagement_id.c_str()); break;
       case PROP_CLIENT_ID: g_value_set_string(value, s.client_id.c_str()); break;
       case PROP_SSL_CA_FILE: g_value_set_string(value, s.ssl_ca_file.c_str()); break;
+      case PROP_PROXY:
+        g_value_set_string(value, rtms::proxy_url_without_credentials(s.proxy).c_str());
+        break;
       case PROP_SSL_STRICT: g_value_set_boolean(value, s.ssl_strict); break;
       case PROP_ALLOWED_HOSTS: g_value_set_string(value, s.allowed_hosts.c_str()); break;
       case PROP_ALLOW_PLAINTEXT: g_value_set_boolean(value, s.allow_plaintext); break;
@@ -659,6 +665,23 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
   install_string(gobject_class, PROP_SSL_CA_FILE, "ssl-ca-file", "SSL CA file",
                  "PEM file of the certificate authorities to trust for wss:// instead of the "
                  "system store (for a private CA such as the emulator's)");
+  /**
+   * GstRtmsSrc:proxy:
+   *
+   * An HTTP proxy for every WebSocket, `http://[user:password@]host:port`:
+   * each connection (signaling, media, reconnections) goes through a
+   * CONNECT tunnel and TLS stays end to end with the RTMS server. Empty
+   * (the default): the environment's, as curl reads it (`https_proxy` for
+   * `wss://`, `http_proxy` for `ws://`, `all_proxy`, `no_proxy`), else
+   * none. Credentials in the URL are never logged; the property reads back
+   * without them.
+   *
+   * Since: 0.1
+   */
+  install_string(gobject_class, PROP_PROXY, "proxy", "HTTP proxy",
+                 "HTTP proxy for the WebSockets, http://[user:password@]host:port (CONNECT "
+                 "tunnels; TLS stays end to end). Empty: https_proxy/http_proxy/no_proxy from "
+                 "the environment. Reads back without credentials, which are never logged");
   /**
    * GstRtmsSrc:ssl-strict:
    *

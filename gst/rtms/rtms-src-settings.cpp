@@ -170,6 +170,7 @@ std::string SrcProperties::to_session_config(SessionConfig &config) const {
   }
   config.buffer_data = s.buffer_data;
   config.ca_file = s.ssl_ca_file;
+  config.proxy = s.proxy;
   config.tls_strict = s.ssl_strict;
   {
     // "*.zoom.us, 127.0.0.1": commas, spaces or both between patterns.

@@ -26,6 +26,7 @@ struct SrcProperties {
   std::string client_secret;
   std::string ssl_ca_file;
   bool ssl_strict = true;
+  std::string proxy;  // a secret when it holds credentials: never logged
   std::string allowed_hosts;  // host patterns, comma or space separated; empty: any
   bool allow_plaintext = true;
   GstRtmsAudioCodec audio_codec = GST_RTMS_AUDIO_CODEC_L16;

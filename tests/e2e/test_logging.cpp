@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "e2e_common.h"
+#include "proxy_run.h"
 #include "protocol/signature.h"
 #include "protocol/webhook.h"
 
@@ -19,6 +20,9 @@ constexpr const char *kWebhookSecret = "wh-Jk8Rt5Yn1Bc6Dd0Ff2Gg";
 // A token in the signaling URL's query (some deployments sign URLs): logs
 // show URLs without their query.
 constexpr const char *kUrlToken = "qt-Mn3Bv6Cx9Zl1Ka4";
+// The password of the HTTP proxy the stream goes through (in the proxy
+// property's URL, and base64 in its Proxy-Authorization header).
+constexpr const char *kProxyPassword = "px-Wq7Rt2Yu5Io8Pa3";
 
 // Every debug line of the process while a test runs.
 struct LogCapture {
@@ -84,7 +88,8 @@ std::string dump(LogCapture &capture, const char *category) {
 
 // A whole wss stream with keep-alives, at level 9 in every category, with
 // every secret set: the client secret (property and environment), the
-// handshake signature it makes, and the emulator's webhook secret token.
+// handshake signature it makes, the emulator's webhook secret token, and
+// the credentials of the HTTP proxy it goes through (a real tinyproxy).
 GST_START_TEST(no_secret_at_any_level) {
   EmulatorRun emulator;
   emulator.start({"--script", meeting_script("short.json"), "--tls", "--keepalive-interval",
@@ -94,19 +99,35 @@ GST_START_TEST(no_secret_at_any_level) {
   std::string signature =
       rtms::handshake_signature(E2E_CLIENT_ID, hook.value().identity.instance_id,
                                 hook.value().rtms_stream_id, kClientSecret);
+  ProxyRun::Options proxy_options;
+  proxy_options.user = "proxy-user";
+  proxy_options.password = kProxyPassword;
+  ProxyRun proxy(proxy_options);
+  std::string basic_pair = std::string("proxy-user:") + kProxyPassword;
+  gchar *basic = g_base64_encode(reinterpret_cast<const guchar *>(basic_pair.data()), basic_pair.size());
+  std::string proxy_authorization = basic;
+  g_free(basic);
   LogCapture log;
   // Whole values, and long enough parts of them that a cut or a prefix
   // ("abc…") would still be caught.
   log.needles = {kClientSecret, kWebhookSecret, signature, signature.substr(0, 16),
                  signature.substr(signature.size() - 16), std::string(kClientSecret).substr(3, 12),
-                 std::string(kWebhookSecret).substr(3, 12), kUrlToken};
+                 std::string(kWebhookSecret).substr(3, 12), kUrlToken, kProxyPassword,
+                 std::string(kProxyPassword).substr(3, 12), proxy_authorization,
+                 proxy_authorization.substr(4, 16)};
   g_setenv("ZM_RTMS_SECRET", kClientSecret, TRUE);
   start_capture(log, "*:9");
   {
     Capture capture("keepalive-timeout=2000");
     configure_src(capture, emulator, kClientSecret);
     std::string url = emulator.signaling_url + "?access_token=" + kUrlToken;
-    g_object_set(capture.src, "server-urls", url.c_str(), nullptr);
+    g_object_set(capture.src, "server-urls", url.c_str(), "proxy", proxy.url(true).c_str(), nullptr);
+    // The property reads back without the credentials.
+    gchar *shown = nullptr;
+    g_object_get(capture.src, "proxy", &shown, nullptr);
+    const std::string plain = proxy.url(false);
+    fail_unless_equals_string(shown, plain.c_str());
+    g_free(shown);
     fail_unless(capture.run(60 * GST_SECOND));
     fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
     // No ssl-strict=false here: nothing may say a certificate went unchecked.
@@ -116,6 +137,7 @@ GST_START_TEST(no_secret_at_any_level) {
     fail_unless(json_int_path(manifest, "keepalives.signaling.answered") > 0,
                 "the emulator saw no keep-alive answered");
   }
+  fail_unless(proxy.log().find("CONNECT ") != std::string::npos, "the stream did not use the proxy");
   stop_capture();
   g_unsetenv("ZM_RTMS_SECRET");
 

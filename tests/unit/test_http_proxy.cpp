@@ -67,6 +67,15 @@ GST_START_TEST(test_bad_proxy_urls_say_why_without_credentials) {
 }
 GST_END_TEST;
 
+GST_START_TEST(test_url_without_credentials) {
+  assert_str(proxy_url_without_credentials("http://alice:pw@proxy:3128"), "http://proxy:3128");
+  assert_str(proxy_url_without_credentials("http://a:p@ss@proxy:3128/"), "http://proxy:3128/");
+  assert_str(proxy_url_without_credentials("bob@proxy:1"), "proxy:1");
+  assert_str(proxy_url_without_credentials("http://proxy:3128"), "http://proxy:3128");
+  assert_str(proxy_url_without_credentials(""), "");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_no_proxy) {
   fail_unless(no_proxy_matches("*", "rtms.zoom.us"));
   fail_unless(no_proxy_matches("zoom.us", "rtms.zoom.us"));
@@ -180,6 +189,7 @@ static Suite *http_proxy_suite() {
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_parse_proxy_urls);
   tcase_add_test(tc, test_bad_proxy_urls_say_why_without_credentials);
+  tcase_add_test(tc, test_url_without_credentials);
   tcase_add_test(tc, test_no_proxy);
   tcase_add_test(tc, test_environment_as_curl_reads_it);
   tcase_add_test(tc, test_connect_request);

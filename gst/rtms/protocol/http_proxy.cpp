@@ -106,6 +106,16 @@ Result<HttpProxy> parse_http_proxy(std::string_view url) {
   return p;
 }
 
+std::string proxy_url_without_credentials(std::string_view url) {
+  size_t start = url.find("://");
+  start = start == std::string_view::npos ? 0 : start + 3;
+  size_t end = url.find_first_of("/?#", start);
+  std::string_view authority = url.substr(start, end == std::string_view::npos ? url.npos : end - start);
+  size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
+}
+
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in) {
   std::string host = lower(host_in);
   while (!host.empty() && host.back() == '.') host.pop_back();

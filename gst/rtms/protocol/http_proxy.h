@@ -34,6 +34,11 @@ constexpr size_t kMaxProxyUrl = 2048;
 
 Result<HttpProxy> parse_http_proxy(std::string_view url);
 
+// The URL as given, with any "user:password@" taken out (for reading a
+// proxy setting back, or showing it): everything between "://" (or the
+// start) and the last '@' before the host.
+std::string proxy_url_without_credentials(std::string_view url);
+
 // True when host (a name or an IP literal, without brackets) must be reached
 // directly according to a no_proxy list: comma- or space-separated entries;
 // "*" matches everything; "example.com" and ".example.com" match the name
