@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/gref.h"
 #include "gstrtmssrc.h"
 #include "protocol/webhook.h"
 
@@ -32,19 +33,6 @@ constexpr size_t kMaxValueLength = 8 * 1024;
 constexpr guint kMaxParams = 64;
 constexpr size_t kMaxWebhookFile = 256 * 1024;
 
-struct GFreeDeleter {
-  void operator()(gpointer p) const { g_free(p); }
-};
-using GCharPtr = std::unique_ptr<char, GFreeDeleter>;
-struct GUriDeleter {
-  void operator()(GUri *u) const { g_uri_unref(u); }
-};
-struct GHashDeleter {
-  void operator()(GHashTable *t) const { g_hash_table_unref(t); }
-};
-struct GErrorDeleter {
-  void operator()(GError *e) const { g_error_free(e); }
-};
 
 // Webhook fields, spelled as in the payload (and in a URI), and the property
 // each one sets.
@@ -230,10 +218,10 @@ bool parse_uri(GObjectClass *klass, const char *uri, std::string &payload, Setti
   if (std::strlen(uri) > kMaxUriLength)
     return set_error(error, "URI longer than " + std::to_string(kMaxUriLength) + " characters");
   GError *perr = nullptr;
-  std::unique_ptr<GUri, GUriDeleter> parsed(
+  auto parsed = rtms::adopt(
       g_uri_parse(uri, GUriFlags(G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_NON_DNS), &perr));
   if (!parsed) {
-    std::unique_ptr<GError, GErrorDeleter> owned(perr);
+    auto owned = rtms::adopt(perr);
     return set_error(error, std::string("not a valid URI: ") + owned->message);
   }
   if (g_ascii_strcasecmp(g_uri_get_scheme(parsed.get()), "rtms") != 0)
@@ -259,10 +247,10 @@ bool parse_uri(GObjectClass *klass, const char *uri, std::string &payload, Setti
     return true;
   }
   GError *qerr = nullptr;
-  std::unique_ptr<GHashTable, GHashDeleter> params(
+  auto params = rtms::adopt(
       g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, &qerr));
   if (!params) {
-    std::unique_ptr<GError, GErrorDeleter> owned(qerr);
+    auto owned = rtms::adopt(qerr);
     return set_error(error, std::string("bad query: ") + owned->message);
   }
   if (g_hash_table_size(params.get()) > kMaxParams)
@@ -334,7 +322,7 @@ gchar *uri_get_uri(GstURIHandler *handler) {
       const char *keep = G_IS_PARAM_SPEC_FLAGS(pspec)                      ? "+"
                          : std::strcmp(pspec->name, "server-urls") == 0 ? ",:/"
                                                                         : nullptr;
-      GCharPtr esc(g_uri_escape_string(text.c_str(), keep, FALSE));
+      auto esc = rtms::adopt(g_uri_escape_string(text.c_str(), keep, FALSE));
       query += (query.empty() ? "" : "&") + key_for_property(pspec->name) + "=" + esc.get();
     }
     g_value_unset(&v);

@@ -163,6 +163,36 @@ GST_START_TEST(reconnection_through_the_proxy) {
 }
 GST_END_TEST;
 
+// Failover to another server (a second rtms_started for the running stream)
+// through the proxy: the new server's sockets are new tunnels, nothing is
+// lost, the pads stay. ws:// here (http_proxy): each emulator has a CA of
+// its own, and ssl-ca-file is read once, when the stream starts.
+GST_START_TEST(failover_through_the_proxy) {
+  clear_proxy_environment();
+  ProxyRun proxy;
+  EmulatorRun first;
+  first.start({"--script", meeting_script("default.json"), "--reconnect-grace", "500"});
+  EmulatorRun second;
+  second.start({"--script", meeting_script("short.json")});
+  g_setenv("http_proxy", proxy.url().c_str(), TRUE);
+  Capture capture("");
+  configure_src(capture, first);
+  capture.play();
+  capture.wait(1500 * GST_MSECOND);
+  fail_if(capture.error != nullptr, "%s", capture.error_text().c_str());
+  fail_unless(total_bytes(capture) > 0, "no media from the first server");
+  g_object_set(capture.src, "webhook-payload", second.webhook_json.c_str(), nullptr);
+  fail_unless(capture.wait(60 * GST_SECOND), "no EOS after the failover");
+  fail_if(capture.error != nullptr, "error: %s", capture.error_text().c_str());
+  fail_unless(capture.has_element_message("rtms-reconnected"));
+  JsonObject *manifest = second.finish();
+  check_no_violations(manifest);
+  fail_unless(proxy.connects_to(server_host_port(first)) >= 2, "proxy log:\n%s", proxy.log().c_str());
+  fail_unless(proxy.connects_to(server_host_port(second)) >= 2, "proxy log:\n%s",
+              proxy.log().c_str());
+}
+GST_END_TEST;
+
 static Suite *proxy_suite() {
   Suite *s = suite_create("rtmssrc-proxy-e2e");
   TCase *tc = tcase_create("proxy");
@@ -172,6 +202,7 @@ static Suite *proxy_suite() {
   tcase_add_test(tc, credentials_from_the_url_and_never_shown);
   tcase_add_test(tc, refused_and_unreachable_proxies_are_named);
   tcase_add_test(tc, reconnection_through_the_proxy);
+  tcase_add_test(tc, failover_through_the_proxy);
   suite_add_tcase(s, tc);
   return s;
 }

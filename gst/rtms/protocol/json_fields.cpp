@@ -9,10 +9,6 @@ namespace rtms::json {
 
 namespace {
 
-struct GErrorFree {
-  void operator()(GError *e) const { g_error_free(e); }
-};
-using GErrorPtr = std::unique_ptr<GError, GErrorFree>;
 
 // Long media payloads would drown the error message; the start is enough to
 // recognise what was sent.
@@ -73,18 +69,18 @@ bool parse_decimal(std::string_view text, int64_t *out) {
   return true;
 }
 
-Result<JsonObject *> parse_object(std::string_view text, ParserPtr *parser) {
+Result<JsonObject *> parse_object(std::string_view text, GRef<JsonParser> *parser) {
   // json-glib recurses per nesting level and builds a node per value: bound
   // both before it sees the text.
   std::string too_big = json_check_limits(text);
   if (!too_big.empty())
     return Result<JsonObject *>::fail("", too_big + "; not parsed");
-  ParserPtr p(json_parser_new());
+  auto p = adopt(json_parser_new());
   GError *raw_error = nullptr;
   if (!json_parser_load_from_data(p.get(), text.data(),
                                   static_cast<gssize>(text.size()),
                                   &raw_error)) {
-    GErrorPtr error(raw_error);
+    auto error = adopt(raw_error);
     return Result<JsonObject *>::fail(
         "", std::string("not valid JSON: ") +
                 (error ? error->message : "unknown parser error"));
@@ -101,15 +97,15 @@ Result<JsonObject *> parse_object(std::string_view text, ParserPtr *parser) {
 }
 
 std::string node_to_compact_string(JsonNode *node) {
-  GeneratorPtr gen(json_generator_new());
+  auto gen = adopt(json_generator_new());
   json_generator_set_root(gen.get(), node);
   gsize length = 0;
-  GCharPtr text(json_generator_to_data(gen.get(), &length));
+  auto text = adopt(json_generator_to_data(gen.get(), &length));
   return std::string(text.get(), length);
 }
 
 std::string to_compact_string(JsonBuilder *builder) {
-  NodePtr root(json_builder_get_root(builder));
+  auto root = adopt(json_builder_get_root(builder));
   if (!root)
     return std::string();
   return node_to_compact_string(root.get());

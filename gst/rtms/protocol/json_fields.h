@@ -15,34 +15,16 @@
 #include <string>
 #include <string_view>
 
+#include "common/gref.h"
 #include "result.h"
 
 namespace rtms::json {
-
-struct GObjectUnref {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-struct NodeFree {
-  void operator()(JsonNode *n) const { json_node_unref(n); }
-};
-struct ObjectUnref {
-  void operator()(JsonObject *o) const { json_object_unref(o); }
-};
-struct GFree {
-  void operator()(gpointer p) const { g_free(p); }
-};
-
-using ParserPtr = std::unique_ptr<JsonParser, GObjectUnref>;
-using BuilderPtr = std::unique_ptr<JsonBuilder, GObjectUnref>;
-using GeneratorPtr = std::unique_ptr<JsonGenerator, GObjectUnref>;
-using NodePtr = std::unique_ptr<JsonNode, NodeFree>;
-using GCharPtr = std::unique_ptr<gchar, GFree>;
 
 // Parses text that must hold one JSON object. On success *parser owns the
 // tree and the returned object lives as long as it does. Errors have an empty
 // field: the whole message is at fault. Text over the JsonLimits of
 // untrusted_text.h (nesting, value count) is refused before json-glib sees it.
-Result<JsonObject *> parse_object(std::string_view text, ParserPtr *parser);
+Result<JsonObject *> parse_object(std::string_view text, GRef<JsonParser> *parser);
 
 // Compact serialisation of a builder's root.
 std::string to_compact_string(JsonBuilder *builder);

@@ -18,7 +18,7 @@ using json::ObjectReader;
 // Thin wrapper so encoders read as a list of fields.
 class Writer {
  public:
-  Writer() : builder_(json_builder_new()) {
+  Writer() : builder_(adopt(json_builder_new())) {
     json_builder_begin_object(builder_.get());
   }
   JsonBuilder *raw() const { return builder_.get(); }
@@ -57,7 +57,7 @@ class Writer {
   }
 
  private:
-  json::BuilderPtr builder_;
+  GRef<JsonBuilder> builder_;
 };
 
 void write_identity(Writer &w, const Identity &id) {
@@ -695,7 +695,7 @@ Result<Message> decode_message(std::string_view text) {
 }
 
 Result<Message> decode_message_general(std::string_view text) {
-  json::ParserPtr parser;
+  GRef<JsonParser> parser;
   auto root = json::parse_object(text, &parser);
   if (!root)
     return root.error();
@@ -746,7 +746,7 @@ ChatPayload parse_chat_payload(std::string_view data) {
   size_t first = data.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || data[first] != '{')
     return out;
-  json::ParserPtr parser;
+  GRef<JsonParser> parser;
   auto root = json::parse_object(data, &parser);
   if (!root)
     return out;

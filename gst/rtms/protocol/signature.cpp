@@ -164,7 +164,7 @@ WebhookCheck verify_webhook(std::string_view secret_token,
 
 std::string url_validation_response(std::string_view plain_token,
                                     std::string_view secret_token) {
-  json::BuilderPtr builder(json_builder_new());
+  auto builder = adopt(json_builder_new());
   std::string plain(plain_token);
   std::string encrypted = hmac_sha256_hex(secret_token, plain_token);
   json_builder_begin_object(builder.get());

@@ -212,7 +212,7 @@ std::vector<std::string> split_server_urls(std::string_view urls) {
 }
 
 Result<Webhook> parse_webhook(std::string_view text) {
-  json::ParserPtr parser;
+  GRef<JsonParser> parser;
   auto root = json::parse_object(text, &parser);
   if (!root)
     return root.error();
@@ -321,7 +321,7 @@ Result<Webhook> parse_webhook(std::string_view text) {
 }
 
 std::string encode_webhook(const Webhook &w) {
-  json::BuilderPtr builder(json_builder_new());
+  auto builder = adopt(json_builder_new());
   JsonBuilder *b = builder.get();
   auto str = [b](const char *name, const std::string &v) {
     json_builder_set_member_name(b, name);
