@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,12 @@ class FakeServer {
     std::lock_guard<std::mutex> guard(lock_);
     answer_handshakes_ = answer;
   }
+  // A message the server sends on that label's connection after the client
+  // closed it and before the server's close frame: it was in flight (once).
+  void in_flight_at_close(const std::string &label, const rtms::Message &message) {
+    std::lock_guard<std::mutex> guard(lock_);
+    in_flight_[label] = message;
+  }
   // Whether STREAM_CLOSE_REQ gets its answer.
   void answer_close(bool answer) {
     std::lock_guard<std::mutex> guard(lock_);
@@ -185,6 +192,7 @@ class FakeServer {
   bool split_ = false;
   bool answer_close_ = true;
   bool answer_handshakes_ = true;
+  std::map<std::string, rtms::Message> in_flight_;
   std::vector<std::string> connects_, sent_, sent_json_;
   rtms::NetworkThread *network_ = nullptr;
   // The connections that exist; network thread only.
@@ -304,8 +312,20 @@ inline void FakeTransport::send(const std::string &text) {
 
 inline void FakeTransport::close() {
   if (!open_) return;
-  // The server echoes the close frame.
-  later([this] { drop(1000, ""); });
+  std::optional<rtms::Message> in_flight;
+  {
+    std::lock_guard<std::mutex> guard(server_.lock_);
+    auto it = server_.in_flight_.find(label_);
+    if (it != server_.in_flight_.end()) {
+      in_flight = it->second;
+      server_.in_flight_.erase(it);
+    }
+  }
+  // The server echoes the close frame, after what it had sent meanwhile.
+  later([this, in_flight] {
+    if (in_flight) deliver(*in_flight);
+    drop(1000, "");
+  });
 }
 
 }  // namespace fake

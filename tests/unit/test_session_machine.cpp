@@ -230,6 +230,24 @@ GST_START_TEST(signaling_drop_reconnects_within_the_window) {
 }
 GST_END_TEST;
 
+// The media socket closes with its signaling connection, but what the server
+// sent on it before reading our close frame is still the stream's.
+GST_START_TEST(media_in_flight_when_signaling_drops_is_delivered) {
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  rtms::MediaData data;
+  data.data = "INFLIGHT";
+  h.server.in_flight_at_close("media(all)", data);
+  fail_unless(h.server.drop("signaling"));
+  fail_unless(h.recorder.wait_for("reconnected signaling"), "%s", h.recorder.dump().c_str());
+  fail_unless(h.recorder.wait_for("media-ready", 2), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless(h.recorder.index_of("media INFLIGHT") >= 0, "%s", h.recorder.dump().c_str());
+  fail_unless(h.recorder.index_of("media INFLIGHT") < h.recorder.index_of("reconnected"));
+  fail_unless_equals_int(h.recorder.count("warning"), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(duplicate_signal_request_while_reconnecting_is_retried) {
   Harness h;
   fail_unless(h.start(), "%s", h.recorder.dump().c_str());
@@ -509,6 +527,7 @@ static Suite *session_machine_suite() {
   tcase_add_test(tc, backoff_doubles_up_to_thirty_seconds);
   tcase_add_test(tc, streams_and_answers_keep_alives_on_the_same_socket);
   tcase_add_test(tc, signaling_drop_reconnects_within_the_window);
+  tcase_add_test(tc, media_in_flight_when_signaling_drops_is_delivered);
   tcase_add_test(tc, duplicate_signal_request_while_reconnecting_is_retried);
   tcase_add_test(tc, media_drop_reconnects_that_socket_only);
   tcase_add_test(tc, failover_moves_every_socket_to_the_new_servers);

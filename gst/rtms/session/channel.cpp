@@ -100,6 +100,7 @@ void Channel::connect() {
     RTMS_LOG(Session, Info, env_.log, "%s: through the HTTP proxy %s", label_.c_str(),
              params.proxy->shown().c_str());
   state_ = ChannelState::Connecting;
+  winding_down_ = false;
   transport_ = env_.transport_factory(params, *this);
   // May answer (and even replace transport_) before it returns.
   transport_->connect();
@@ -145,6 +146,13 @@ bool Channel::check_silence(gint64 now_us, gint64 limit_us) {
 void Channel::abandon() {
   cancel_retry();
   lost_at_ = 0;
+  // Media the server sent before it learns of the close is still the
+  // stream's: read what is already here, and keep taking what comes until
+  // its close frame (delivers_media()).
+  bool streaming = state_ == ChannelState::Open;
+  if (streaming) read_pending();
+  if (state_ != ChannelState::Open) streaming = false;  // it closed meanwhile
+  winding_down_ = streaming;
   state_ = ChannelState::Closed;
   close();
 }
@@ -217,6 +225,7 @@ void Channel::on_transport_message(std::string_view payload) {
 
 void Channel::on_transport_closed(int code, const std::string &reason) {
   if (state_ != ChannelState::BackingOff) state_ = ChannelState::Closed;
+  winding_down_ = false;
   std::string detail = describe_close(code, reason);
   // The owner may destroy this channel in there: nothing is touched after
   // it said it dealt with the close.

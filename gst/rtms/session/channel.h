@@ -112,6 +112,11 @@ class Channel final : public TransportEvents {
   uint32_t media_type() const { return media_type_; }
   ChannelState state() const { return state_; }
   bool ready() const { return state_ == ChannelState::Open; }
+  // Whether media arriving now is the server's and to be delivered: while
+  // streaming, and after we closed a streaming connection ourselves (a
+  // media socket that goes with its signaling connection) until the
+  // server's close frame, as what it sent before reading ours is genuine.
+  bool delivers_media() const { return state_ == ChannelState::Open || winding_down_; }
   // Lost while streaming and not back yet.
   bool reconnecting() const { return lost_at_ != 0; }
   // The transport exists and is open (also while its close is under way).
@@ -135,7 +140,8 @@ class Channel final : public TransportEvents {
   // reconnected. True if so.
   bool check_silence(gint64 now_us, gint64 limit_us);
   // Gives up: no reconnection, the transport closes (a media channel whose
-  // signaling connection was lost).
+  // signaling connection was lost). What already arrived is delivered
+  // first, and media still arriving before the server's close frame too.
   void abandon();
   // Server failover: drops the transport and takes other URLs, as a
   // reconnection (that the caller then starts with connect()).
@@ -169,6 +175,7 @@ class Channel final : public TransportEvents {
   std::unique_ptr<Transport> transport_;
   ChannelState state_ = ChannelState::Closed;
   bool ever_ready_ = false;  // a handshake was accepted once (a later loss is reconnected)
+  bool winding_down_ = false;  // abandoned while streaming; the close is under way
   TimerSet::Id retry_timer_ = 0;
   unsigned attempt_ = 0;     // reconnection attempts since the loss
   gint64 lost_at_ = 0;       // monotonic us of the loss; 0 while not reconnecting

@@ -85,7 +85,7 @@ std::string Session::Impl::media_handshake_request(Channel &channel) {
 
 void Session::Impl::on_media_message(Channel &channel, Message &message) {
   if (auto *data = std::get_if<MediaData>(&message)) {
-    if (!channel.ready()) {
+    if (!channel.delivers_media()) {
       warn(SessionWarningKind::ProtocolViolation, channel.label(),
            "ignored media data that came before the " + channel.label() + " handshake answer");
       return;
