@@ -115,6 +115,7 @@ enum {
   PROP_KEEPALIVE_TIMEOUT,
   PROP_WAKE_INTERVAL,
   PROP_DEDICATED_THREAD,
+  PROP_CLOSE_STREAM,
   PROP_STATS,
 };
 
@@ -211,6 +212,7 @@ static void gst_rtms_src_set_property(GObject *object, guint prop_id, const GVal
       case PROP_KEEPALIVE_TIMEOUT: s.keepalive_timeout = g_value_get_uint(value); break;
       case PROP_WAKE_INTERVAL: s.wake_interval = g_value_get_uint(value); break;
       case PROP_DEDICATED_THREAD: s.dedicated_thread = g_value_get_boolean(value); break;
+      case PROP_CLOSE_STREAM: s.close_stream = g_value_get_boolean(value); break;
       default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
   });
@@ -277,6 +279,7 @@ static void gst_rtms_src_get_property(GObject *object, guint prop_id, GValue *va
       case PROP_KEEPALIVE_TIMEOUT: g_value_set_uint(value, s.keepalive_timeout); break;
       case PROP_WAKE_INTERVAL: g_value_set_uint(value, s.wake_interval); break;
       case PROP_DEDICATED_THREAD: g_value_set_boolean(value, s.dedicated_thread); break;
+      case PROP_CLOSE_STREAM: g_value_set_boolean(value, s.close_stream); break;
       default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
   });
@@ -430,7 +433,11 @@ static bool start_session(GstRtmsSrc *self) {
 }
 
 static void stop_session(GstRtmsSrc *self) {
-  self->priv->session.stop();
+  bool close = self->priv->settings.read([](const rtms::SrcProperties &s) { return s.close_stream; });
+  if (close)
+    self->priv->session.stop();
+  else
+    self->priv->session.stop_now();  // left open on the server for the next receiver
   self->priv->listener.reset();
 }
 
@@ -499,7 +506,8 @@ static gboolean gst_rtms_src_send_event(GstElement *element, GstEvent *event) {
     GST_INFO_OBJECT(self, "EOS requested: closing the stream");
     gst_event_unref(event);
     self->priv->media.eos_requested.store(true, std::memory_order_release);
-    self->priv->session.request_close();
+    bool close = self->priv->settings.read([](const rtms::SrcProperties &s) { return s.close_stream; });
+    if (close) self->priv->session.request_close();
     self->priv->outputs.end_all();
     return TRUE;
   }
@@ -1104,6 +1112,23 @@ static void gst_rtms_src_class_init(GstRtmsSrcClass *klass) {
                            "may use CPUs), so with push-mode=network-thread a downstream that "
                            "blocks holds up the other streams on its thread too",
                            FALSE, rw));
+  /**
+   * GstRtmsSrc:close-stream:
+   *
+   * Whether stopping (EOS sent to the element, or going to READY/NULL) closes
+   * the stream on the server with STREAM_CLOSE_REQ. FALSE only drops the
+   * sockets: the server takes that as a lost connection and waits for a
+   * receiver to reconnect (Zoom: about a minute), so another process can take
+   * the stream over (rtms-gateway's worker role hands streams over this way).
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_CLOSE_STREAM,
+      g_param_spec_boolean("close-stream", "Close stream",
+                           "Send STREAM_CLOSE_REQ when stopping; FALSE drops the sockets and "
+                           "leaves the stream to be taken over by another receiver",
+                           TRUE, rw));
   /**
    * GstRtmsSrc:stats:
    *

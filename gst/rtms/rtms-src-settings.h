@@ -56,6 +56,9 @@ struct SrcProperties {
   guint keepalive_timeout = 65000;  // ms of silence before a socket is presumed dead
   guint wake_interval = 0;  // us between two wake-ups of the network thread
   bool dedicated_thread = false;
+  // false: stopping leaves the stream open on the server (no STREAM_CLOSE_REQ;
+  // the sockets are dropped), for another receiver to take it over.
+  bool close_stream = true;
 
   // Sets webhook_payload and, when the JSON is a usable rtms_started
   // payload, the fields it carries (server URLs, stream and meeting ids);
