@@ -15,6 +15,9 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libssl-dev openssl
   # The gateway's RTMP test starts its own nginx with the RTMP module.
   nginx-light libnginx-mod-rtmp
+  # The gateway's scale-out on Redis (--role intake|worker; optional: built
+  # when hiredis is found); its tests start their own redis-server.
+  redis-server libhiredis-dev
   # The proxy test (tests/e2e/test_proxy.cpp) starts its own tinyproxy.
   tinyproxy
   # The libFuzzer targets (tests/fuzz, scripts/fuzz.sh): clang, and the

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "cluster_view.h"
 #include "log.h"
 #include "run_on_idle.h"
 #include "protocol/host_allowlist.h"
@@ -107,6 +108,10 @@ int GatewayApp::run() {
     tools::log_warning("--allow-host '*': webhooks may send streams to any server");
   if (options_.allow_plaintext) tools::log_warning("--allow-plaintext: streams may run over unencrypted ws://");
 
+  if (!start_cluster_role(&error)) {
+    tools::log_error("%s", error.c_str());
+    return 1;
+  }
   raise_fd_limit();
   loop_ = rtms::adopt(g_main_loop_new(nullptr, FALSE));
   HttpConfig http_config{options_.host, options_.port, options_.webhook_path, options_.tls_cert_file,
@@ -128,12 +133,26 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string());
+    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string()) +
+           (intake_ ? intake_->metrics_text() : std::string()) + (worker_ ? worker_->metrics_text() : std::string());
   };
+  if (intake_ || worker_)
+    handlers.cluster_streams = [this] {
+      return worker_ ? worker_->streams_json()
+                     : cluster::intake_streams_json(intake_->link(), intake_->keys(), options_.worker_id);
+    };
   handlers.ready = [this](std::string *why) {
     if (shutting_down_) {
       *why = "shutting down";
       return false;
+    }
+    if (intake_ && !intake_->link().ensure()) {
+      *why = "Redis at " + intake_->link().client().url().display() + " is not reachable: events cannot be stored";
+      return false;
+    }
+    if (worker_) {
+      *why = "worker " + options_.worker_id;
+      return true;
     }
     if (!events_) {
       *why = "ready: webhooks at " + options_.webhook_path;
@@ -164,8 +183,12 @@ int GatewayApp::run() {
   std::printf("%s\n", ready_line(http_->webhook_url(), options_.intake).c_str());
   std::fflush(stdout);
 
+  if (worker_) worker_->start();
+
   g_main_loop_run(loop_.get());
 
+  worker_.reset();
+  intake_.reset();
   events_.reset();
   http_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
@@ -173,6 +196,55 @@ int GatewayApp::run() {
   for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() > 0; i++) g_usleep(10000);
   tools::log_info("stopped");
   return 0;
+}
+
+bool GatewayApp::start_cluster_role(std::string *error) {
+  if (!options_.cluster()) return true;
+  cluster::RedisUrl url;
+  if (!cluster::parse_redis_url(options_.redis_url, &url, error)) return false;
+  if (options_.role == "intake") {
+    intake_ = std::make_unique<cluster::IntakeRole>(options_);
+    intake_->start();
+    tools::log_info("role intake (%s): events stored in Redis at %s, answered 503 while it is unreachable",
+                    options_.worker_id.c_str(), url.display().c_str());
+    return true;
+  }
+  cluster::WorkerHost host;
+  host.start = [this](const std::string &body, const std::string &segment, std::string *folder, std::string *why) {
+    return start_cluster_stream(body, segment, folder, why);
+  };
+  host.stop = [this](const std::string &stream_id) {
+    if (StreamPipeline *stream = registry_.find(stream_id)) stream->stop(options_.shutdown_timeout_s);
+  };
+  host.failover = [this](const std::string &stream_id, const std::string &body) {
+    StreamPipeline *stream = registry_.find(stream_id);
+    CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
+    Verdict v = screen(check_event_body(body, limits));
+    if (!stream || !v.accepted() || !v.webhook) return;
+    stream->update_webhook(body);
+    registry_.set_server_urls(stream_id, v.webhook->server_urls);
+  };
+  worker_ = std::make_unique<cluster::WorkerRole>(options_, std::move(host));
+  return true;
+}
+
+bool GatewayApp::start_cluster_stream(const std::string &body, const std::string &segment, std::string *folder,
+                                      std::string *error) {
+  CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
+  Verdict v = screen(check_event_body(body, limits));
+  if (!v.accepted() || !v.webhook || v.webhook->kind != rtms::WebhookKind::RtmsStarted) {
+    *error = "the stored rtms_started was refused: " + v.reason + ": " + v.detail;
+    return false;
+  }
+  if (registry_.find(v.webhook->rtms_stream_id)) {
+    *error = "busy";  // still ending here: another worker (or this one, later) takes it
+    return false;
+  }
+  if (!start_stream(*v.webhook, body, segment, folder)) {
+    *error = "the pipeline did not start (see above)";
+    return false;
+  }
+  return true;
 }
 
 bool GatewayApp::start_event_socket(std::string *error) {
@@ -199,6 +271,7 @@ bool GatewayApp::start_event_socket(std::string *error) {
 EventSocket::Outcome GatewayApp::on_socket_event(const std::string &content) {
   CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
   Verdict v = screen(check_event_body(content, limits));
+  if (intake_) v = intake_->append(std::move(v), content);
   EventSocket::Outcome outcome{v.accepted(), v.reason};
   if (!v.accepted()) {
     tools::log_warning("event from the event socket rejected (%s): %s", tools::log_safe(v.reason).c_str(),
@@ -218,9 +291,19 @@ Verdict GatewayApp::check(std::string_view signature, std::string_view timestamp
     off.detail = "webhook intake is off (--intake websocket)";
     return off;
   }
+  if (worker_) {
+    Verdict off;
+    off.status = 404;
+    off.reason = "intake_off";
+    off.detail = "a worker takes no webhooks (--role worker): post them to an intake gateway";
+    return off;
+  }
   CheckLimits limits{options_.timestamp_window_s, options_.max_body_bytes};
-  return screen(check_webhook(options_.webhook_secret, signature, timestamp, body,
-                              g_get_real_time() / G_USEC_PER_SEC, limits));
+  Verdict v = screen(check_webhook(options_.webhook_secret, signature, timestamp, body,
+                                   g_get_real_time() / G_USEC_PER_SEC, limits));
+  // --role intake: stored in Redis before the answer (503 if it cannot be).
+  if (intake_) return intake_->append(std::move(v), body);
+  return v;
 }
 
 Verdict GatewayApp::screen(Verdict v) {
@@ -264,6 +347,7 @@ void GatewayApp::on_verdict(Verdict &&verdict, std::string raw_body) {
 }
 
 void GatewayApp::dispatch(Verdict &&verdict, std::string raw_body) {
+  if (intake_ && !cluster::record_kind(event_label(verdict.webhook->kind)).empty()) return;  // stored for the workers
   auto webhook = std::make_shared<rtms::Webhook>(std::move(*verdict.webhook));
   auto body = std::make_shared<std::string>(std::move(raw_body));
   run_on_idle([this, webhook, body] { handle_event(*webhook, *body); });
@@ -306,7 +390,8 @@ void GatewayApp::handle_event(const rtms::Webhook &w, const std::string &raw_bod
   }
 }
 
-void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_body) {
+bool GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_body, const std::string &segment,
+                              std::string *folder) {
   const std::string &id = w.rtms_stream_id;
   // For the log lines only: the ids as sent, escaped.
   std::string id_text = tools::log_safe(id), meeting_text = tools::log_safe(w.identity.instance_id);
@@ -317,18 +402,18 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
     case StartAction::Duplicate:
       tools::log_info("stream %s (meeting %s): rtms_started again with the same servers (a Zoom retry): nothing to do",
                       id_text.c_str(), meeting);
-      return;
+      return false;
     case StartAction::Failover:
       tools::log_info("stream %s (meeting %s): rtms_started with other servers (%s): server failover", id_text.c_str(),
                       meeting,
                       tools::log_safe(joined(w.server_urls), 1024).c_str());
       registry_.find(id)->update_webhook(raw_body);
       registry_.set_server_urls(id, w.server_urls);
-      return;
+      return false;
     case StartAction::LimitReached:
       tools::log_warning("stream %s (meeting %s) NOT started: --max-streams %d reached", id_text.c_str(), meeting,
                          registry_.max_streams());
-      return;
+      return false;
     case StartAction::Start:
       break;
   }
@@ -341,19 +426,27 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   info.webinar_id = w.webinar_id;
   if (w.is_original_host) info.is_original_host = *w.is_original_host ? "true" : "false";
   info.out_dir = options_.output_dir + "/" + info.start_time + "_" + file_safe(info.meeting) + "_" + file_safe(id);
+  if (folder) *folder = info.out_dir;
+  if (!segment.empty()) {
+    // One folder per owner of the stream (cluster worker): never another's files.
+    std::string path = info.out_dir + "/" + segment;
+    for (int n = 2; g_file_test(path.c_str(), G_FILE_TEST_EXISTS); n++)
+      path = info.out_dir + "/" + segment + "." + std::to_string(n);
+    info.out_dir = path;
+  }
   if (g_mkdir_with_parents(info.out_dir.c_str(), 0755) != 0) {
     tools::log_error("stream %s (meeting %s): cannot create %s: %s", id_text.c_str(), meeting,
                      tools::log_safe(info.out_dir).c_str(),
                      g_strerror(errno));
     metrics_.pipeline_error();
-    return;
+    return false;
   }
   std::string error;
   std::unique_ptr<StreamPipeline> pipeline = StreamPipeline::build(template_, info, &error);
   if (!pipeline) {
     tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
-    return;
+    return false;
   }
   std::string stream_id = id;
   auto on_end = [this, stream_id](StreamPipeline::End end) { on_stream_end(stream_id, end); };
@@ -362,16 +455,19 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   for (const std::string &pattern : allowlist_.patterns())
     policy.allowed_hosts += (policy.allowed_hosts.empty() ? "" : " ") + pattern;
   policy.allow_plaintext = options_.allow_plaintext;
+  // A worker's stream may go on in another worker: stopping it must not end it at Zoom.
+  policy.close_stream = !worker_;
   if (!pipeline->play(raw_body, policy, on_end, &error)) {
     tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
-    return;
+    return false;
   }
   registry_.add(id, w.server_urls, std::move(pipeline));
   metrics_.stream_started();
   tools::log_info("stream %s (meeting %s) started -> %s (%zu running)", id_text.c_str(), meeting,
                   tools::log_safe(info.out_dir).c_str(),
                   registry_.size());
+  return true;
 }
 
 void GatewayApp::stop_stream(const rtms::Webhook &w) {
@@ -393,6 +489,7 @@ void GatewayApp::stop_stream(const rtms::Webhook &w) {
 
 void GatewayApp::on_stream_end(const std::string &stream_id, StreamPipeline::End end) {
   if (end == StreamPipeline::End::Error) metrics_.pipeline_error();
+  if (worker_) worker_->on_stream_end(stream_id, end == StreamPipeline::End::Error);
   // Not from inside the pipeline's own bus callback.
   run_on_idle([this, stream_id] {
     // Its counts stay in the totals after the pipeline is gone.
@@ -418,6 +515,7 @@ void GatewayApp::begin_shutdown(const char *why) {
     _exit(1);
   }
   shutting_down_ = true;
+  if (worker_) worker_->drain();
   tools::log_info("shutting down (%s): EOS to %zu stream(s), waiting at most %d s", why, registry_.size(),
                   options_.shutdown_timeout_s);
   for (StreamPipeline *stream : registry_.all()) stream->stop(options_.shutdown_timeout_s);

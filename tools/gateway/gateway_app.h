@@ -10,11 +10,13 @@
 #include "common/gst_gref.h"
 #include "event_socket.h"
 #include "http_server.h"
+#include "intake_role.h"
 #include "metrics.h"
 #include "options.h"
 #include "pipeline_template.h"
 #include "protocol/host_allowlist.h"
 #include "stream_registry.h"
+#include "worker_role.h"
 
 namespace gateway {
 
@@ -39,7 +41,14 @@ class GatewayApp {
   EventSocket::Outcome on_socket_event(const std::string &content);
   bool start_event_socket(std::string *error);
   void handle_event(const rtms::Webhook &webhook, const std::string &raw_body);
-  void start_stream(const rtms::Webhook &webhook, const std::string &raw_body);
+  // segment (cluster worker): record into that sub-folder of the stream's
+  // folder, returned in *folder.
+  bool start_stream(const rtms::Webhook &webhook, const std::string &raw_body, const std::string &segment = {},
+                    std::string *folder = nullptr);
+  // --role intake / worker (docs/gateway.md, "Scale-out on Redis").
+  bool start_cluster_role(std::string *error);
+  bool start_cluster_stream(const std::string &body, const std::string &segment, std::string *folder,
+                            std::string *error);
   void stop_stream(const rtms::Webhook &webhook);
   void on_stream_end(const std::string &stream_id, StreamPipeline::End end);
   void begin_shutdown(const char *why);
@@ -54,6 +63,8 @@ class GatewayApp {
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<EventSocket> events_;  // --intake websocket
+  std::unique_ptr<cluster::IntakeRole> intake_;  // --role intake
+  std::unique_ptr<cluster::WorkerRole> worker_;  // --role worker
   rtms::GRef<GMainLoop> loop_;
   bool shutting_down_ = false;
   rtms::SourceId sigterm_, sigint_, deadline_;

@@ -39,6 +39,9 @@ class HttpServer {
     std::function<std::string()> metrics;
     // /readyz: whether events can reach the gateway now, and a line why.
     std::function<bool(std::string *why)> ready;
+    // GET /streams in the cluster roles (cluster_view.h): who owns what.
+    // Unset: no such path.
+    std::function<std::string()> cluster_streams;
   };
 
   HttpServer(HttpConfig config, Handlers handlers);

@@ -5,7 +5,9 @@
 #include <cstring>
 
 #include <glib.h>
+#include <unistd.h>
 
+#include "cluster_records.h"
 #include "common/gst_gref.h"
 #include "protocol/host_allowlist.h"
 
@@ -49,8 +51,17 @@ struct Raw {
   gchar *event_ca_file = nullptr;
   gint64 heartbeat_interval = kUnset;
   gint64 heartbeat_timeout = kUnset;
+  gchar *role = nullptr;
+  gchar *redis = nullptr;
+  gchar *redis_password_file = nullptr;
+  gchar *worker_id = nullptr;
+  gint64 capacity = kUnset;
+  gint64 lease_ttl = kUnset;
+  gint64 redis_timeout = kUnset;
+  gint64 events_maxlen = kUnset;
 
   ~Raw() {
+    for (gchar *s : {role, redis, redis_password_file, worker_id}) g_free(s);
     for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir, rtmp_url,
                      ssl_ca_file, tls_cert, tls_key, secret_file, intake, oauth_url, event_url,
                      event_ca_file})
@@ -149,7 +160,62 @@ bool read_text_file(const char *path, std::string *out, std::string *error) {
   return true;
 }
 
+bool check_cluster_options(Options *options, const std::string &password_file) {
+  if (options->role != "standalone" && options->role != "intake" && options->role != "worker") {
+    std::fprintf(stderr, "rtms-gateway: --role must be standalone, intake or worker, got '%s'\n",
+                 options->role.c_str());
+    return false;
+  }
+  if (!options->cluster()) return true;
+#if !RTMS_GATEWAY_HIREDIS
+  std::fprintf(stderr, "rtms-gateway: --role %s needs Redis, and this build has no hiredis (install "
+                       "libhiredis-dev and build again)\n", options->role.c_str());
+  return false;
+#endif
+  std::string error;
+  if (!load_redis_password(password_file, &options->redis_password, &error)) {
+    std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());
+    return false;
+  }
+  if (options->worker_id.empty()) {
+    options->worker_id = std::string(g_get_host_name()) + "-" + std::to_string(getpid());
+  }
+  for (char c : options->worker_id) {
+    if (!g_ascii_isalnum(c) && c != '-' && c != '_' && c != '.') {
+      std::fprintf(stderr, "rtms-gateway: --worker-id may hold only A-Z a-z 0-9 . _ -\n");
+      return false;
+    }
+  }
+  if (options->worker_id.size() > 64) {
+    std::fprintf(stderr, "rtms-gateway: --worker-id is at most 64 characters\n");
+    return false;
+  }
+  cluster::RedisUrl url;
+  if (!cluster::parse_redis_url(options->redis_url, &url, &error)) {
+    std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());
+    return false;
+  }
+  if (options->capacity == 0) options->capacity = options->max_streams;
+  options->max_streams = std::max(options->max_streams, options->capacity);
+  return true;
+}
+
 }  // namespace
+
+bool load_redis_password(const std::string &file, std::string *password, std::string *error) {
+  if (!file.empty()) {
+    std::string text;
+    if (!read_text_file(file.c_str(), &text, error)) {
+      *error = "--redis-password-file: " + *error;
+      return false;
+    }
+    while (!text.empty() && g_ascii_isspace(text.back())) text.pop_back();
+    *password = text;
+  } else if (const char *env = g_getenv("RTMS_REDIS_PASSWORD")) {
+    *password = env;
+  }
+  return true;
+}
 
 bool load_webhook_secret(const std::string &file, std::string *secret, std::string *error) {
   if (!file.empty()) {
@@ -258,6 +324,25 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_timeout,
        "Websocket intake: seconds a heartbeat answer may take before the connection is taken "
        "for dead and replaced (default 10)", "S"},
+      {"role", 0, 0, G_OPTION_ARG_STRING, &raw.role,
+       "standalone (default: no Redis), intake (append verified events to Redis) or worker (claim "
+       "streams from Redis and run them); see docs/gateway.md, Scale-out on Redis", "ROLE"},
+      {"redis", 0, 0, G_OPTION_ARG_STRING, &raw.redis,
+       "Cluster roles: Redis as redis://host:port/db (default redis://127.0.0.1:6379/0); the "
+       "password from --redis-password-file or RTMS_REDIS_PASSWORD", "URL"},
+      {"redis-password-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.redis_password_file,
+       "Cluster roles: file holding Redis' password (else RTMS_REDIS_PASSWORD)", "FILE"},
+      {"worker-id", 0, 0, G_OPTION_ARG_STRING, &raw.worker_id,
+       "Worker: its name in leases and the consumer group (default <host name>-<pid>)", "ID"},
+      {"capacity", 0, 0, G_OPTION_ARG_INT64, &raw.capacity,
+       "Worker: streams it claims at most (default --max-streams)", "N"},
+      {"lease-ttl", 0, 0, G_OPTION_ARG_INT64, &raw.lease_ttl,
+       "Worker: milliseconds a stream's lease lasts unless renewed (renewed every third of it; "
+       "default 10000)", "MS"},
+      {"redis-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.redis_timeout,
+       "Cluster roles: milliseconds a Redis connect or command may take (default 500)", "MS"},
+      {"events-maxlen", 0, 0, G_OPTION_ARG_INT64, &raw.events_maxlen,
+       "Intake: the events stream is trimmed to about this many records (default 100000)", "N"},
       {"listen-backlog", 0, 0, G_OPTION_ARG_INT64, &raw.listen_backlog, "Backlog of the listening socket (default 1024; the kernel caps it at net.core.somaxconn)", "N"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
 
@@ -329,7 +414,16 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
                   &options->heartbeat_interval_s) &&
             m.num(raw.heartbeat_timeout, "heartbeat-timeout", 1, 3600,
                   &options->heartbeat_timeout_s);
+  std::string redis_password_file;
+  ok = ok && m.str(raw.role, "role", &options->role) && m.str(raw.redis, "redis", &options->redis_url) &&
+       m.str(raw.redis_password_file, "redis-password-file", &redis_password_file) &&
+       m.str(raw.worker_id, "worker-id", &options->worker_id) &&
+       m.num(raw.capacity, "capacity", 0, 10000, &options->capacity) &&
+       m.num(raw.lease_ttl, "lease-ttl", 1000, 600000, &options->lease_ttl_ms) &&
+       m.num(raw.redis_timeout, "redis-timeout", 10, 60000, &options->redis_timeout_ms) &&
+       m.num(raw.events_maxlen, "events-maxlen", 100, 100000000, &options->events_maxlen);
   if (!ok) return ParseOutcome::ExitError;
+  if (!check_cluster_options(options, redis_password_file)) return ParseOutcome::ExitError;
 
   if (options->webhook_path.empty() || options->webhook_path[0] != '/' ||
       options->webhook_path == "/healthz" || options->webhook_path == "/metrics" ||
@@ -367,6 +461,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
                  options->intake.c_str());
     return ParseOutcome::ExitError;
   }
+  if (options->role == "worker") return ParseOutcome::Run;  // takes no events: no secret needed
   if (options->websocket_intake()) {
     if (!load_event_credentials(options, &error)) {
       std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());

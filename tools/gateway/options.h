@@ -48,6 +48,18 @@ struct Options {
   // Websocket intake: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (never logged).
   std::string client_id, client_secret, account_id;
   bool websocket_intake() const { return intake == "websocket"; }
+  // Scale-out on Redis (docs/gateway.md, "Scale-out on Redis"): "standalone"
+  // (the default: no Redis, exactly as before), "intake" (events appended to
+  // Redis) or "worker" (streams claimed from Redis and run).
+  std::string role = "standalone";
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  std::string redis_password;            // --redis-password-file or RTMS_REDIS_PASSWORD; never logged
+  std::string worker_id;                 // default: <host name>-<pid>
+  int capacity = 0;                      // streams a worker claims at most; 0: --max-streams
+  int lease_ttl_ms = 10000;
+  int redis_timeout_ms = 500;            // every Redis command and connect
+  int64_t events_maxlen = 100000;        // the events stream is trimmed to about this many records
+  bool cluster() const { return role != "standalone"; }
 };
 
 enum class ParseOutcome { Run, ExitOk, ExitError };
@@ -58,6 +70,10 @@ ParseOutcome parse_options(int argc, char **argv, Options *options);
 
 // The secret token from ZM_WEBHOOK_SECRET, or from the file when one is
 // named (the file wins). Trailing white space of the file is dropped.
+// Redis' password from the file when one is named, else RTMS_REDIS_PASSWORD,
+// else none. Trailing white space of the file is dropped.
+bool load_redis_password(const std::string &file, std::string *password, std::string *error);
+
 bool load_webhook_secret(const std::string &file, std::string *secret, std::string *error);
 
 // The websocket intake's credentials and subscription from the environment,

@@ -109,6 +109,7 @@ bool StreamPipeline::play(const std::string &webhook_body, const ServerPolicy &p
   if (!policy.ssl_ca_file.empty()) g_object_set(src_.get(), "ssl-ca-file", policy.ssl_ca_file.c_str(), nullptr);
   g_object_set(src_.get(), "allowed-hosts", policy.allowed_hosts.c_str(), "allow-plaintext",
                gboolean(policy.allow_plaintext), nullptr);
+  if (!policy.close_stream) g_object_set(src_.get(), "close-stream", FALSE, nullptr);
   g_object_set(src_.get(), "webhook-payload", webhook_body.c_str(), nullptr);
   auto bus = rtms::adopt(gst_element_get_bus(pipeline_.get()));
   bus_watch_ = rtms::SourceId(gst_bus_add_watch(bus.get(), on_bus, this));

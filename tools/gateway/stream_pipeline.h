@@ -56,6 +56,8 @@ class StreamPipeline {
     std::string ssl_ca_file;
     std::string allowed_hosts;  // space separated patterns
     bool allow_plaintext = false;
+    // false (cluster worker): stopping leaves the stream open at Zoom for the next owner.
+    bool close_stream = true;
   };
   bool play(const std::string &webhook_body, const ServerPolicy &policy, EndFn on_end, std::string *error);
   // Server failover: rtmssrc moves the running stream to the new servers.
