@@ -1,0 +1,271 @@
+// Scale-out on Redis under failure (docs/gateway.md, "Scale-out on Redis"):
+//  - kill -9 of a worker mid-meeting: each of its streams is taken over by
+//    another worker, goes on in a new segment, the gap is written down, and
+//    no stream ever had two receivers (the emulator's duplicate-connection
+//    check, the fencing counter);
+//  - SIGSTOP of a worker past its lease, then SIGCONT: it finds it can no
+//    longer prove its lease, stops that stream cleanly in its own segment,
+//    and the stream goes on in another worker's;
+//  - Redis killed and started again from its append-only file mid-run:
+//    webhooks meanwhile are answered 503, intake and workers reconnect, no
+//    stream is lost, taken over or run twice.
+// Timing is never asserted: every wait is generous, every check is about
+// what happened.
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <iterator>
+
+#include "cluster_run.h"
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+
+namespace {
+
+struct Dir {
+  std::string path;
+  Dir() {
+    g_autofree char *tmp = g_dir_make_tmp("rtms-cluster-XXXXXX", nullptr);
+    path = tmp;
+    g_mkdir((path + "/recordings").c_str(), 0755);
+  }
+  ~Dir() { remove_tree(path); }
+  std::string out() const { return path + "/recordings"; }
+};
+
+double cluster_metric(ClusterGateway &g, const char *name) { return g.run.metric(name); }
+
+}  // namespace
+
+GST_START_TEST(kill_9_worker_streams_taken_over) {
+  Dir dir;
+  RedisRun redis;
+  redis.start();
+  auto intake = start_intake(redis, "intake", dir.path);
+  std::vector<std::unique_ptr<ClusterGateway>> workers;
+  for (int i = 1; i <= 3; i++)
+    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 3000));
+  EmulatorRun emulator;
+  std::string script = write_long_script(dir.path, "K", "d0000000000000000000000000000000", 15000);
+  emulator.start({"--script", script, "--streams", "3", "--webhook-url", intake->run.url, "--webhook-secret",
+                  GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/k.jsonl"});
+  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/k.jsonl"));
+  fail_unless(wait_owned(intake->run, ids, 20000), "not every stream was claimed");
+  // The owner of the first stream dies mid-meeting, without a word.
+  std::string victim = owner_of(intake->run, ids[0]);
+  std::vector<std::string> victims;
+  for (const auto &id : ids)
+    if (owner_of(intake->run, id) == victim) victims.push_back(id);
+  auto it = std::find_if(workers.begin(), workers.end(), [&](auto &w) { return w->name == victim; });
+  fail_unless(it != workers.end());
+  g_usleep(1500000);  // some media in its first segment
+  g_subprocess_force_exit((*it)->run.process);
+  g_subprocess_wait((*it)->run.process, nullptr, nullptr);
+  workers.erase(it);
+
+  std::vector<JsonObject *> streams = manifest_streams(emulator.finish());
+  for (auto &w : workers)
+    fail_unless(w->run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 30000), "%s still owns streams",
+                w->name.c_str());
+  double takeovers = 0;
+  for (auto &w : workers) {
+    takeovers += cluster_metric(*w, "rtms_gateway_cluster_takeovers_total");
+    fail_unless_equals_int(cluster_metric(*w, "rtms_gateway_cluster_fencing_rejections_total"), 0);
+  }
+  fail_unless_equals_int(takeovers, victims.size());
+  for (JsonObject *s : streams) {
+    std::string id = json_object_get_string_member(s, "rtms_stream_id");
+    bool taken_over = std::find(victims.begin(), victims.end(), id) != victims.end();
+    std::string folder = stream_folder(dir.out(), id);
+    std::vector<std::string> segments = segments_of(folder);
+    // Never two receivers at once: the emulator refuses a second signaling
+    // connection (DUPLICATE_SIGNAL_REQUEST, a violation) and the fence grew
+    // once per owner.
+    fail_unless_equals_string(manifest_violations(s).c_str(), "");
+    fail_unless_equals_int(json_int_path(s, "stop_reason"), 6);  // the meeting ended, not the wait for a receiver
+    std::string fence = redis.command({"HGET", "rtms:stream:" + id, "fence"}).str;
+    if (!taken_over) {
+      fail_unless_equals_int(segments.size(), 1);
+      fail_unless_equals_int(json_int_path(s, "client.signaling_handshakes"), 1);
+      fail_unless_equals_string(fence.c_str(), "1");
+      continue;
+    }
+    fail_unless_equals_int(segments.size(), 2);
+    fail_unless_equals_int(json_int_path(s, "client.signaling_handshakes"), 2);
+    fail_unless_equals_string(fence.c_str(), "2");
+    fail_unless(g_str_has_suffix(segments[1].c_str(), "/segment-2"));
+    // What the killed process had not written yet (filesink's 64 KiB buffer,
+    // its queues) is lost with it: segment-1 may even be empty.
+    gint64 before = wav_data_bytes(segments[0] + "/mixed.wav");
+    gint64 after = wav_data_bytes(segments[1] + "/mixed.wav");
+    fail_unless(after > 0, "nothing after the takeover");
+    // The gap, written down next to the files.
+    std::vector<std::string> gaps = read_lines(folder + "/gaps.jsonl");
+    fail_unless_equals_int(gaps.size(), 1);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    fail_unless(json_parser_load_from_data(parser, gaps[0].c_str(), -1, nullptr));
+    JsonObject *gap = json_node_get_object(json_parser_get_root(parser));
+    fail_unless_equals_string(json_object_get_string_member(gap, "from_owner"), victim.c_str());
+    fail_unless_equals_string(json_object_get_string_member(gap, "reason"), "lease_expired");
+    fail_unless_equals_int(json_object_get_int_member(gap, "to_fence"), 2);
+    // Inside RTMS' reconnect window (60 s), with room to spare.
+    fail_unless(json_object_get_int_member(gap, "gap_ms") < 60000, "%s", gaps[0].c_str());
+    std::printf("stream %s taken over: %s; audio bytes: %" G_GINT64_FORMAT " in segment-1, %" G_GINT64_FORMAT
+                " in segment-2, %" G_GINT64_FORMAT " sent\n",
+                id.c_str(), gaps[0].c_str(), before, after, manifest_audio_bytes(s));
+  }
+  for (auto &w : workers) fail_unless_equals_int(w->run.terminate(20000), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(paused_worker_is_fenced) {
+  Dir dir;
+  RedisRun redis;
+  redis.start();
+  auto intake = start_intake(redis, "intake", dir.path);
+  std::vector<std::unique_ptr<ClusterGateway>> workers;
+  for (int i = 1; i <= 2; i++)
+    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 1, 6000));
+  EmulatorRun emulator;
+  std::string script = write_long_script(dir.path, "P", "e0000000000000000000000000000000", 24000);
+  // Keep-alives every second, two misses: the emulator lets go of a paused
+  // receiver's connection after about 3 s, as Zoom does after its own misses.
+  emulator.start({"--script", script, "--webhook-url", intake->run.url, "--webhook-secret", GW_WEBHOOK_SECRET,
+                  "--webhook-out", dir.path + "/p.jsonl", "--keepalive-interval", "1000", "--keepalive-misses", "2"});
+  std::string id = stream_ids_of(read_lines(dir.path + "/p.jsonl"))[0];
+  fail_unless(wait_owned(intake->run, {id}, 20000), "not claimed");
+  std::string first = owner_of(intake->run, id);
+  ClusterGateway &paused = *(workers[0]->name == first ? workers[0] : workers[1]);
+  ClusterGateway &other = *(workers[0]->name == first ? workers[1] : workers[0]);
+  g_usleep(1500000);
+  g_subprocess_send_signal(paused.run.process, SIGSTOP);
+  // Past its lease: the other worker takes the stream.
+  bool moved = false;
+  for (int i = 0; i < 300 && !moved; i++) {
+    moved = owner_of(intake->run, id) == other.name;
+    if (!moved) g_usleep(100000);
+  }
+  g_subprocess_send_signal(paused.run.process, SIGCONT);
+  fail_unless(moved, "the stream was not taken over from the paused worker");
+  // Woken up, it cannot prove its lease any more: it stops its pipeline
+  // (or, had it renewed first, the renewal is refused: fenced).
+  bool noticed = false;
+  for (int i = 0; i < 200 && !noticed; i++) {
+    noticed = paused.run.metric("rtms_gateway_cluster_leases_unprovable_total") +
+                  paused.run.metric("rtms_gateway_cluster_fencing_rejections_total") >= 1;
+    if (!noticed) g_usleep(100000);
+  }
+  fail_unless(noticed, "the paused worker did not notice it lost the stream");
+  fail_unless(paused.run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 20000));
+  fail_unless(paused.run.wait_metric("rtms_gateway_active_streams", 0, 20000), "its pipeline kept running");
+  fail_unless_equals_int(paused.run.metric("rtms_gateway_cluster_releases_total{reason=\"ended\"}"), 0);
+
+  JsonObject *manifest = emulator.finish();
+  fail_unless(other.run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 30000));
+  fail_unless_equals_int(json_int_path(manifest, "stop_reason"), 6);
+  fail_unless_equals_int(json_int_path(manifest, "client.signaling_handshakes"), 2);
+  // The emulator's only complaint is the paused receiver's silence, never a
+  // second receiver (8 DUPLICATE_SIGNAL_REQUEST).
+  std::string violations = manifest_violations(manifest);
+  fail_unless(violations.find(" 8 ") == std::string::npos, "%s", violations.c_str());
+  std::string folder = stream_folder(dir.out(), id);
+  std::vector<std::string> segments = segments_of(folder);
+  fail_unless_equals_int(segments.size(), 2);
+  // Stopped cleanly: its own segment is a finished WAV file (header sizes
+  // written at EOS); the new owner's has the rest.
+  std::ifstream wav(segments[0] + "/mixed.wav", std::ios::binary);
+  std::string head((std::istreambuf_iterator<char>(wav)), std::istreambuf_iterator<char>());
+  fail_unless(head.size() > 44 && head.compare(0, 4, "RIFF") == 0);
+  guint32 riff = guint8(head[4]) | guint8(head[5]) << 8 | guint8(head[6]) << 16 | guint32(guint8(head[7])) << 24;
+  fail_unless_equals_int(riff, head.size() - 8);
+  fail_unless(wav_data_bytes(segments[1] + "/mixed.wav") > 0);
+  fail_unless_equals_string(redis.command({"HGET", "rtms:stream:" + id, "fence"}).str.c_str(), "2");
+  std::vector<std::string> gaps = read_lines(folder + "/gaps.jsonl");
+  fail_unless_equals_int(gaps.size(), 1);
+  std::printf("paused worker fenced; gap: %s\n", gaps[0].c_str());
+  fail_unless_equals_int(paused.run.terminate(20000), 0);
+  fail_unless_equals_int(other.run.terminate(20000), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(redis_restarted_from_its_aof) {
+  Dir dir;
+  RedisRun redis;
+  redis.start();
+  auto intake = start_intake(redis, "intake", dir.path);
+  std::vector<std::unique_ptr<ClusterGateway>> workers;
+  for (int i = 1; i <= 2; i++)
+    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 8000));
+  EmulatorRun a, late;
+  std::string script = write_long_script(dir.path, "R", "f0000000000000000000000000000000", 12000);
+  a.start({"--script", script, "--streams", "2", "--webhook-url", intake->run.url, "--webhook-secret",
+           GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/r.jsonl"});
+  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/r.jsonl"));
+  fail_unless(wait_owned(intake->run, ids, 20000), "not claimed");
+  // A third meeting whose rtms_started arrives while Redis is down.
+  std::string script_late = write_long_script(dir.path, "L", "f1000000000000000000000000000000", 8000);
+  late.start({"--script", script_late, "--webhook-out", dir.path + "/l.jsonl", "--wait-client", "60000"});
+  std::string late_body = read_lines(dir.path + "/l.jsonl")[0];
+
+  g_usleep(1000000);
+  redis.kill_now();
+  g_usleep(1500000);
+  HttpAnswer refused = intake->run.post_signed(late_body);
+  fail_unless_equals_int(refused.status, 503);  // Zoom retries it
+  fail_unless_equals_int(intake->run.get("/readyz").status, 503);
+  redis.restart();
+  HttpAnswer stored;
+  for (int i = 0; i < 100; i++) {  // Zoom's retry, until the intake is back
+    stored = intake->run.post_signed(late_body);
+    if (stored.status == 200) break;
+    g_usleep(200000);
+  }
+  fail_unless_equals_int(stored.status, 200);
+  std::string late_id = stream_ids_of({late_body})[0];
+  ids.push_back(late_id);
+
+  std::vector<JsonObject *> streams = manifest_streams(a.finish());
+  streams.push_back(late.finish());
+  for (auto &w : workers) fail_unless(w->run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 30000));
+  for (auto &w : workers) {
+    fail_unless_equals_int(w->run.metric("rtms_gateway_cluster_takeovers_total"), 0);
+    fail_unless_equals_int(w->run.metric("rtms_gateway_cluster_fencing_rejections_total"), 0);
+    fail_unless_equals_int(w->run.metric("rtms_gateway_cluster_leases_unprovable_total"), 0);
+    fail_unless_equals_int(w->run.metric("rtms_gateway_pipeline_errors_total"), 0);
+  }
+  double reconnects = 0, claims = 0;
+  for (auto &w : workers) {
+    reconnects += w->run.metric("rtms_gateway_cluster_redis_reconnects_total");
+    claims += w->run.metric("rtms_gateway_cluster_claims_total");
+  }
+  fail_unless(reconnects >= 1, "no worker noticed the restart");
+  fail_unless_equals_int(claims, 3);
+  fail_unless(intake->run.metric("rtms_gateway_cluster_unavailable_total") >= 1);
+  for (JsonObject *s : streams) {
+    std::string id = json_object_get_string_member(s, "rtms_stream_id");
+    std::vector<std::string> segments = segments_of(stream_folder(dir.out(), id));
+    fail_unless_equals_int(segments.size(), 1);
+    fail_unless(wav_data_bytes(segments[0] + "/mixed.wav") >= manifest_audio_bytes(s), "stream %s incomplete",
+                id.c_str());
+    fail_unless_equals_int(json_int_path(s, "client.signaling_handshakes"), 1);
+    fail_unless_equals_string(manifest_violations(s).c_str(), "");
+    fail_unless_equals_int(json_int_path(s, "stop_reason"), 6);
+  }
+  for (auto &w : workers) fail_unless_equals_int(w->run.terminate(20000), 0);
+  fail_unless_equals_int(intake->run.terminate(20000), 0);
+}
+GST_END_TEST;
+
+static Suite *cluster_failures_suite() {
+  Suite *s = suite_create("gateway-cluster-failures");
+  TCase *tc = tcase_create("failures");
+  tcase_set_timeout(tc, 110);
+  tcase_add_test(tc, kill_9_worker_streams_taken_over);
+  tcase_add_test(tc, paused_worker_is_fenced);
+  tcase_add_test(tc, redis_restarted_from_its_aof);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN(cluster_failures);
