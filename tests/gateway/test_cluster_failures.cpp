@@ -80,7 +80,8 @@ GST_START_TEST(kill_9_worker_streams_taken_over) {
     // Never two receivers at once: the emulator refuses a second signaling
     // connection (DUPLICATE_SIGNAL_REQUEST, a violation) and the fence grew
     // once per owner.
-    fail_unless_equals_string(manifest_violations(s).c_str(), "");
+    std::string violations = manifest_violations(s);
+    fail_unless(violations.empty(), "%s", violations.c_str());
     fail_unless_equals_int(json_int_path(s, "stop_reason"), 6);  // the meeting ended, not the wait for a receiver
     std::string fence = redis.command({"HGET", "rtms:stream:" + id, "fence"}).str;
     if (!taken_over) {
@@ -178,7 +179,8 @@ GST_START_TEST(paused_worker_is_fenced) {
   guint32 riff = guint8(head[4]) | guint8(head[5]) << 8 | guint8(head[6]) << 16 | guint32(guint8(head[7])) << 24;
   fail_unless_equals_int(riff, head.size() - 8);
   fail_unless(wav_data_bytes(segments[1] + "/mixed.wav") > 0);
-  fail_unless_equals_string(redis.command({"HGET", "rtms:stream:" + id, "fence"}).str.c_str(), "2");
+  std::string fence = redis.command({"HGET", "rtms:stream:" + id, "fence"}).str;
+  fail_unless(fence == "2", "fence %s", fence.c_str());
   std::vector<std::string> gaps = read_lines(folder + "/gaps.jsonl");
   fail_unless_equals_int(gaps.size(), 1);
   std::printf("paused worker fenced; gap: %s\n", gaps[0].c_str());

@@ -138,7 +138,7 @@ extern const char *const kAdoptScript;
 //   {"ok", status, gen} or {"lost", current token or ""}.
 extern const char *const kRenewScript;
 // release: KEYS lease, state, active; ARGV token, reason, stream id, state ttl s.
-//   reason "drain" leaves the stream running for another worker; any other
+//   reason "drain" or "retry" leaves the stream running for another worker; any other
 //   ends it (removed from the active set). 1 if the lease was ours.
 extern const char *const kReleaseScript;
 // view: KEYS active; ARGV prefix. {id, owner, fence, status, renewed_at, now} per stream.

@@ -18,6 +18,11 @@ constexpr int kTickMs = 200;
 constexpr int kEndedStateTtlS = 24 * 3600;
 constexpr int kAdoptEveryMs = 1000;
 constexpr int kAdoptAtOnce = 4;
+// A taken-over stream whose pipeline fails (typically: Zoom still holds the
+// dead owner's signaling connection and answers DUPLICATE_SIGNAL_REQUEST,
+// which rtmssrc only retries while reconnecting) is left running for the
+// next adopt scan, up to this fencing token; then it is given up.
+constexpr int64_t kMaxRetryFence = 20;
 
 int64_t mono_ms() { return g_get_monotonic_time() / 1000; }
 
@@ -254,6 +259,7 @@ void WorkerRole::begin(const Acquired &a, int64_t sent) {
     return;
   }
   claims_++;
+  o.takeover = a.takeover();
   if (a.takeover()) {
     takeovers_++;
     Gap gap = a.gap(options_.worker_id, g_get_real_time() / 1000);
@@ -290,10 +296,9 @@ void WorkerRole::stop_owned(Owned &o, const std::string &reason) {
 void WorkerRole::release(const Owned &o, const std::string &reason) {
   releases_[reason]++;
   if (!link_.ensure()) return;  // the lease runs out by itself
-  std::string how = reason == "retry" ? "drain" : reason;
   Reply r = link_.client().eval(kReleaseScript,
                                 {keys_.lease(o.stream_id), keys_.state(o.stream_id), keys_.active()},
-                                {o.token, how, o.stream_id, std::to_string(kEndedStateTtlS)});
+                                {o.token, reason, o.stream_id, std::to_string(kEndedStateTtlS)});
   if (!r.ok()) link_.failed(r, "a release");
 }
 
@@ -316,6 +321,7 @@ void WorkerRole::on_stream_end(const std::string &stream_id, bool error) {
   owned_.erase(it);
   if (o.state == Owned::State::Fenced) return;  // not ours to release
   std::string reason = !o.end_reason.empty() ? o.end_reason : (error ? "error" : "ended");
+  if (reason == "error" && o.takeover && o.fence <= kMaxRetryFence && !draining_) reason = "retry";
   tools::log_info("worker %s: stream %s (fence %lld) ended (%s): lease released", options_.worker_id.c_str(),
                   tools::log_safe(stream_id).c_str(), static_cast<long long>(o.fence), reason.c_str());
   release(o, reason);

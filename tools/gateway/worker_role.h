@@ -64,6 +64,7 @@ class WorkerRole {
     int64_t fence = 0;
     int64_t last_ok_sent_ms = 0;  // monotonic
     long long gen = 1;
+    bool takeover = false;  // the stream had an owner before
     enum class State { Running, Stopping, Fenced } state = State::Running;
     std::string end_reason;  // the release reason once the pipeline ended
   };
