@@ -23,6 +23,7 @@ void RedisRun::start() {
   std::ofstream conf(dir + "/redis.conf");
   conf << "port " << port << "\nbind 127.0.0.1\ndir " << dir << "\nappendonly yes\nappendfsync always\n"
        << "save \"\"\ndaemonize no\nprotected-mode yes\nlogfile " << dir << "/redis.log\n";
+  if (!password.empty()) conf << "requirepass " << password << "\n";
   conf.close();
   spawn();
 }
@@ -35,6 +36,7 @@ void RedisRun::spawn() {
   fail_unless(process != nullptr, "cannot start redis-server: %s", error ? error->message : "?");
   gateway::cluster::RedisUrl url;
   url.port = port;
+  url.password = password;
   for (int i = 0; i < 200; i++) {
     gateway::cluster::RedisClient client(url, 500);
     std::string why;
@@ -63,6 +65,7 @@ void RedisRun::kill_now() {
 gateway::cluster::Reply RedisRun::command(const std::vector<std::string> &args) {
   gateway::cluster::RedisUrl url;
   url.port = port;
+  url.password = password;
   gateway::cluster::RedisClient client(url, 2000);
   std::string why;
   fail_unless(client.connect(&why), "test: %s", why.c_str());

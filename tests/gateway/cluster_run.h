@@ -17,6 +17,7 @@ struct RedisRun {
   GSubprocess *process = nullptr;
   int port = 0;
   std::string dir;  // config, append-only file, log
+  std::string password;  // set before start(): requirepass
   // A free port, a fresh folder, appendonly yes (appendfsync always).
   void start();
   // Started again on the same port and folder: it loads its append-only file.

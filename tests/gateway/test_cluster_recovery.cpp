@@ -8,6 +8,7 @@
 // Timing is never asserted: every wait is generous, every check is about
 // what happened.
 #include <algorithm>
+#include <cstring>
 #include <csignal>
 #include <fstream>
 #include <iterator>
@@ -30,6 +31,14 @@ struct Dir {
   std::string out() const { return path + "/recordings"; }
 };
 
+
+std::unique_ptr<ClusterGateway> start_role_with_password(const RedisRun &redis, const std::string &dir,
+                                                         const std::string &file) {
+  auto gw = std::make_unique<ClusterGateway>();
+  gw->run.log_file = dir + "/good.log";
+  gw->run.start({"--role", "intake", "--redis", redis.url(), "--redis-password-file", file});
+  return gw;
+}
 
 }  // namespace
 
@@ -157,12 +166,54 @@ GST_START_TEST(sigterm_hands_streams_over) {
 }
 GST_END_TEST;
 
+GST_START_TEST(redis_password_never_logged) {
+  Dir dir;
+  RedisRun redis;
+  redis.password = "s3cret-Redis-pw-4711";
+  redis.start();
+  std::string wrong = dir.path + "/wrong", right = dir.path + "/right";
+  g_file_set_contents(wrong.c_str(), "not-the-password-0815\n", -1, nullptr);
+  g_file_set_contents(right.c_str(), "s3cret-Redis-pw-4711\n", -1, nullptr);
+  {
+    ClusterGateway bad;
+    bad.run.log_file = dir.path + "/bad.log";
+    bad.run.start({"--role", "intake", "--redis", redis.url(), "--redis-password-file", wrong});
+    HttpAnswer ready = bad.run.get("/readyz");
+    fail_unless_equals_int(ready.status, 503);
+    fail_unless_equals_int(bad.run.post_signed("{\"event\":\"meeting.rtms_stopped\",\"payload\":{\"rtms_stream_id\":"
+                                               "\"x\",\"meeting_uuid\":\"m\"}}").status, 503);
+    fail_unless_equals_int(bad.run.terminate(20000), 0);
+  }
+  // A password on the command line is refused (every user can read it), and not echoed.
+  {
+    const char *binary = g_getenv("RTMS_GATEWAY");
+    std::string url = "redis://:s3cret-Redis-pw-4711@127.0.0.1:" + std::to_string(redis.port);
+    const char *argv[] = {binary, "--role", "intake", "--redis", url.c_str(), nullptr};
+    g_autoptr(GSubprocess) p = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, nullptr);
+    g_autofree char *err = nullptr;
+    fail_unless(g_subprocess_communicate_utf8(p, nullptr, nullptr, nullptr, &err, nullptr));
+    fail_unless(g_subprocess_get_if_exited(p) && g_subprocess_get_exit_status(p) == 1);
+    fail_unless(strstr(err, "password") != nullptr && strstr(err, "s3cret") == nullptr, "%s", err);
+  }
+  auto good = start_role_with_password(redis, dir.path, right);
+  fail_unless_equals_int(good->run.get("/readyz").status, 200);
+  fail_unless_equals_int(good->run.terminate(20000), 0);
+  for (const char *log : {"bad.log", "good.log"}) {
+    g_autofree char *text = nullptr;
+    fail_unless(g_file_get_contents((dir.path + "/" + log).c_str(), &text, nullptr, nullptr));
+    fail_unless(strstr(text, "s3cret") == nullptr && strstr(text, "0815") == nullptr, "%s logs a password", log);
+    if (std::string(log) == "bad.log") fail_unless(strstr(text, "AUTH") != nullptr, "%s", text);
+  }
+}
+GST_END_TEST;
+
 static Suite *cluster_recovery_suite() {
   Suite *s = suite_create("gateway-cluster-recovery");
   TCase *tc = tcase_create("recovery");
   tcase_set_timeout(tc, 110);
   tcase_add_test(tc, redis_restarted_from_its_aof);
   tcase_add_test(tc, sigterm_hands_streams_over);
+  tcase_add_test(tc, redis_password_never_logged);
   suite_add_tcase(s, tc);
   return s;
 }
