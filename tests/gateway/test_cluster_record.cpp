@@ -127,11 +127,46 @@ GST_START_TEST(every_meeting_once_across_two_intakes) {
 }
 GST_END_TEST;
 
+// A server failover (a second rtms_started with other servers) stored by
+// one intake reaches the stream's owner, which moves the running stream.
+GST_START_TEST(server_failover_reaches_the_owner) {
+  g_autofree char *tmp = g_dir_make_tmp("rtms-cluster-XXXXXX", nullptr);
+  std::string dir = tmp, out = dir + "/recordings";
+  g_mkdir(out.c_str(), 0755);
+  RedisRun redis;
+  redis.start();
+  std::vector<std::unique_ptr<ClusterGateway>> intakes, workers;
+  intakes.push_back(start_intake(redis, "intake-1", dir));
+  intakes.push_back(start_intake(redis, "intake-2", dir));
+  for (int i = 1; i <= 2; i++) workers.push_back(start_worker(redis, "worker-" + std::to_string(i), out, dir, 2, 5000));
+  EmulatorRun old_server, new_server;
+  old_server.start({"--script", meeting_script("default.json"), "--reconnect-grace", "500"});
+  new_server.start({"--script", meeting_script("short.json")});
+  fail_unless_equals_int(intakes[0]->run.post_signed(old_server.webhook_json).status, 200);
+  std::string id = stream_ids_of({old_server.webhook_json})[0];
+  fail_unless(wait_owned(intakes[0]->run, {id}, 20000), "not claimed");
+  g_usleep(1000 * 1000);
+  fail_unless_equals_int(intakes[1]->run.post_signed(new_server.webhook_json).status, 200);
+  fail_unless_equals_int(intakes[1]->run.metric("rtms_gateway_cluster_records_total{outcome=\"failover\"}"), 1);
+  JsonObject *manifest = new_server.finish();
+  fail_unless_equals_int64(json_int_path(manifest, "client.signaling_handshakes"), 1);
+  for (auto &w : workers) fail_unless(w->run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 20000));
+  fail_unless_equals_int(sum_metric(workers, "rtms_gateway_cluster_claims_total"), 1);
+  fail_unless_equals_int(sum_metric(workers, "rtms_gateway_pipeline_errors_total"), 0);
+  std::vector<std::string> segments = segments_of(stream_folder(out, id));
+  fail_unless_equals_int(segments.size(), 1);
+  fail_unless(wav_data_bytes(segments[0] + "/mixed.wav") > 0);
+  for (auto &w : workers) fail_unless_equals_int(w->run.terminate(20000), 0);
+  remove_tree(dir);
+}
+GST_END_TEST;
+
 static Suite *cluster_record_suite() {
   Suite *s = suite_create("gateway-cluster-record");
   TCase *tc = tcase_create("cluster");
   tcase_set_timeout(tc, 110);
   tcase_add_test(tc, every_meeting_once_across_two_intakes);
+  tcase_add_test(tc, server_failover_reaches_the_owner);
   suite_add_tcase(s, tc);
   return s;
 }
