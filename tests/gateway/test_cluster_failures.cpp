@@ -11,6 +11,7 @@
 // what happened.
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -189,12 +190,65 @@ GST_START_TEST(paused_worker_is_fenced) {
 }
 GST_END_TEST;
 
+// A worker gone without closing its sockets (its machine lost: here paused,
+// so the kernel sends no FIN): Zoom still holds its signaling connection
+// when the lease expires, and refuses the new owner's handshake with
+// DUPLICATE_SIGNAL_REQUEST. The stream is left for the next adopt scan
+// (release "retry") until Zoom lets go, then runs on.
+GST_START_TEST(takeover_retries_while_zoom_holds_the_old_connection) {
+  Dir dir;
+  RedisRun redis;
+  redis.start();
+  auto intake = start_intake(redis, "intake", dir.path);
+  std::vector<std::unique_ptr<ClusterGateway>> workers;
+  for (int i = 1; i <= 2; i++)
+    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 1, 1000));
+  EmulatorRun emulator;
+  std::string script = write_long_script(dir.path, "H", "70000000000000000000000000000000", 20000);
+  // The emulator lets go of a silent receiver after 4 missed keep-alives
+  // 2 s apart (8 s or more); the lease runs out after 1 s.
+  emulator.start({"--script", script, "--webhook-url", intake->run.url, "--webhook-secret", GW_WEBHOOK_SECRET,
+                  "--webhook-out", dir.path + "/h.jsonl", "--keepalive-interval", "2000", "--keepalive-misses", "4"});
+  std::string id = stream_ids_of(read_lines(dir.path + "/h.jsonl"))[0];
+  fail_unless(wait_owned(intake->run, {id}, 20000), "not claimed");
+  std::string first = owner_of(intake->run, id);
+  ClusterGateway &gone = *(workers[0]->name == first ? workers[0] : workers[1]);
+  ClusterGateway &other = *(workers[0]->name == first ? workers[1] : workers[0]);
+  g_usleep(1000000);
+  g_subprocess_send_signal(gone.run.process, SIGSTOP);
+  // The other worker gets the stream running at last.
+  fail_unless(other.run.wait_metric("rtms_gateway_active_streams", 1, 30000));
+  bool settled = false;
+  for (int i = 0; i < 300 && !settled; i++) {
+    settled = other.run.metric("rtms_gateway_cluster_releases_total{reason=\"retry\"}") >= 1 &&
+              other.run.metric("rtms_gateway_active_streams") == 1 && owner_of(intake->run, id) == other.name;
+    if (!settled) g_usleep(100000);
+  }
+  fail_unless(settled, "the stream was not retried until it ran");
+  g_subprocess_send_signal(gone.run.process, SIGCONT);
+  JsonObject *manifest = emulator.finish();
+  fail_unless(other.run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 30000));
+  fail_unless_equals_int(json_int_path(manifest, "stop_reason"), 6);  // the meeting ran to its end
+  std::string violations = manifest_violations(manifest);
+  fail_unless(violations.find("signaling 8 ") != std::string::npos, "no refused duplicate: %s", violations.c_str());
+  std::vector<std::string> segments = segments_of(stream_folder(dir.out(), id));
+  fail_unless(segments.size() >= 3, "%zu segments", segments.size());
+  std::sort(segments.begin(), segments.end(), [](const std::string &a, const std::string &b) {
+    return std::atoi(a.c_str() + a.rfind('-') + 1) < std::atoi(b.c_str() + b.rfind('-') + 1);
+  });
+  fail_unless(wav_data_bytes(segments.back() + "/mixed.wav") > 0, "%s is empty", segments.back().c_str());
+  std::printf("taken over after %zu attempts (%s)\n", segments.size() - 1, violations.c_str());
+  fail_unless_equals_int(other.run.terminate(20000), 0);
+}
+GST_END_TEST;
+
 static Suite *cluster_failures_suite() {
   Suite *s = suite_create("gateway-cluster-failures");
   TCase *tc = tcase_create("failures");
   tcase_set_timeout(tc, 110);
   tcase_add_test(tc, kill_9_worker_streams_taken_over);
   tcase_add_test(tc, paused_worker_is_fenced);
+  tcase_add_test(tc, takeover_retries_while_zoom_holds_the_old_connection);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -110,6 +110,12 @@ GST_START_TEST(backoff) {
   fail_unless_equals_int(backoff_ms(10, 1000, 30000, 1.0), 30000);
   fail_unless_equals_int(backoff_ms(1000, 1000, 30000, 0.5), 22500);
   fail_unless_equals_int(backoff_ms(2, 1000, 30000, 7.0), 4000);  // clamped
+  // A failed takeover's wait before the next try, by fencing token.
+  fail_unless_equals_int(retry_delay_ms(2), 1000);
+  fail_unless_equals_int(retry_delay_ms(3), 2000);
+  fail_unless_equals_int(retry_delay_ms(5), 8000);
+  fail_unless_equals_int(retry_delay_ms(6), 10000);
+  fail_unless_equals_int(retry_delay_ms(20), 10000);
 }
 GST_END_TEST;
 

@@ -154,6 +154,12 @@ bool renewal_late(const LeaseTiming &timing, int64_t sent_ms, int64_t previous_o
   return sent_ms - previous_ok_sent_ms > timing.ttl_ms / 2;
 }
 
+int64_t retry_delay_ms(int64_t fence) {
+  int64_t d = 1000;
+  for (int64_t f = 2; f < fence && d < 10000; f++) d *= 2;
+  return std::min<int64_t>(d, 10000);
+}
+
 int64_t backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms, double random01) {
   int64_t d = base_ms;
   for (int i = 0; i < attempt && d < cap_ms; i++) d *= 2;
@@ -239,7 +245,7 @@ std::vector<Acquired> parse_adopted(const std::vector<std::string> &flat) {
   "  local fence = redis.call('HINCRBY', state, 'fence', 1)\n"                                            \
   "  redis.call('SET', lease, worker .. '#' .. fence, 'PX', ttl)\n"                                      \
   "  redis.call('HSET', state, 'owner', worker, 'renewed_at', now, 'acquired_at', now)\n"                 \
-  "  redis.call('HDEL', state, 'released_at', 'release_reason')\n"                                       \
+  "  redis.call('HDEL', state, 'released_at', 'release_reason', 'retry_at')\n"                           \
   "  return {tostring(fence), prev[6] or '', prev[1] or '', prev[2] or '0', prev[3] or '0',\n"            \
   "          prev[4] or '0', prev[5] or '', now}\n"                                                       \
   "end\n"
@@ -294,9 +300,11 @@ const char *const kAdoptScript = RTMS_LUA_COMMON
     "  local lease = ARGV[1] .. 'lease:' .. id\n"
     "  local state = ARGV[1] .. 'stream:' .. id\n"
     "  if redis.call('EXISTS', lease) == 0 then\n"
-    "    local h = redis.call('HMGET', state, 'status', 'fence', 'started_at')\n"
+    "    local h = redis.call('HMGET', state, 'status', 'fence', 'started_at', 'retry_at')\n"
     "    if h[1] ~= 'running' then\n"
     "      redis.call('SREM', KEYS[1], id)\n"
+    "    elseif tonumber(h[4] or '0') > tonumber(now) then\n"
+    "      -- a failed takeover waits for its retry time\n"
     "    elseif tonumber(h[2] or '0') > 0 or tonumber(now) - tonumber(h[3] or '0') >= tonumber(ARGV[5]) then\n"
     "      local r = take(state, lease, ARGV[2], ARGV[3], now)\n"
     "      table.insert(out, id)\n"
@@ -321,6 +329,9 @@ const char *const kReleaseScript = RTMS_LUA_COMMON
     "local now = now_ms()\n"
     "if ARGV[2] == 'drain' or ARGV[2] == 'retry' then\n"
     "  redis.call('HSET', KEYS[2], 'released_at', now, 'release_reason', ARGV[2])\n"
+    "  if ARGV[2] == 'retry' then\n"
+    "    redis.call('HSET', KEYS[2], 'retry_at', string.format('%.0f', tonumber(now) + tonumber(ARGV[5] or '0')))\n"
+    "  end\n"
     "else\n"
     "  if redis.call('HGET', KEYS[2], 'status') == 'running' then\n"
     "    redis.call('HSET', KEYS[2], 'status', 'ended', 'ended_at', now, 'end_reason', ARGV[2])\n"

@@ -84,6 +84,10 @@ LeaseCheck check_lease(const LeaseTiming &timing, int64_t now_ms, int64_t last_o
 // (the loop or Redis was slow, or the process was paused): counted as late.
 bool renewal_late(const LeaseTiming &timing, int64_t sent_ms, int64_t previous_ok_sent_ms);
 
+// How long a failed takeover (fence) waits before the next adopt may try:
+// 1 s, 2 s, 4 s, 8 s, then 10 s: retries span Zoom's reconnect window.
+int64_t retry_delay_ms(int64_t fence);
+
 // Reconnect delay: d/2 + random01 * d/2 with d = base * 2^attempt, capped.
 int64_t backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms, double random01);
 
@@ -137,8 +141,9 @@ extern const char *const kAdoptScript;
 // renew: KEYS lease, state; ARGV token, ttl ms.
 //   {"ok", status, gen} or {"lost", current token or ""}.
 extern const char *const kRenewScript;
-// release: KEYS lease, state, active; ARGV token, reason, stream id, state ttl s.
-//   reason "drain" or "retry" leaves the stream running for another worker; any other
+// release: KEYS lease, state, active; ARGV token, reason, stream id, state ttl s,
+//   retry delay ms. reason "drain" or "retry" (not before the delay) leaves the
+//   stream running for another worker; any other
 //   ends it (removed from the active set). 1 if the lease was ours.
 extern const char *const kReleaseScript;
 // view: KEYS active; ARGV prefix. {id, owner, fence, status, renewed_at, now} per stream.

@@ -21,7 +21,8 @@ constexpr int kAdoptAtOnce = 4;
 // A taken-over stream whose pipeline fails (typically: Zoom still holds the
 // dead owner's signaling connection and answers DUPLICATE_SIGNAL_REQUEST,
 // which rtmssrc only retries while reconnecting) is left running for the
-// next adopt scan, up to this fencing token; then it is given up.
+// next adopt scans, not before retry_delay_ms(fence) (1 s growing to 10 s),
+// up to this fencing token (about 2.5 min of tries); then it is given up.
 constexpr int64_t kMaxRetryFence = 20;
 
 int64_t mono_ms() { return g_get_monotonic_time() / 1000; }
@@ -298,7 +299,8 @@ void WorkerRole::release(const Owned &o, const std::string &reason) {
   if (!link_.ensure()) return;  // the lease runs out by itself
   Reply r = link_.client().eval(kReleaseScript,
                                 {keys_.lease(o.stream_id), keys_.state(o.stream_id), keys_.active()},
-                                {o.token, reason, o.stream_id, std::to_string(kEndedStateTtlS)});
+                                {o.token, reason, o.stream_id, std::to_string(kEndedStateTtlS),
+                                 std::to_string(retry_delay_ms(o.fence))});
   if (!r.ok()) link_.failed(r, "a release");
 }
 
