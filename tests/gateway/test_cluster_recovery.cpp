@@ -207,12 +207,60 @@ GST_START_TEST(redis_password_never_logged) {
 }
 GST_END_TEST;
 
+// Redis away for longer than the lease: the workers cannot prove their
+// leases and stop their streams (own segments, finished); once Redis is
+// back the streams, still running at Zoom, are adopted again in new
+// segments and run to their end.
+GST_START_TEST(redis_away_past_the_lease) {
+  Dir dir;
+  RedisRun redis;
+  redis.start();
+  auto intake = start_intake(redis, "intake", dir.path);
+  std::vector<std::unique_ptr<ClusterGateway>> workers;
+  for (int i = 1; i <= 2; i++)
+    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 2000));
+  EmulatorRun emulator;
+  std::string script = write_long_script(dir.path, "X", "60000000000000000000000000000000", 15000);
+  emulator.start({"--script", script, "--streams", "2", "--webhook-url", intake->run.url, "--webhook-secret",
+                  GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/x.jsonl"});
+  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/x.jsonl"));
+  fail_unless(wait_owned(intake->run, ids, 20000), "not claimed");
+  g_usleep(1000000);
+  redis.kill_now();
+  // Every worker stops what it can no longer prove.
+  double unprovable = 0;
+  for (int i = 0; i < 300 && unprovable < 2; i++) {
+    unprovable = 0;
+    for (auto &w : workers) unprovable += w->run.metric("rtms_gateway_cluster_leases_unprovable_total");
+    if (unprovable < 2) g_usleep(100000);
+  }
+  fail_unless_equals_int(unprovable, 2);
+  for (auto &w : workers) fail_unless(w->run.wait_metric("rtms_gateway_active_streams", 0, 20000));
+  redis.restart();
+  fail_unless(wait_owned(intake->run, ids, 30000), "not adopted again");
+  std::vector<JsonObject *> streams = manifest_streams(emulator.finish());
+  for (auto &w : workers) fail_unless(w->run.wait_metric("rtms_gateway_cluster_owned_streams", 0, 30000));
+  for (JsonObject *s : streams) {
+    std::string id = json_object_get_string_member(s, "rtms_stream_id");
+    std::vector<std::string> segments = segments_of(stream_folder(dir.out(), id));
+    fail_unless_equals_int(segments.size(), 2);
+    for (const auto &segment : segments) fail_unless(wav_data_bytes(segment + "/mixed.wav") > 0, "%s", segment.c_str());
+    fail_unless_equals_int(json_int_path(s, "stop_reason"), 6);
+    fail_unless_equals_int(json_int_path(s, "client.signaling_handshakes"), 2);
+    std::string violations = manifest_violations(s);
+    fail_unless(violations.empty(), "%s", violations.c_str());
+  }
+  for (auto &w : workers) fail_unless_equals_int(w->run.terminate(20000), 0);
+}
+GST_END_TEST;
+
 static Suite *cluster_recovery_suite() {
   Suite *s = suite_create("gateway-cluster-recovery");
   TCase *tc = tcase_create("recovery");
   tcase_set_timeout(tc, 110);
   tcase_add_test(tc, redis_restarted_from_its_aof);
   tcase_add_test(tc, sigterm_hands_streams_over);
+  tcase_add_test(tc, redis_away_past_the_lease);
   tcase_add_test(tc, redis_password_never_logged);
   suite_add_tcase(s, tc);
   return s;
