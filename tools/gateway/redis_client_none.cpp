@@ -26,12 +26,14 @@ bool RedisClient::connect(std::string *error) {
 }
 
 Reply RedisClient::command(const std::vector<std::string> &) {
+  errors_++;
   Reply out;
   out.str = "this rtms-gateway was built without hiredis";
   return out;
 }
 
 Reply RedisClient::eval(const char *, const std::vector<std::string> &, const std::vector<std::string> &) {
+  shas_.clear();
   return command({});
 }
 
