@@ -21,7 +21,7 @@ RedisClient::~RedisClient() = default;
 void RedisClient::disconnect() {}
 
 bool RedisClient::connect(std::string *error) {
-  *error = "this rtms-gateway was built without hiredis";
+  *error = "this rtms-gateway was built without hiredis (timeout " + std::to_string(timeout_ms_) + " ms)";
   return false;
 }
 
