@@ -109,8 +109,9 @@ GST_START_TEST(kill_9_worker_streams_taken_over) {
     fail_unless_equals_string(json_object_get_string_member(gap, "from_owner"), victim.c_str());
     fail_unless_equals_string(json_object_get_string_member(gap, "reason"), "lease_expired");
     fail_unless_equals_int(json_object_get_int_member(gap, "to_fence"), 2);
-    // Inside RTMS' reconnect window (60 s), with room to spare.
-    fail_unless(json_object_get_int_member(gap, "gap_ms") < 60000, "%s", gaps[0].c_str());
+    // No longer than the detection (the 3 s lease, the 1 s adopt scan) plus a
+    // reconnect, with a loaded machine's slack (10 s): inside RTMS' 60 s window.
+    fail_unless(json_object_get_int_member(gap, "gap_ms") < 3000 + 1000 + 10000, "%s", gaps[0].c_str());
     std::printf("stream %s taken over: %s; audio bytes: %" G_GINT64_FORMAT " in segment-1, %" G_GINT64_FORMAT
                 " in segment-2, %" G_GINT64_FORMAT " sent\n",
                 id.c_str(), gaps[0].c_str(), before, after, manifest_audio_bytes(s));
