@@ -275,12 +275,8 @@ const char *const kIntakeScript = RTMS_LUA_COMMON
     "  redis.call('SREM', KEYS[3], id)\n"
     "  redis.call('EXPIRE', KEYS[2], ARGV[7])\n"
     "end\n"
-    "local fields = {'type', outcome, 'stream', id, 'at', now, 'intake', ARGV[4]}\n"
-    "if outcome == 'start' or outcome == 'failover' then\n"
-    "  table.insert(fields, 'body')\n"
-    "  table.insert(fields, body)\n"
-    "end\n"
-    "local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*', unpack(fields))\n"
+    "local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*', 'type', outcome, 'stream', id,\n"
+    "                         'at', now, 'intake', ARGV[4], 'body', body)\n"
     "return {outcome, entry}\n";
 
 const char *const kAcquireScript = RTMS_LUA_COMMON

@@ -55,7 +55,7 @@ struct EventRecord {
   std::string id;      // stream entry id
   std::string type;    // start, failover, stop, interrupted, start_after_stop
   std::string stream;  // rtms_stream_id
-  std::string body;    // raw verified event body (start and failover only)
+  std::string body;    // the raw verified event body
   int64_t at_ms = 0;   // Redis time of the append
   std::string intake;  // which intake appended it
 };
