@@ -175,7 +175,7 @@ std::string manifest_violations(JsonObject *stream) {
 }
 
 std::string owner_of(GatewayRun &gw, const std::string &stream_id) {
-  HttpAnswer a = gw.get("/streams");
+  HttpAnswer a = gw.get("/cluster/streams");
   if (a.status != 200) return "";
   g_autoptr(JsonParser) parser = json_parser_new();
   if (!json_parser_load_from_data(parser, a.body.c_str(), -1, nullptr)) return "";

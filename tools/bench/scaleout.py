@@ -113,7 +113,7 @@ class Bench:
         return 0.0
 
     def cluster(self):
-        view = json.loads(urllib.request.urlopen(self.intake_base + "/streams", timeout=5).read())
+        view = json.loads(urllib.request.urlopen(self.intake_base + "/cluster/streams", timeout=5).read())
         return {s["stream_id"]: s["owner"] for s in view.get("cluster", [])}
 
     def script(self, name, duration_ms, base_id):

@@ -1,4 +1,4 @@
-// GET /streams in the cluster roles: who owns what, read from Redis now
+// GET /cluster/streams in the cluster roles: who owns what, read from Redis now
 // (kViewScript), plus what this process holds itself.
 #pragma once
 

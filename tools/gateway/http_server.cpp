@@ -68,13 +68,13 @@ bool HttpServer::listen(std::string *error) {
   soup_server_add_handler(server_.get(), "/readyz", on_readyz, this, nullptr);
   soup_server_add_handler(server_.get(), "/metrics", on_metrics, this, nullptr);
   if (handlers_.cluster_streams) {
-    soup_server_add_early_handler(server_.get(), "/streams", on_early, this, nullptr);
+    soup_server_add_early_handler(server_.get(), "/cluster/streams", on_early, this, nullptr);
     soup_server_add_handler(
-        server_.get(), "/streams",
+        server_.get(), "/cluster/streams",
         [](SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data) {
           auto *self = static_cast<HttpServer *>(data);
           guarded(msg, [&] {
-            if (g_strcmp0(path, "/streams") != 0)
+            if (g_strcmp0(path, "/cluster/streams") != 0)
               set_text(msg, 404, "text/plain", "not found\n");
             else
               set_text(msg, 200, "application/json", self->handlers_.cluster_streams());

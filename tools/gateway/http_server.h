@@ -39,7 +39,8 @@ class HttpServer {
     std::function<std::string()> metrics;
     // /readyz: whether events can reach the gateway now, and a line why.
     std::function<bool(std::string *why)> ready;
-    // GET /streams in the cluster roles (cluster_view.h): who owns what.
+    // GET /cluster/streams in the cluster roles (cluster_view.h): who owns
+    // what (/streams is the live feed's).
     // Unset: no such path.
     std::function<std::string()> cluster_streams;
   };
