@@ -116,7 +116,17 @@ int GatewayApp::run() {
   http_config.listener.header_timeout_s = options_.header_timeout_s;
   http_config.listener.body_timeout_s = options_.body_timeout_s;
   http_config.listener.max_streams = options_.max_streams;
+  FeedConfig feed_config;
+  feed_config.max_per_stream = options_.feed_max_consumers;
+  feed_config.max_total = options_.feed_max_total;
+  feed_config.queue_bytes = size_t(options_.feed_queue_bytes);
+  feed_config.token = options_.feed_token;
+  feed_config.cors_origin = options_.cors_origin;
+  feed_ = std::make_unique<LiveFeed>(std::move(feed_config), [this](SoupServerMessage *msg) {
+    if (http_) http_->hold_open(msg);
+  });
   HttpServer::Handlers handlers;
+  handlers.feed = [this](SoupServerMessage *msg, const char *path) { feed_->handle(msg, path); };
   handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
     return check(sig, ts, body);
   };
@@ -128,7 +138,7 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string());
+    return metrics_.render(running) + feed_->metrics_text() + (events_ ? events_->metrics_text() : std::string());
   };
   handlers.ready = [this](std::string *why) {
     if (shutting_down_) {
@@ -167,6 +177,7 @@ int GatewayApp::run() {
   g_main_loop_run(loop_.get());
 
   events_.reset();
+  feed_.reset();  // its consumers' connections, before the listener's
   http_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
@@ -362,7 +373,9 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   for (const std::string &pattern : allowlist_.patterns())
     policy.allowed_hosts += (policy.allowed_hosts.empty() ? "" : " ") + pattern;
   policy.allow_plaintext = options_.allow_plaintext;
+  feed_->attach(*pipeline);
   if (!pipeline->play(raw_body, policy, on_end, &error)) {
+    feed_->stream_ended(id, "error");
     tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;
@@ -394,7 +407,10 @@ void GatewayApp::stop_stream(const rtms::Webhook &w) {
 void GatewayApp::on_stream_end(const std::string &stream_id, StreamPipeline::End end) {
   if (end == StreamPipeline::End::Error) metrics_.pipeline_error();
   // Not from inside the pipeline's own bus callback.
-  run_on_idle([this, stream_id] {
+  const char *why = end == StreamPipeline::End::Eos ? "eos" : end == StreamPipeline::End::Error ? "error" : "timeout";
+  run_on_idle([this, stream_id, why] {
+    // The feed's consumers get the end after every line the stream gave.
+    if (feed_) feed_->stream_ended(stream_id, why);
     // Its counts stay in the totals after the pipeline is gone.
     if (StreamPipeline *stream = registry_.find(stream_id)) metrics_.stream_ended(stream->stats());
     registry_.remove(stream_id);

@@ -39,6 +39,9 @@ class HttpServer {
     std::function<std::string()> metrics;
     // /readyz: whether events can reach the gateway now, and a line why.
     std::function<bool(std::string *why)> ready;
+    // /streams and below: the live feed (live_feed.h), which answers msg or
+    // takes its connection over (after hold_open).
+    std::function<void(SoupServerMessage *msg, const char *path)> feed;
   };
 
   HttpServer(HttpConfig config, Handlers handlers);
@@ -50,6 +53,10 @@ class HttpServer {
   // The webhook endpoint's URL as bound (the real port when 0 was asked).
   const std::string &webhook_url() const { return url_; }
   const HttpListener *listener() const { return listener_.get(); }
+  // See HttpListener::hold_open.
+  void hold_open(SoupServerMessage *msg) {
+    if (listener_) listener_->hold_open(msg);
+  }
 
  private:
   static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
@@ -61,6 +68,7 @@ class HttpServer {
   static void on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
                         gpointer self);
   static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_feed(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   void handle_webhook(SoupServerMessage *msg, const char *path);
   void answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body);
 
