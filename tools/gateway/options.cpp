@@ -250,7 +250,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"timestamp-window", 0, 0, G_OPTION_ARG_INT64, &raw.window, "Seconds x-zm-request-timestamp may be off (default 300)", "S"},
       {"max-body", 0, 0, G_OPTION_ARG_INT64, &raw.max_body, "Largest webhook body accepted, bytes (default 65536)", "BYTES"},
       {"max-streams", 0, 0, G_OPTION_ARG_INT64, &raw.max_streams, "Concurrent streams (default 16)", "N"},
-      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed, rtmp (default record)", "NAME"},
+      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed, rtmp, hls (default record)", "NAME"},
       {"pipeline", 0, 0, G_OPTION_ARG_STRING, &raw.pipeline, "Custom template in gst-launch syntax with an rtmssrc named src", "LAUNCH"},
       {"pipeline-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.pipeline_file, "Read the custom template from FILE", "FILE"},
       {"per-participant-audio", 0, 0, G_OPTION_ARG_NONE, &raw.per_participant_audio, "Record each audio_%u pad of a custom template to its own WAV file", nullptr},
