@@ -123,7 +123,7 @@ int GatewayApp::run() {
   feed_config.token = options_.feed_token;
   feed_config.cors_origin = options_.cors_origin;
   feed_ = std::make_unique<LiveFeed>(std::move(feed_config), [this](SoupServerMessage *msg) {
-    if (http_) http_->hold_open(msg);
+    return http_ ? http_->hold_open(msg) : nullptr;
   });
   HttpServer::Handlers handlers;
   handlers.feed = [this](SoupServerMessage *msg, const char *path) { feed_->handle(msg, path); };

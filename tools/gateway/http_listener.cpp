@@ -273,8 +273,11 @@ void HttpListener::on_got_body(SoupServerMessage *msg, gpointer data) {
   }
 }
 
-void HttpListener::hold_open(SoupServerMessage *msg) {
-  if (Conn *conn = find(msg)) conn->phase = Phase::Held;
+GSocket *HttpListener::hold_open(SoupServerMessage *msg) {
+  Conn *conn = find(msg);
+  if (!conn) return nullptr;
+  conn->phase = Phase::Held;
+  return conn->socket.get();
 }
 
 HttpListener::Conn *HttpListener::oldest_waiting() {

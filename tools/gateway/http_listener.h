@@ -58,8 +58,8 @@ class HttpListener {
   std::string metrics_text() const;
   // The handler of msg takes its connection over for a long answer (the
   // live feed, live_feed.h): no more timeouts, never evicted; still counted
-  // until it is closed.
-  void hold_open(SoupServerMessage *msg);
+  // until it is closed. Its socket (borrowed), or null when unknown.
+  GSocket *hold_open(SoupServerMessage *msg);
 
  private:
   enum class Phase { Headers, Body, Answer, Held };

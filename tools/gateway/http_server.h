@@ -54,9 +54,7 @@ class HttpServer {
   const std::string &webhook_url() const { return url_; }
   const HttpListener *listener() const { return listener_.get(); }
   // See HttpListener::hold_open.
-  void hold_open(SoupServerMessage *msg) {
-    if (listener_) listener_->hold_open(msg);
-  }
+  GSocket *hold_open(SoupServerMessage *msg) { return listener_ ? listener_->hold_open(msg) : nullptr; }
 
  private:
   static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);

@@ -124,7 +124,6 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
   bool closed() const { return closed_; }
 
   void start(std::string first) {
-    limit_socket_buffer();
     queue_.push_back(Frame{std::move(first), false});
     queued_bytes_ += queue_.back().bytes.size();
     pump();
@@ -196,22 +195,6 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
   static FeedConsumer *held(gpointer data, std::unique_ptr<Hold> *owner) {
     owner->reset(static_cast<Hold *>(data));
     return (*owner)->get();
-  }
-
-  void limit_socket_buffer() {
-    GIOStream *base = io_.get();
-    if (G_IS_TLS_CONNECTION(base)) {
-      GIOStream *inner = nullptr;
-      g_object_get(base, "base-io-stream", &inner, nullptr);
-      auto owned = rtms::adopt(inner);
-      if (owned && G_IS_SOCKET_CONNECTION(owned.get()))
-        g_socket_set_option(g_socket_connection_get_socket(G_SOCKET_CONNECTION(owned.get())), SOL_SOCKET, SO_SNDBUF,
-                            kSendBuffer, nullptr);
-      return;
-    }
-    if (G_IS_SOCKET_CONNECTION(base))
-      g_socket_set_option(g_socket_connection_get_socket(G_SOCKET_CONNECTION(base)), SOL_SOCKET, SO_SNDBUF,
-                          kSendBuffer, nullptr);
   }
 
   void pump() {
@@ -700,7 +683,10 @@ void LiveFeed::open_feed(SoupServerMessage *msg, const std::string &stream_id, c
   // The current roster first, with the id of the last event it includes.
   const StreamFeed &stream = *found->second;
   head += sse_event(stream.last_id(), "roster", stream.state().roster());
-  if (hold_open_) hold_open_(msg);
+  GSocket *socket = hold_open_ ? hold_open_(msg) : nullptr;
+  // What the kernel holds for a consumer is bounded too (a consumer that
+  // stops reading would otherwise let it grow to megabytes).
+  if (socket) g_socket_set_option(socket, SOL_SOCKET, SO_SNDBUF, kSendBuffer, nullptr);
   auto io = rtms::adopt(soup_server_message_steal_connection(msg));  // msg may be gone now
   if (!io) return;
   auto consumer = std::make_shared<FeedConsumer>(this, stream_id, peer, std::move(io));

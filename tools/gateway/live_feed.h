@@ -51,8 +51,9 @@ class StreamFeed;
 class LiveFeed {
  public:
   // hold_open: tells the HTTP listener that a request's connection is about
-  // to be taken over for a long answer (no timeouts; http_listener.h).
-  using HoldOpen = std::function<void(SoupServerMessage *msg)>;
+  // to be taken over for a long answer (no timeouts; http_listener.h), and
+  // gives its socket (or null).
+  using HoldOpen = std::function<GSocket *(SoupServerMessage *msg)>;
   LiveFeed(FeedConfig config, HoldOpen hold_open);
   // Closes every consumer (flushing what it can within a second).
   ~LiveFeed();
