@@ -299,7 +299,8 @@ GST_START_TEST(feed_follows_the_meeting) {
   fail_unless_equals_string(all.back().state.c_str(), "ended");
   fail_unless_equals_string(all.back().reason.c_str(), "MEETING_ENDED");
   // Ids: 1, 2, 3 ... after the roster.
-  for (size_t i = 1; i < all.size(); i++) fail_unless_equals_string(all[i].id.c_str(), std::to_string(i).c_str());
+  for (size_t i = 1; i < all.size(); i++)
+    fail_unless(all[i].id == std::to_string(i), "event %zu has id %s", i, all[i].id.c_str());
   check_text_events(all, manifest);
   std::vector<std::string> expected = expected_events(manifest), observed = observed_events(all);
   fail_unless(expected == observed, "events: expected\n%sgot\n%s", joined(expected).c_str(), joined(observed).c_str());
