@@ -456,12 +456,53 @@ GST_START_TEST(a_consumer_that_does_not_read_is_dropped) {
 }
 GST_END_TEST;
 
+// A media socket dropped by the server: `state` reconnecting, then
+// streaming again, and health counts the reconnect. Then SIGTERM in the
+// middle of the meeting: the consumer gets `state` ended ("stopped") and
+// the connection closes; the gateway exits 0.
+GST_START_TEST(reconnection_and_shutdown) {
+  GatewayRun gw;
+  gw.start({"--pipeline",
+            "rtmssrc name=src push-mode=network-thread reconnect-delay=300 media=audio+transcript audio-mode=mixed "
+            "src.audio_0 ! queue ! fakesink"});
+  EmulatorRun emulator;
+  emulator.start({"--script", meeting_script("default.json"), "--inject", "drop@1000:media", "--webhook-url", gw.url,
+                  "--webhook-secret", GW_WEBHOOK_SECRET});
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 1, 5000), "the stream did not start");
+  std::string path = "/streams/" + stream_id_of(emulator.webhook_json) + "/events";
+  std::unique_ptr<SseClient> consumer = connect_feed(gw, path, "");
+  auto reconnected = [](const std::vector<SseEvent> &events) {
+    bool lost = false;
+    for (const auto &e : events) {
+      if (e.type != "state") continue;
+      if (e.data.find("\"reconnecting\"") != std::string::npos) lost = true;
+      if (lost && e.data.find("\"reconnected (") != std::string::npos) return true;
+    }
+    return false;
+  };
+  fail_unless(consumer->wait_for(reconnected, 20000), "no reconnecting / reconnected state:\n%s",
+              consumer->body().c_str());
+  auto counted = [](const std::vector<SseEvent> &events) {
+    return !events.empty() && events.back().type == "health" &&
+           events.back().data.find("\"reconnects\":1") != std::string::npos;
+  };
+  fail_unless(consumer->wait_for(counted, 5000), "health does not count the reconnect:\n%s", consumer->body().c_str());
+
+  fail_unless_equals_int(gw.terminate(20000), 0);
+  fail_unless(consumer->wait_for(ended, 1000), "no end before the gateway exited:\n%s", consumer->body().c_str());
+  fail_unless(consumer->events().back().data.find("\"reason\":\"stopped\"") != std::string::npos, "%s",
+              consumer->events().back().data.c_str());
+  fail_unless(consumer->wait_closed(2000));
+}
+GST_END_TEST;
+
 static Suite *feed_suite() {
   Suite *s = suite_create("gateway-feed");
   TCase *tc = tcase_create("feed");
   tcase_set_timeout(tc, 100);
   tcase_add_test(tc, feed_follows_the_meeting);
   tcase_add_test(tc, a_consumer_that_does_not_read_is_dropped);
+  tcase_add_test(tc, reconnection_and_shutdown);
   suite_add_tcase(s, tc);
   return s;
 }
