@@ -215,7 +215,7 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
     try {
       self->writing_ = false;
       if (!ok) {
-        if (!self->closing_)
+        if (!self->closing_ && self->feed_ && self->feed_->may_log())
           tools::log_info("feed: consumer %s of stream %s went away (%s)", self->peer_.c_str(),
                           tools::log_safe(self->stream_id_).c_str(), tools::log_safe(error->message).c_str());
         self->shutdown();
@@ -262,7 +262,8 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
         self->drop("it sent more than 16 KiB after its request");
       } else if (!self->closing_) {
         // End of file, or the connection failed: the consumer is gone.
-        tools::log_info("feed: consumer %s of stream %s disconnected", self->peer_.c_str(),
+        if (self->feed_ && self->feed_->may_log())
+          tools::log_info("feed: consumer %s of stream %s disconnected", self->peer_.c_str(),
                         tools::log_safe(self->stream_id_).c_str());
         self->shutdown();
       }
@@ -498,6 +499,9 @@ LiveFeed::LiveFeed(FeedConfig config, HoldOpen hold_open)
 
 LiveFeed::~LiveFeed() {
   tick_.reset();
+  // Streams still running when the gateway stops (their shutdown timed
+  // out): their consumers hear the end too.
+  for (auto &[id, stream] : streams_) stream->end("shutdown");
   for (auto &[id, stream] : streams_) stream->detach();
   streams_.clear();
   // Flush what is queued (a stream's last `state` event) for a moment, then
@@ -575,6 +579,27 @@ void LiveFeed::sweep() {
                    consumers_.end());
 }
 
+bool LiveFeed::may_log() {
+  constexpr int kLines = 20;
+  constexpr gint64 kWindowUs = 10 * G_USEC_PER_SEC;
+  gint64 now = g_get_monotonic_time();
+  if (now - log_window_us_ >= kWindowUs) {
+    log_window_us_ = now;
+    log_lines_ = 0;
+  }
+  if (log_lines_ >= kLines) {
+    log_suppressed_++;
+    return false;
+  }
+  log_lines_++;
+  if (log_suppressed_ > 0) {
+    tools::log_warning("feed: %llu lines about consumers left out (more than %d in 10 s)",
+                       (unsigned long long)log_suppressed_, kLines);
+    log_suppressed_ = 0;
+  }
+  return true;
+}
+
 size_t LiveFeed::consumer_count() const {
   return size_t(std::count_if(consumers_.begin(), consumers_.end(), [](const auto &c) { return c->active(); }));
 }
@@ -626,7 +651,8 @@ void LiveFeed::handle(SoupServerMessage *msg, const char *path) {
     if (!feed_token_ok(config_.token, authorization, has_query_token ? query_token.c_str() : nullptr)) {
       counters_.refused["unauthorized"]++;
       // Never the token, nor the query it may be in.
-      tools::log_warning("feed: request from %s refused with 401: %s", peer.c_str(),
+      if (may_log())
+        tools::log_warning("feed: request from %s refused with 401: %s", peer.c_str(),
                          authorization || has_query_token ? "wrong token" : "no token");
       soup_message_headers_replace(response, "WWW-Authenticate", "Bearer realm=\"rtms-gateway feed\"");
       set_text(msg, 401, "unauthorized\n");
@@ -666,7 +692,8 @@ void LiveFeed::open_feed(SoupServerMessage *msg, const std::string &stream_id, c
     limit = "--feed-max-consumers";
   if (limit) {
     counters_.refused["limit"]++;
-    tools::log_warning("feed: consumer %s of stream %s refused with 503: %s reached", peer.c_str(),
+    if (may_log())
+      tools::log_warning("feed: consumer %s of stream %s refused with 503: %s reached", peer.c_str(),
                        tools::log_safe(stream_id).c_str(), limit);
     soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Retry-After", "5");
     set_text(msg, 503, "too many feed consumers\n");
@@ -692,7 +719,8 @@ void LiveFeed::open_feed(SoupServerMessage *msg, const std::string &stream_id, c
   auto consumer = std::make_shared<FeedConsumer>(this, stream_id, peer, std::move(io));
   consumers_.push_back(consumer);
   counters_.accepted++;
-  tools::log_info("feed: consumer %s of stream %s connected (%zu consumers)", peer.c_str(),
+  if (may_log())
+    tools::log_info("feed: consumer %s of stream %s connected (%zu consumers)", peer.c_str(),
                   tools::log_safe(stream_id).c_str(), total + 1);
   consumer->start(std::move(head));
 }

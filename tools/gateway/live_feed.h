@@ -82,6 +82,11 @@ class LiveFeed {
   };
   Counters &counters() { return counters_; }
   const FeedConfig &config() const { return config_; }
+  // Whether a line about a consumer coming, going or being refused may be
+  // logged now: at most 20 per 10 s, so that a client opening connections
+  // in a loop cannot flood the log (the next line allowed says how many
+  // were left out). Drops are always logged.
+  bool may_log();
 
  private:
   friend class StreamFeed;
@@ -97,6 +102,9 @@ class LiveFeed {
   std::map<std::string, std::shared_ptr<StreamFeed>> streams_;
   std::vector<std::shared_ptr<FeedConsumer>> consumers_;
   Counters counters_;
+  gint64 log_window_us_ = 0;
+  int log_lines_ = 0;
+  uint64_t log_suppressed_ = 0;
   rtms::SourceId tick_;
 };
 
