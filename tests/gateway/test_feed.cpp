@@ -276,6 +276,10 @@ GST_START_TEST(feed_follows_the_meeting) {
   HttpAnswer list = gw.get(std::string("/streams?token=") + kToken);
   fail_unless_equals_int(list.status, 200);
   fail_unless(list.body.find("\"stream_id\":\"" + stream_id + "\"") != std::string::npos, "%s", list.body.c_str());
+  // Other paths: not the feed's.
+  fail_unless_equals_int(gw.get(std::string("/streams/") + stream_id + "/other?token=" + kToken).status, 404);
+  fail_unless_equals_int(gw.get(std::string("/streamsX?token=") + kToken).status, 404);
+  fail_unless_equals_int(gw.get(std::string("/streams/nosuchstream/events?token=") + kToken).status, 404);
 
   // A late consumer (token in the query): once the first transcript line
   // is out, the roster first, then the same events as the first consumer.

@@ -126,7 +126,7 @@ int GatewayApp::run() {
     return http_ ? http_->hold_open(msg) : nullptr;
   });
   HttpServer::Handlers handlers;
-  handlers.feed = [this](SoupServerMessage *msg, const char *path) { feed_->handle(msg, path); };
+  handlers.feed = [this](SoupServerMessage *msg, const char *path) { return feed_->handle(msg, path); };
   handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
     return check(sig, ts, body);
   };

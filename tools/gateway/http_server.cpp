@@ -233,7 +233,7 @@ void HttpServer::on_feed(SoupServer *, SoupServerMessage *msg, const char *path,
   // The feed catches its own exceptions: once it has taken the connection,
   // msg may be gone and nothing may be set on it.
   try {
-    self->handlers_.feed(msg, path);
+    if (!self->handlers_.feed(msg, path)) set_text(msg, 404, "text/plain", "not found\n");
   } catch (...) {
     tools::log_error("internal error in the live feed");
   }

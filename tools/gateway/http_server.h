@@ -40,8 +40,9 @@ class HttpServer {
     // /readyz: whether events can reach the gateway now, and a line why.
     std::function<bool(std::string *why)> ready;
     // /streams and below: the live feed (live_feed.h), which answers msg or
-    // takes its connection over (after hold_open).
-    std::function<void(SoupServerMessage *msg, const char *path)> feed;
+    // takes its connection over (after hold_open); false for a path it does
+    // not serve (answered 404).
+    std::function<bool(SoupServerMessage *msg, const char *path)> feed;
   };
 
   HttpServer(HttpConfig config, Handlers handlers);

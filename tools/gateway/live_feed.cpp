@@ -604,18 +604,15 @@ size_t LiveFeed::consumer_count() const {
   return size_t(std::count_if(consumers_.begin(), consumers_.end(), [](const auto &c) { return c->active(); }));
 }
 
-void LiveFeed::handle(SoupServerMessage *msg, const char *path) {
+bool LiveFeed::handle(SoupServerMessage *msg, const char *path) {
+  std::string stream_id;
+  bool is_list = g_strcmp0(path, "/streams") == 0 || g_strcmp0(path, "/streams/") == 0;
+  bool is_feed = !is_list && feed_events_path(path ? path : "", &stream_id);
+  if (!is_list && !is_feed) return false;
   SoupMessageHeaders *response = soup_server_message_get_response_headers(msg);
   if (!config_.cors_origin.empty()) {
     soup_message_headers_replace(response, "Access-Control-Allow-Origin", config_.cors_origin.c_str());
     soup_message_headers_replace(response, "Vary", "Origin");
-  }
-  std::string stream_id;
-  bool is_list = g_strcmp0(path, "/streams") == 0 || g_strcmp0(path, "/streams/") == 0;
-  bool is_feed = !is_list && feed_events_path(path ? path : "", &stream_id);
-  if (!is_list && !is_feed) {
-    set_text(msg, 404, "not found\n");
-    return;
   }
   const char *method = soup_server_message_get_method(msg);
   if (g_strcmp0(method, SOUP_METHOD_OPTIONS) == 0) {
@@ -625,12 +622,12 @@ void LiveFeed::handle(SoupServerMessage *msg, const char *path) {
     soup_message_headers_replace(response, "Access-Control-Max-Age", "600");
     soup_message_headers_replace(response, "Allow", "GET, OPTIONS");
     soup_server_message_set_status(msg, 204, nullptr);
-    return;
+    return true;
   }
   if (g_strcmp0(method, SOUP_METHOD_GET) != 0) {
     soup_message_headers_replace(response, "Allow", "GET, OPTIONS");
     set_text(msg, 405, "method not allowed\n");
-    return;
+    return true;
   }
   std::string peer = peer_of(msg);
   if (!config_.token.empty()) {
@@ -656,14 +653,15 @@ void LiveFeed::handle(SoupServerMessage *msg, const char *path) {
                          authorization || has_query_token ? "wrong token" : "no token");
       soup_message_headers_replace(response, "WWW-Authenticate", "Bearer realm=\"rtms-gateway feed\"");
       set_text(msg, 401, "unauthorized\n");
-      return;
+      return true;
     }
   }
   if (is_list) {
     answer_list(msg);
-    return;
+    return true;
   }
   open_feed(msg, stream_id, peer);
+  return true;
 }
 
 void LiveFeed::answer_list(SoupServerMessage *msg) {

@@ -69,7 +69,9 @@ class LiveFeed {
   void stream_ended(const std::string &stream_id, const char *why);
 
   // GET /streams, GET /streams/{id}/events, OPTIONS (CORS preflight).
-  void handle(SoupServerMessage *msg, const char *path);
+  // False, with msg untouched, for any other path (another handler of
+  // /streams/... may take it).
+  bool handle(SoupServerMessage *msg, const char *path);
 
   // Prometheus text: consumers, events sent, consumers dropped, refusals.
   std::string metrics_text() const;
