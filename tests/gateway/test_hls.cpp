@@ -152,11 +152,43 @@ GST_START_TEST(hls_template_plays_back) {
 }
 GST_END_TEST;
 
+// Nobody turns a camera on: hlssink2 waits for video that never comes, and
+// the audio in front of it must not block the live silence under the mix
+// (the gateway sends that source EOS from its main loop when the stream
+// ends). The stream ends, the gateway keeps answering, the playlist is
+// ended.
+GST_START_TEST(hls_without_cameras_ends) {
+  g_autofree char *dir = g_dir_make_tmp("rtms-hls-XXXXXX", nullptr);
+  std::string script = std::string(dir) + "/no-cameras.json";
+  fail_unless(g_file_set_contents(
+      script.c_str(),
+      "{\"duration_ms\":4000,\"participants\":["
+      "{\"user_id\":16778240,\"user_name\":\"Alice\",\"tone_hz\":440,\"camera\":[],\"talk\":[[0,2000]]},"
+      "{\"user_id\":16779264,\"user_name\":\"Bob\",\"tone_hz\":660,\"camera\":[],\"talk\":[[2000,4000]]}]}",
+      -1, nullptr));
+  GatewayRun gw;
+  gw.start({"--template", "hls"});
+  EmulatorRun emulator;
+  emulator.start({"--script", script, "--webhook-url", gw.url, "--webhook-secret", GW_WEBHOOK_SECRET});
+  fail_unless(gw.wait_metric("rtms_gateway_streams_started_total", 1, 5000), "the stream did not start");
+  emulator.finish();
+  fail_unless(gw.wait_metric("rtms_gateway_active_streams", 0, 15000), "the stream did not end");
+  fail_unless_equals_int(gw.get("/healthz").status, 200);
+  std::vector<std::string> folders = stream_folders(gw);
+  fail_unless_equals_int(folders.size(), 1);
+  std::string text = read_file(folders[0] + "/playlist.m3u8");
+  fail_unless(text.find("#EXT-X-ENDLIST") != std::string::npos, "the playlist was not ended:\n%s", text.c_str());
+  fail_unless_equals_int(gw.terminate(10000), 0);
+  remove_tree(dir);
+}
+GST_END_TEST;
+
 static Suite *hls_suite() {
   Suite *s = suite_create("gateway-hls");
   TCase *tc = tcase_create("hls");
   tcase_set_timeout(tc, 90);
   tcase_add_test(tc, hls_template_plays_back);
+  tcase_add_test(tc, hls_without_cameras_ends);
   suite_add_tcase(s, tc);
   return s;
 }
