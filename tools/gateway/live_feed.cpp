@@ -495,6 +495,13 @@ void on_pad_added(GstElement *src, GstPad *pad, gpointer data) {
 LiveFeed::LiveFeed(FeedConfig config, HoldOpen hold_open)
     : config_(std::move(config)), hold_open_(std::move(hold_open)) {
   tick_ = rtms::SourceId(g_timeout_add(guint(config_.health_interval_ms), on_tick, this));
+  tools::log_info("live feed at /streams/{id}/events: %s; at most %d consumers per stream, %d in all, %zu bytes "
+                  "queued each%s%s",
+                  config_.token.empty() ? "no token (--feed-token-file), open to whoever reaches the port"
+                                        : "token required",
+                  config_.max_per_stream, config_.max_total, config_.queue_bytes,
+                  config_.cors_origin.empty() ? "" : "; CORS for ",
+                  config_.cors_origin.empty() ? "" : tools::log_safe(config_.cors_origin).c_str());
 }
 
 LiveFeed::~LiveFeed() {
