@@ -115,7 +115,7 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
         peer_(std::move(peer)),
         io_(std::move(io)),
         cancel_(rtms::adopt(g_cancellable_new())),
-        last_sent_us_(g_get_monotonic_time()) {}
+        last_ping_us_(g_get_monotonic_time()) {}
 
   const std::string &stream_id() const { return stream_id_; }
   const std::string &peer() const { return peer_; }
@@ -141,7 +141,6 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
     }
     queue_.push_back(Frame{frame, event});
     queued_bytes_ += frame.size();
-    last_sent_us_ = g_get_monotonic_time();
     pump();
   }
 
@@ -175,7 +174,10 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
       return;
     }
     int ping = feed_ ? feed_->config().ping_interval_s : 15;
-    if (!finishing_ && now_us - last_sent_us_ >= gint64(ping) * G_USEC_PER_SEC) push(sse_comment("ping"), false);
+    if (!finishing_ && now_us - last_ping_us_ >= gint64(ping) * G_USEC_PER_SEC) {
+      last_ping_us_ = now_us;
+      push(sse_comment("ping"), false);
+    }
   }
 
   // Closes at once, without flushing (the gateway is going away).
@@ -305,7 +307,7 @@ class FeedConsumer : public std::enable_shared_from_this<FeedConsumer> {
   size_t queued_bytes_ = 0;
   bool writing_ = false, reading_ = false;
   bool finishing_ = false, closing_ = false, close_started_ = false, closed_ = false;
-  gint64 write_started_us_ = 0, last_sent_us_ = 0, finish_deadline_us_ = 0;
+  gint64 write_started_us_ = 0, last_ping_us_ = 0, finish_deadline_us_ = 0;
   char input_[512];
   size_t input_bytes_ = 0;
 };

@@ -41,7 +41,7 @@ struct FeedConfig {
   size_t queue_bytes = 256 * 1024;    // per consumer, not yet written
   std::string token;                  // empty: none needed; never logged
   std::string cors_origin;            // Access-Control-Allow-Origin; empty: none
-  int ping_interval_s = 15;           // ": ping" when nothing else was sent
+  int ping_interval_s = 15;           // a ": ping" comment this often
   int health_interval_ms = 1000;
 };
 
