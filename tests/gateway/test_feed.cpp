@@ -251,6 +251,7 @@ GST_START_TEST(feed_follows_the_meeting) {
   std::string bearer = std::string("Authorization: Bearer ") + kToken + "\r\n";
   std::unique_ptr<SseClient> first = connect_feed(gw, path, bearer);
   fail_unless(first->head().find("Content-Type: text/event-stream") != std::string::npos, "%s", first->head().c_str());
+  fail_unless(first->head().find("Access-Control-Allow-Origin") == std::string::npos, "CORS without --cors-origin");
 
   // The example consumer, from the start too.
   const char *python = g_getenv("RTMS_PYTHON");
@@ -412,13 +413,23 @@ GST_START_TEST(a_consumer_that_does_not_read_is_dropped) {
   gw.start({"--pipeline",
             "rtmssrc name=src push-mode=network-thread media=audio+chat audio-mode=mixed "
             "src.audio_0 ! queue ! audiorate ! audioconvert ! wavenc ! filesink location=\"{out}/mixed.wav\"",
-            "--feed-queue-bytes", "16384", "--feed-max-consumers", "2"});
+            "--feed-queue-bytes", "16384", "--feed-max-consumers", "2", "--cors-origin", "https://page.example"});
   EmulatorRun emulator;
   emulator.start({"--script", chatty_script(dir), "--webhook-out", dir + "/started.json"});
   std::string stream_id = stream_id_of(emulator.webhook_json);
   std::string path = "/streams/" + stream_id + "/events";
   fail_unless_equals_int(gw.post_signed(emulator.webhook_json).status, 200);
   std::unique_ptr<SseClient> reader = connect_feed(gw, path, "");
+  // CORS for the page's origin, on the feed and on the list.
+  fail_unless(reader->head().find("Access-Control-Allow-Origin: https://page.example\r\n") != std::string::npos, "%s",
+              reader->head().c_str());
+  {
+    SseClient list;
+    fail_unless(list.open(gw.port(), "/streams"));
+    fail_unless_equals_int(list.status(), 200);
+    fail_unless(list.head().find("Access-Control-Allow-Origin: https://page.example\r\n") != std::string::npos, "%s",
+                list.head().c_str());
+  }
   SseClient stalled;
   fail_unless(stalled.open(gw.port(), path, "", false));
   // Two consumers of this stream at most: a third is refused while both are there.
