@@ -16,7 +16,7 @@ struct AudioCase {
 static void run_case(const AudioCase &c) {
   EmulatorRun emulator;
   std::vector<std::string> args = {"--script", meeting_script("short.json"),
-                                   "--keepalive-interval", "300"};
+                                   "--keepalive-interval", "300", "--keepalive-when-busy"};
   if (c.tls) args.push_back("--tls");
   args.insert(args.end(), c.emulator_args.begin(), c.emulator_args.end());
   emulator.start(args);

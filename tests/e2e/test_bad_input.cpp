@@ -12,7 +12,7 @@ static std::string dump(const std::vector<std::string> &warnings) {
 
 GST_START_TEST(every_class_of_bad_frame_is_survived) {
   EmulatorRun emulator;
-  emulator.start({"--script", meeting_script("short.json"), "--keepalive-interval", "400",
+  emulator.start({"--script", meeting_script("short.json"), "--keepalive-interval", "400", "--keepalive-when-busy",
                   "--inject", "malformed-json@100", "--inject", "not-an-object@200",
                   "--inject", "unknown-msg-type@300", "--inject", "wrong-type@400",
                   "--inject", "bad-base64@500", "--inject", "empty-data@600",

@@ -510,11 +510,11 @@ static void stop_answering_signaling_keepalives(Loop &loop, Client &signaling, C
               "the emulator did not interrupt the connections");
 }
 
-static bool has_keepalive_violation(JsonObject *manifest) {
+static bool has_keepalive_violation(JsonObject *manifest, const char *socket = "signaling") {
   JsonArray *violations = json_object_get_array_member(manifest, "violations");
   for (guint i = 0; i < json_array_get_length(violations); i++) {
     JsonObject *v = json_array_get_object_element(violations, i);
-    if (g_strcmp0(json_object_get_string_member(v, "socket"), "signaling") == 0 &&
+    if (g_strcmp0(json_object_get_string_member(v, "socket"), socket) == 0 &&
         strstr(json_object_get_string_member(v, "what"), "keep-alives") != nullptr)
       return true;
   }
@@ -562,6 +562,80 @@ GST_START_TEST(keepalive_timeout_without_reconnection_ends_with_24) {
   JsonObject *manifest = emulator.finish();
   fail_unless_equals_int(json_object_get_int_member(manifest, "stop_reason"), 24);
   fail_unless(has_keepalive_violation(manifest));
+}
+GST_END_TEST;
+
+// ---- 6. Keep-alives only on an idle socket; unanswered media keep-alives ---------------
+// Zoom sends keep-alives "every 10 seconds when no data is flowing"; a media
+// socket whose keep-alives go unanswered is interrupted and the stream ends
+// unless that socket is back within 65 s (rtms-protocol.md 5.2).
+
+GST_START_TEST(keepalives_only_on_an_idle_socket) {
+  for (bool when_busy : {false, true}) {
+    ScriptFile script(2000);
+    EmulatorRun emulator;
+    std::vector<std::string> args = {"--script", script.path, "--keepalive-interval", "100"};
+    if (when_busy) args.push_back("--keepalive-when-busy");
+    emulator.start(args);
+    Stream stream(emulator);
+    Loop loop;
+    Client signaling("signaling"), media("media");
+    std::string url = join_signaling(loop, signaling, emulator, stream);
+    join_media(loop, media, signaling, url, stream);
+    fail_unless(loop.run_until([&] { return signaling.closed && media.closed; }, 60000), "the stream did not end");
+    JsonObject *manifest = emulator.finish();
+    gint64 media_sent = json_int_path(manifest, "keepalives.media.sent");
+    gint64 media_skipped = json_int_path(manifest, "keepalives.media.skipped_busy");
+    if (when_busy) {
+      fail_unless(media_sent >= 5, "--keepalive-when-busy: %" G_GINT64_FORMAT " media keep-alives", media_sent);
+      fail_unless_equals_int64(media_skipped, 0);
+      fail_unless(media.keepalives >= 5);
+    } else {
+      // Audio flows every 20 ms: the media socket is never idle for 100 ms.
+      fail_unless_equals_int64(media_sent, 0);
+      fail_unless(media_skipped >= 5, "%" G_GINT64_FORMAT " intervals skipped", media_skipped);
+      fail_unless_equals_int(media.keepalives, 0);
+      // Signaling is idle between its few messages: keep-alives go out there.
+      fail_unless(json_int_path(manifest, "keepalives.signaling.sent") >= 5);
+    }
+    fail_unless_equals_int(json_object_get_int_member(manifest, "stop_reason"), 6);
+    check_no_violations(manifest);
+  }
+}
+GST_END_TEST;
+
+// A media socket stops answering keep-alives and is closed by the emulator;
+// the client reconnects it within the grace, or not.
+static void media_keepalive_timeout(bool reconnect) {
+  ScriptFile script(reconnect ? 6000 : 30000);
+  EmulatorRun emulator;
+  emulator.start({"--script", script.path, "--keepalive-interval", "150", "--keepalive-misses", "2",
+                  "--keepalive-when-busy", "--media-reconnect-grace", reconnect ? "30000" : "1000"});
+  Stream stream(emulator);
+  Loop loop;
+  Client signaling("signaling"), media("media"), media2("media#2");
+  std::string url = join_signaling(loop, signaling, emulator, stream);
+  join_media(loop, media, signaling, url, stream);
+  fail_unless(loop.run_until([&] { return !media.audio.empty(); }), "no audio arrived");
+  media.answer_keepalives = false;
+  fail_unless(loop.run_until([&] { return media.closed; }), "the emulator kept the silent media socket");
+  if (reconnect) join_media(loop, media2, signaling, url, stream);
+  // Signaling stays up until the stream ends: at the meeting's end, or once
+  // the grace has passed without the media socket.
+  fail_unless(loop.run_until([&] { return signaling.closed; }, 60000), "the stream did not end");
+  JsonObject *manifest = emulator.finish();
+  fail_unless_equals_int(json_object_get_int_member(manifest, "stop_reason"), reconnect ? 6 : 24);
+  fail_unless(has_keepalive_violation(manifest, "media"));
+  if (reconnect) fail_unless(!media2.audio.empty(), "no audio on the re-established media socket");
+}
+
+GST_START_TEST(media_keepalive_timeout_ends_the_stream_after_its_grace) {
+  media_keepalive_timeout(false);
+}
+GST_END_TEST;
+
+GST_START_TEST(media_keepalive_timeout_then_reconnection_keeps_the_stream) {
+  media_keepalive_timeout(true);
 }
 GST_END_TEST;
 
@@ -679,6 +753,9 @@ static Suite *emulator_fidelity_suite() {
   tcase_add_test(tc, signaling_loss_interrupts_media_and_the_stream_goes_on);
   tcase_add_test(tc, keepalive_timeout_keeps_the_stream_for_the_window);
   tcase_add_test(tc, keepalive_timeout_without_reconnection_ends_with_24);
+  tcase_add_test(tc, keepalives_only_on_an_idle_socket);
+  tcase_add_test(tc, media_keepalive_timeout_ends_the_stream_after_its_grace);
+  tcase_add_test(tc, media_keepalive_timeout_then_reconnection_keeps_the_stream);
   tcase_add_test(tc, split_sockets_take_the_sharescreen_url);
   tcase_add_test(tc, split_sockets_take_the_deskshare_url);
   tcase_add_test(tc, rtms_started_carries_the_account_fields);

@@ -59,7 +59,7 @@ class FakeTransport final : public rtms::Transport {
 
  private:
   // Runs fn on the network thread's next iteration, unless this is gone.
-  void later(std::function<void()> fn);
+  void later(std::function<void()> fn, unsigned delay_ms = 0);
 
   FakeServer &server_;
   rtms::TransportEvents &events_;
@@ -111,9 +111,10 @@ class FakeServer {
   }
   // A message the server sends on that label's connection after the client
   // closed it and before the server's close frame: it was in flight (once).
-  void in_flight_at_close(const std::string &label, const rtms::Message &message) {
+  void in_flight_at_close(const std::string &label, const rtms::Message &message,
+                          unsigned close_echo_delay_ms = 0) {
     std::lock_guard<std::mutex> guard(lock_);
-    in_flight_[label] = message;
+    in_flight_[label] = {message, close_echo_delay_ms};
   }
   // Whether STREAM_CLOSE_REQ gets its answer.
   void answer_close(bool answer) {
@@ -192,7 +193,7 @@ class FakeServer {
   bool split_ = false;
   bool answer_close_ = true;
   bool answer_handshakes_ = true;
-  std::map<std::string, rtms::Message> in_flight_;
+  std::map<std::string, std::pair<rtms::Message, unsigned>> in_flight_;
   std::vector<std::string> connects_, sent_, sent_json_;
   rtms::NetworkThread *network_ = nullptr;
   // The connections that exist; network thread only.
@@ -262,9 +263,9 @@ inline FakeTransport::~FakeTransport() {
   live.erase(std::remove(live.begin(), live.end(), this), live.end());
 }
 
-inline void FakeTransport::later(std::function<void()> fn) {
+inline void FakeTransport::later(std::function<void()> fn, unsigned delay_ms) {
   std::shared_ptr<bool> alive = alive_;
-  network_->add_timeout(0, [alive, fn] {
+  network_->add_timeout(delay_ms, [alive, fn] {
     if (*alive) fn();
   });
 }
@@ -313,19 +314,23 @@ inline void FakeTransport::send(const std::string &text) {
 inline void FakeTransport::close() {
   if (!open_) return;
   std::optional<rtms::Message> in_flight;
+  unsigned delay_ms = 0;
   {
     std::lock_guard<std::mutex> guard(server_.lock_);
     auto it = server_.in_flight_.find(label_);
     if (it != server_.in_flight_.end()) {
-      in_flight = it->second;
+      in_flight = it->second.first;
+      delay_ms = it->second.second;
       server_.in_flight_.erase(it);
     }
   }
   // The server echoes the close frame, after what it had sent meanwhile.
-  later([this, in_flight] {
-    if (in_flight) deliver(*in_flight);
-    drop(1000, "");
-  });
+  later(
+      [this, in_flight] {
+        if (in_flight) deliver(*in_flight);
+        drop(1000, "");
+      },
+      delay_ms);
 }
 
 }  // namespace fake

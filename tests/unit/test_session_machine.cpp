@@ -248,6 +248,29 @@ GST_START_TEST(media_in_flight_when_signaling_drops_is_delivered) {
 }
 GST_END_TEST;
 
+// The same when signaling is back before the server answered the old media
+// socket's close: that socket goes on delivering until its close frame.
+GST_START_TEST(media_in_flight_after_signaling_is_back_is_delivered) {
+  Harness h;
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  rtms::MediaData data;
+  data.data = "LATE";
+  h.server.in_flight_at_close("media(all)", data, 300);
+  fail_unless(h.server.drop("signaling"));
+  fail_unless(h.recorder.wait_for("reconnected signaling"), "%s", h.recorder.dump().c_str());
+  fail_unless(h.recorder.wait_for("media LATE"), "%s", h.recorder.dump().c_str());
+  fail_unless(h.recorder.wait_for("media-ready", 2), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless(h.recorder.index_of("reconnected signaling") < h.recorder.index_of("media LATE"),
+              "%s", h.recorder.dump().c_str());
+  // The old socket's close is no loss.
+  fail_unless_equals_int(h.recorder.count("reconnecting media"), 0);
+  fail_unless_equals_int(h.recorder.count("warning"), 0);
+  fail_unless_equals_int(h.recorder.count("error"), 0);
+  fail_unless_equals_int(h.server.connects_of("media(all)"), 2);
+}
+GST_END_TEST;
+
 GST_START_TEST(duplicate_signal_request_while_reconnecting_is_retried) {
   Harness h;
   fail_unless(h.start(), "%s", h.recorder.dump().c_str());
@@ -528,6 +551,7 @@ static Suite *session_machine_suite() {
   tcase_add_test(tc, streams_and_answers_keep_alives_on_the_same_socket);
   tcase_add_test(tc, signaling_drop_reconnects_within_the_window);
   tcase_add_test(tc, media_in_flight_when_signaling_drops_is_delivered);
+  tcase_add_test(tc, media_in_flight_after_signaling_is_back_is_delivered);
   tcase_add_test(tc, duplicate_signal_request_while_reconnecting_is_retried);
   tcase_add_test(tc, media_drop_reconnects_that_socket_only);
   tcase_add_test(tc, failover_moves_every_socket_to_the_new_servers);

@@ -6,12 +6,13 @@
 
 namespace emulator {
 
-KeepAlive::KeepAlive(int interval_ms, int misses, Manifest::KeepAliveCount &counter,
+KeepAlive::KeepAlive(int interval_ms, int misses, bool when_busy, Manifest::KeepAliveCount &counter,
                      Callbacks callbacks)
-    : interval_ms_(interval_ms), misses_(misses), counter_(counter),
+    : interval_ms_(interval_ms), misses_(misses), when_busy_(when_busy), counter_(counter),
       callbacks_(std::move(callbacks)) {}
 
 void KeepAlive::start() {
+  frames_at_last_tick_ = callbacks_.frames_sent ? callbacks_.frames_sent() : 0;
   timer_.every(static_cast<guint>(interval_ms_), [this] { tick(); });
 }
 
@@ -21,7 +22,17 @@ void KeepAlive::tick() {
     callbacks_.on_timeout();  // may destroy this object; return right away
     return;
   }
+  if (!when_busy_ && callbacks_.frames_sent) {
+    uint64_t frames = callbacks_.frames_sent();
+    bool busy = frames != frames_at_last_tick_;
+    frames_at_last_tick_ = frames;
+    if (busy) {
+      counter_.skipped_busy++;
+      return;
+    }
+  }
   callbacks_.send_request(issue());
+  if (callbacks_.frames_sent) frames_at_last_tick_ = callbacks_.frames_sent();
 }
 
 int64_t KeepAlive::issue() {

@@ -174,6 +174,8 @@ std::string Manifest::to_json() const {
     json_builder_add_int_value(b, count.sent);
     json_builder_set_member_name(b, "answered");
     json_builder_add_int_value(b, count.answered);
+    json_builder_set_member_name(b, "skipped_busy");
+    json_builder_add_int_value(b, count.skipped_busy);
     json_builder_end_object(b);
   }
   json_builder_end_object(b);

@@ -19,6 +19,7 @@ class Manifest {
   struct KeepAliveCount {
     int64_t sent = 0;
     int64_t answered = 0;
+    int64_t skipped_busy = 0;  // intervals with data flowing: no request sent
   };
 
   Manifest(std::string rtms_stream_id, std::string meeting_uuid);

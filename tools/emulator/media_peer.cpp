@@ -30,13 +30,14 @@ MediaPeer::MediaPeer(RtmsStream &stream, SoupWebsocketConnection *connection, in
       path_(g_uri_get_path(soup_websocket_connection_get_uri(connection))),
       ws_(connection, stream.script().binary_frames, "media#" + std::to_string(id)),
       keepalive_(stream.options().keepalive_interval_ms, stream.options().keepalive_misses,
-                 stream.manifest().media_keepalives(),
+                 stream.options().keepalive_when_busy, stream.manifest().media_keepalives(),
                  KeepAlive::Callbacks{
                      [this](int64_t ts) { send(rtms::KeepAliveReq{ts}); },
                      [this] { stream_.on_media_keepalive_timeout(this); },
                      [this](const std::string &what) {
                        stream_.record_violation("media", rtms::StatusCode::InvalidPayload, what);
-                     }}) {
+                     },
+                     [this] { return ws_.frames_sent(); }}) {
   ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
                    [this](int code, bool by_server) { on_closed(code, by_server); });
   tools::log_info("%s: connected", ws_.label().c_str());
@@ -130,6 +131,7 @@ void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std
   state_ = State::Established;
   is_all_ = admission.is_all;
   carried_ = admission.carried;
+  stream_.on_media_established(carried_);
   effective_ = admission.effective;
   stream_.manifest().add_media_handshake(req->media_type, 0, &effective_, path_);
   rtms::DataHandshakeResp resp;

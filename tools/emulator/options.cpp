@@ -58,7 +58,9 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   gboolean event_socket = FALSE, revoke_tokens_on_drop = FALSE;
   gint port = options->port, keepalive_interval = options->keepalive_interval_ms,
        keepalive_misses = options->keepalive_misses, wait_client = options->wait_client_ms,
-       reconnect_grace = options->reconnect_grace_ms;
+       reconnect_grace = options->reconnect_grace_ms,
+       media_reconnect_grace = options->media_reconnect_grace_ms;
+  gboolean keepalive_when_busy = FALSE;
   gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE, websocket_extensions = FALSE, per_key_media_urls = FALSE;
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
@@ -81,6 +83,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"keepalive-misses", 0, 0, G_OPTION_ARG_INT, &keepalive_misses, "Unanswered keep-alives before interrupting (default 3)", "N"},
       {"wait-client", 0, 0, G_OPTION_ARG_INT, &wait_client, "Exit 2 if no signaling handshake succeeds within MS (default 30000)", "MS"},
       {"reconnect-grace", 0, 0, G_OPTION_ARG_INT, &reconnect_grace, "End the stream (reason 19) when signaling stays gone this long (default 60000)", "MS"},
+      {"media-reconnect-grace", 0, 0, G_OPTION_ARG_INT, &media_reconnect_grace, "End the stream (reason 24) when a media socket closed for unanswered keep-alives is not re-established within MS (default 65000)", "MS"},
+      {"keepalive-when-busy", 0, 0, G_OPTION_ARG_NONE, &keepalive_when_busy, "Send keep-alives every interval also while data flows on the socket; Zoom sends them only on an idle connection (default: only when idle)", nullptr},
       {"scopes", 0, 0, G_OPTION_ARG_STRING, &scopes, "Granted media: audio,video,deskshare,transcript,chat or all (default all)", "LIST"},
       {"g711", 0, 0, G_OPTION_ARG_STRING, &g711, "G.711 law: mulaw (default) or alaw", "LAW"},
       {"inject", 0, 0, G_OPTION_ARG_STRING_ARRAY, &injects, "Send a fault once, MS after t0 (repeatable): malformed-json, not-an-object, unknown-msg-type, wrong-type, bad-base64, empty-data, huge-frame, binary-json, unknown-event, deep-json, many-values, octal-name, surrogate-name or drop (close the socket); SOCKET is signaling or media", "KIND@MS[:SOCKET]"},
@@ -155,6 +159,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   else if (keepalive_misses < 1) problem = "--keepalive-misses must be at least 1";
   else if (wait_client < 1) problem = "--wait-client must be at least 1 ms";
   else if (reconnect_grace < 0) problem = "--reconnect-grace must not be negative";
+  else if (media_reconnect_grace < 0) problem = "--media-reconnect-grace must not be negative";
   else if (options->host.empty()) problem = "--host must not be empty";
   else if (!parse_scopes(scopes_text, &options->scopes, &problem)) {}
   else if (g711_text == "mulaw" || g711_text == "ulaw") options->g711 = G711Law::Mulaw;
@@ -206,6 +211,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->keepalive_misses = keepalive_misses;
   options->wait_client_ms = wait_client;
   options->reconnect_grace_ms = reconnect_grace;
+  options->media_reconnect_grace_ms = media_reconnect_grace;
+  options->keepalive_when_busy = keepalive_when_busy;
   options->verbose = verbose;
   options->huge_frame_bytes = huge_frame_bytes;
   options->streams = streams;

@@ -28,6 +28,11 @@ struct Options {
   int keepalive_misses = 3;
   int wait_client_ms = 30000;
   int reconnect_grace_ms = 60000;
+  // How long a media socket interrupted for unanswered keep-alives may stay
+  // gone before the stream ends (Zoom: 65 s).
+  int media_reconnect_grace_ms = 65000;
+  // Keep-alives also while data flows (Zoom sends them only when idle).
+  bool keepalive_when_busy = false;
   uint32_t scopes = 0;  // media-type flags the app has scopes for
   G711Law g711 = G711Law::Mulaw;
   bool verbose = false;

@@ -360,12 +360,34 @@ void RtmsStream::on_media_closed(MediaPeer *peer) {
   send_event(event);
 }
 
+// Zoom interrupts that media connection and ends the stream if it is not
+// re-established within 65 s (rtms-protocol.md 5.2; the stop reason is not
+// documented: 24 KEEP_ALIVE_TIMEOUT, as for signaling).
 void RtmsStream::on_media_keepalive_timeout(MediaPeer *peer) {
   if (ended_) return;
   record_violation("media", rtms::StatusCode::Ok,
                    std::to_string(options_.keepalive_misses) + " media keep-alives in a row went unanswered on " +
-                       peer->label() + "; closing that socket");
+                       peer->label() + "; closing that socket, " + std::to_string(options_.media_reconnect_grace_ms) +
+                       " ms to re-establish it");
+  bool first = media_interrupted_ == 0;
+  media_interrupted_ |= peer->carried();
   peer->close(SOUP_WEBSOCKET_CLOSE_NORMAL, "keep-alive timeout");
+  if (!first || media_interrupted_ == 0) return;
+  media_grace_timer_.once(static_cast<guint>(options_.media_reconnect_grace_ms), [this] {
+    if (ended_ || media_interrupted_ == 0) return;
+    tools::log_info("media (%s) not re-established within %d ms after its keep-alive timeout",
+                    rtms::media_type_names(media_interrupted_).c_str(), options_.media_reconnect_grace_ms);
+    end(StopReason::KeepAliveTimeout);
+  });
+}
+
+void RtmsStream::on_media_established(uint32_t types) {
+  if (media_interrupted_ == 0) return;
+  media_interrupted_ &= ~types;
+  if (media_interrupted_ == 0) {
+    tools::log_info("media re-established after its keep-alive timeout");
+    media_grace_timer_.cancel();
+  }
 }
 
 void RtmsStream::end(StopReason reason) {
@@ -376,6 +398,7 @@ void RtmsStream::end(StopReason reason) {
   tools::log_info("stream ends: %s", rtms::describe(reason).c_str());
   timeline_timer_.cancel();
   reconnect_grace_timer_.cancel();
+  media_grace_timer_.cancel();
   faults_.stop();
   for (const auto &peer : signaling_peers_) peer->stop_keepalive();
   if (reason == StopReason::MeetingEnded) {

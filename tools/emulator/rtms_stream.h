@@ -96,6 +96,8 @@ class RtmsStream {
   const std::vector<TextItem> &chat_items() const { return chat_items_; }
   void on_media_closed(MediaPeer *peer);
   void on_media_keepalive_timeout(MediaPeer *peer);
+  // A media handshake was accepted for these media types.
+  void on_media_established(uint32_t types);
 
   // Sends an EVENT_UPDATE on signaling, when the client subscribed to its
   // type (1 and 7 always go), and records it in the manifest.
@@ -152,6 +154,10 @@ class RtmsStream {
   rtms::StopReason grace_stop_reason_ = rtms::StopReason::AwaitReconnectionTimeout;
   rtms::StopReason stop_reason_ = rtms::StopReason::Undefined;
   Timer reconnect_grace_timer_;
+  // Media types whose socket was closed for unanswered keep-alives and has
+  // not been re-established; the stream ends when the timer fires first.
+  uint32_t media_interrupted_ = 0;
+  Timer media_grace_timer_;
   Timer timeline_timer_;
   Timer shutdown_timer_;
 };

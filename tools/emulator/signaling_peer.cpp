@@ -16,13 +16,14 @@ SignalingPeer::SignalingPeer(RtmsStream &stream, SoupWebsocketConnection *connec
     : stream_(stream),
       ws_(connection, stream.script().binary_frames, "signaling#" + std::to_string(id)),
       keepalive_(stream.options().keepalive_interval_ms, stream.options().keepalive_misses,
-                 stream.manifest().signaling_keepalives(),
+                 stream.options().keepalive_when_busy, stream.manifest().signaling_keepalives(),
                  KeepAlive::Callbacks{
                      [this](int64_t ts) { send(rtms::KeepAliveReq{ts}); },
                      [this] { stream_.on_signaling_keepalive_timeout(this); },
                      [this](const std::string &what) {
                        stream_.record_violation("signaling", rtms::StatusCode::InvalidPayload, what);
-                     }}) {
+                     },
+                     [this] { return ws_.frames_sent(); }}) {
   ws_.set_handlers([this](std::string_view payload) { on_message(payload); },
                    [this](int code, bool by_server) { on_closed(code, by_server); });
   tools::log_info("%s: connected", ws_.label().c_str());

@@ -76,6 +76,7 @@ bool WsConnection::send(const std::string &json) {
     soup_websocket_connection_send_binary(connection_.get(), json.data(), json.size());
   else
     soup_websocket_connection_send_text(connection_.get(), json.c_str());
+  frames_sent_++;
   release_hold_if_unfinished(json.size());
   return true;
 }
@@ -89,6 +90,7 @@ bool WsConnection::send_frame(std::string_view payload, bool force_binary) {
                                          force_binary || binary_frames_ ? SOUP_WEBSOCKET_DATA_BINARY
                                                                         : SOUP_WEBSOCKET_DATA_TEXT,
                                          bytes.get());
+  frames_sent_++;
   release_hold_if_unfinished(payload.size());
   return true;
 }

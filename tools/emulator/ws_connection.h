@@ -4,6 +4,7 @@
 // gone.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ class WsConnection {
   void detach();
   bool is_open() const;
   bool is_closed() const;
+  // Frames sent so far (keep-alives go out only on a socket that sent
+  // nothing for an interval).
+  uint64_t frames_sent() const { return frames_sent_; }
   const std::string &label() const { return label_; }
   SoupWebsocketConnection *connection() const { return connection_.get(); }
 
@@ -68,6 +72,7 @@ class WsConnection {
   GSocket *socket_ = nullptr;  // owned by the connection's object data
   bool corked_ = false;
   unsigned short requested_close_code_ = 0;
+  uint64_t frames_sent_ = 0;
 };
 
 }  // namespace emulator

@@ -121,7 +121,17 @@ int GatewayApp::run() {
   http_config.listener.header_timeout_s = options_.header_timeout_s;
   http_config.listener.body_timeout_s = options_.body_timeout_s;
   http_config.listener.max_streams = options_.max_streams;
+  FeedConfig feed_config;
+  feed_config.max_per_stream = options_.feed_max_consumers;
+  feed_config.max_total = options_.feed_max_total;
+  feed_config.queue_bytes = size_t(options_.feed_queue_bytes);
+  feed_config.token = options_.feed_token;
+  feed_config.cors_origin = options_.cors_origin;
+  feed_ = std::make_unique<LiveFeed>(std::move(feed_config), [this](SoupServerMessage *msg) {
+    return http_ ? http_->hold_open(msg) : nullptr;
+  });
   HttpServer::Handlers handlers;
+  handlers.feed = [this](SoupServerMessage *msg, const char *path) { return feed_->handle(msg, path); };
   handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
     return check(sig, ts, body);
   };
@@ -133,7 +143,7 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string()) +
+    return metrics_.render(running) + feed_->metrics_text() + (events_ ? events_->metrics_text() : std::string()) +
            (intake_ ? intake_->metrics_text() : std::string()) + (worker_ ? worker_->metrics_text() : std::string());
   };
   if (intake_ || worker_)
@@ -190,6 +200,7 @@ int GatewayApp::run() {
   worker_.reset();
   intake_.reset();
   events_.reset();
+  feed_.reset();  // its consumers' connections, before the listener's
   http_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
@@ -455,9 +466,11 @@ bool GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   for (const std::string &pattern : allowlist_.patterns())
     policy.allowed_hosts += (policy.allowed_hosts.empty() ? "" : " ") + pattern;
   policy.allow_plaintext = options_.allow_plaintext;
+  feed_->attach(*pipeline);
   // A worker's stream may go on in another worker: stopping it must not end it at Zoom.
   policy.close_stream = !worker_;
   if (!pipeline->play(raw_body, policy, on_end, &error)) {
+    feed_->stream_ended(id, "error");
     tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return false;
@@ -491,7 +504,10 @@ void GatewayApp::on_stream_end(const std::string &stream_id, StreamPipeline::End
   if (end == StreamPipeline::End::Error) metrics_.pipeline_error();
   if (worker_) worker_->on_stream_end(stream_id, end == StreamPipeline::End::Error);
   // Not from inside the pipeline's own bus callback.
-  run_on_idle([this, stream_id] {
+  const char *why = end == StreamPipeline::End::Eos ? "eos" : end == StreamPipeline::End::Error ? "error" : "timeout";
+  run_on_idle([this, stream_id, why] {
+    // The feed's consumers get the end after every line the stream gave.
+    if (feed_) feed_->stream_ended(stream_id, why);
     // Its counts stay in the totals after the pipeline is gone.
     if (StreamPipeline *stream = registry_.find(stream_id)) metrics_.stream_ended(stream->stats());
     registry_.remove(stream_id);

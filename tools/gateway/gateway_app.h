@@ -10,6 +10,7 @@
 #include "common/gst_gref.h"
 #include "event_socket.h"
 #include "http_server.h"
+#include "live_feed.h"
 #include "intake_role.h"
 #include "metrics.h"
 #include "options.h"
@@ -63,6 +64,7 @@ class GatewayApp {
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<EventSocket> events_;  // --intake websocket
+  std::unique_ptr<LiveFeed> feed_;       // /streams (live_feed.h)
   std::unique_ptr<cluster::IntakeRole> intake_;  // --role intake
   std::unique_ptr<cluster::WorkerRole> worker_;  // --role worker
   rtms::GRef<GMainLoop> loop_;

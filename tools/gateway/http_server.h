@@ -39,6 +39,10 @@ class HttpServer {
     std::function<std::string()> metrics;
     // /readyz: whether events can reach the gateway now, and a line why.
     std::function<bool(std::string *why)> ready;
+    // /streams and below: the live feed (live_feed.h), which answers msg or
+    // takes its connection over (after hold_open); false for a path it does
+    // not serve (answered 404).
+    std::function<bool(SoupServerMessage *msg, const char *path)> feed;
     // GET /cluster/streams in the cluster roles (cluster_view.h): who owns
     // what (/streams is the live feed's).
     // Unset: no such path.
@@ -54,6 +58,8 @@ class HttpServer {
   // The webhook endpoint's URL as bound (the real port when 0 was asked).
   const std::string &webhook_url() const { return url_; }
   const HttpListener *listener() const { return listener_.get(); }
+  // See HttpListener::hold_open.
+  GSocket *hold_open(SoupServerMessage *msg) { return listener_ ? listener_->hold_open(msg) : nullptr; }
 
  private:
   static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
@@ -65,6 +71,7 @@ class HttpServer {
   static void on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
                         gpointer self);
   static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_feed(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   void handle_webhook(SoupServerMessage *msg, const char *path);
   void answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body);
 

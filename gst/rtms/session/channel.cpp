@@ -100,6 +100,7 @@ void Channel::connect() {
     RTMS_LOG(Session, Info, env_.log, "%s: through the HTTP proxy %s", label_.c_str(),
              params.proxy->shown().c_str());
   state_ = ChannelState::Connecting;
+  abandoned_ = false;
   winding_down_ = false;
   transport_ = env_.transport_factory(params, *this);
   // May answer (and even replace transport_) before it returns.
@@ -152,6 +153,7 @@ void Channel::abandon() {
   bool streaming = state_ == ChannelState::Open;
   if (streaming) read_pending();
   if (state_ != ChannelState::Open) streaming = false;  // it closed meanwhile
+  abandoned_ = true;
   winding_down_ = streaming;
   state_ = ChannelState::Closed;
   close();
@@ -215,6 +217,7 @@ void Channel::on_transport_message(std::string_view payload) {
   }
   Message &message = decoded.value();
   if (auto *ka = std::get_if<KeepAliveReq>(&message)) {
+    if (abandoned_) return;  // our close frame is out: nothing more is sent
     RTMS_LOG(Session, Log, env_.log, "%s: keep-alive (timestamp %lld) answered", label_.c_str(),
              (long long)ka->timestamp);
     send(encode_message(KeepAliveResp{ka->timestamp}));
@@ -225,6 +228,13 @@ void Channel::on_transport_message(std::string_view payload) {
 
 void Channel::on_transport_closed(int code, const std::string &reason) {
   if (state_ != ChannelState::BackingOff) state_ = ChannelState::Closed;
+  if (abandoned_) {  // the close we started: nothing lost, nothing to reconnect
+    RTMS_LOG(Session, Debug, env_.log, "%s: closed after it was given up", label_.c_str());
+    bool was_winding_down = winding_down_;
+    winding_down_ = false;
+    if (was_winding_down) owner_.on_channel_wound_down(*this);
+    return;
+  }
   winding_down_ = false;
   std::string detail = describe_close(code, reason);
   // The owner may destroy this channel in there: nothing is touched after

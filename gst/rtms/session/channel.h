@@ -85,6 +85,9 @@ class ChannelOwner {
   virtual void on_channel_reconnecting(Channel &channel, unsigned attempt, unsigned delay_ms,
                                        const std::string &why) = 0;
   virtual void on_channel_retry(Channel &channel) = 0;
+  // An abandoned channel's transport finished closing: the channel has
+  // nothing more to deliver and may go (not from inside this call).
+  virtual void on_channel_wound_down(Channel &channel) = 0;
   // Fatal for the session; the channel does nothing more.
   virtual void on_channel_error(SessionError error) = 0;
   virtual void on_channel_warning(SessionWarning warning) = 0;
@@ -117,6 +120,8 @@ class Channel final : public TransportEvents {
   // media socket that goes with its signaling connection) until the
   // server's close frame, as what it sent before reading ours is genuine.
   bool delivers_media() const { return state_ == ChannelState::Open || winding_down_; }
+  // Abandoned while streaming, and its transport has not closed yet.
+  bool winding_down() const { return winding_down_; }
   // Lost while streaming and not back yet.
   bool reconnecting() const { return lost_at_ != 0; }
   // The transport exists and is open (also while its close is under way).
@@ -175,6 +180,7 @@ class Channel final : public TransportEvents {
   std::unique_ptr<Transport> transport_;
   ChannelState state_ = ChannelState::Closed;
   bool ever_ready_ = false;  // a handshake was accepted once (a later loss is reconnected)
+  bool abandoned_ = false;      // given up (abandon()): a close is no loss
   bool winding_down_ = false;  // abandoned while streaming; the close is under way
   TimerSet::Id retry_timer_ = 0;
   unsigned attempt_ = 0;     // reconnection attempts since the loss

@@ -74,14 +74,33 @@ void Session::Impl::teardown() {
   cancel_timer(handshake_timer);
   cancel_timer(close_timer);
   cancel_timer(drain_timer);
+  cancel_timer(reap_timer);
   drop_media();
+  retiring.clear();
   signaling.reset();
   env.tls.reset();
 }
 
 void Session::Impl::drop_media() {
+  for (auto &channel : media)
+    if (channel->winding_down()) retiring.push_back(std::move(channel));
   media.clear();  // their retry timers go with them
   media_generation++;
+}
+
+// From a timer: never inside a call of the channels that go.
+void Session::Impl::reap_retiring() {
+  retiring.erase(std::remove_if(retiring.begin(), retiring.end(),
+                                [](const auto &channel) { return !channel->winding_down(); }),
+                 retiring.end());
+}
+
+void Session::Impl::on_channel_wound_down(Channel &) {
+  if (reap_timer || retiring.empty()) return;
+  reap_timer = add_timeout(0, [this] {
+    reap_timer = 0;
+    reap_retiring();
+  });
 }
 
 // ---- ending ------------------------------------------------------------------
@@ -156,6 +175,7 @@ void Session::Impl::close_all_sockets() {
     channel->cancel_retry();
     channel->close();
   }
+  for (auto &channel : retiring) channel->close();
   if (signaling) {
     signaling->cancel_retry();
     signaling->close();

@@ -35,6 +35,11 @@ struct Session::Impl final : ChannelOwner {
   ChannelEnv env;
   std::unique_ptr<Channel> signaling;
   std::vector<std::unique_ptr<Channel>> media;
+  // Media channels dropped while still winding down (signaling came back
+  // before their server answered our close): they deliver what the server
+  // sent before its close frame, then go (reap_retiring()).
+  std::vector<std::unique_ptr<Channel>> retiring;
+  TimerSet::Id reap_timer = 0;
   unsigned media_generation = 0;  // changes whenever the media channels are dropped
   std::map<std::string, std::string> media_urls;
   TimerSet::Id handshake_timer = 0;
@@ -73,6 +78,7 @@ struct Session::Impl final : ChannelOwner {
   void check_silence();
   bool signaling_ready() const { return signaling && signaling->ready(); }
   void drop_media();
+  void reap_retiring();
 
   // ChannelOwner: each call goes to the channel's role.
   std::string handshake_request(Channel &channel) override;
@@ -82,6 +88,7 @@ struct Session::Impl final : ChannelOwner {
   void on_channel_reconnecting(Channel &channel, unsigned attempt, unsigned delay_ms,
                                const std::string &why) override;
   void on_channel_retry(Channel &channel) override;
+  void on_channel_wound_down(Channel &channel) override;
   void on_channel_error(SessionError error) override { fail(std::move(error)); }
   void on_channel_warning(SessionWarning warning) override { warn(std::move(warning)); }
   bool session_finished() const override { return finished; }

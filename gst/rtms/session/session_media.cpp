@@ -84,6 +84,13 @@ std::string Session::Impl::media_handshake_request(Channel &channel) {
 }
 
 void Session::Impl::on_media_message(Channel &channel, Message &message) {
+  if (channel.winding_down()) {
+    // Given up with its signaling connection: only the media the server sent
+    // before our close frame still counts.
+    if (auto *data = std::get_if<MediaData>(&message))
+      if (!finished) listener.on_media(std::move(*data));
+    return;
+  }
   if (auto *data = std::get_if<MediaData>(&message)) {
     if (!channel.delivers_media()) {
       warn(SessionWarningKind::ProtocolViolation, channel.label(),
