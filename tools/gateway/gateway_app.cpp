@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "run_on_idle.h"
+#include "streams_list.h"
 #include "protocol/host_allowlist.h"
 
 namespace gateway {
@@ -128,7 +129,8 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string());
+    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string()) +
+           (whep_ ? whep_->metrics_text() : std::string());
   };
   handlers.ready = [this](std::string *why) {
     if (shutting_down_) {
@@ -147,6 +149,7 @@ int GatewayApp::run() {
     tools::log_error("%s", error.c_str());
     return 1;
   }
+  start_whep();
   if (options_.websocket_intake() && !start_event_socket(&error)) {
     tools::log_error("%s", error.c_str());
     return 1;
@@ -168,11 +171,40 @@ int GatewayApp::run() {
 
   events_.reset();
   http_.reset();
+  whep_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
-  for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() > 0; i++) g_usleep(10000);
+  for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() + webrtc_pending_teardowns() > 0; i++)
+    g_usleep(10000);
   tools::log_info("stopped");
   return 0;
+}
+
+void GatewayApp::start_whep() {
+  const WebrtcOptions &o = options_.webrtc;
+  WhepConfig config;
+  config.cors_origin = o.cors_origin;
+  config.viewer_token = o.viewer_token;
+  config.max_viewers_per_stream = o.max_viewers;
+  config.max_viewers_total = o.max_viewers_total;
+  config.webrtc.stun_server = o.stun_server;
+  config.webrtc.turn_server = o.turn_server;
+  config.webrtc.video_mode = o.video_mode == "encode"        ? VideoMode::Encode
+                             : o.video_mode == "passthrough" ? VideoMode::Passthrough
+                                                             : VideoMode::Auto;
+  config.webrtc.answer_timeout_ms = o.answer_timeout_s * 1000;
+  WhepEndpoint::Hooks hooks;
+  hooks.find = [this](const std::string &id) -> WebrtcBranch * {
+    StreamPipeline *stream = registry_.find(id);
+    return stream && !stream->stopping() ? stream->webrtc() : nullptr;
+  };
+  hooks.streams_json = [this] { return streams_json(registry_.all()); };
+  whep_ = std::make_unique<WhepEndpoint>(std::move(config), std::move(hooks));
+  whep_->attach(http_->soup_server());
+  std::string base = http_->webhook_url().substr(0, http_->webhook_url().size() - options_.webhook_path.size());
+  tools::log_info("page at %s/ ; WHEP at %s/streams/{rtms_stream_id}/whep (%s, at most %d viewers per stream, %d in all%s)",
+                  base.c_str(), base.c_str(), o.viewer_token.empty() ? "no viewer token" : "viewer token required",
+                  o.max_viewers, o.max_viewers_total, o.cors_origin.empty() ? "" : ", CORS on");
 }
 
 bool GatewayApp::start_event_socket(std::string *error) {

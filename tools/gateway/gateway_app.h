@@ -15,6 +15,7 @@
 #include "pipeline_template.h"
 #include "protocol/host_allowlist.h"
 #include "stream_registry.h"
+#include "whep_endpoint.h"
 
 namespace gateway {
 
@@ -38,6 +39,7 @@ class GatewayApp {
   void dispatch(Verdict &&verdict, std::string raw_body);
   EventSocket::Outcome on_socket_event(const std::string &content);
   bool start_event_socket(std::string *error);
+  void start_whep();
   void handle_event(const rtms::Webhook &webhook, const std::string &raw_body);
   void start_stream(const rtms::Webhook &webhook, const std::string &raw_body);
   void stop_stream(const rtms::Webhook &webhook);
@@ -54,6 +56,7 @@ class GatewayApp {
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<EventSocket> events_;  // --intake websocket
+  std::unique_ptr<WhepEndpoint> whep_;   // WebRTC viewers and the page
   rtms::GRef<GMainLoop> loop_;
   bool shutting_down_ = false;
   rtms::SourceId sigterm_, sigint_, deadline_;

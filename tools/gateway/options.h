@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "webrtc_options.h"
+
 namespace gateway {
 
 struct Options {
@@ -48,6 +50,7 @@ struct Options {
   // Websocket intake: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (never logged).
   std::string client_id, client_secret, account_id;
   bool websocket_intake() const { return intake == "websocket"; }
+  WebrtcOptions webrtc;                  // WHEP and the page (webrtc_options.h)
 };
 
 enum class ParseOutcome { Run, ExitOk, ExitError };

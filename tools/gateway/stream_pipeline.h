@@ -12,6 +12,7 @@
 #include "common/gst_gref.h"
 #include "media_stats.h"
 #include "pipeline_template.h"
+#include "webrtc_branch.h"
 
 namespace gateway {
 
@@ -66,6 +67,8 @@ class StreamPipeline {
   // What rtmssrc counted so far (read it before the pipeline goes away).
   MediaStats stats() const { return MediaStats::of_element(src_.get()); }
   const StreamInfo &info() const { return info_; }
+  // Its WebRTC viewers (webrtc_branch.h).
+  WebrtcBranch *webrtc() const { return webrtc_.get(); }
 
   // Teardowns still running on GStreamer's worker threads.
   static int pending_teardowns();
@@ -86,6 +89,7 @@ class StreamPipeline {
   bool stopping_ = false;
   rtms::SourceId bus_watch_;
   rtms::SourceId stop_timer_;
+  std::unique_ptr<WebrtcBranch> webrtc_;  // last: goes first
 };
 
 }  // namespace gateway
