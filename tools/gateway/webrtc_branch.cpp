@@ -110,8 +110,16 @@ GstPadProbeReturn on_viewer_data(GstPad *, GstPadProbeInfo *info, gpointer data)
     GstCaps *caps = nullptr;
     gst_event_parse_caps(event, &caps);
     auto copy = rtms::adopt(gst_caps_copy(caps));
-    for (guint i = 0; i < gst_caps_get_size(copy.get()); i++)
-      gst_structure_set(gst_caps_get_structure(copy.get(), i), "payload", G_TYPE_INT, payload, nullptr);
+    for (guint i = 0; i < gst_caps_get_size(copy.get()); i++) {
+      GstStructure *st = gst_caps_get_structure(copy.get(), i);
+      gst_structure_set(st, "payload", G_TYPE_INT, payload, nullptr);
+      // The camera's own profile (constrained-baseline, profile-level-id
+      // 42c01f, say) would not intersect with the format the browser chose
+      // (baseline, 42001f), and webrtcbin would answer the m-line inactive
+      // whenever these caps arrive before the offer. The answer states the
+      // browser's format, which the stream fits (checked in whep_sdp.h).
+      gst_structure_remove_fields(st, "profile-level-id", "profile", "level", nullptr);
+    }
     GST_PAD_PROBE_INFO_DATA(info) = gst_event_new_caps(copy.get());
     gst_event_unref(event);
   }

@@ -112,7 +112,8 @@
       });
       if (r.status !== 201) throw new Error('WHEP: HTTP ' + r.status + ' ' + (await r.text()).trim());
       view.resource = r.headers.get('Location');
-      await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
+      view.answer = await r.text();
+      await pc.setRemoteDescription({ type: 'answer', sdp: view.answer });
     } catch (e) {
       view.error = String(e.message || e);
       setStatus(view.error);
