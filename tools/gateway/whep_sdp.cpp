@@ -102,15 +102,17 @@ bool parse_offer(std::string_view sdp, const OfferLimits &limits, Offer *out, st
     *why = "not an SDP offer (does not start with v=0)";
     return false;
   }
-  bool session_ufrag = false, session_fingerprint = false, media_ufrag = true, media_fingerprint = true;
+  // ICE credentials and a fingerprint somewhere: at session level or in a
+  // section (with BUNDLE, the first one carries them for all).
+  bool session_ufrag = false, session_fingerprint = false, media_ufrag = false, media_fingerprint = false;
   bool in_media = false, this_ufrag = false, this_fingerprint = false;
   size_t lines = 0;
   Section current;
   std::vector<OfferMedia> media;
   auto close_section = [&] {
     if (!in_media) return;
-    media_ufrag = media_ufrag && (this_ufrag || session_ufrag);
-    media_fingerprint = media_fingerprint && (this_fingerprint || session_fingerprint);
+    media_ufrag = media_ufrag || this_ufrag || session_ufrag;
+    media_fingerprint = media_fingerprint || this_fingerprint || session_fingerprint;
     finish(current, &media);
     current = Section{};
   };
