@@ -6,8 +6,8 @@
 //                                     live and silent when nobody talks, the stream's end shown; the token,
 //                                     CORS and WHEP's refusals; the recording complete
 //   node browser_test.js two-viewers  two browsers at once, one killed mid-stream (SIGKILL): the other
-//                                     keeps playing, the recording is complete; re-encoded video
-//                                     (--webrtc-video encode) and the viewer limit
+//                                     keeps playing, the killed one is dropped (no RTCP), the recording
+//                                     is complete; re-encoded video (--webrtc-video encode), the viewer limit
 //
 // Environment (meson sets it): RTMS_GATEWAY, RTMS_EMULATOR, GST_PLUGIN_PATH_1_0, CHROMIUM.
 // Performance is never asserted: only that things happen within generous bounds.
@@ -26,9 +26,9 @@ const log = (...a) => console.log(new Date().toISOString().slice(11, 23), ...a);
 
 // A meeting written for these checks: talk, then 6 s of nobody talking, then
 // talk again; Carol joins and leaves; a transcript line per turn.
-function meetingScript(streamId) {
+function meetingScript(streamId, durationMs) {
   return {
-    meeting_uuid: 'BrowserTestMeeting==', rtms_stream_id: streamId, duration_ms: 24000,
+    meeting_uuid: 'BrowserTestMeeting==', rtms_stream_id: streamId, duration_ms: durationMs || 24000,
     participants: [
       { user_id: 16778240, user_name: 'Alice', tone_hz: 440, talk: [[0, 5000], [19000, 23000]], video_pattern: 'ball' },
       { user_id: 16779264, user_name: 'Bob', tone_hz: 660, talk: [[11000, 17000]], video_size: [640, 480],
@@ -93,9 +93,9 @@ async function startGateway(procs, tmp, args) {
   return gw;
 }
 
-function startMeeting(procs, tmp, gw, streamId, name) {
+function startMeeting(procs, tmp, gw, streamId, name, durationMs) {
   const script = path.join(tmp, name + '.json');
-  fs.writeFileSync(script, JSON.stringify(meetingScript(streamId)));
+  fs.writeFileSync(script, JSON.stringify(meetingScript(streamId, durationMs)));
   return procs.start(name, process.env.RTMS_EMULATOR,
     ['--script', script, '--webhook-url', gw.webhook, '--webhook-secret', SECRET], {}, tmp);
 }
@@ -276,7 +276,8 @@ async function watch(tmp, procs) {
 async function twoViewers(tmp, procs) {
   const gw = await startGateway(procs, tmp, ['--webrtc-video', 'encode', '--max-viewers', '2']);
   const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b002';
-  const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator');
+  // 34 s: long enough for the killed viewer's silence (15 s without RTCP) to be noticed.
+  const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator', 34000);
   const first = await launch(tmp, 'first');
   const second = await launch(tmp, 'second');
   try {
@@ -285,6 +286,7 @@ async function twoViewers(tmp, procs) {
     await assertPlays(a, 'viewer 1');
     await assertPlays(b, 'viewer 2');
     assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers'), 2, 'two viewers');
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total'), 0, 'none dropped');
     // A third one is over --max-viewers 2.
     const third = await fetch(gw.base + '/streams/' + streamId + '/whep', { method: 'POST',
       headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
@@ -295,6 +297,12 @@ async function twoViewers(tmp, procs) {
     await assertPlays(b, 'viewer 2 after viewer 1 was killed');
     await sleep(3000);
     await assertPlays(b, 'viewer 2 later');
+    // The killed browser sends no more RTCP: the gateway drops it.
+    await until('the killed viewer dropped', async () =>
+      (await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total')) === 1 &&
+      (await metric(gw, 'rtms_gateway_webrtc_viewers')) === 1, 25000, 500);
+    log('the killed viewer was dropped');
+    await assertPlays(b, 'viewer 2 after the drop');
     const s = await until('the stream\'s end on viewer 2', async () => {
       const x = await sample(b);
       return x.ended && x;
@@ -302,7 +310,6 @@ async function twoViewers(tmp, procs) {
     log('viewer 2 at the end:', JSON.stringify(s));
     await emulator.exited;
     await until('the stream gone from the gateway', async () => (await metric(gw, 'rtms_gateway_active_streams')) === 0, 20000);
-    log('dropped viewers counted:', await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total'));
   } finally {
     await first.close().catch(() => {});
     await second.close().catch(() => {});

@@ -1,5 +1,6 @@
 #include "webrtc_branch.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -172,8 +173,15 @@ struct Negotiation {
   }
 };
 
+// When the viewer's browser last sent RTCP (monotonic µs): written on
+// webrtcbin's threads, read by the main loop.
+struct RtcpSeen {
+  std::atomic<gint64> last_us{0};
+};
+
 struct WebrtcBranch::Viewer {
   std::string id;
+  std::shared_ptr<RtcpSeen> rtcp = std::make_shared<RtcpSeen>();
   rtms::GRef<GstElement> webrtc;
   std::vector<rtms::GRef<GstElement>> elements;                        // queues
   std::vector<std::pair<rtms::GRef<GstElement>, rtms::GRef<GstPad>>> tee_pads;
@@ -182,6 +190,7 @@ struct WebrtcBranch::Viewer {
   AnswerFn done;                 // until answered
   gint64 answer_deadline_us = 0;
   gint64 connect_deadline_us = 0;  // a viewer that never connects is dropped
+  gint64 connected_us = 0;
   GstWebRTCPeerConnectionState last_state = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
 };
 
@@ -312,6 +321,51 @@ void add_tap(const TapPtr &tap, GstPad *pad, bool video) {
                                 [](gpointer p) { delete static_cast<TapPtr *>(p); });
   tap->probes.emplace_back(rtms::share(pad), id);
 }
+
+}  // namespace
+
+namespace {
+
+// A browser that dies without a word is noticed by its silence: RTCP
+// receiver reports stop. webrtcbin's ICE agent (Debian 12) does not check
+// consent, so the connection state never changes. rtpbin says when an SSRC
+// sends RTCP ("on-ssrc-active").
+void watch_rtcp(GstElement *webrtc, const std::shared_ptr<RtcpSeen> &seen) {
+  GstIterator *it = gst_bin_iterate_recurse(GST_BIN(webrtc));
+  GValue item = G_VALUE_INIT;
+  bool done = false;
+  while (!done) {
+    switch (gst_iterator_next(it, &item)) {
+      case GST_ITERATOR_OK: {
+        auto *element = GST_ELEMENT(g_value_get_object(&item));
+        GstElementFactory *factory = gst_element_get_factory(element);
+        if (factory && g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtpbin") == 0) {
+          g_signal_connect_data(
+              element, "on-ssrc-active", G_CALLBACK(+[](GstElement *, guint, guint, gpointer data) {
+                (*static_cast<std::shared_ptr<RtcpSeen> *>(data))->last_us = g_get_monotonic_time();
+              }),
+              new std::shared_ptr<RtcpSeen>(seen),
+              [](gpointer data, GClosure *) { delete static_cast<std::shared_ptr<RtcpSeen> *>(data); },
+              GConnectFlags(0));
+          done = true;
+        }
+        g_value_reset(&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync(it);
+        break;
+      default:
+        done = true;
+    }
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+}
+
+// How long a connected viewer may stay silent (no RTCP) before it is taken
+// for gone. Browsers report at least every few seconds.
+constexpr gint64 kSilentViewerUs = 15 * G_USEC_PER_SEC;
 
 }  // namespace
 
@@ -518,6 +572,7 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
   if (!config.stun_server.empty()) g_object_set(webrtc, "stun-server", config.stun_server.c_str(), nullptr);
   if (!config.turn_server.empty()) g_object_set(webrtc, "turn-server", config.turn_server.c_str(), nullptr);
   gst_bin_add(GST_BIN(pipeline_.get()), webrtc);
+  watch_rtcp(webrtc, viewer->rtcp);
   gst_element_sync_state_with_parent(webrtc);
 
   std::string profile;
@@ -648,10 +703,18 @@ void WebrtcBranch::tick() {
     if (state != v.last_state) {
       tools::log_info("%s: WebRTC viewer %.8s %s", label_.c_str(), v.id.c_str(), state_name(state));
       v.last_state = state;
-      if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED) v.connect_deadline_us = G_MAXINT64;
+      if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED) {
+        v.connect_deadline_us = G_MAXINT64;
+        if (!v.connected_us) v.connected_us = now;
+      }
     }
+    gint64 heard = std::max(v.rtcp->last_us.load(), v.connected_us);
+    bool silent = v.connected_us && now - heard > kSilentViewerUs;
+    if (silent)
+      tools::log_warning("%s: WebRTC viewer %.8s sent no RTCP for %d s: taken for gone", label_.c_str(),
+                         v.id.c_str(), int(kSilentViewerUs / G_USEC_PER_SEC));
     if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED || state == GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED ||
-        now >= v.connect_deadline_us)
+        now >= v.connect_deadline_us || silent)
       gone.emplace_back(v.id, true);
   }
   for (auto &g : gone) drop_viewer(g.first, g.second);
