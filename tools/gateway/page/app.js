@@ -98,6 +98,7 @@
     pc.addEventListener('track', (e) => {
       media.addTrack(e.track);
       if (e.track.kind === 'audio') meter(e.track);
+      if (e.track.kind === 'video' && params.get('g2g')) readStamps();
     });
     pc.addEventListener('connectionstatechange', () => {
       if (pc !== view.pc) return;
@@ -153,6 +154,37 @@
       setTimeout(tick, 50);
     };
     tick();
+  }
+
+  // --- glass-to-glass measurement (?g2g=1) ---
+  // The emulator's --stamp-frames draws each frame's place in its one-second
+  // loop as eight 32x32 blocks in the top right corner: white, six bits,
+  // black. Each frame shown is read back with the time it was shown (epoch
+  // ms); tests/browser/glass_to_glass.js turns them into delays.
+  view.stamps = [];
+  function readStamps() {
+    const v = $('video');
+    if (!v.requestVideoFrameCallback) return;
+    const canvas = document.createElement('canvas');
+    canvas.width = 256;
+    canvas.height = 32;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    const onFrame = (now, meta) => {
+      if (v.videoWidth >= 256) {
+        ctx.drawImage(v, v.videoWidth - 256, 0, 256, 32, 0, 0, 256, 32);
+        const px = ctx.getImageData(0, 0, 256, 32).data;
+        const luma = (b) => { const i = (16 * 256 + b * 32 + 16) * 4; return 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]; };
+        const white = luma(0), black = luma(7);
+        if (white - black > 100) {
+          let index = 0;
+          for (let b = 1; b <= 6; b++) index = index * 2 + (luma(b) > (white + black) / 2 ? 1 : 0);
+          view.stamps.push({ index, shown: performance.timeOrigin + meta.expectedDisplayTime, width: v.videoWidth });
+          if (view.stamps.length > 20000) view.stamps.shift();
+        }
+      }
+      v.requestVideoFrameCallback(onFrame);
+    };
+    v.requestVideoFrameCallback(onFrame);
   }
 
   // --- the event feed (Server-Sent Events) ---
