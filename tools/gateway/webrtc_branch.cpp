@@ -403,6 +403,7 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
 
 WebrtcBranch::~WebrtcBranch() {
   tick_.reset();
+  bus_watch_.reset();
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     tap_->closed = true;
@@ -480,6 +481,9 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
     tap_->audio_src = asrc;
   }
   pipeline_ = std::move(pipeline);
+  // Without a watch the bus would keep every message for good.
+  auto bus = rtms::adopt(gst_element_get_bus(pipeline_.get()));
+  bus_watch_ = rtms::SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
   tools::log_info("%s: WebRTC viewers' pipeline started", label_.c_str());
   return true;
 }
@@ -718,6 +722,44 @@ void WebrtcBranch::tick() {
       gone.emplace_back(v.id, true);
   }
   for (auto &g : gone) drop_viewer(g.first, g.second);
+}
+
+gboolean WebrtcBranch::on_bus(GstBus *, GstMessage *message, gpointer data) {
+  auto *self = static_cast<WebrtcBranch *>(data);
+  try {
+    if (GST_MESSAGE_TYPE(message) != GST_MESSAGE_ERROR && GST_MESSAGE_TYPE(message) != GST_MESSAGE_WARNING)
+      return G_SOURCE_CONTINUE;
+    GError *err = nullptr;
+    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR)
+      gst_message_parse_error(message, &err, nullptr);
+    else
+      gst_message_parse_warning(message, &err, nullptr);
+    auto owned = rtms::adopt(err);
+    std::string what = owned ? tools::log_safe(owned->message, 1024) : std::string("?");
+    // An error of one viewer's elements ends that viewer only.
+    std::string viewer;
+    for (auto &entry : self->viewers_) {
+      bool theirs = gst_object_has_as_ancestor(GST_MESSAGE_SRC(message), GST_OBJECT(entry.second->webrtc.get()));
+      for (auto &e : entry.second->elements) theirs = theirs || GST_MESSAGE_SRC(message) == GST_OBJECT(e.get());
+      if (theirs) viewer = entry.first;
+    }
+    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_WARNING) {
+      tools::log_warning("%s: WebRTC: %s: %s", self->label_.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
+                         what.c_str());
+    } else if (!viewer.empty()) {
+      tools::log_warning("%s: WebRTC viewer %.8s failed: %s", self->label_.c_str(), viewer.c_str(), what.c_str());
+      self->drop_viewer(viewer, true);
+    } else {
+      // The shared part failed: the viewers get no more media; the
+      // recording is another pipeline and goes on.
+      tools::log_error("%s: WebRTC viewers' pipeline failed (the recording goes on): %s: %s", self->label_.c_str(),
+                       GST_OBJECT_NAME(GST_MESSAGE_SRC(message)), what.c_str());
+    }
+  } catch (const std::exception &e) {
+    tools::log_error("WebRTC bus message handling failed: %s", e.what());
+  } catch (...) {
+  }
+  return G_SOURCE_CONTINUE;
 }
 
 bool WebrtcBranch::remove_viewer(const std::string &id) {

@@ -71,6 +71,7 @@ class WebrtcBranch {
   bool link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text, std::string *why);
   void drop_viewer(const std::string &id, bool count_as_dropped);
   static gboolean on_tick(gpointer self);
+  static gboolean on_bus(GstBus *bus, GstMessage *message, gpointer self);
   void tick();
 
   std::string label_;
@@ -79,6 +80,7 @@ class WebrtcBranch {
   rtms::GRef<GstElement> pipeline_;  // the viewers' pipeline, once there is one
   std::map<std::string, std::unique_ptr<Viewer>> viewers_;
   rtms::SourceId tick_;
+  rtms::SourceId bus_watch_;  // the viewers' pipeline's messages: errors logged, the rest dropped
 };
 
 }  // namespace gateway
