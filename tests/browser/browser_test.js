@@ -5,6 +5,9 @@
 //   node browser_test.js watch        one viewer through the page: video advances, frames decoded, audio
 //                                     live and silent when nobody talks, the stream's end shown; the token,
 //                                     CORS and WHEP's refusals; the recording complete
+//   node browser_test.js page-feed    the page against the event feed's events (served by request
+//                                     interception): roster through joins and leaves, the speaker,
+//                                     captions with their speaker, health, "ended"; accessible markup
 //   node browser_test.js two-viewers  two browsers at once, one killed mid-stream (SIGKILL): the other
 //                                     keeps playing, the killed one is dropped (no RTCP), the recording
 //                                     is complete; re-encoded video (--webrtc-video encode), the viewer limit
@@ -323,9 +326,79 @@ async function twoViewers(tmp, procs) {
   checkRecording(tmp, 15);
 }
 
+// The page against the event feed's documented events (docs/gateway.md,
+// issue 19 "Live feed"), served to Chromium by request interception in place
+// of GET /streams/{id}/events, while the video plays from the real gateway:
+// the roster follows joins and leaves, the speaker is marked, captions show
+// with their speaker, health is shown, and "ended" comes from the feed.
+async function pageFeed(tmp, procs) {
+  const gw = await startGateway(procs, tmp, []);
+  const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b003';
+  startMeeting(procs, tmp, gw, streamId, 'emulator');
+  const browser = await launch(tmp, 'feed');
+  try {
+    const page = await browser.newPage();
+    await page.setRequestInterception(true);
+    let served = 0;
+    const ev = (type, data) => 'event: ' + type + '\ndata: ' + JSON.stringify(data) + '\n\n';
+    const alice = { user_id: 16778240, user_name: 'Alice' }, bob = { user_id: 16779264, user_name: 'Bob' };
+    const carol = { user_id: 16780288, user_name: 'Carol <b>' };
+    page.on('request', (req) => {
+      if (!req.url().includes('/streams/' + streamId + '/events')) return req.continue();
+      // Once; a reconnect is told there is nothing more (204 stops EventSource).
+      if (served++ > 0) return req.respond({ status: 204, body: '' });
+      req.respond({
+        status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-store' },
+        body: 'retry: 600000\n\n' +
+          ev('roster', { participants: [alice, bob], active_speaker: alice, sharing: null, state: 'streaming' }) +
+          ev('transcript', Object.assign({ text: 'Hello from Alice.', language: 'en', start_ms: 0, end_ms: 900 }, alice)) +
+          ev('participant_join', carol) +
+          ev('active_speaker', bob) +
+          ev('transcript', Object.assign({ text: 'Bob here.', language: 'en', start_ms: 1000, end_ms: 1800 }, bob)) +
+          ev('participant_leave', carol) +
+          ev('health', { reconnects: 0, bytes: 123456, buffers: 789, uptime_ms: 4200 }) +
+          ev('state', { state: 'ended', reason: 'MEETING_ENDED' }),
+      });
+    });
+    await page.goto(gw.base + '/', { waitUntil: 'load' });
+    const button = await until('the stream in the list', () => page.$('button[data-stream-id="' + streamId + '"]'), 20000);
+    await button.click();
+    const dom = () => page.evaluate(() => ({
+      roster: [...document.querySelectorAll('#roster li')].map((li) => li.textContent),
+      speaking: [...document.querySelectorAll('#roster li.speaking')].map((li) => li.textContent),
+      speaker: document.getElementById('speaker').textContent,
+      captions: [...document.querySelectorAll('#captions li')].map((li) => li.textContent),
+      health: document.getElementById('health').textContent,
+      state: document.getElementById('stream-state').textContent,
+      live: document.getElementById('captions').getAttribute('aria-live'),
+      landmarks: ['main', 'nav', 'header'].every((t) => document.querySelector(t)),
+      labelled: document.querySelector('label[for="level"]') !== null,
+      feedNote: document.getElementById('feed-note').hidden,
+    }));
+    const d = await until('the feed on the page', async () => {
+      const x = await dom();
+      return x.captions.length === 2 && x.health.includes('123456') && /ended/.test(x.state) && x;
+    }, 15000);
+    log('page:', JSON.stringify(d));
+    assert.deepStrictEqual(d.roster, ['Alice', 'Bob'], 'the roster after Carol joined and left');
+    assert.deepStrictEqual(d.speaking, ['Bob'], 'Bob marked as speaking');
+    assert.strictEqual(d.speaker, 'Bob');
+    assert.deepStrictEqual(d.captions, ['Alice: Hello from Alice.', 'Bob: Bob here.'], 'captions with their speaker');
+    assert.strictEqual(d.live, 'polite', 'captions in an aria-live region');
+    assert(d.landmarks && d.labelled, 'landmarks and labels');
+    assert(d.feedNote, 'no "feed not available" note');
+    assert.strictEqual(d.state, 'ended (MEETING_ENDED)', 'the end as the feed says it');
+    await assertPlays(page, 'the viewer (with the feed)');
+    // Names are text, never markup: Carol's "<b>" did not become an element.
+    assert.strictEqual(await page.evaluate(() => document.querySelectorAll('#roster b, #captions b').length), 0);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+}
+
 async function main() {
   const name = process.argv[2];
-  const tests = { watch, 'two-viewers': twoViewers };
+  const tests = { watch, 'two-viewers': twoViewers, 'page-feed': pageFeed };
   if (!tests[name]) {
     console.error('usage: browser_test.js ' + Object.keys(tests).join('|'));
     process.exit(2);
