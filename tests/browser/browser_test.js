@@ -388,6 +388,10 @@ async function pageFeed(tmp, procs) {
     assert(d.landmarks && d.labelled, 'landmarks and labels');
     assert(d.feedNote, 'no "feed not available" note');
     assert.strictEqual(d.state, 'ended (MEETING_ENDED)', 'the end as the feed says it');
+    await until('the viewer connected', async () => {
+      const x = await sample(page);
+      return x.connection === 'connected' && x.frames > 0;
+    }, 20000);
     await assertPlays(page, 'the viewer (with the feed)');
     // Names are text, never markup: Carol's "<b>" did not become an element.
     assert.strictEqual(await page.evaluate(() => document.querySelectorAll('#roster b, #captions b').length), 0);
