@@ -63,6 +63,7 @@ class WebrtcBranch {
                          std::shared_ptr<WebrtcCounters> counters, AnswerFn done);
   bool remove_viewer(const std::string &id);
   size_t viewers() const { return viewers_.size(); }
+  bool has_viewer(const std::string &id) const { return viewers_.count(id) != 0; }
 
  private:
   struct Viewer;

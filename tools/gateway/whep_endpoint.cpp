@@ -192,6 +192,14 @@ void WhepEndpoint::offer(SoupServerMessage *msg, const std::string &stream_id) {
                        tools::log_safe(why).c_str());
     return set_text(msg, 400, why + "\n");
   }
+  // Forget viewers that went away by themselves (dropped, or their stream ended).
+  for (auto it = viewers_.begin(); it != viewers_.end();) {
+    WebrtcBranch *b = hooks_.find ? hooks_.find(it->second) : nullptr;
+    if (!b || !b->has_viewer(it->first))
+      it = viewers_.erase(it);
+    else
+      ++it;
+  }
   // The answer comes later (negotiation, ICE gathering): the message waits.
   soup_server_message_pause(msg);
   struct Held {
