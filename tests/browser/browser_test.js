@@ -7,7 +7,8 @@
 //                                     CORS and WHEP's refusals; the recording complete
 //   node browser_test.js page-feed    the page against the event feed's events (served by request
 //                                     interception): roster through joins and leaves, the speaker,
-//                                     captions with their speaker, health, "ended"; accessible markup
+//                                     captions with their speaker, health, "ended"; accessible markup;
+//                                     "Stop watching" DELETEs the viewer
 //   node browser_test.js two-viewers  two browsers at once, one killed mid-stream (SIGKILL): the other
 //                                     keeps playing, the killed one is dropped (no RTCP), the recording
 //                                     is complete; re-encoded video (--webrtc-video encode), the viewer limit
@@ -395,6 +396,13 @@ async function pageFeed(tmp, procs) {
     await assertPlays(page, 'the viewer (with the feed)');
     // Names are text, never markup: Carol's "<b>" did not become an element.
     assert.strictEqual(await page.evaluate(() => document.querySelectorAll('#roster b, #captions b').length), 0);
+    // "Stop watching": the page DELETEs its WHEP resource; the gateway lets the viewer go.
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers'), 1, 'one viewer');
+    await page.click('#stop');
+    await until('the viewer deleted', async () =>
+      (await metric(gw, 'rtms_gateway_whep_requests_total{outcome="deleted"}')) === 1 &&
+      (await metric(gw, 'rtms_gateway_webrtc_viewers')) === 0, 10000);
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total'), 0, 'left, not dropped');
   } finally {
     await browser.close().catch(() => {});
   }
