@@ -239,6 +239,8 @@ async function watch(tmp, procs) {
     // on when the meeting's clock started).
     let loud = 0, quiet = 0, s;
     const levels = [];
+    const rosters = [];  // each different roster seen, in order
+    const speakers = new Set();
     await until('the stream\'s end on the page', async () => {
       s = await sample(page);
       if (!s.ended && s.connection === 'connected') {
@@ -246,6 +248,9 @@ async function watch(tmp, procs) {
         if (s.level > 0.02) loud++;
         if (s.level < 0.002) quiet++;
       }
+      const roster = s.roster.slice().sort().join(',');
+      if (roster && rosters[rosters.length - 1] !== roster) rosters.push(roster);
+      if (s.speaker) speakers.add(s.speaker);
       return s.ended;
     }, 60000, 100);
     log('levels (every 100 ms):', levels.join(' '));
@@ -253,14 +258,17 @@ async function watch(tmp, procs) {
     assert(loud >= 10, 'the audio is live while someone talks (' + loud + ' loud samples)');
     assert(quiet >= 10, 'silence while nobody talks (' + quiet + ' quiet samples)');
     assert(/ended/.test(s.stateText), 'the page says the stream ended: ' + s.stateText);
-    if (s.feed === 'open' || s.feed === 'closed') {
-      assert(s.roster.length > 0 || s.captions.length > 0, 'the feed shows the roster or captions');
-      assert(s.captions.some((c) => c.startsWith('Alice: Hello from Alice')), 'Alice\'s caption with her name');
-    } else {
-      // PENDING: the event feed (GET /streams/{id}/events, issue 19 "Live feed") is not on this branch;
-      // the page copes with its absence (404), which is what this run shows.
-      log('PENDING: no event feed on this gateway (' + s.feed + '): roster and caption checks not run');
-    }
+    // From the gateway's live feed: the script's captions with their speakers, once and in order;
+    // the roster as the script has it (Alice and Bob, Carol joins at 6 s and leaves at 16 s); speakers.
+    log('rosters seen:', rosters.join(' | '), '; speakers:', [...speakers].join(','));
+    assert(['open', 'closed'].includes(s.feed), 'the live feed was open (' + s.feed + ')');
+    assert.deepStrictEqual(s.captions, ['Alice: Hello from Alice in the browser test.',
+      'Bob: Bob speaking after a silence.', 'Alice: Alice closes the meeting.'], 'captions with their speakers');
+    const withCarol = rosters.indexOf('Alice,Bob,Carol');
+    assert(withCarol >= 0, 'Carol joined: ' + rosters.join(' | '));
+    assert(rosters.slice(withCarol + 1).includes('Alice,Bob'), 'Carol left, Alice and Bob stayed: ' + rosters.join(' | '));
+    assert(speakers.has('Alice') && speakers.has('Bob'), 'Alice and Bob shown speaking: ' + [...speakers].join(','));
+    assert.strictEqual(s.stateText, 'ended (MEETING_ENDED)', 'the end as the feed says it');
     assert.strictEqual(await metric(gw, 'rtms_gateway_whep_requests_total{outcome="created"}'), 1, 'one WHEP viewer created');
     assert((await metric(gw, 'rtms_gateway_whep_requests_total{outcome="unauthorized"}')) >= 2, 'refusals counted');
     await emulator.exited;

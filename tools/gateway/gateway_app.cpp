@@ -14,7 +14,6 @@
 
 #include "log.h"
 #include "run_on_idle.h"
-#include "streams_list.h"
 #include "protocol/host_allowlist.h"
 
 namespace gateway {
@@ -117,7 +116,20 @@ int GatewayApp::run() {
   http_config.listener.header_timeout_s = options_.header_timeout_s;
   http_config.listener.body_timeout_s = options_.body_timeout_s;
   http_config.listener.max_streams = options_.max_streams;
+  FeedConfig feed_config;
+  feed_config.max_per_stream = options_.feed_max_consumers;
+  feed_config.max_total = options_.feed_max_total;
+  feed_config.queue_bytes = size_t(options_.feed_queue_bytes);
+  feed_config.token = options_.feed_token;
+  feed_config.cors_origin = options_.cors_origin;
+  feed_ = std::make_unique<LiveFeed>(std::move(feed_config), [this](SoupServerMessage *msg) {
+    return http_ ? http_->hold_open(msg) : nullptr;
+  });
   HttpServer::Handlers handlers;
+  // /streams and below: the live feed's paths, then WHEP's (/streams/{id}/whep).
+  handlers.feed = [this](SoupServerMessage *msg, const char *path) {
+    return feed_->handle(msg, path) || (whep_ && whep_->handle(msg, path));
+  };
   handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
     return check(sig, ts, body);
   };
@@ -129,7 +141,7 @@ int GatewayApp::run() {
     // Polled now from every running rtmssrc; ended streams are in metrics_.
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
-    return metrics_.render(running) + (events_ ? events_->metrics_text() : std::string()) +
+    return metrics_.render(running) + feed_->metrics_text() + (events_ ? events_->metrics_text() : std::string()) +
            (whep_ ? whep_->metrics_text() : std::string());
   };
   handlers.ready = [this](std::string *why) {
@@ -170,6 +182,7 @@ int GatewayApp::run() {
   g_main_loop_run(loop_.get());
 
   events_.reset();
+  feed_.reset();  // its consumers' connections, before the listener's
   http_.reset();
   whep_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
@@ -180,11 +193,21 @@ int GatewayApp::run() {
   return 0;
 }
 
+namespace {
+
+const char *config_token_text(const WebrtcOptions &o, const std::string &feed_token) {
+  if (!o.viewer_token.empty()) return "viewer token required";
+  return feed_token.empty() ? "no viewer token" : "the feed's token required";
+}
+
+}  // namespace
+
 void GatewayApp::start_whep() {
   const WebrtcOptions &o = options_.webrtc;
   WhepConfig config;
-  config.cors_origin = o.cors_origin;
-  config.viewer_token = o.viewer_token;
+  config.cors_origin = options_.cors_origin;  // shared with the live feed
+  // One token for the page (the list, the feed and WHEP) unless WHEP has its own.
+  config.viewer_token = !o.viewer_token.empty() ? o.viewer_token : options_.feed_token;
   config.max_viewers_per_stream = o.max_viewers;
   config.max_viewers_total = o.max_viewers_total;
   config.webrtc.stun_server = o.stun_server;
@@ -198,13 +221,12 @@ void GatewayApp::start_whep() {
     StreamPipeline *stream = registry_.find(id);
     return stream && !stream->stopping() ? stream->webrtc() : nullptr;
   };
-  hooks.streams_json = [this] { return streams_json(registry_.all()); };
   whep_ = std::make_unique<WhepEndpoint>(std::move(config), std::move(hooks));
   whep_->attach(http_->soup_server());
   std::string base = http_->webhook_url().substr(0, http_->webhook_url().size() - options_.webhook_path.size());
   tools::log_info("page at %s/ ; WHEP at %s/streams/{rtms_stream_id}/whep (%s, at most %d viewers per stream, %d in all%s)",
-                  base.c_str(), base.c_str(), o.viewer_token.empty() ? "no viewer token" : "viewer token required",
-                  o.max_viewers, o.max_viewers_total, o.cors_origin.empty() ? "" : ", CORS on");
+                  base.c_str(), base.c_str(), config_token_text(o, options_.feed_token), o.max_viewers,
+                  o.max_viewers_total, options_.cors_origin.empty() ? "" : ", CORS on");
 }
 
 bool GatewayApp::start_event_socket(std::string *error) {
@@ -394,7 +416,9 @@ void GatewayApp::start_stream(const rtms::Webhook &w, const std::string &raw_bod
   for (const std::string &pattern : allowlist_.patterns())
     policy.allowed_hosts += (policy.allowed_hosts.empty() ? "" : " ") + pattern;
   policy.allow_plaintext = options_.allow_plaintext;
+  feed_->attach(*pipeline);
   if (!pipeline->play(raw_body, policy, on_end, &error)) {
+    feed_->stream_ended(id, "error");
     tools::log_error("stream %s (meeting %s): %s", id_text.c_str(), meeting, tools::log_safe(error, 1024).c_str());
     metrics_.pipeline_error();
     return;
@@ -426,7 +450,10 @@ void GatewayApp::stop_stream(const rtms::Webhook &w) {
 void GatewayApp::on_stream_end(const std::string &stream_id, StreamPipeline::End end) {
   if (end == StreamPipeline::End::Error) metrics_.pipeline_error();
   // Not from inside the pipeline's own bus callback.
-  run_on_idle([this, stream_id] {
+  const char *why = end == StreamPipeline::End::Eos ? "eos" : end == StreamPipeline::End::Error ? "error" : "timeout";
+  run_on_idle([this, stream_id, why] {
+    // The feed's consumers get the end after every line the stream gave.
+    if (feed_) feed_->stream_ended(stream_id, why);
     // Its counts stay in the totals after the pipeline is gone.
     if (StreamPipeline *stream = registry_.find(stream_id)) metrics_.stream_ended(stream->stats());
     registry_.remove(stream_id);

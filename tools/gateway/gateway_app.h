@@ -10,6 +10,7 @@
 #include "common/gst_gref.h"
 #include "event_socket.h"
 #include "http_server.h"
+#include "live_feed.h"
 #include "metrics.h"
 #include "options.h"
 #include "pipeline_template.h"
@@ -57,6 +58,7 @@ class GatewayApp {
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<EventSocket> events_;  // --intake websocket
   std::unique_ptr<WhepEndpoint> whep_;   // WebRTC viewers and the page
+  std::unique_ptr<LiveFeed> feed_;       // /streams (live_feed.h)
   rtms::GRef<GMainLoop> loop_;
   bool shutting_down_ = false;
   rtms::SourceId sigterm_, sigint_, deadline_;

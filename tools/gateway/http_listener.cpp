@@ -273,6 +273,13 @@ void HttpListener::on_got_body(SoupServerMessage *msg, gpointer data) {
   }
 }
 
+GSocket *HttpListener::hold_open(SoupServerMessage *msg) {
+  Conn *conn = find(msg);
+  if (!conn) return nullptr;
+  conn->phase = Phase::Held;
+  return conn->socket.get();
+}
+
 HttpListener::Conn *HttpListener::oldest_waiting() {
   for (Conn &conn : conns_)
     if (conn.shut_us == 0 && conn.phase == Phase::Headers) return &conn;
@@ -320,6 +327,7 @@ gboolean HttpListener::on_sweep(gpointer data) {
         }
         continue;
       }
+      if (conn.phase == Phase::Held) continue;
       bool headers = conn.phase == Phase::Headers;
       gint64 timeout = gint64(headers ? self->config_.header_timeout_s : self->config_.body_timeout_s) * G_USEC_PER_SEC;
       if (now - conn.since_us > timeout) self->shut(conn, headers ? "header_timeout" : "body_timeout");

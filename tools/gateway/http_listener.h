@@ -56,9 +56,13 @@ class HttpListener {
   const std::string &limit_note() const { return limit_note_; }
   // The connection gauges and counters, Prometheus text.
   std::string metrics_text() const;
+  // The handler of msg takes its connection over for a long answer (the
+  // live feed, live_feed.h): no more timeouts, never evicted; still counted
+  // until it is closed. Its socket (borrowed), or null when unknown.
+  GSocket *hold_open(SoupServerMessage *msg);
 
  private:
-  enum class Phase { Headers, Body, Answer };
+  enum class Phase { Headers, Body, Answer, Held };
   struct Conn {
     rtms::GRef<GSocket> socket;
     rtms::GRef<GSocketAddress> remote;  // the very object libsoup hands back for each request

@@ -67,6 +67,7 @@ bool HttpServer::listen(std::string *error) {
   soup_server_add_handler(server_.get(), "/healthz", on_healthz, this, nullptr);
   soup_server_add_handler(server_.get(), "/readyz", on_readyz, this, nullptr);
   soup_server_add_handler(server_.get(), "/metrics", on_metrics, this, nullptr);
+  if (handlers_.feed) soup_server_add_handler(server_.get(), "/streams", on_feed, this, nullptr);
   // The default path has an early handler (above), so it needs an answer of its own too.
   soup_server_add_handler(
       server_.get(), nullptr,
@@ -225,6 +226,17 @@ void HttpServer::on_metrics(SoupServer *, SoupServerMessage *msg, const char *pa
       set_text(msg, 200, "text/plain; version=0.0.4",
                (self->handlers_.metrics ? self->handlers_.metrics() : std::string()) + self->listener_->metrics_text());
   });
+}
+
+void HttpServer::on_feed(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data) {
+  auto *self = static_cast<HttpServer *>(data);
+  // The feed catches its own exceptions: once it has taken the connection,
+  // msg may be gone and nothing may be set on it.
+  try {
+    if (!self->handlers_.feed(msg, path)) set_text(msg, 404, "text/plain", "not found\n");
+  } catch (...) {
+    tools::log_error("internal error in the live feed");
+  }
 }
 
 }  // namespace gateway

@@ -39,6 +39,10 @@ class HttpServer {
     std::function<std::string()> metrics;
     // /readyz: whether events can reach the gateway now, and a line why.
     std::function<bool(std::string *why)> ready;
+    // /streams and below: the live feed (live_feed.h), which answers msg or
+    // takes its connection over (after hold_open); false for a path it does
+    // not serve (answered 404).
+    std::function<bool(SoupServerMessage *msg, const char *path)> feed;
   };
 
   HttpServer(HttpConfig config, Handlers handlers);
@@ -52,6 +56,8 @@ class HttpServer {
   const HttpListener *listener() const { return listener_.get(); }
   // For more handlers (whep_endpoint.h); null before listen().
   SoupServer *soup_server() const { return server_.get(); }
+  // See HttpListener::hold_open.
+  GSocket *hold_open(SoupServerMessage *msg) { return listener_ ? listener_->hold_open(msg) : nullptr; }
 
  private:
   static void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
@@ -63,6 +69,7 @@ class HttpServer {
   static void on_readyz(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
                         gpointer self);
   static void on_metrics(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
+  static void on_feed(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer self);
   void handle_webhook(SoupServerMessage *msg, const char *path);
   void answer(SoupServerMessage *msg, Verdict &&verdict, std::string_view body);
 

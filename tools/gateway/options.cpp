@@ -49,11 +49,16 @@ struct Raw {
   gchar *event_ca_file = nullptr;
   gint64 heartbeat_interval = kUnset;
   gint64 heartbeat_timeout = kUnset;
+  gint64 feed_max_consumers = kUnset;
+  gint64 feed_max_total = kUnset;
+  gint64 feed_queue_bytes = kUnset;
+  gchar *feed_token_file = nullptr;
+  gchar *cors_origin = nullptr;
 
   ~Raw() {
     for (gchar *s : {config, host, path, template_name, pipeline, pipeline_file, output_dir, rtmp_url,
                      ssl_ca_file, tls_cert, tls_key, secret_file, intake, oauth_url, event_url,
-                     event_ca_file})
+                     event_ca_file, feed_token_file, cors_origin})
       g_free(s);
     g_strfreev(allow_hosts);
   }
@@ -172,6 +177,27 @@ bool load_webhook_secret(const std::string &file, std::string *secret, std::stri
   return true;
 }
 
+bool load_feed_token(const std::string &file, std::string *token, std::string *error) {
+  std::string text;
+  if (!read_text_file(file.c_str(), &text, error)) {
+    *error = "--feed-token-file: " + *error;
+    return false;
+  }
+  while (!text.empty() && g_ascii_isspace(text.back())) text.pop_back();
+  if (text.empty()) {
+    *error = "--feed-token-file " + file + " is empty";
+    return false;
+  }
+  for (char c : text) {
+    if (g_ascii_iscntrl(c) || c == ' ') {
+      *error = "--feed-token-file " + file + ": the token must be one word of printable characters";
+      return false;
+    }
+  }
+  *token = text;
+  return true;
+}
+
 bool load_event_credentials(Options *options, std::string *error) {
   auto env = [](const char *name) {
     const char *value = g_getenv(name);
@@ -224,7 +250,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"timestamp-window", 0, 0, G_OPTION_ARG_INT64, &raw.window, "Seconds x-zm-request-timestamp may be off (default 300)", "S"},
       {"max-body", 0, 0, G_OPTION_ARG_INT64, &raw.max_body, "Largest webhook body accepted, bytes (default 65536)", "BYTES"},
       {"max-streams", 0, 0, G_OPTION_ARG_INT64, &raw.max_streams, "Concurrent streams (default 16)", "N"},
-      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed, rtmp (default record)", "NAME"},
+      {"template", 't', 0, G_OPTION_ARG_STRING, &raw.template_name, "Shipped pipeline template: record, mixed, rtmp, hls (default record)", "NAME"},
       {"pipeline", 0, 0, G_OPTION_ARG_STRING, &raw.pipeline, "Custom template in gst-launch syntax with an rtmssrc named src", "LAUNCH"},
       {"pipeline-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.pipeline_file, "Read the custom template from FILE", "FILE"},
       {"per-participant-audio", 0, 0, G_OPTION_ARG_NONE, &raw.per_participant_audio, "Record each audio_%u pad of a custom template to its own WAV file", nullptr},
@@ -258,6 +284,16 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT64, &raw.heartbeat_timeout,
        "Websocket intake: seconds a heartbeat answer may take before the connection is taken "
        "for dead and replaced (default 10)", "S"},
+      {"feed-max-consumers", 0, 0, G_OPTION_ARG_INT64, &raw.feed_max_consumers,
+       "Live feed: consumers of one stream at once (default 16)", "N"},
+      {"feed-max-total", 0, 0, G_OPTION_ARG_INT64, &raw.feed_max_total,
+       "Live feed: consumers of all streams at once (default 64)", "N"},
+      {"feed-queue-bytes", 0, 0, G_OPTION_ARG_INT64, &raw.feed_queue_bytes,
+       "Live feed: bytes queued for one consumer before it is disconnected for not reading (default 262144)", "BYTES"},
+      {"feed-token-file", 0, 0, G_OPTION_ARG_FILENAME, &raw.feed_token_file,
+       "Live feed: require the token in this file (Authorization: Bearer, or ?token=)", "FILE"},
+      {"cors-origin", 0, 0, G_OPTION_ARG_STRING, &raw.cors_origin,
+       "Live feed: Access-Control-Allow-Origin of /streams (an origin, or *; default none)", "ORIGIN"},
       {"listen-backlog", 0, 0, G_OPTION_ARG_INT64, &raw.listen_backlog, "Backlog of the listening socket (default 1024; the kernel caps it at net.core.somaxconn)", "N"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
 
@@ -299,6 +335,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   Merger m(file.get());
   std::string pipeline_file;
   std::string secret_file;
+  std::string feed_token_file;
   bool ok = m.str(raw.host, "host", &options->host) &&
             m.num(raw.port, "port", 0, 65535, &options->port) &&
             m.str(raw.path, "webhook-path", &options->webhook_path) &&
@@ -330,7 +367,13 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
             m.num(raw.heartbeat_interval, "heartbeat-interval", 1, 3600,
                   &options->heartbeat_interval_s) &&
             m.num(raw.heartbeat_timeout, "heartbeat-timeout", 1, 3600,
-                  &options->heartbeat_timeout_s);
+                  &options->heartbeat_timeout_s) &&
+            m.num(raw.feed_max_consumers, "feed-max-consumers", 0, 10000, &options->feed_max_consumers) &&
+            m.num(raw.feed_max_total, "feed-max-total", 0, 100000, &options->feed_max_total) &&
+            m.num(raw.feed_queue_bytes, "feed-queue-bytes", 4096, 64 * 1024 * 1024,
+                  &options->feed_queue_bytes) &&
+            m.str(raw.feed_token_file, "feed-token-file", &feed_token_file) &&
+            m.str(raw.cors_origin, "cors-origin", &options->cors_origin);
   if (!ok) return ParseOutcome::ExitError;
   {
     std::string webrtc_error;
@@ -371,6 +414,16 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
     }
   }
   std::string error;
+  if (!feed_token_file.empty() && !load_feed_token(feed_token_file, &options->feed_token, &error)) {
+    std::fprintf(stderr, "rtms-gateway: %s\n", error.c_str());
+    return ParseOutcome::ExitError;
+  }
+  for (char c : options->cors_origin) {
+    if (g_ascii_iscntrl(c) || c == ' ') {
+      std::fprintf(stderr, "rtms-gateway: --cors-origin must be one origin (https://host[:port]) or *\n");
+      return ParseOutcome::ExitError;
+    }
+  }
   if (options->intake != "webhook" && options->intake != "websocket") {
     std::fprintf(stderr, "rtms-gateway: --intake must be webhook or websocket, got '%s'\n",
                  options->intake.c_str());

@@ -47,6 +47,12 @@ struct Options {
   std::string event_ca_file;             // CA of the token endpoint and event socket
   int heartbeat_interval_s = 30;
   int heartbeat_timeout_s = 10;
+  // The live feed (docs/gateway.md, "Live feed").
+  int feed_max_consumers = 16;           // per stream
+  int feed_max_total = 64;               // all streams
+  int64_t feed_queue_bytes = 256 * 1024; // per consumer, not yet written
+  std::string feed_token;                // from --feed-token-file; never logged
+  std::string cors_origin;               // Access-Control-Allow-Origin of /streams
   // Websocket intake: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (never logged).
   std::string client_id, client_secret, account_id;
   bool websocket_intake() const { return intake == "websocket"; }
@@ -67,5 +73,9 @@ bool load_webhook_secret(const std::string &file, std::string *secret, std::stri
 // checked: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (optional) and
 // ZM_EVENT_SUBSCRIPTION_ID (unless --event-url names subscriptionId).
 bool load_event_credentials(Options *options, std::string *error);
+
+// The live feed's token from a file (trailing white space dropped); an
+// empty file is an error.
+bool load_feed_token(const std::string &file, std::string *token, std::string *error);
 
 }  // namespace gateway

@@ -42,6 +42,13 @@ struct Shipped {
 // mixed: one WAV file of the mixed audio.
 // rtmp: mixed audio (AAC) and the active speaker's H.264 as sent (FLV can
 //   carry new picture sizes), pushed to --rtmp-url.
+// hls: the same two, as HLS in {out}: MPEG-TS segments of about 2 s (cut at
+//   the first keyframe after 2 s; MPEG-TS carries new picture sizes too) and
+//   a playlist that keeps every segment, ended when the stream ends.
+//   hlssink2 holds audio back until video comes (maybe never: cameras off),
+//   so the audio goes in through a leaky queue: the live silence under the
+//   mix must never block, or the EOS the gateway sends it at the end would
+//   block the gateway's main loop.
 constexpr Shipped kShipped[] = {
     {"record",
      "rtmssrc name=src push-mode=network-thread wake-interval=2000 media=audio+video+transcript video-codec=h264 video-resolution=hd video-fps=15 "
@@ -66,6 +73,13 @@ constexpr Shipped kShipped[] = {
      SILENCE_INTO_MIX "! avenc_aac ! aacparse ! queue ! mux.audio "
      "queue name=video ! h264parse ! video/x-h264,stream-format=avc,alignment=au ! queue ! mux.video",
      false, false, true},
+    {"hls",
+     "rtmssrc name=src push-mode=network-thread wake-interval=2000 media=audio+video audio-mode=mixed video-codec=h264 video-resolution=hd video-fps=30 "
+     "hlssink2 name=hls target-duration=2 playlist-length=0 max-files=0 "
+     "location=\"{out}/segment%05d.ts\" playlist-location=\"{out}/playlist.m3u8\" "
+     SILENCE_INTO_MIX "! avenc_aac ! aacparse ! queue leaky=downstream max-size-time=5000000000 max-size-buffers=0 max-size-bytes=0 ! hls.audio "
+     "queue name=video ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! queue ! hls.video",
+     false, false, false},
 };
 
 }  // namespace
@@ -80,7 +94,7 @@ bool shipped_template(const std::string &name, PipelineTemplate *out) {
   return false;
 }
 
-const char *shipped_template_names() { return "record, mixed, rtmp"; }
+const char *shipped_template_names() { return "record, mixed, rtmp, hls"; }
 
 std::string file_safe(const std::string &value) {
   std::string out;

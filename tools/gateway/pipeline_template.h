@@ -36,7 +36,7 @@ struct PipelineTemplate {
   std::string rtmp_url;
 };
 
-// "record", "mixed" and "rtmp"; false when there is no such template.
+// "record", "mixed", "rtmp" and "hls"; false when there is no such template.
 bool shipped_template(const std::string &name, PipelineTemplate *out);
 const char *shipped_template_names();  // for messages
 

@@ -190,6 +190,7 @@ void StreamPipeline::finish(End end) {
 gboolean StreamPipeline::on_bus(GstBus *, GstMessage *message, gpointer data) {
   auto *self = static_cast<StreamPipeline *>(data);
   try {
+    if (self->observer_) self->observer_(message);
     std::string what = label(self->info_);
     switch (GST_MESSAGE_TYPE(message)) {
       case GST_MESSAGE_EOS:

@@ -69,6 +69,12 @@ class StreamPipeline {
   const StreamInfo &info() const { return info_; }
   // Its WebRTC viewers (webrtc_branch.h).
   WebrtcBranch *webrtc() const { return webrtc_.get(); }
+  // The template's rtmssrc (for the live feed: its pads and `stats`).
+  GstElement *source() const { return src_.get(); }
+  // Sees every bus message of the pipeline first, on the main loop (the
+  // live feed's events). Set before play().
+  using Observer = std::function<void(GstMessage *message)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
 
   // Teardowns still running on GStreamer's worker threads.
   static int pending_teardowns();
@@ -85,6 +91,7 @@ class StreamPipeline {
   rtms::GRef<GstElement> pipeline_;
   rtms::GRef<GstElement> src_;
   EndFn on_end_;
+  Observer observer_;
   bool ended_ = false;
   bool stopping_ = false;
   rtms::SourceId bus_watch_;

@@ -9,10 +9,10 @@ constexpr gint64 kUnset = G_MININT64;
 }
 
 struct WebrtcOptionParser::Raw {
-  gchar *cors_origin = nullptr, *token_file = nullptr, *stun = nullptr, *turn = nullptr, *video = nullptr;
+  gchar *token_file = nullptr, *stun = nullptr, *turn = nullptr, *video = nullptr;
   gint64 max_viewers = kUnset, max_total = kUnset, answer_timeout = kUnset;
   ~Raw() {
-    for (gchar *s : {cors_origin, token_file, stun, turn, video}) g_free(s);
+    for (gchar *s : {token_file, stun, turn, video}) g_free(s);
   }
 };
 
@@ -22,10 +22,8 @@ WebrtcOptionParser::~WebrtcOptionParser() = default;
 GOptionGroup *WebrtcOptionParser::group() {
   Raw &r = *raw_;
   GOptionEntry entries[] = {
-      {"cors-origin", 0, 0, G_OPTION_ARG_STRING, &r.cors_origin,
-       "Origin allowed to call WHEP from another site (CORS): https://app.example.com, or * (default: none)", "ORIGIN"},
       {"viewer-token-file", 0, 0, G_OPTION_ARG_FILENAME, &r.token_file,
-       "Viewers (WHEP, the stream list) need this token: Authorization: Bearer or ?token= (default: no token)", "FILE"},
+       "WebRTC viewers (WHEP) need this token: Authorization: Bearer or ?token= (default: --feed-token-file's, else none)", "FILE"},
       {"stun-server", 0, 0, G_OPTION_ARG_STRING, &r.stun, "STUN server for WebRTC viewers, stun://host:port", "URL"},
       {"turn-server", 0, 0, G_OPTION_ARG_STRING, &r.turn,
        "TURN server for WebRTC viewers, turn(s)://user:password@host:port (better in --config: the command line is public)",
@@ -88,8 +86,7 @@ bool merge_num(GKeyFile *file, gint64 cli, const char *key, gint64 min, gint64 m
 bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string *error) {
   Raw &r = *raw_;
   std::string token_file;
-  if (!(merge_str(file, r.cors_origin, "cors-origin", &out->cors_origin, error) &&
-        merge_str(file, r.token_file, "viewer-token-file", &token_file, error) &&
+  if (!(merge_str(file, r.token_file, "viewer-token-file", &token_file, error) &&
         merge_str(file, r.stun, "stun-server", &out->stun_server, error) &&
         merge_str(file, r.turn, "turn-server", &out->turn_server, error) &&
         merge_str(file, r.video, "webrtc-video", &out->video_mode, error) &&
@@ -108,11 +105,6 @@ bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string 
   if (!out->turn_server.empty() && !g_str_has_prefix(out->turn_server.c_str(), "turn://") &&
       !g_str_has_prefix(out->turn_server.c_str(), "turns://")) {
     *error = "--turn-server must look like turn://user:password@host:port or turns://...";  // the value is not shown
-    return false;
-  }
-  if (!out->cors_origin.empty() && out->cors_origin != "*" &&
-      !g_str_has_prefix(out->cors_origin.c_str(), "http://") && !g_str_has_prefix(out->cors_origin.c_str(), "https://")) {
-    *error = "--cors-origin must be an origin (https://host[:port]) or *";
     return false;
   }
   if (!token_file.empty()) {

@@ -11,7 +11,6 @@
 namespace gateway {
 
 struct WebrtcOptions {
-  std::string cors_origin;  // --cors-origin: empty (none), an origin, or *
   std::string viewer_token; // from --viewer-token-file; never logged
   std::string stun_server, turn_server;
   std::string video_mode = "auto";  // auto, passthrough, encode

@@ -52,7 +52,6 @@ WhepEndpoint::WhepEndpoint(WhepConfig config, Hooks hooks)
 WhepEndpoint::~WhepEndpoint() { *alive_ = false; }
 
 void WhepEndpoint::attach(SoupServer *server) {
-  soup_server_add_handler(server, "/streams", on_streams, this, nullptr);
   soup_server_add_handler(server, "/whep", on_resource, this, nullptr);
   soup_server_add_handler(server, "/page", on_page, this, nullptr);
   soup_server_add_handler(server, "/", on_page, this, nullptr);
@@ -104,43 +103,32 @@ bool WhepEndpoint::authorized(SoupServerMessage *msg, GHashTable *query) const {
   return token && same_secret(token, config_.viewer_token);
 }
 
-void WhepEndpoint::on_streams(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query,
-                              gpointer data) {
-  auto *self = static_cast<WhepEndpoint *>(data);
-  guarded(msg, [&] { self->handle_streams(msg, path, query); });
-}
-
 void WhepEndpoint::on_resource(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query,
                                gpointer data) {
   auto *self = static_cast<WhepEndpoint *>(data);
   guarded(msg, [&] { self->handle_resource(msg, path, query); });
 }
 
-void WhepEndpoint::handle_streams(SoupServerMessage *msg, const char *path_c, GHashTable *query) {
+bool WhepEndpoint::handle(SoupServerMessage *msg, const char *path_c) {
   std::string path = path_c ? path_c : "";
-  const char *method = method_of(msg);
-  if (path == "/streams") {
-    if (!hooks_.streams_json) return set_text(msg, 404, "not found\n");
-    if (g_strcmp0(method, "GET") != 0) {
-      soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "GET");
-      return set_text(msg, 405, "method\n");
-    }
-    if (!authorized(msg, query)) return set_text(msg, 401, "unauthorized\n");
-    std::string body = hooks_.streams_json();
-    soup_server_message_set_status(msg, 200, nullptr);
-    soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Cache-Control", "no-store");
-    soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_COPY, body.data(), body.size());
-    return;
-  }
-  // /streams/{id}/whep
   const std::string prefix = "/streams/", suffix = "/whep";
   if (path.size() <= prefix.size() + suffix.size() || path.compare(0, prefix.size(), prefix) != 0 ||
       path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return set_text(msg, 404, "not found\n");
+    return false;
   auto unescaped = rtms::adopt(g_uri_unescape_string(
       path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()).c_str(), nullptr));
   std::string stream_id = unescaped ? unescaped.get() : "";
-  if (!valid_id(stream_id)) return set_text(msg, 404, "not found\n");
+  if (!valid_id(stream_id)) return false;
+  // ?token= is in the query, which this path of the server does not hand over.
+  const char *raw_query = g_uri_get_query(soup_server_message_get_uri(msg));
+  rtms::GRef<GHashTable> query;
+  if (raw_query) query = rtms::adopt(g_uri_parse_params(raw_query, -1, "&", G_URI_PARAMS_NONE, nullptr));
+  guarded(msg, [&] { handle_whep(msg, stream_id, query.get()); });
+  return true;
+}
+
+void WhepEndpoint::handle_whep(SoupServerMessage *msg, const std::string &stream_id, GHashTable *query) {
+  const char *method = method_of(msg);
   if (g_strcmp0(method, "OPTIONS") == 0) {
     cors(msg, "POST, OPTIONS");
     soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Accept-Post", "application/sdp");

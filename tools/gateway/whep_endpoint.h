@@ -4,7 +4,6 @@
 //   POST    /streams/{rtms_stream_id}/whep   SDP offer in, 201 + SDP answer + Location
 //   DELETE  /whep/{viewer}                   the viewer leaves
 //   OPTIONS on both                          CORS preflight (--cors-origin)
-//   GET     /streams                         running streams (JSON), unless the owner serves it
 //   GET     /, /page/app.js, /page/style.css the page (embedded in the binary)
 //
 // Viewers may need a token (--viewer-token-file): "Authorization: Bearer"
@@ -38,23 +37,23 @@ class WhepEndpoint {
   struct Hooks {
     // The running stream's WebRTC branch, or nullptr.
     std::function<WebrtcBranch *(const std::string &stream_id)> find;
-    // GET /streams; empty function: not served here.
-    std::function<std::string()> streams_json;
   };
   WhepEndpoint(WhepConfig config, Hooks hooks);
   ~WhepEndpoint();
   WhepEndpoint(const WhepEndpoint &) = delete;
   WhepEndpoint &operator=(const WhepEndpoint &) = delete;
 
-  // Adds the handlers (before or after the server listens).
+  // Adds the handlers of /whep, the page (/ and /page) (before or after the server listens).
   void attach(SoupServer *server);
+  // POST and OPTIONS /streams/{id}/whep, from the server's /streams handler
+  // (the live feed has the other paths); false for any other path.
+  bool handle(SoupServerMessage *msg, const char *path);
   std::string metrics_text() const;
 
  private:
-  static void on_streams(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer self);
   static void on_resource(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer self);
   static void on_page(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer self);
-  void handle_streams(SoupServerMessage *msg, const char *path, GHashTable *query);
+  void handle_whep(SoupServerMessage *msg, const std::string &stream_id, GHashTable *query);
   void handle_resource(SoupServerMessage *msg, const char *path, GHashTable *query);
   void offer(SoupServerMessage *msg, const std::string &stream_id);
   bool authorized(SoupServerMessage *msg, GHashTable *query) const;
