@@ -225,8 +225,9 @@ async function checkRefusals(gw, streamId, token) {
 async function watch(tmp, procs) {
   const token = 'viewer-token-' + Math.random().toString(36).slice(2);
   fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
+  // One token for the page's list, feed and video: the live feed's, which WHEP takes too.
   const gw = await startGateway(procs, tmp,
-    ['--viewer-token-file', path.join(tmp, 'token'), '--cors-origin', 'http://viewer.test']);
+    ['--feed-token-file', path.join(tmp, 'token'), '--cors-origin', 'http://viewer.test']);
   const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b001';
   const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator');
   const browser = await launch(tmp, 'a');
@@ -286,22 +287,26 @@ async function watch(tmp, procs) {
 }
 
 async function twoViewers(tmp, procs) {
-  const gw = await startGateway(procs, tmp, ['--webrtc-video', 'encode', '--max-viewers', '2']);
+  // WHEP's own token (--viewer-token-file); the list and the feed stay open.
+  const token = 'viewer-only-' + Math.random().toString(36).slice(2);
+  fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
+  const gw = await startGateway(procs, tmp, ['--webrtc-video', 'encode', '--max-viewers', '2',
+    '--viewer-token-file', path.join(tmp, 'token')]);
   const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b002';
   // 34 s: long enough for the killed viewer's silence (15 s without RTCP) to be noticed.
   const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator', 34000);
   const first = await launch(tmp, 'first');
   const second = await launch(tmp, 'second');
   try {
-    const a = await openViewer(first, gw, streamId);
-    const b = await openViewer(second, gw, streamId);
+    const a = await openViewer(first, gw, streamId, token);
+    const b = await openViewer(second, gw, streamId, token);
     await assertPlays(a, 'viewer 1');
     await assertPlays(b, 'viewer 2');
     assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers'), 2, 'two viewers');
     assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total'), 0, 'none dropped');
     // A third one is over --max-viewers 2.
     const third = await fetch(gw.base + '/streams/' + streamId + '/whep', { method: 'POST',
-      headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+      headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token }, body: 'v=0\r\n' });
     assert.strictEqual(third.status, 503, 'over --max-viewers: 503');
     // Viewer 1's browser dies without a word (no DELETE, no DTLS close).
     first.process().kill('SIGKILL');
