@@ -26,7 +26,7 @@ GOptionGroup *WebrtcOptionParser::group() {
        "WebRTC viewers (WHEP) need this token: Authorization: Bearer or ?token= (default: --feed-token-file's, else none)", "FILE"},
       {"stun-server", 0, 0, G_OPTION_ARG_STRING, &r.stun, "STUN server for WebRTC viewers, stun://host:port", "URL"},
       {"turn-server", 0, 0, G_OPTION_ARG_STRING, &r.turn,
-       "TURN server for WebRTC viewers, turn(s)://user:password@host:port (better in --config: the command line is public)",
+       "TURN server for WebRTC viewers, turn(s)://user:password@host:port (better in the environment, RTMS_GATEWAY_TURN_SERVER: the command line is public)",
        "URL"},
       {"webrtc-video", 0, 0, G_OPTION_ARG_STRING, &r.video,
        "H.264 to viewers: auto (passed through when the browser takes it, else re-encoded once), passthrough, encode",
@@ -94,6 +94,12 @@ bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string 
         merge_num(file, r.max_total, "max-viewers-total", 0, 10000, &out->max_viewers_total, error) &&
         merge_num(file, r.answer_timeout, "whep-answer-timeout", 1, 60, &out->answer_timeout_s, error)))
     return false;
+  // A TURN password is a secret: the environment (the service's root-only
+  // secrets file) rather than the command line or the world-readable config.
+  if (out->turn_server.empty()) {
+    const char *env_turn = g_getenv("RTMS_GATEWAY_TURN_SERVER");
+    if (env_turn) out->turn_server = env_turn;
+  }
   if (out->video_mode != "auto" && out->video_mode != "passthrough" && out->video_mode != "encode") {
     *error = "--webrtc-video must be auto, passthrough or encode";
     return false;
