@@ -64,9 +64,14 @@ std::vector<GstElement *> add_chain(GstBin *bin, const std::vector<std::string> 
 }
 
 // Elements that left the viewers' pipeline, brought to NULL off the main loop.
-void to_null(GstElement *, gpointer data) {
+// Each one stopped inside the pipeline, then taken out of it.
+void to_null(GstElement *pipeline, gpointer data) {
   auto *elements = static_cast<std::vector<rtms::GRef<GstElement>> *>(data);
-  for (auto &e : *elements) gst_element_set_state(e.get(), GST_STATE_NULL);
+  for (auto &e : *elements) {
+    gst_element_set_locked_state(e.get(), TRUE);
+    gst_element_set_state(e.get(), GST_STATE_NULL);
+    gst_bin_remove(GST_BIN(pipeline), e.get());
+  }
   teardowns--;
 }
 
@@ -785,7 +790,6 @@ void WebrtcBranch::drop_viewer(const std::string &id, bool count_as_dropped) {
   for (auto &tp : v->tee_pads) gst_element_release_request_pad(tp.first.get(), tp.second.get());
   auto *elements = new std::vector<rtms::GRef<GstElement>>(v->elements);
   elements->push_back(v->webrtc);
-  for (auto &e : *elements) gst_bin_remove(GST_BIN(pipeline_.get()), e.get());
   teardowns++;
   gst_element_call_async(pipeline_.get(), to_null, elements, free_elements);
   tools::log_info("%s: WebRTC viewer %.8s %s", label_.c_str(), id.c_str(),
