@@ -9,6 +9,10 @@ packages=(
   # textoverlay (the emulator labels its test video) lives in gstreamer1.0-x.
   gstreamer1.0-x fonts-dejavu-core
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav python3
+  # The gateway's WebRTC viewers: webrtcbin (plugins-bad) needs libnice's
+  # GStreamer elements; the browser tests (tests/browser) drive Debian's
+  # Chromium with puppeteer-core from npm (Node 18 or later; npm below).
+  gstreamer1.0-nice chromium nodejs
   # The Python example (examples/record_meeting.py) and its end-to-end test:
   # PyGObject and GStreamer's introspection data.
   python3-gi gir1.2-gstreamer-1.0
@@ -33,6 +37,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's npm, unless npm is there already (NodeSource's nodejs carries its
+# own and conflicts with Debian's npm package).
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -76,15 +76,19 @@ if [ "${RTMS_SKIP_SANITIZERS:-0}" != "1" ]; then
     ASAN_OPTIONS=$asan:fast_unwind_on_malloc=0:malloc_context_size=8 UBSAN_OPTIONS=$ubsan \
     LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
       meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
-        --no-suite e2e --no-suite gateway --logbase testlog-unit || status=1
-    # End-to-end and gateway tests with the fast unwinder (the DWARF one slows
+        --no-suite e2e --no-suite gateway --no-suite browser --logbase testlog-unit || status=1
+    # End-to-end, gateway and browser tests with the fast unwinder (the DWARF one slows
     # the emulator, rtmssrc and the gateway past the tests' timing), so GLib's
     # allocations are matched as tests/lsan-fast-unwind.supp explains.
+    # The browser suite (tests/browser: Chromium against the gateway's page and
+    # WHEP) runs here, against the ASan gateway and emulator like the gateway
+    # suite and for the same reason (real-time media: the fast unwinder), not
+    # in the unit stage above.
     cat tests/lsan.supp tests/lsan-fast-unwind.supp >build-asan/lsan-fast-unwind.supp
     ASAN_OPTIONS=$asan UBSAN_OPTIONS=$ubsan \
     LSAN_OPTIONS=suppressions=$PWD/build-asan/lsan-fast-unwind.supp:print_suppressions=0 \
       meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
-        --suite e2e --suite gateway --logbase testlog-e2e || status=1
+        --suite e2e --suite gateway --suite browser --logbase testlog-e2e || status=1
     logs+=(build-asan/meson-logs/testlog-unit.json build-asan/meson-logs/testlog-e2e.json)
   else
     status=1

@@ -32,7 +32,8 @@ meeting_for() {
     "One Matroska file: "*) echo default.json ;;
     "Passing the H.264 through, "*) echo default-one-size.json ;;
     "One WAV file per participant" | "Transcript as WebVTT, "* | "Live captions "* | \
-      "Screen share to PNG slides" | "Mixed audio to an Opus/Ogg file, "*) echo short-av.json ;;
+      "Screen share to PNG slides" | "Mixed audio to an Opus/Ogg file, "* | \
+      "RTP for a WebRTC media server"*) echo short-av.json ;;
     *) echo default.json ;;
   esac
 }

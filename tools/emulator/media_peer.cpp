@@ -158,7 +158,8 @@ Verdict MediaPeer::prepare_media(const rtms::MediaParams &effective) {
   }
   if ((requested_ & rtms::kMediaVideo) && effective.video) {
     const int bitrate = stream_.options().video_bitrate_kbps;
-    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera, bitrate), &error);
+    video_ = stream_.video_for(video_format_for(*effective.video, VideoKind::Camera, bitrate,
+                                                        stream_.options().stamp_frames), &error);
     if (!video_) return Verdict{rtms::StatusCode::InvalidMediaVideoParams, "cannot produce this video: " + error};
   }
   if ((requested_ & rtms::kMediaDeskshare) && effective.deskshare) {

@@ -61,6 +61,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
        reconnect_grace = options->reconnect_grace_ms,
        media_reconnect_grace = options->media_reconnect_grace_ms;
   gboolean keepalive_when_busy = FALSE;
+  gboolean stamp_frames = FALSE;
   gboolean tls = FALSE, verbose = FALSE, coalesce = FALSE, websocket_extensions = FALSE, per_key_media_urls = FALSE;
   gchar **injects = nullptr;
   gint64 huge_frame_bytes = options->huge_frame_bytes;
@@ -90,6 +91,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
       {"inject", 0, 0, G_OPTION_ARG_STRING_ARRAY, &injects, "Send a fault once, MS after t0 (repeatable): malformed-json, not-an-object, unknown-msg-type, wrong-type, bad-base64, empty-data, huge-frame, binary-json, unknown-event, deep-json, many-values, octal-name, surrogate-name or drop (close the socket); SOCKET is signaling or media", "KIND@MS[:SOCKET]"},
       {"huge-frame-bytes", 0, 0, G_OPTION_ARG_INT64, &huge_frame_bytes, "Size of the huge-frame fault (default 83886080, 80 MiB)", "N"},
       {"streams", 0, 0, G_OPTION_ARG_INT, &streams, "Serve N independent streams of the script from this process (default 1)", "N"},
+      {"stamp-frames", 0, 0, G_OPTION_ARG_NONE, &stamp_frames, "Draw each camera frame's place in its one-second loop as a barcode in the top right corner (docs/benchmarks.md, glass-to-glass)", nullptr},
       {"video-bitrate", 0, 0, G_OPTION_ARG_INT, &video_bitrate, "H.264 bit rate in kbit/s (default: x264enc's, 2048)", "KBPS"},
       {"coalesce", 0, 0, G_OPTION_ARG_NONE, &coalesce, "Send the audio messages due together in as few TCP segments as fit (default: one segment each)", nullptr},
       {"socket-poll-interval", 0, 0, G_OPTION_ARG_INT, &socket_poll_interval, "While media is due, look at the sockets for incoming data at most every MS, sleeping from one send deadline to the next in between (default 0: after every deadline). Cheaper with many streams; delays what clients send by up to MS", "MS"},
@@ -217,6 +219,7 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
   options->huge_frame_bytes = huge_frame_bytes;
   options->streams = streams;
   options->video_bitrate_kbps = video_bitrate;
+  options->stamp_frames = stamp_frames;
   options->coalesce = coalesce;
   options->socket_poll_interval_ms = socket_poll_interval;
   options->websocket_extensions = websocket_extensions;

@@ -42,6 +42,9 @@ struct Options {
   // (docs/emulator.md, "Many streams from one process").
   int streams = 1;
   int video_bitrate_kbps = 0;  // H.264 target; 0: the encoder's default
+  // --stamp-frames: each camera frame carries its place in the encoded
+  // one-second loop as a barcode (glass-to-glass measurements).
+  bool stamp_frames = false;
   // Send each audio wake-up's messages of a socket in as few TCP segments
   // as fit, instead of one segment per message.
   bool coalesce = false;

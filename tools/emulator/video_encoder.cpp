@@ -1,5 +1,7 @@
 #include "video_encoder.h"
 
+#include <gst/video/video.h>
+
 #include "encoder_pipeline.h"
 #include "protocol/base64.h"
 
@@ -27,6 +29,41 @@ std::string encoder_description(const VideoSegmentSpec &spec) {
     default:
       return "jpegenc";
   }
+}
+
+// The barcode of --stamp-frames, in the top right corner: eight 32x32
+// blocks, white, the index's six bits (most significant first; white = 1),
+// black. The outer two tell a reader where white and black are after
+// compression. tools/gateway/page/app.js reads it back (?g2g=1).
+constexpr int kStampBlock = 32;
+
+GstPadProbeReturn stamp_frame(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+  auto *count = static_cast<int64_t *>(data);
+  GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  rtms::GRef<GstCaps> caps = rtms::adopt(gst_pad_get_current_caps(pad));
+  GstVideoInfo vinfo;
+  if (!caps || !gst_video_info_from_caps(&vinfo, caps.get())) return GST_PAD_PROBE_OK;
+  GstVideoFrame frame;
+  if (!gst_video_frame_map(&frame, &vinfo, buffer, GST_MAP_READWRITE)) return GST_PAD_PROBE_OK;
+  const int64_t index = (*count)++;
+  const int width = GST_VIDEO_FRAME_WIDTH(&frame), height = GST_VIDEO_FRAME_HEIGHT(&frame);
+  const int x0 = width - 8 * kStampBlock;
+  if (x0 >= 0 && height >= kStampBlock && GST_VIDEO_FRAME_FORMAT(&frame) == GST_VIDEO_FORMAT_I420) {
+    for (int b = 0; b < 8; ++b) {
+      bool white = b == 0 || (b < 7 && ((index >> (6 - b)) & 1));
+      for (int plane = 0; plane < 3; ++plane) {
+        const int sub = plane == 0 ? 1 : 2;
+        guint8 *pixels = static_cast<guint8 *>(GST_VIDEO_FRAME_PLANE_DATA(&frame, plane));
+        const int stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, plane);
+        const guint8 value = plane == 0 ? (white ? 235 : 16) : 128;
+        for (int y = 0; y < kStampBlock / sub; ++y)
+          for (int x = 0; x < kStampBlock / sub; ++x) pixels[y * stride + (x0 + b * kStampBlock) / sub + x] = value;
+      }
+    }
+  }
+  gst_video_frame_unmap(&frame);
+  return GST_PAD_PROBE_OK;
 }
 
 }  // namespace
@@ -64,6 +101,11 @@ bool encode_video_segment(const VideoSegmentSpec &spec, std::vector<VideoFrame> 
   rtms::GRef<GstElement> sink = element_by_name(pipeline.get(), "sink");
   gst_util_set_object_arg(G_OBJECT(src.get()), "pattern", spec.pattern.c_str());
   g_object_set(label.get(), "text", spec.label.c_str(), nullptr);
+  int64_t stamped = 0;
+  if (spec.stamp) {
+    rtms::GRef<GstPad> pad = rtms::adopt(gst_element_get_static_pad(label.get(), "src"));
+    gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, stamp_frame, &stamped, nullptr);
+  }
   if (gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     *error = "cannot start \"" + description + "\"";
     return false;

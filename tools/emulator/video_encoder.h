@@ -28,6 +28,7 @@ struct VideoSegmentSpec {
   std::string label;    // drawn in the corner, so people can tell streams apart
   int64_t frames = 0;
   int bitrate_kbps = 0;  // H.264 target; 0: x264enc's default
+  bool stamp = false;    // draw each frame's index as a barcode (stamp_frame_index)
 };
 
 // Returns exactly spec.frames frames in order. H.264 is Annex-B, one access

@@ -14,7 +14,8 @@ void resolution_size(rtms::Resolution resolution, int *width, int *height) {
 std::string VideoFormat::cache_key() const {
   return std::string(kind == VideoKind::Camera ? "camera" : "share") + "/" +
          std::to_string(static_cast<int>(codec)) + "/" + std::to_string(fps) + "/" +
-         std::to_string(width) + "x" + std::to_string(height) + "/" + std::to_string(bitrate_kbps);
+         std::to_string(width) + "x" + std::to_string(height) + "/" + std::to_string(bitrate_kbps) +
+         (stamp ? "/stamped" : "");
 }
 
 std::string VideoFormat::describe() const {
@@ -24,8 +25,9 @@ std::string VideoFormat::describe() const {
          (kind == VideoKind::Camera ? " (cameras may have their own video_size)" : "");
 }
 
-VideoFormat video_format_for(const rtms::VideoParams &effective, VideoKind kind, int bitrate_kbps) {
+VideoFormat video_format_for(const rtms::VideoParams &effective, VideoKind kind, int bitrate_kbps, bool stamp) {
   VideoFormat f;
+  f.stamp = stamp;
   f.kind = kind;
   f.codec = effective.codec.value_or(rtms::Codec::Jpg);
   f.fps = effective.fps.value_or(kind == VideoKind::Camera ? 5 : 1);

@@ -20,6 +20,7 @@ struct VideoFormat {
   int width = 1280;   // from the resolution; cameras may override it
   int height = 720;
   int bitrate_kbps = 0;  // H.264 only; 0: x264enc's default (2048)
+  bool stamp = false;    // frames carry their loop position (--stamp-frames)
 
   int64_t frame_ms(int64_t frame) const { return frame * 1000 / fps; }
   // How many frames have a meeting time at or before ms (0 when ms < 0).
@@ -36,6 +37,7 @@ void resolution_size(rtms::Resolution resolution, int *width, int *height);
 
 // Effective params (after apply_defaults) to a format; `bitrate_kbps` is
 // the emulator's --video-bitrate (0: the encoder's default).
-VideoFormat video_format_for(const rtms::VideoParams &effective, VideoKind kind, int bitrate_kbps);
+VideoFormat video_format_for(const rtms::VideoParams &effective, VideoKind kind, int bitrate_kbps,
+                             bool stamp = false);
 
 }  // namespace emulator

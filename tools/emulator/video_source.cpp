@@ -60,6 +60,7 @@ bool encode_track(const VideoFormat &format, int64_t frame_count, int64_t first_
   if (!any) return true;
   VideoSegmentSpec spec{format.codec, plan.width,  plan.height, format.fps,
                         plan.pattern, plan.label, format.fps, format.bitrate_kbps};
+  spec.stamp = format.stamp && format.kind == VideoKind::Camera;
   return encode_video_segment(spec, &track->loop, error);
 }
 

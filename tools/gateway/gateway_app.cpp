@@ -131,7 +131,10 @@ int GatewayApp::run() {
     return http_ ? http_->hold_open(msg) : nullptr;
   });
   HttpServer::Handlers handlers;
-  handlers.feed = [this](SoupServerMessage *msg, const char *path) { return feed_->handle(msg, path); };
+  // /streams and below: the live feed's paths, then WHEP's (/streams/{id}/whep).
+  handlers.feed = [this](SoupServerMessage *msg, const char *path) {
+    return feed_->handle(msg, path) || (whep_ && whep_->handle(msg, path));
+  };
   handlers.check = [this](std::string_view sig, std::string_view ts, std::string_view body) {
     return check(sig, ts, body);
   };
@@ -144,7 +147,8 @@ int GatewayApp::run() {
     MediaStats running;
     for (StreamPipeline *stream : registry_.all()) running += stream->stats();
     return metrics_.render(running) + feed_->metrics_text() + (events_ ? events_->metrics_text() : std::string()) +
-           (intake_ ? intake_->metrics_text() : std::string()) + (worker_ ? worker_->metrics_text() : std::string());
+           (whep_ ? whep_->metrics_text() : std::string()) + (intake_ ? intake_->metrics_text() : std::string()) +
+           (worker_ ? worker_->metrics_text() : std::string());
   };
   if (intake_ || worker_)
     handlers.cluster_streams = [this] {
@@ -176,6 +180,7 @@ int GatewayApp::run() {
     tools::log_error("%s", error.c_str());
     return 1;
   }
+  start_whep();
   if (options_.websocket_intake() && !start_event_socket(&error)) {
     tools::log_error("%s", error.c_str());
     return 1;
@@ -202,9 +207,11 @@ int GatewayApp::run() {
   events_.reset();
   feed_.reset();  // its consumers' connections, before the listener's
   http_.reset();
+  whep_.reset();
   for (StreamPipeline *stream : registry_.all()) registry_.remove(stream->info().stream_id);
   // The teardowns run on GStreamer's threads; let them close the files.
-  for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() > 0; i++) g_usleep(10000);
+  for (int i = 0; i < 500 && StreamPipeline::pending_teardowns() + webrtc_pending_teardowns() > 0; i++)
+    g_usleep(10000);
   tools::log_info("stopped");
   return 0;
 }
@@ -256,6 +263,42 @@ bool GatewayApp::start_cluster_stream(const std::string &body, const std::string
     return false;
   }
   return true;
+}
+
+namespace {
+
+const char *config_token_text(const WebrtcOptions &o, const std::string &feed_token) {
+  if (!o.viewer_token.empty()) return "viewer token required";
+  return feed_token.empty() ? "no viewer token" : "the feed's token required";
+}
+
+}  // namespace
+
+void GatewayApp::start_whep() {
+  const WebrtcOptions &o = options_.webrtc;
+  WhepConfig config;
+  config.cors_origin = options_.cors_origin;  // shared with the live feed
+  // One token for the page (the list, the feed and WHEP) unless WHEP has its own.
+  config.viewer_token = !o.viewer_token.empty() ? o.viewer_token : options_.feed_token;
+  config.max_viewers_per_stream = o.max_viewers;
+  config.max_viewers_total = o.max_viewers_total;
+  config.webrtc.stun_server = o.stun_server;
+  config.webrtc.turn_server = o.turn_server;
+  config.webrtc.video_mode = o.video_mode == "encode"        ? VideoMode::Encode
+                             : o.video_mode == "passthrough" ? VideoMode::Passthrough
+                                                             : VideoMode::Auto;
+  config.webrtc.answer_timeout_ms = o.answer_timeout_s * 1000;
+  WhepEndpoint::Hooks hooks;
+  hooks.find = [this](const std::string &id) -> WebrtcBranch * {
+    StreamPipeline *stream = registry_.find(id);
+    return stream && !stream->stopping() ? stream->webrtc() : nullptr;
+  };
+  whep_ = std::make_unique<WhepEndpoint>(std::move(config), std::move(hooks));
+  whep_->attach(http_->soup_server());
+  std::string base = http_->webhook_url().substr(0, http_->webhook_url().size() - options_.webhook_path.size());
+  tools::log_info("page at %s/ ; WHEP at %s/streams/{rtms_stream_id}/whep (%s, at most %d viewers per stream, %d in all%s)",
+                  base.c_str(), base.c_str(), config_token_text(o, options_.feed_token), o.max_viewers,
+                  o.max_viewers_total, options_.cors_origin.empty() ? "" : ", CORS on");
 }
 
 bool GatewayApp::start_event_socket(std::string *error) {

@@ -17,6 +17,7 @@
 #include "pipeline_template.h"
 #include "protocol/host_allowlist.h"
 #include "stream_registry.h"
+#include "whep_endpoint.h"
 #include "worker_role.h"
 
 namespace gateway {
@@ -41,6 +42,7 @@ class GatewayApp {
   void dispatch(Verdict &&verdict, std::string raw_body);
   EventSocket::Outcome on_socket_event(const std::string &content);
   bool start_event_socket(std::string *error);
+  void start_whep();
   void handle_event(const rtms::Webhook &webhook, const std::string &raw_body);
   // segment (cluster worker): record into that sub-folder of the stream's
   // folder, returned in *folder.
@@ -64,6 +66,7 @@ class GatewayApp {
   StreamRegistry registry_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<EventSocket> events_;  // --intake websocket
+  std::unique_ptr<WhepEndpoint> whep_;   // WebRTC viewers and the page
   std::unique_ptr<LiveFeed> feed_;       // /streams (live_feed.h)
   std::unique_ptr<cluster::IntakeRole> intake_;  // --role intake
   std::unique_ptr<cluster::WorkerRole> worker_;  // --role worker

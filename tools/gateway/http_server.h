@@ -58,6 +58,8 @@ class HttpServer {
   // The webhook endpoint's URL as bound (the real port when 0 was asked).
   const std::string &webhook_url() const { return url_; }
   const HttpListener *listener() const { return listener_.get(); }
+  // For more handlers (whep_endpoint.h); null before listen().
+  SoupServer *soup_server() const { return server_.get(); }
   // See HttpListener::hold_open.
   GSocket *hold_open(SoupServerMessage *msg) { return listener_ ? listener_->hold_open(msg) : nullptr; }
 

@@ -384,6 +384,8 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
 
   auto context = rtms::adopt(g_option_context_new("- Zoom RTMS webhooks in, one GStreamer pipeline per stream"));
   g_option_context_add_main_entries(context.get(), entries, nullptr);
+  WebrtcOptionParser webrtc_options;
+  g_option_context_add_group(context.get(), webrtc_options.group());
   g_option_context_set_summary(context.get(),
       "Secrets come from the environment: ZM_WEBHOOK_SECRET (webhook secret token),\n"
       "ZM_RTMS_CLIENT and ZM_RTMS_SECRET (the app's client id and secret, read by rtmssrc).\n"
@@ -466,6 +468,13 @@ ParseOutcome parse_options(int argc, char **argv, Options *options) {
        m.num(raw.redis_timeout, "redis-timeout", 10, 60000, &options->redis_timeout_ms) &&
        m.num(raw.events_maxlen, "events-maxlen", 100, 100000000, &options->events_maxlen);
   if (!ok) return ParseOutcome::ExitError;
+  {
+    std::string webrtc_error;
+    if (!webrtc_options.finish(file.get(), &options->webrtc, &webrtc_error)) {
+      std::fprintf(stderr, "rtms-gateway: %s\n", webrtc_error.c_str());
+      return ParseOutcome::ExitError;
+    }
+  }
   if (!check_cluster_options(options, redis_password_file)) return ParseOutcome::ExitError;
 
   if (options->webhook_path.empty() || options->webhook_path[0] != '/' ||

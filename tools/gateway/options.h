@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "webrtc_options.h"
+
 namespace gateway {
 
 struct Options {
@@ -54,6 +56,7 @@ struct Options {
   // Websocket intake: ZM_RTMS_CLIENT, ZM_RTMS_SECRET, ZM_ACCOUNT_ID (never logged).
   std::string client_id, client_secret, account_id;
   bool websocket_intake() const { return intake == "websocket"; }
+  WebrtcOptions webrtc;                  // WHEP and the page (webrtc_options.h)
   // Scale-out on Redis (docs/gateway.md, "Scale-out on Redis"): "standalone"
   // (the default: no Redis, exactly as before), "intake" (events appended to
   // Redis) or "worker" (streams claimed from Redis and run).

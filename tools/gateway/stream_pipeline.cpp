@@ -76,7 +76,9 @@ std::unique_ptr<StreamPipeline> StreamPipeline::build(const PipelineTemplate &tp
   std::string name = "rtms-" + file_safe(info.stream_id);
   gst_object_set_name(GST_OBJECT(pipeline.get()), name.c_str());
   route_pads(src.get(), PadRoutes{info.out_dir, label(info), tpl.per_participant_audio, tpl.webvtt});
-  return std::make_unique<StreamPipeline>(Key(), info, std::move(pipeline), std::move(src));
+  auto stream = std::make_unique<StreamPipeline>(Key(), info, std::move(pipeline), std::move(src));
+  stream->webrtc_ = std::make_unique<WebrtcBranch>(stream->pipeline_.get(), stream->src_.get(), label(info));
+  return stream;
 }
 
 bool StreamPipeline::validate(const PipelineTemplate &tpl, std::string *error) {

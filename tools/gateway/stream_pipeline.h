@@ -12,6 +12,7 @@
 #include "common/gst_gref.h"
 #include "media_stats.h"
 #include "pipeline_template.h"
+#include "webrtc_branch.h"
 
 namespace gateway {
 
@@ -68,6 +69,8 @@ class StreamPipeline {
   // What rtmssrc counted so far (read it before the pipeline goes away).
   MediaStats stats() const { return MediaStats::of_element(src_.get()); }
   const StreamInfo &info() const { return info_; }
+  // Its WebRTC viewers (webrtc_branch.h).
+  WebrtcBranch *webrtc() const { return webrtc_.get(); }
   // The template's rtmssrc (for the live feed: its pads and `stats`).
   GstElement *source() const { return src_.get(); }
   // Sees every bus message of the pipeline first, on the main loop (the
@@ -95,6 +98,7 @@ class StreamPipeline {
   bool stopping_ = false;
   rtms::SourceId bus_watch_;
   rtms::SourceId stop_timer_;
+  std::unique_ptr<WebrtcBranch> webrtc_;  // last: goes first
 };
 
 }  // namespace gateway

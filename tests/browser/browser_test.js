@@ -1,0 +1,453 @@
+// The gateway's page and WHEP in real headless Chromium (docs/gateway.md,
+// "Watching in the browser"): the real rtms-gateway, the real emulator
+// posting signed webhooks to it, Debian's Chromium driven by puppeteer-core.
+//
+//   node browser_test.js watch        one viewer through the page: video advances, frames decoded, audio
+//                                     live and silent when nobody talks, the stream's end shown; the token,
+//                                     CORS and WHEP's refusals; the recording complete
+//   node browser_test.js page-feed    the page against the event feed's events (served by request
+//                                     interception): roster through joins and leaves, the speaker,
+//                                     captions with their speaker, health, "ended"; accessible markup;
+//                                     "Stop watching" DELETEs the viewer
+//   node browser_test.js two-viewers  two browsers at once, one killed mid-stream (SIGKILL): the other
+//                                     keeps playing, the killed one is dropped (no RTCP), the recording
+//                                     is complete; re-encoded video (--webrtc-video encode), the viewer limit
+//
+// Environment (meson sets it): RTMS_GATEWAY, RTMS_EMULATOR, GST_PLUGIN_PATH_1_0, CHROMIUM.
+// Performance is never asserted: only that things happen within generous bounds.
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const assert = require('assert');
+const puppeteer = require('puppeteer-core');
+
+const SECRET = 'browser-test-webhook-secret';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.log(new Date().toISOString().slice(11, 23), ...a);
+
+// A meeting written for these checks: talk, then 6 s of nobody talking, then
+// talk again; Carol joins and leaves; a transcript line per turn.
+function meetingScript(streamId, durationMs) {
+  return {
+    meeting_uuid: 'BrowserTestMeeting==', rtms_stream_id: streamId, duration_ms: durationMs || 24000,
+    participants: [
+      { user_id: 16778240, user_name: 'Alice', tone_hz: 440, talk: [[0, 5000], [19000, 23000]], video_pattern: 'ball' },
+      { user_id: 16779264, user_name: 'Bob', tone_hz: 660, talk: [[11000, 17000]], video_size: [640, 480],
+        video_pattern: 'pinwheel' },
+      { user_id: 16780288, user_name: 'Carol', tone_hz: 880, join_ms: 6000, leave_ms: 16000, camera: [],
+        talk: [] },
+    ],
+    transcript: [
+      { user_id: 16778240, start_ms: 0, end_ms: 5000, text: 'Hello from Alice in the browser test.' },
+      { user_id: 16779264, start_ms: 11000, end_ms: 17000, text: 'Bob speaking after a silence.' },
+      { user_id: 16778240, start_ms: 19000, end_ms: 23000, text: 'Alice closes the meeting.' },
+    ],
+  };
+}
+
+class Processes {
+  constructor() { this.list = []; }
+  start(name, cmd, args, env, tmp) {
+    const out = fs.openSync(path.join(tmp, name + '.log'), 'w');
+    const p = spawn(cmd, args, { env: Object.assign({}, process.env, env), stdio: ['ignore', 'pipe', out] });
+    p.logFile = path.join(tmp, name + '.log');
+    p.stdoutText = '';
+    p.stdout.on('data', (d) => { p.stdoutText += d.toString(); });
+    p.exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+    this.list.push(p);
+    return p;
+  }
+  async stopAll() {
+    for (const p of this.list) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+    await Promise.race([Promise.all(this.list.map((p) => p.exited)), sleep(15000)]);
+    for (const p of this.list) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  }
+}
+
+async function until(what, fn, ms, every = 200) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(every);
+  }
+  throw new Error('timed out (' + ms + ' ms) waiting for ' + what + (last instanceof Error ? ': ' + last.message : ''));
+}
+
+async function startGateway(procs, tmp, args) {
+  const gw = procs.start('gateway', process.env.RTMS_GATEWAY,
+    ['--port', '0', '--output-dir', path.join(tmp, 'recordings'), '--allow-host', '127.0.0.1', '--allow-plaintext',
+      ...args],
+    { ZM_WEBHOOK_SECRET: SECRET, ZM_RTMS_CLIENT: 'emulator-client-id', ZM_RTMS_SECRET: 'emulator-client-secret' }, tmp);
+  const line = await until('the gateway ready line', () => {
+    if (gw.exitCode !== null) throw new Error('the gateway exited: ' + fs.readFileSync(gw.logFile, 'utf8').slice(-2000));
+    const l = gw.stdoutText.split('\n').find((x) => x.includes('"ready"'));
+    return l && JSON.parse(l);
+  }, 20000);
+  gw.webhook = line.url;
+  gw.base = line.url.replace(/\/webhook$/, '');
+  return gw;
+}
+
+function startMeeting(procs, tmp, gw, streamId, name, durationMs) {
+  const script = path.join(tmp, name + '.json');
+  fs.writeFileSync(script, JSON.stringify(meetingScript(streamId, durationMs)));
+  return procs.start(name, process.env.RTMS_EMULATOR,
+    ['--script', script, '--webhook-url', gw.webhook, '--webhook-secret', SECRET], {}, tmp);
+}
+
+async function launch(tmp, name) {
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    userDataDir: path.join(tmp, 'chromium-' + name),
+    args: ['--no-sandbox', '--headless=new', '--autoplay-policy=no-user-gesture-required',
+      '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--mute-audio'],
+  });
+}
+
+// What the page and its <video> show now.
+function sample(page) {
+  return page.evaluate(async () => {
+    const v = document.getElementById('video');
+    const q = v.getVideoPlaybackQuality();
+    const s = window.rtmsViewer;
+    const rtp = {};
+    if (s.pc) {
+      (await s.pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp') rtp[r.kind] = { packets: r.packetsReceived, lost: r.packetsLost,
+          decoded: r.framesDecoded, keyframes: r.keyFramesDecoded, pli: r.pliCount };
+      });
+    }
+    return {
+      rtp,
+      time: v.currentTime, frames: q.totalVideoFrames, width: v.videoWidth, height: v.videoHeight,
+      level: s.level, maxLevel: s.maxLevel, state: s.state, ended: s.ended, error: s.error, feed: s.feed,
+      roster: s.roster.map((p) => p.user_name), captions: s.captions.map((c) => c.user_name + ': ' + c.text),
+      speaker: s.speaker && s.speaker.user_name, stateText: document.getElementById('stream-state').textContent,
+      connection: s.pc ? s.pc.connectionState : null,
+    };
+  });
+}
+
+// Plays through the page: first the list, then a click, like a person.
+async function openViewer(browser, gw, streamId, token) {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => log('page error:', e.message));
+  await page.goto(gw.base + '/' + (token ? '?token=' + encodeURIComponent(token) : ''), { waitUntil: 'load' });
+  const button = await until('the stream in the page\'s list',
+    () => page.$('button[data-stream-id="' + streamId + '"]'), 20000);
+  await button.click();
+  let last;
+  try {
+    await until('the viewer connected', async () => {
+      last = await sample(page);
+      if (last.error) throw new Error(last.error);
+      return last.connection === 'connected' && last.frames > 0;
+    }, 20000);
+  } catch (e) {
+    const answer = await page.evaluate(() => window.rtmsViewer.answer).catch(() => null);
+    throw new Error(e.message + '; the page: ' + JSON.stringify(last) + '; the answer:\n' + answer);
+  }
+  return page;
+}
+
+async function assertPlays(page, what) {
+  const a = await sample(page);
+  await sleep(2500);
+  const b = await sample(page);
+  log(what, 'plays:', JSON.stringify({ time: [a.time, b.time], frames: [a.frames, b.frames], size: [b.width, b.height] }));
+  assert(b.time > a.time + 1, what + ': the video\'s currentTime advances (' + a.time + ' -> ' + b.time + ')');
+  assert(b.frames > a.frames + 5, what + ': decoded frames grow (' + a.frames + ' -> ' + b.frames + ')');
+  assert(b.width > 0 && b.height > 0, what + ': the video has a size');
+}
+
+async function metric(gw, name) {
+  const text = await (await fetch(gw.base + '/metrics')).text();
+  const line = text.split('\n').find((l) => l.startsWith(name + ' '));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+function discovererSeconds(file) {
+  const r = require('child_process').spawnSync('gst-discoverer-1.0', [file], { encoding: 'utf8', timeout: 30000 });
+  const m = /Duration: (\d+):(\d+):([\d.]+)/.exec(r.stdout || '');
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : -1;
+}
+
+function checkRecording(tmp, minSeconds) {
+  const root = path.join(tmp, 'recordings');
+  const dirs = fs.readdirSync(root);
+  assert.strictEqual(dirs.length, 1, 'one recording folder');
+  const files = fs.readdirSync(path.join(root, dirs[0]));
+  const wavs = files.filter((f) => f.endsWith('.wav'));
+  assert(wavs.length >= 2, 'a WAV file per speaker: ' + files.join(' '));
+  const mkv = path.join(root, dirs[0], 'meeting.mkv');
+  const seconds = discovererSeconds(mkv);
+  log('recording:', files.join(' '), 'meeting.mkv', seconds, 's');
+  assert(seconds >= minSeconds, 'meeting.mkv is complete and readable (' + seconds + ' s)');
+}
+
+async function checkRefusals(gw, streamId, token) {
+  const whep = gw.base + '/streams/' + streamId + '/whep';
+  const post = (url, headers, body) => fetch(url, { method: 'POST', headers, body });
+  const auth = { Authorization: 'Bearer ' + token };
+  assert.strictEqual((await post(whep, { 'Content-Type': 'application/sdp' }, 'v=0\r\n')).status, 401, 'no token: 401');
+  assert.strictEqual((await post(whep, { 'Content-Type': 'application/sdp', Authorization: 'Bearer wrong' }, 'v=0\r\n')).status,
+    401, 'a wrong token: 401');
+  assert.strictEqual((await post(gw.base + '/streams/nosuchstream/whep',
+    Object.assign({ 'Content-Type': 'application/sdp' }, auth), 'v=0\r\n')).status, 404, 'unknown stream: 404');
+  assert.strictEqual((await post(whep, Object.assign({ 'Content-Type': 'text/plain' }, auth), 'v=0\r\n')).status, 415,
+    'not application/sdp: 415');
+  const bad = await post(whep, Object.assign({ 'Content-Type': 'application/sdp' }, auth), 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n');
+  assert.strictEqual(bad.status, 400, 'an offer without ICE credentials: 400');
+  log('bad offer answered:', (await bad.text()).trim());
+  const huge = await post(whep, Object.assign({ 'Content-Type': 'application/sdp' }, auth), 'v=0\r\n' + 'a=x\r\n'.repeat(20000));
+  assert([400, 413].includes(huge.status), 'a 100 KB offer refused (' + huge.status + ')');
+  const pre = await fetch(whep, { method: 'OPTIONS', headers: { Origin: 'http://viewer.test',
+    'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' } });
+  assert.strictEqual(pre.status, 204, 'CORS preflight: 204');
+  assert.strictEqual(pre.headers.get('access-control-allow-origin'), 'http://viewer.test', 'CORS: the origin allowed');
+  assert(/authorization/i.test(pre.headers.get('access-control-allow-headers') || ''), 'CORS: Authorization allowed');
+  const other = await fetch(whep, { method: 'OPTIONS', headers: { Origin: 'http://evil.test' } });
+  assert.strictEqual(other.headers.get('access-control-allow-origin'), null, 'CORS: another origin not allowed');
+  assert.strictEqual((await fetch(gw.base + '/whep/nosuchviewer', { method: 'DELETE', headers: auth })).status, 404,
+    'DELETE of an unknown viewer: 404');
+}
+
+async function watch(tmp, procs) {
+  const token = 'viewer-token-' + Math.random().toString(36).slice(2);
+  fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
+  // One token for the page's list, feed and video: the live feed's, which WHEP takes too.
+  const gw = await startGateway(procs, tmp,
+    ['--feed-token-file', path.join(tmp, 'token'), '--cors-origin', 'http://viewer.test']);
+  const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b001';
+  const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator');
+  const browser = await launch(tmp, 'a');
+  try {
+    const page = await openViewer(browser, gw, streamId, token);
+    await assertPlays(page, 'the viewer');
+    await checkRefusals(gw, streamId, token);
+    // Audio: a level above silence while someone talks, and silence in the
+    // 6 s when nobody does (sampled all along, so the check does not depend
+    // on when the meeting's clock started).
+    let loud = 0, quiet = 0, s;
+    const levels = [];
+    const rosters = [];  // each different roster seen, in order
+    const speakers = new Set();
+    await until('the stream\'s end on the page', async () => {
+      s = await sample(page);
+      if (!s.ended && s.connection === 'connected') {
+        levels.push(Number(s.level.toFixed(4)));
+        if (s.level > 0.02) loud++;
+        if (s.level < 0.002) quiet++;
+      }
+      const roster = s.roster.slice().sort().join(',');
+      if (roster && rosters[rosters.length - 1] !== roster) rosters.push(roster);
+      if (s.speaker) speakers.add(s.speaker);
+      return s.ended;
+    }, 60000, 100);
+    log('levels (every 100 ms):', levels.join(' '));
+    log('at the end:', JSON.stringify(s));
+    assert(loud >= 10, 'the audio is live while someone talks (' + loud + ' loud samples)');
+    assert(quiet >= 10, 'silence while nobody talks (' + quiet + ' quiet samples)');
+    assert(/ended/.test(s.stateText), 'the page says the stream ended: ' + s.stateText);
+    // From the gateway's live feed: the script's captions with their speakers, once and in order;
+    // the roster as the script has it (Alice and Bob, Carol joins at 6 s and leaves at 16 s); speakers.
+    log('rosters seen:', rosters.join(' | '), '; speakers:', [...speakers].join(','));
+    assert(['open', 'closed'].includes(s.feed), 'the live feed was open (' + s.feed + ')');
+    assert.deepStrictEqual(s.captions, ['Alice: Hello from Alice in the browser test.',
+      'Bob: Bob speaking after a silence.', 'Alice: Alice closes the meeting.'], 'captions with their speakers');
+    const withCarol = rosters.indexOf('Alice,Bob,Carol');
+    assert(withCarol >= 0, 'Carol joined: ' + rosters.join(' | '));
+    assert(rosters.slice(withCarol + 1).includes('Alice,Bob'), 'Carol left, Alice and Bob stayed: ' + rosters.join(' | '));
+    assert(speakers.has('Alice') && speakers.has('Bob'), 'Alice and Bob shown speaking: ' + [...speakers].join(','));
+    assert.strictEqual(s.stateText, 'ended (MEETING_ENDED)', 'the end as the feed says it');
+    assert.strictEqual(await metric(gw, 'rtms_gateway_whep_requests_total{outcome="created"}'), 1, 'one WHEP viewer created');
+    assert((await metric(gw, 'rtms_gateway_whep_requests_total{outcome="unauthorized"}')) >= 2, 'refusals counted');
+    await emulator.exited;
+    await until('the stream gone from the gateway', async () => (await metric(gw, 'rtms_gateway_active_streams')) === 0, 20000);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  gw.kill('SIGTERM');
+  const exit = await gw.exited;
+  assert.strictEqual(exit.code, 0, 'the gateway exits 0 on SIGTERM');
+  const gwLog = fs.readFileSync(gw.logFile, 'utf8');
+  assert(!gwLog.includes(token), 'the viewer token never reaches the log');
+  assert(!/AddressSanitizer|runtime error:/.test(gwLog), 'no sanitizer report in the gateway log');
+  checkRecording(tmp, 15);
+}
+
+async function twoViewers(tmp, procs) {
+  // WHEP's own token (--viewer-token-file); the list and the feed stay open.
+  const token = 'viewer-only-' + Math.random().toString(36).slice(2);
+  fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
+  const gw = await startGateway(procs, tmp, ['--webrtc-video', 'encode', '--max-viewers', '2',
+    '--viewer-token-file', path.join(tmp, 'token')]);
+  const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b002';
+  // 34 s: long enough for the killed viewer's silence (15 s without RTCP) to be noticed.
+  const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator', 34000);
+  const first = await launch(tmp, 'first');
+  const second = await launch(tmp, 'second');
+  try {
+    const a = await openViewer(first, gw, streamId, token);
+    const b = await openViewer(second, gw, streamId, token);
+    await assertPlays(a, 'viewer 1');
+    await assertPlays(b, 'viewer 2');
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers'), 2, 'two viewers');
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total'), 0, 'none dropped');
+    // A third one is over --max-viewers 2.
+    const third = await fetch(gw.base + '/streams/' + streamId + '/whep', { method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token }, body: 'v=0\r\n' });
+    assert.strictEqual(third.status, 503, 'over --max-viewers: 503');
+    // Viewer 1's browser dies without a word (no DELETE, no DTLS close).
+    first.process().kill('SIGKILL');
+    log('viewer 1 killed');
+    await assertPlays(b, 'viewer 2 after viewer 1 was killed');
+    await sleep(3000);
+    await assertPlays(b, 'viewer 2 later');
+    // The killed browser sends no more RTCP: the gateway drops it.
+    await until('the killed viewer dropped', async () =>
+      (await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total')) === 1 &&
+      (await metric(gw, 'rtms_gateway_webrtc_viewers')) === 1, 25000, 500);
+    log('the killed viewer was dropped');
+    await assertPlays(b, 'viewer 2 after the drop');
+    const s = await until('the stream\'s end on viewer 2', async () => {
+      const x = await sample(b);
+      return x.ended && x;
+    }, 60000, 250);
+    log('viewer 2 at the end:', JSON.stringify(s));
+    await emulator.exited;
+    await until('the stream gone from the gateway', async () => (await metric(gw, 'rtms_gateway_active_streams')) === 0, 20000);
+  } finally {
+    await first.close().catch(() => {});
+    await second.close().catch(() => {});
+  }
+  gw.kill('SIGTERM');
+  const exit = await gw.exited;
+  assert.strictEqual(exit.code, 0, 'the gateway exits 0 on SIGTERM');
+  const gwLog = fs.readFileSync(gw.logFile, 'utf8');
+  assert(/re-encoded/.test(gwLog), 'the video was re-encoded (--webrtc-video encode)');
+  assert(!/AddressSanitizer|runtime error:/.test(gwLog), 'no sanitizer report in the gateway log');
+  checkRecording(tmp, 15);
+}
+
+// The page against the event feed's documented events (docs/gateway.md,
+// issue 19 "Live feed"), served to Chromium by request interception in place
+// of GET /streams/{id}/events, while the video plays from the real gateway:
+// the roster follows joins and leaves, the speaker is marked, captions show
+// with their speaker, health is shown, and "ended" comes from the feed.
+async function pageFeed(tmp, procs) {
+  const gw = await startGateway(procs, tmp, []);
+  const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b003';
+  startMeeting(procs, tmp, gw, streamId, 'emulator');
+  const browser = await launch(tmp, 'feed');
+  try {
+    const page = await browser.newPage();
+    await page.setRequestInterception(true);
+    let served = 0;
+    const ev = (type, data) => 'event: ' + type + '\ndata: ' + JSON.stringify(data) + '\n\n';
+    const alice = { user_id: 16778240, user_name: 'Alice' }, bob = { user_id: 16779264, user_name: 'Bob' };
+    const carol = { user_id: 16780288, user_name: 'Carol <b>' };
+    page.on('request', (req) => {
+      if (!req.url().includes('/streams/' + streamId + '/events')) return req.continue();
+      // Once; a reconnect is told there is nothing more (204 stops EventSource).
+      if (served++ > 0) return req.respond({ status: 204, body: '' });
+      req.respond({
+        status: 200, contentType: 'text/event-stream', headers: { 'Cache-Control': 'no-store' },
+        body: 'retry: 600000\n\n' +
+          ev('roster', { participants: [alice, bob], active_speaker: alice, sharing: null, state: 'streaming' }) +
+          ev('transcript', Object.assign({ text: 'Hello from Alice.', language: 'en', start_ms: 0, end_ms: 900 }, alice)) +
+          ev('participant_join', carol) +
+          ev('active_speaker', bob) +
+          ev('transcript', Object.assign({ text: 'Bob here.', language: 'en', start_ms: 1000, end_ms: 1800 }, bob)) +
+          ev('participant_leave', carol) +
+          ev('health', { reconnects: 0, bytes: 123456, buffers: 789, uptime_ms: 4200 }) +
+          ev('state', { state: 'ended', reason: 'MEETING_ENDED' }),
+      });
+    });
+    await page.goto(gw.base + '/', { waitUntil: 'load' });
+    const button = await until('the stream in the list', () => page.$('button[data-stream-id="' + streamId + '"]'), 20000);
+    await button.click();
+    const dom = () => page.evaluate(() => ({
+      roster: [...document.querySelectorAll('#roster li')].map((li) => li.textContent),
+      speaking: [...document.querySelectorAll('#roster li.speaking')].map((li) => li.textContent),
+      speaker: document.getElementById('speaker').textContent,
+      captions: [...document.querySelectorAll('#captions li')].map((li) => li.textContent),
+      health: document.getElementById('health').textContent,
+      state: document.getElementById('stream-state').textContent,
+      live: document.getElementById('captions').getAttribute('aria-live'),
+      landmarks: ['main', 'nav', 'header'].every((t) => document.querySelector(t)),
+      labelled: document.querySelector('label[for="level"]') !== null,
+      feedNote: document.getElementById('feed-note').hidden,
+    }));
+    const d = await until('the feed on the page', async () => {
+      const x = await dom();
+      return x.captions.length === 2 && x.health.includes('123456') && /ended/.test(x.state) && x;
+    }, 15000);
+    log('page:', JSON.stringify(d));
+    assert.deepStrictEqual(d.roster, ['Alice', 'Bob'], 'the roster after Carol joined and left');
+    assert.deepStrictEqual(d.speaking, ['Bob'], 'Bob marked as speaking');
+    assert.strictEqual(d.speaker, 'Bob');
+    assert.deepStrictEqual(d.captions, ['Alice: Hello from Alice.', 'Bob: Bob here.'], 'captions with their speaker');
+    assert.strictEqual(d.live, 'polite', 'captions in an aria-live region');
+    assert(d.landmarks && d.labelled, 'landmarks and labels');
+    assert(d.feedNote, 'no "feed not available" note');
+    assert.strictEqual(d.state, 'ended (MEETING_ENDED)', 'the end as the feed says it');
+    await until('the viewer connected', async () => {
+      const x = await sample(page);
+      return x.connection === 'connected' && x.frames > 0;
+    }, 20000);
+    await assertPlays(page, 'the viewer (with the feed)');
+    // Names are text, never markup: Carol's "<b>" did not become an element.
+    assert.strictEqual(await page.evaluate(() => document.querySelectorAll('#roster b, #captions b').length), 0);
+    // "Stop watching": the page DELETEs its WHEP resource; the gateway lets the viewer go.
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers'), 1, 'one viewer');
+    await page.click('#stop');
+    await until('the viewer deleted', async () =>
+      (await metric(gw, 'rtms_gateway_whep_requests_total{outcome="deleted"}')) === 1 &&
+      (await metric(gw, 'rtms_gateway_webrtc_viewers')) === 0, 10000);
+    assert.strictEqual(await metric(gw, 'rtms_gateway_webrtc_viewers_dropped_total'), 0, 'left, not dropped');
+  } finally {
+    await browser.close().catch(() => {});
+  }
+}
+
+async function main() {
+  const name = process.argv[2];
+  const tests = { watch, 'two-viewers': twoViewers, 'page-feed': pageFeed };
+  if (!tests[name]) {
+    console.error('usage: browser_test.js ' + Object.keys(tests).join('|'));
+    process.exit(2);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtms-browser-'));
+  const procs = new Processes();
+  const started = Date.now();
+  let ok = false;
+  try {
+    await tests[name](tmp, procs);
+    ok = true;
+  } catch (e) {
+    console.error('FAIL:', e && e.stack || e);
+    for (const p of procs.list) {
+      try {
+        console.error('--- ' + p.logFile + ' (end) ---\n' + fs.readFileSync(p.logFile, 'utf8').slice(-4000));
+      } catch (err) { /* none */ }
+    }
+  } finally {
+    await procs.stopAll();
+  }
+  log(name + ': ' + (ok ? 'ok' : 'FAILED') + ' in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
+  if (ok) fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
+}
+
+main();

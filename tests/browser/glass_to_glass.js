@@ -1,0 +1,84 @@
+// Glass-to-glass delay of the gateway's WebRTC viewers (docs/benchmarks.md):
+// the emulator (--stamp-frames) draws each camera frame's place in its
+// one-second loop as a barcode and sends frame i at t0 + i/fps; the page
+// (?g2g=1) reads the barcode of every frame it shows, with the time it is
+// shown. Delay = shown - sent, the frame's send time found as the latest
+// one with that place (so delays must be under one second to count).
+// A benchmark, not a test: prints p50/p90/p99.
+//
+//   NODE_PATH=<build>/tests/browser/node_modules RTMS_GATEWAY=... RTMS_EMULATOR=... \
+//   GST_PLUGIN_PATH=<build>/gst/rtms node tests/browser/glass_to_glass.js [SECONDS] [auto|encode]
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const puppeteer = require('puppeteer-core');
+
+const SECRET = 'g2g-webhook-secret';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const seconds = Number(process.argv[2] || 30);
+  const mode = process.argv[3] || 'auto';
+  const fps = 15;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtms-g2g-'));
+  const script = path.join(tmp, 'meeting.json');
+  fs.writeFileSync(script, JSON.stringify({
+    meeting_uuid: 'GlassToGlass==', rtms_stream_id: 'a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2', duration_ms: (seconds + 10) * 1000,
+    participants: [{ user_id: 16778240, user_name: 'Alice', tone_hz: 440, talk: [[0, (seconds + 10) * 1000]],
+      video_pattern: 'ball' }],
+  }));
+  const env = Object.assign({}, process.env, { ZM_WEBHOOK_SECRET: SECRET, ZM_RTMS_CLIENT: 'emulator-client-id',
+    ZM_RTMS_SECRET: 'emulator-client-secret' });
+  const gw = spawn(process.env.RTMS_GATEWAY, ['--port', '0', '--output-dir', path.join(tmp, 'rec'), '--allow-host',
+    '127.0.0.1', '--allow-plaintext', '--webrtc-video', mode], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  let ready = '';
+  gw.stdout.on('data', (d) => { ready += d; });
+  while (!ready.includes('"ready"')) await sleep(100);
+  const webhook = JSON.parse(ready.split('\n')[0]).url;
+  const base = webhook.replace(/\/webhook$/, '');
+  let emulatorLog = '';
+  const emu = spawn(process.env.RTMS_EMULATOR, ['--script', script, '--stamp-frames', '--video-bitrate', '1000',
+    '--webhook-url', webhook, '--webhook-secret', SECRET], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  emu.stderr.on('data', (d) => { emulatorLog += d; });
+  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--headless=new', '--autoplay-policy=no-user-gesture-required', '--mute-audio'] });
+  try {
+    let list = [];
+    while (!list.length) { list = await (await fetch(base + '/streams')).json(); await sleep(100); }
+    const page = await browser.newPage();
+    await page.goto(base + '/?g2g=1&stream=' + list[0].stream_id);
+    await sleep(seconds * 1000);
+    const stamps = await page.evaluate(() => window.rtmsViewer.stamps);
+    const t0 = Number((/meeting starts \(t0 (\d+)/.exec(emulatorLog) || [])[1]);
+    if (!t0) throw new Error('no t0 in the emulator log');
+    const delays = [];
+    for (const s of stamps) {
+      if (s.index >= fps) continue;
+      // The latest frame i with i % fps == index sent before it was shown.
+      const due = Math.floor((s.shown - t0) * fps / 1000);
+      let i = due - (((due - s.index) % fps) + fps) % fps;
+      let sent = t0 + Math.floor(i * 1000 / fps);
+      if (sent > s.shown) { i -= fps; sent = t0 + Math.floor(i * 1000 / fps); }
+      delays.push(s.shown - sent);
+    }
+    // The barcode read right: consecutive frames shown have consecutive places.
+    let inOrder = 0;
+    for (let k = 1; k < stamps.length; k++) if (stamps[k].index === (stamps[k - 1].index + 1) % fps) inOrder++;
+    delays.sort((a, b) => a - b);
+    const q = (p) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))];
+    console.log(JSON.stringify({ mode, frames: delays.length, p50_ms: Math.round(q(0.5)), p90_ms: Math.round(q(0.9)),
+      p99_ms: Math.round(q(0.99)), max_ms: Math.round(delays[delays.length - 1]),
+      consecutive: (inOrder / Math.max(1, stamps.length - 1)).toFixed(3) }));
+  } finally {
+    await browser.close();
+    emu.kill('SIGTERM');
+    gw.kill('SIGTERM');
+    await sleep(1000);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

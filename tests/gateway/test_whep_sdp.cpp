@@ -1,0 +1,177 @@
+// WHEP's pure parts (whep_sdp.h): offers checked and bounded, H.264 profiles
+// read, and which format a viewer gets (passed through or re-encoded).
+#include <gst/check/gstcheck.h>
+
+#include <string>
+
+#include "whep_sdp.h"
+
+using gateway::H264Profile;
+using gateway::Offer;
+using gateway::OfferLimits;
+using gateway::VideoMode;
+
+// The shape of Chromium's recvonly offer (trimmed): VP8 first, H.264 in
+// four flavours with both packetization modes, Opus.
+static const char *kChromiumOffer =
+    "v=0\r\n"
+    "o=- 123 2 IN IP4 127.0.0.1\r\n"
+    "s=-\r\n"
+    "t=0 0\r\n"
+    "a=group:BUNDLE 0 1\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103 104 108 116 41\r\n"
+    "c=IN IP4 0.0.0.0\r\n"
+    "a=ice-ufrag:abcd\r\n"
+    "a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+    "a=fingerprint:sha-256 00:11\r\n"
+    "a=setup:actpass\r\n"
+    "a=mid:0\r\n"
+    "a=recvonly\r\n"
+    "a=rtpmap:96 VP8/90000\r\n"
+    "a=rtpmap:97 rtx/90000\r\n"
+    "a=fmtp:97 apt=96\r\n"
+    "a=rtpmap:102 H264/90000\r\n"
+    "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f\r\n"
+    "a=rtpmap:103 rtx/90000\r\n"
+    "a=rtpmap:104 H264/90000\r\n"
+    "a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f\r\n"
+    "a=rtpmap:108 H264/90000\r\n"
+    "a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n"
+    "a=rtpmap:116 H264/90000\r\n"
+    "a=fmtp:116 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=4d001f\r\n"
+    "a=rtpmap:41 H264/90000\r\n"
+    "a=fmtp:41 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=f4001f\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111 63\r\n"
+    "c=IN IP4 0.0.0.0\r\n"
+    "a=mid:1\r\n"
+    "a=recvonly\r\n"
+    "a=rtpmap:111 opus/48000/2\r\n"
+    "a=fmtp:111 minptime=10;useinbandfec=1\r\n"
+    "a=rtpmap:63 red/48000/2\r\n";
+
+GST_START_TEST(chromium_offer_parsed) {
+  Offer offer;
+  std::string why;
+  fail_unless(gateway::parse_offer(kChromiumOffer, OfferLimits{}, &offer, &why), "%s", why.c_str());
+  fail_unless_equals_int(offer.media.size(), 2);
+  fail_unless_equals_int(offer.video_index, 0);
+  fail_unless_equals_int(offer.audio_index, 1);
+  fail_unless_equals_int(offer.media[0].h264.size(), 5);
+  fail_unless_equals_int(offer.media[0].h264[0].payload, 102);
+  fail_unless_equals_int(offer.media[0].h264[0].packetization_mode, 1);
+  fail_unless_equals_string(offer.media[0].h264[0].profile_level_id.c_str(), "42001f");
+  fail_unless(offer.media[0].h264[0].level_asymmetry_allowed);
+  fail_unless_equals_int(offer.media[1].opus_payload, 111);
+  fail_unless_equals_string(offer.media[1].mid.c_str(), "1");
+}
+GST_END_TEST;
+
+GST_START_TEST(bad_offers_refused) {
+  Offer offer;
+  std::string why;
+  fail_if(gateway::parse_offer("", OfferLimits{}, &offer, &why));
+  fail_if(gateway::parse_offer("hello", OfferLimits{}, &offer, &why));
+  fail_unless(why.find("v=0") != std::string::npos, "%s", why.c_str());
+  // No ICE credentials, no fingerprint.
+  fail_if(gateway::parse_offer("v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 H264/90000\r\n", OfferLimits{},
+                               &offer, &why));
+  fail_unless(why.find("ice-ufrag") != std::string::npos, "%s", why.c_str());
+  std::string no_fingerprint = kChromiumOffer;
+  no_fingerprint.replace(no_fingerprint.find("a=fingerprint"), 2, "a=");
+  no_fingerprint.replace(no_fingerprint.find("a=fingerprint"), 13, "a=x-something");
+  fail_if(gateway::parse_offer(no_fingerprint, OfferLimits{}, &offer, &why));
+  fail_unless(why.find("fingerprint") != std::string::npos, "%s", why.c_str());
+  // Too large, too many lines, a line too long, control characters.
+  OfferLimits small;
+  small.max_bytes = 100;
+  fail_if(gateway::parse_offer(kChromiumOffer, small, &offer, &why));
+  fail_unless(why.find("over 100") != std::string::npos, "%s", why.c_str());
+  std::string many = "v=0\r\n";
+  for (int i = 0; i < 3000; i++) many += "a=x\r\n";
+  fail_if(gateway::parse_offer(many, OfferLimits{}, &offer, &why));
+  fail_unless(why.find("lines") != std::string::npos, "%s", why.c_str());
+  fail_if(gateway::parse_offer("v=0\r\na=" + std::string(5000, 'x') + "\r\n", OfferLimits{}, &offer, &why));
+  fail_if(gateway::parse_offer(std::string("v=0\r\na=\x1b[2J\r\n"), OfferLimits{}, &offer, &why));
+  // Nothing the gateway sends: only VP8, or the player only sends.
+  std::string vp8_only =
+      "v=0\r\na=ice-ufrag:a\r\na=fingerprint:sha-256 00\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n";
+  fail_if(gateway::parse_offer(vp8_only, OfferLimits{}, &offer, &why));
+  std::string sendonly = kChromiumOffer;
+  while (sendonly.find("a=recvonly") != std::string::npos) sendonly.replace(sendonly.find("a=recvonly"), 10, "a=sendonly");
+  fail_if(gateway::parse_offer(sendonly, OfferLimits{}, &offer, &why));
+  // Nine media sections: over the bound of eight.
+  std::string nine = "v=0\r\na=ice-ufrag:a\r\na=fingerprint:sha-256 00\r\n";
+  for (int i = 0; i < 9; i++) nine += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
+  fail_if(gateway::parse_offer(nine, OfferLimits{}, &offer, &why));
+  fail_unless(why.find("media sections") != std::string::npos, "%s", why.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(profiles) {
+  fail_unless(gateway::parse_profile_level_id("42e01f").profile == H264Profile::ConstrainedBaseline);
+  fail_unless(gateway::parse_profile_level_id("42c01f").profile == H264Profile::ConstrainedBaseline);
+  fail_unless(gateway::parse_profile_level_id("42001f").profile == H264Profile::Baseline);
+  fail_unless(gateway::parse_profile_level_id("4d001f").profile == H264Profile::Main);
+  fail_unless(gateway::parse_profile_level_id("4d801f").profile == H264Profile::ConstrainedBaseline);
+  fail_unless(gateway::parse_profile_level_id("640c1f").profile == H264Profile::High);
+  fail_unless(gateway::parse_profile_level_id("f4001f").profile == H264Profile::Unknown);
+  fail_unless(gateway::parse_profile_level_id("zz").profile == H264Profile::Unknown);
+  fail_unless_equals_int(gateway::parse_profile_level_id("42e01f").level_idc, 31);
+  fail_unless_equals_int(gateway::parse_profile_level_id("42f00b").level_idc, 9);  // level 1b
+  // An SPS after an access unit delimiter, in Annex B.
+  const uint8_t au[] = {0, 0, 0, 1, 0x09, 0xf0, 0, 0, 0, 1, 0x67, 0x42, 0xc0, 0x1f, 0xda, 0x01, 0x40};
+  fail_unless_equals_string(gateway::sps_profile_level_id(au, sizeof au).c_str(), "42c01f");
+  const uint8_t no_sps[] = {0, 0, 0, 1, 0x41, 0x9a, 0x00, 0x11, 0x22};
+  fail_unless_equals_string(gateway::sps_profile_level_id(no_sps, sizeof no_sps).c_str(), "");
+}
+GST_END_TEST;
+
+GST_START_TEST(video_choice) {
+  Offer offer;
+  std::string why;
+  fail_unless(gateway::parse_offer(kChromiumOffer, OfferLimits{}, &offer, &why));
+  const gateway::OfferMedia &video = offer.media[0];
+  // Constrained baseline (the emulator's, most cameras'): passed through in the first mode-1 format.
+  auto c = gateway::choose_video(video, "42c01f", VideoMode::Auto);
+  fail_unless_equals_int(c.payload, 102);
+  fail_unless(c.passthrough);
+  // Not seen yet: taken for constrained baseline.
+  fail_unless(gateway::choose_video(video, "", VideoMode::Auto).passthrough);
+  // Main: passed through as 4d001f.
+  c = gateway::choose_video(video, "4d0028", VideoMode::Auto);
+  fail_unless_equals_int(c.payload, 116);
+  fail_unless(c.passthrough);
+  // High: Chromium offers no High format of its own here: re-encoded to constrained baseline.
+  c = gateway::choose_video(video, "640028", VideoMode::Auto);
+  fail_if(c.passthrough);
+  fail_unless_equals_int(c.payload, 102);
+  // ... and refused with --webrtc-video passthrough.
+  fail_unless_equals_int(gateway::choose_video(video, "640028", VideoMode::Passthrough).payload, -1);
+  // Encode: always the encoder, even when the camera's would do.
+  c = gateway::choose_video(video, "42c01f", VideoMode::Encode);
+  fail_if(c.passthrough);
+  fail_unless_equals_int(c.payload, 102);
+  // Level 4 without level-asymmetry-allowed is over the offered 3.1.
+  gateway::OfferMedia strict = video;
+  for (auto &f : strict.h264) f.level_asymmetry_allowed = false;
+  c = gateway::choose_video(strict, "42c028", VideoMode::Auto);
+  fail_if(c.passthrough);
+  // Only packetization-mode 0: nothing.
+  gateway::OfferMedia mode0 = video;
+  for (auto &f : mode0.h264) f.packetization_mode = 0;
+  fail_unless_equals_int(gateway::choose_video(mode0, "42c01f", VideoMode::Auto).payload, -1);
+}
+GST_END_TEST;
+
+static Suite *whep_sdp_suite() {
+  Suite *s = suite_create("whep_sdp");
+  TCase *tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, chromium_offer_parsed);
+  tcase_add_test(tc, bad_offers_refused);
+  tcase_add_test(tc, profiles);
+  tcase_add_test(tc, video_choice);
+  return s;
+}
+
+GST_CHECK_MAIN(whep_sdp);

@@ -1,0 +1,799 @@
+#include "webrtc_branch.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#ifndef GST_USE_UNSTABLE_API
+#define GST_USE_UNSTABLE_API
+#endif
+#include <gst/rtp/rtp.h>
+#include <gst/sdp/sdp.h>
+#include <gst/webrtc/webrtc.h>
+
+#include "log.h"
+
+namespace rtms {
+RTMS_GREF_TRAITS(GstPromise, gst_promise_ref, gst_promise_unref);
+RTMS_GREF_OWNED(GstWebRTCSessionDescription, gst_webrtc_session_description_free);
+}  // namespace rtms
+
+namespace gateway {
+
+namespace {
+
+std::atomic<int> teardowns{0};
+
+// "factory key=value ..." per element, added to bin and linked in order;
+// the first and last element, or nullptr with why.
+std::vector<GstElement *> add_chain(GstBin *bin, const std::vector<std::string> &specs, std::string *why) {
+  std::vector<GstElement *> made;
+  for (const std::string &spec : specs) {
+    auto words = rtms::adopt(g_strsplit(spec.c_str(), " ", -1));
+    GstElement *e = gst_element_factory_make(words.get()[0], nullptr);
+    if (!e) {
+      *why = std::string("no element ") + words.get()[0] + " (is its GStreamer plugin installed?)";
+      for (GstElement *m : made) gst_object_unref(gst_object_ref_sink(m));
+      return {};
+    }
+    for (char **w = words.get() + 1; *w; w++) {
+      char *eq = strchr(*w, '=');
+      if (!eq) continue;
+      std::string key(*w, size_t(eq - *w));
+      gst_util_set_object_arg(G_OBJECT(e), key.c_str(), eq + 1);
+    }
+    made.push_back(e);
+  }
+  for (GstElement *e : made) gst_bin_add(bin, e);
+  for (size_t i = 1; i < made.size(); i++) {
+    if (!gst_element_link(made[i - 1], made[i])) {
+      *why = std::string("cannot link ") + GST_OBJECT_NAME(made[i - 1]) + " to " + GST_OBJECT_NAME(made[i]);
+      for (GstElement *e : made) {
+        gst_element_set_state(e, GST_STATE_NULL);
+        gst_bin_remove(bin, e);
+      }
+      return {};
+    }
+  }
+  for (size_t i = made.size(); i-- > 0;) gst_element_sync_state_with_parent(made[i]);
+  return made;
+}
+
+// Elements that left the viewers' pipeline, brought to NULL off the main loop.
+// Each one stopped inside the pipeline, then taken out of it.
+void to_null(GstElement *pipeline, gpointer data) {
+  auto *elements = static_cast<std::vector<rtms::GRef<GstElement>> *>(data);
+  for (auto &e : *elements) {
+    gst_element_set_locked_state(e.get(), TRUE);
+    gst_element_set_state(e.get(), GST_STATE_NULL);
+    gst_bin_remove(GST_BIN(pipeline), e.get());
+  }
+  teardowns--;
+}
+
+void free_elements(gpointer data) { delete static_cast<std::vector<rtms::GRef<GstElement>> *>(data); }
+
+void pipeline_to_null(GstElement *pipeline, gpointer) {
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  teardowns--;
+}
+
+// Rewrites the payload type of every RTP packet (and the caps) to the one
+// this viewer's browser chose: the payloader is shared by all viewers.
+struct PayloadRewrite {
+  int payload;
+};
+
+void rewrite_buffer(GstBuffer *buffer, int payload) {
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  if (gst_rtp_buffer_map(buffer, GST_MAP_READWRITE, &rtp)) {
+    gst_rtp_buffer_set_payload_type(&rtp, guint8(payload));
+    gst_rtp_buffer_unmap(&rtp);
+  }
+}
+
+GstPadProbeReturn on_viewer_data(GstPad *, GstPadProbeInfo *info, gpointer data) {
+  int payload = static_cast<PayloadRewrite *>(data)->payload;
+  if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    rewrite_buffer(buffer, payload);
+    GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    guint n = gst_buffer_list_length(list);
+    for (guint i = 0; i < n; i++) {
+      GstBuffer *b = gst_buffer_list_get_writable(list, i);
+      rewrite_buffer(b, payload);
+    }
+    GST_PAD_PROBE_INFO_DATA(info) = list;
+  } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+    GstCaps *caps = nullptr;
+    gst_event_parse_caps(event, &caps);
+    auto copy = rtms::adopt(gst_caps_copy(caps));
+    for (guint i = 0; i < gst_caps_get_size(copy.get()); i++) {
+      GstStructure *st = gst_caps_get_structure(copy.get(), i);
+      gst_structure_set(st, "payload", G_TYPE_INT, payload, nullptr);
+      // The camera's own profile (constrained-baseline, profile-level-id
+      // 42c01f, say) would not intersect with the format the browser chose
+      // (baseline, 42001f), and webrtcbin would answer the m-line inactive
+      // whenever these caps arrive before the offer. The answer states the
+      // browser's format, which the stream fits (checked in whep_sdp.h).
+      gst_structure_remove_fields(st, "profile-level-id", "profile", "level", nullptr);
+    }
+    GST_PAD_PROBE_INFO_DATA(info) = gst_event_new_caps(copy.get());
+    gst_event_unref(event);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+const char *state_name(GstWebRTCPeerConnectionState s) {
+  switch (s) {
+    case GST_WEBRTC_PEER_CONNECTION_STATE_NEW: return "new";
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTING: return "connecting";
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED: return "connected";
+    case GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED: return "disconnected";
+    case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED: return "failed";
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED: return "closed";
+  }
+  return "?";
+}
+
+}  // namespace
+
+// What the probes on the stream's pipeline share with the branch; they run
+// on the stream's threads.
+struct WebrtcBranch::Tap {
+  std::mutex mutex;
+  rtms::GRef<GstElement> video_src, audio_src;  // the appsrcs, while there is a viewer pipeline
+  rtms::GRef<GstCaps> video_caps, audio_caps;
+  std::string video_profile;                    // profile-level-id of the camera's SPS
+  std::vector<std::pair<rtms::GRef<GstPad>, gulong>> probes;
+  bool closed = false;
+};
+
+namespace {
+
+using TapPtr = std::shared_ptr<WebrtcBranch::Tap>;
+
+}  // namespace
+
+// Negotiation state shared with webrtcbin's threads.
+struct Negotiation {
+  enum class State { Pending, LocalSet, Failed };
+  std::mutex mutex;
+  State state = State::Pending;
+  std::string error;
+  rtms::GRef<GstElement> webrtc;
+  void fail(const std::string &why) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (state == State::Failed) return;
+    state = State::Failed;
+    error = why;
+  }
+};
+
+// When the viewer's browser last sent RTCP (monotonic µs): written on
+// webrtcbin's threads, read by the main loop.
+struct RtcpSeen {
+  std::atomic<gint64> last_us{0};
+};
+
+struct WebrtcBranch::Viewer {
+  std::string id;
+  std::shared_ptr<RtcpSeen> rtcp = std::make_shared<RtcpSeen>();
+  rtms::GRef<GstElement> webrtc;
+  std::vector<rtms::GRef<GstElement>> elements;                        // queues
+  std::vector<std::pair<rtms::GRef<GstElement>, rtms::GRef<GstPad>>> tee_pads;
+  std::shared_ptr<Negotiation> negotiation;
+  std::shared_ptr<WebrtcCounters> counters;
+  AnswerFn done;                 // until answered
+  gint64 answer_deadline_us = 0;
+  gint64 connect_deadline_us = 0;  // a viewer that never connects is dropped
+  gint64 connected_us = 0;
+  GstWebRTCPeerConnectionState last_state = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
+};
+
+namespace {
+
+using NegotiationPtr = std::shared_ptr<Negotiation>;
+
+NegotiationPtr *hold(const NegotiationPtr &n) { return new NegotiationPtr(n); }
+void release(gpointer data) { delete static_cast<NegotiationPtr *>(data); }
+
+std::string reply_error(const GstStructure *reply, const char *what) {
+  GError *error = nullptr;
+  if (reply && gst_structure_has_field(reply, "error")) gst_structure_get(reply, "error", G_TYPE_ERROR, &error, nullptr);
+  auto owned = rtms::adopt(error);
+  return std::string(what) + (owned ? std::string(": ") + owned->message : std::string());
+}
+
+void on_local_set(GstPromise *promise, gpointer data) {
+  auto n = *static_cast<NegotiationPtr *>(data);
+  auto owned = rtms::adopt(promise);
+  const GstStructure *reply = gst_promise_get_reply(promise);
+  if (reply && gst_structure_has_field(reply, "error")) {
+    n->fail(reply_error(reply, "setting the answer failed"));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(n->mutex);
+  if (n->state == Negotiation::State::Pending) n->state = Negotiation::State::LocalSet;
+}
+
+void on_answer(GstPromise *promise, gpointer data) {
+  auto n = *static_cast<NegotiationPtr *>(data);
+  auto owned = rtms::adopt(promise);
+  const GstStructure *reply = gst_promise_get_reply(promise);
+  GstWebRTCSessionDescription *answer = nullptr;
+  if (reply && gst_structure_has_field(reply, "answer"))
+    gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, nullptr);
+  auto desc = rtms::adopt(answer);
+  if (!desc) {
+    n->fail(reply_error(reply, "no answer to the offer"));
+    return;
+  }
+  GstPromise *next = gst_promise_new_with_change_func(on_local_set, hold(n), release);
+  g_signal_emit_by_name(n->webrtc.get(), "set-local-description", desc.get(), next);
+}
+
+void on_remote_set(GstPromise *promise, gpointer data) {
+  auto n = *static_cast<NegotiationPtr *>(data);
+  auto owned = rtms::adopt(promise);
+  const GstStructure *reply = gst_promise_get_reply(promise);
+  if (reply && gst_structure_has_field(reply, "error")) {
+    n->fail(reply_error(reply, "the offer was refused"));
+    return;
+  }
+  GstPromise *next = gst_promise_new_with_change_func(on_answer, hold(n), release);
+  g_signal_emit_by_name(n->webrtc.get(), "create-answer", nullptr, next);
+}
+
+// A buffer or caps of the stream, copied into the viewers' appsrc if there is one.
+GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, WebrtcBranch::Tap *tap) {
+  if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+    GstCaps *caps = nullptr;
+    gst_event_parse_caps(event, &caps);
+    std::lock_guard<std::mutex> lock(tap->mutex);
+    (video ? tap->video_caps : tap->audio_caps) = rtms::share(caps);
+    GstElement *appsrc = (video ? tap->video_src : tap->audio_src).get();
+    if (appsrc) g_object_set(appsrc, "caps", caps, nullptr);
+    return GST_PAD_PROBE_OK;
+  }
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (!buffer) return GST_PAD_PROBE_OK;
+  std::string profile;
+  bool need_profile = false;
+  {
+    std::lock_guard<std::mutex> lock(tap->mutex);
+    need_profile = video && !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+  }
+  if (need_profile) {
+    GstMapInfo map;
+    if (gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+      profile = sps_profile_level_id(map.data, map.size);
+      gst_buffer_unmap(buffer, &map);
+    }
+  }
+  std::lock_guard<std::mutex> lock(tap->mutex);
+  if (!profile.empty()) tap->video_profile = profile;
+  GstElement *appsrc = (video ? tap->video_src : tap->audio_src).get();
+  if (!appsrc) return GST_PAD_PROBE_OK;
+  // The stream's running time: the viewers' pipeline has the same clock and base time.
+  GstClockTime pts = GST_BUFFER_PTS(buffer);
+  auto segment_event = rtms::adopt(gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0));
+  if (segment_event && GST_CLOCK_TIME_IS_VALID(pts)) {
+    const GstSegment *segment = nullptr;
+    gst_event_parse_segment(segment_event.get(), &segment);
+    pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
+  }
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return GST_PAD_PROBE_OK;
+  auto copy = rtms::adopt(gst_buffer_copy(buffer));
+  GST_BUFFER_PTS(copy.get()) = pts;
+  GST_BUFFER_DTS(copy.get()) = GST_CLOCK_TIME_NONE;
+  GstFlowReturn ret = GST_FLOW_OK;
+  g_signal_emit_by_name(appsrc, "push-buffer", copy.get(), &ret);  // never waits: leaky
+  return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn on_video_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+  try {
+    return tap_probe(pad, info, true, static_cast<TapPtr *>(data)->get());
+  } catch (...) {
+    return GST_PAD_PROBE_OK;
+  }
+}
+
+GstPadProbeReturn on_audio_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+  try {
+    return tap_probe(pad, info, false, static_cast<TapPtr *>(data)->get());
+  } catch (...) {
+    return GST_PAD_PROBE_OK;
+  }
+}
+
+void add_tap(const TapPtr &tap, GstPad *pad, bool video) {
+  std::lock_guard<std::mutex> lock(tap->mutex);
+  if (tap->closed) return;
+  gulong id = gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                                video ? on_video_tap : on_audio_tap, new TapPtr(tap),
+                                [](gpointer p) { delete static_cast<TapPtr *>(p); });
+  tap->probes.emplace_back(rtms::share(pad), id);
+}
+
+}  // namespace
+
+namespace {
+
+// A browser that dies without a word is noticed by its silence: RTCP
+// receiver reports stop. webrtcbin's ICE agent (Debian 12) does not check
+// consent, so the connection state never changes. rtpbin says when an SSRC
+// sends RTCP ("on-ssrc-active").
+void watch_rtcp(GstElement *webrtc, const std::shared_ptr<RtcpSeen> &seen) {
+  GstIterator *it = gst_bin_iterate_recurse(GST_BIN(webrtc));
+  GValue item = G_VALUE_INIT;
+  bool done = false;
+  while (!done) {
+    switch (gst_iterator_next(it, &item)) {
+      case GST_ITERATOR_OK: {
+        auto *element = GST_ELEMENT(g_value_get_object(&item));
+        GstElementFactory *factory = gst_element_get_factory(element);
+        if (factory && g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtpbin") == 0) {
+          g_signal_connect_data(
+              element, "on-ssrc-active", G_CALLBACK(+[](GstElement *, guint, guint, gpointer data) {
+                (*static_cast<std::shared_ptr<RtcpSeen> *>(data))->last_us = g_get_monotonic_time();
+              }),
+              new std::shared_ptr<RtcpSeen>(seen),
+              [](gpointer data, GClosure *) { delete static_cast<std::shared_ptr<RtcpSeen> *>(data); },
+              GConnectFlags(0));
+          done = true;
+        }
+        g_value_reset(&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync(it);
+        break;
+      default:
+        done = true;
+    }
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+}
+
+// How long a connected viewer may stay silent (no RTCP) before it is taken
+// for gone. Browsers report at least every few seconds.
+constexpr gint64 kSilentViewerUs = 15 * G_USEC_PER_SEC;
+
+}  // namespace
+
+WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::string label)
+    : label_(std::move(label)), stream_pipeline_(rtms::share(stream_pipeline)), tap_(std::make_shared<Tap>()) {
+  // Audio: the template's mix when it has one, else rtmssrc's mixed pad.
+  auto mix = rtms::adopt(gst_bin_get_by_name(GST_BIN(stream_pipeline), "mix"));
+  if (mix) {
+    auto pad = rtms::adopt(gst_element_get_static_pad(mix.get(), "src"));
+    if (pad) add_tap(tap_, pad.get(), false);
+  }
+  struct PadHook {
+    TapPtr tap;
+    bool tap_mixed_audio;
+  };
+  auto *hook = new PadHook{tap_, !mix};
+  g_signal_connect_data(
+      src, "pad-added",
+      G_CALLBACK(+[](GstElement *, GstPad *pad, gpointer data) {
+        try {
+          auto *h = static_cast<PadHook *>(data);
+          auto name = rtms::adopt(gst_pad_get_name(pad));
+          if (g_strcmp0(name.get(), "video_0") == 0) {
+            add_tap(h->tap, pad, true);
+          } else if (h->tap_mixed_audio && g_str_has_prefix(name.get(), "audio_")) {
+            gint64 participant = -1;
+            g_object_get(pad, "participant-id", &participant, nullptr);
+            if (participant == 0) add_tap(h->tap, pad, false);
+          }
+        } catch (...) {
+        }
+      }),
+      hook, [](gpointer data, GClosure *) { delete static_cast<PadHook *>(data); }, GConnectFlags(0));
+}
+
+WebrtcBranch::~WebrtcBranch() {
+  tick_.reset();
+  bus_watch_.reset();
+  {
+    std::lock_guard<std::mutex> lock(tap_->mutex);
+    tap_->closed = true;
+    tap_->video_src.reset();
+    tap_->audio_src.reset();
+    for (auto &probe : tap_->probes) gst_pad_remove_probe(probe.first.get(), probe.second);
+    tap_->probes.clear();
+  }
+  for (auto &entry : viewers_) {
+    Viewer &v = *entry.second;
+    if (v.done) {
+      AnswerFn done = std::move(v.done);
+      v.done = nullptr;
+      done(503, "the stream ended");
+    }
+    if (v.counters) v.counters->viewers--;
+  }
+  viewers_.clear();
+  if (pipeline_) {
+    teardowns++;
+    gst_element_call_async(pipeline_.get(), pipeline_to_null, nullptr, nullptr);
+  }
+}
+
+int webrtc_pending_teardowns() { return teardowns.load(); }
+
+bool WebrtcBranch::ensure_pipeline(std::string *why) {
+  if (pipeline_) return true;
+  const char *description =
+      "appsrc name=vsrc is-live=true format=time leaky-type=downstream max-bytes=4000000 "
+      "! h264parse config-interval=-1 ! tee name=h264 allow-not-linked=true "
+      "h264. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 "
+      "! rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=96 mtu=1200 "
+      "! tee name=vpass allow-not-linked=true "
+      "appsrc name=asrc is-live=true format=time leaky-type=downstream max-bytes=1000000 "
+      "! audioconvert ! audioresample ! audio/x-raw,rate=48000 ! opusenc ! rtpopuspay pt=111 "
+      "! tee name=aout allow-not-linked=true";
+  GError *raw_error = nullptr;
+  GstElement *parsed = gst_parse_launch(description, &raw_error);
+  auto pipeline = rtms::adopt(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
+  auto error = rtms::adopt(raw_error);
+  if (!pipeline || error) {
+    *why = std::string("cannot make the viewers' pipeline: ") + (error ? error->message : "?");
+    if (pipeline) gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    return false;
+  }
+  auto vsrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "vsrc"));
+  auto asrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "asrc"));
+  {
+    std::lock_guard<std::mutex> lock(tap_->mutex);
+    auto video_caps = tap_->video_caps
+                          ? tap_->video_caps
+                          : rtms::adopt(gst_caps_from_string("video/x-h264,stream-format=byte-stream,alignment=au"));
+    auto audio_caps = tap_->audio_caps ? tap_->audio_caps
+                                       : rtms::adopt(gst_caps_from_string(
+                                             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"));
+    g_object_set(vsrc.get(), "caps", video_caps.get(), nullptr);
+    g_object_set(asrc.get(), "caps", audio_caps.get(), nullptr);
+  }
+  // Same clock and base time as the stream: its running times are ours.
+  auto clock = rtms::adopt(gst_pipeline_get_clock(GST_PIPELINE(stream_pipeline_.get())));
+  if (clock) gst_pipeline_use_clock(GST_PIPELINE(pipeline.get()), clock.get());
+  gst_element_set_start_time(pipeline.get(), GST_CLOCK_TIME_NONE);
+  gst_element_set_base_time(pipeline.get(), gst_element_get_base_time(stream_pipeline_.get()));
+  std::string name = std::string(GST_OBJECT_NAME(stream_pipeline_.get())) + "-webrtc";
+  gst_object_set_name(GST_OBJECT(pipeline.get()), name.c_str());
+  if (gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    *why = "the viewers' pipeline does not play";
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(tap_->mutex);
+    tap_->video_src = vsrc;
+    tap_->audio_src = asrc;
+  }
+  pipeline_ = std::move(pipeline);
+  // Without a watch the bus would keep every message for good.
+  auto bus = rtms::adopt(gst_element_get_bus(pipeline_.get()));
+  bus_watch_ = rtms::SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
+  tools::log_info("%s: WebRTC viewers' pipeline started", label_.c_str());
+  return true;
+}
+
+GstElement *WebrtcBranch::video_tee(bool passthrough, std::string *why) {
+  const char *name = passthrough ? "vpass" : "venc";
+  auto tee = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline_.get()), name));
+  if (tee) return tee.get();  // the pipeline keeps it
+  // The one encoder of this stream, made for the first viewer that needs it.
+  auto h264 = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline_.get()), "h264"));
+  std::vector<GstElement *> chain = add_chain(
+      GST_BIN(pipeline_.get()),
+      {"queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000", "avdec_h264",
+       "videoconvert", "capsfilter caps=video/x-raw,format=I420",
+       "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 bitrate=2000",
+       "capsfilter caps=video/x-h264,profile=constrained-baseline",
+       "rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=96 mtu=1200", "tee name=venc allow-not-linked=true"},
+      why);
+  if (chain.empty()) return nullptr;
+  if (!gst_element_link(h264.get(), chain.front())) {
+    *why = "cannot link the encoder";
+    return nullptr;
+  }
+  tools::log_info("%s: WebRTC: H.264 re-encoded for viewers whose browser does not take the camera's", label_.c_str());
+  return chain.back();
+}
+
+bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text,
+                                     std::string *why) {
+  std::string queue_spec = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=" +
+                           std::to_string(int64_t(500) * 1000000);
+  std::vector<GstElement *> chain = add_chain(GST_BIN(pipeline_.get()), {queue_spec}, why);
+  if (chain.empty()) return false;
+  GstElement *queue = chain.front();
+  viewer.elements.push_back(rtms::share(queue));
+  auto queue_src = rtms::adopt(gst_element_get_static_pad(queue, "src"));
+  gst_pad_add_probe(queue_src.get(),
+                    GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+                                    GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                    on_viewer_data, new PayloadRewrite{payload},
+                    [](gpointer p) { delete static_cast<PayloadRewrite *>(p); });
+  // Requested with its codec, so that webrtcbin knows the transceiver's kind
+  // and matches it to the offer's m-line of that kind.
+  std::string caps = std::string(caps_text) + ",payload=(int)" + std::to_string(payload);
+  auto preferences = rtms::adopt(gst_caps_from_string(caps.c_str()));
+  GstPadTemplate *templ = gst_element_get_pad_template(viewer.webrtc.get(), "sink_%u");
+  auto sink = rtms::adopt(templ ? gst_element_request_pad(viewer.webrtc.get(), templ, nullptr, preferences.get())
+                                : nullptr);
+  if (!sink || gst_pad_link(queue_src.get(), sink.get()) != GST_PAD_LINK_OK) {
+    *why = "cannot link to webrtcbin";
+    return false;
+  }
+  GstWebRTCRTPTransceiver *transceiver = nullptr;
+  g_object_get(sink.get(), "transceiver", &transceiver, nullptr);
+  auto owned = rtms::adopt(transceiver);
+  if (owned)
+    g_object_set(owned.get(), "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "codec-preferences",
+                 preferences.get(), nullptr);
+  auto tee_pad = rtms::adopt(gst_element_request_pad_simple(tee, "src_%u"));
+  auto queue_sink = rtms::adopt(gst_element_get_static_pad(queue, "sink"));
+  if (!tee_pad || gst_pad_link(tee_pad.get(), queue_sink.get()) != GST_PAD_LINK_OK) {
+    *why = "cannot link the viewer's queue";
+    if (tee_pad) gst_element_release_request_pad(tee, tee_pad.get());
+    return false;
+  }
+  viewer.tee_pads.emplace_back(rtms::share(tee), std::move(tee_pad));
+  return true;
+}
+
+std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp, const WebrtcConfig &config,
+                                     std::shared_ptr<WebrtcCounters> counters, AnswerFn done) {
+  auto uuid = rtms::adopt(g_uuid_string_random());
+  std::string id = uuid.get();
+  std::string why;
+  if (!ensure_pipeline(&why)) {
+    tools::log_error("%s: WebRTC: %s", label_.c_str(), why.c_str());
+    done(500, why);
+    return {};
+  }
+  auto viewer = std::make_unique<Viewer>();
+  viewer->id = id;
+  viewer->counters = std::move(counters);
+  GstElement *webrtc = gst_element_factory_make("webrtcbin", nullptr);
+  if (!webrtc) {
+    done(500, "no webrtcbin element (gstreamer1.0-plugins-bad and gstreamer1.0-nice)");
+    return {};
+  }
+  viewer->webrtc = rtms::share(webrtc);
+  gst_util_set_object_arg(G_OBJECT(webrtc), "bundle-policy", "max-bundle");
+  if (!config.stun_server.empty()) g_object_set(webrtc, "stun-server", config.stun_server.c_str(), nullptr);
+  if (!config.turn_server.empty()) g_object_set(webrtc, "turn-server", config.turn_server.c_str(), nullptr);
+  gst_bin_add(GST_BIN(pipeline_.get()), webrtc);
+  watch_rtcp(webrtc, viewer->rtcp);
+  gst_element_sync_state_with_parent(webrtc);
+
+  std::string profile;
+  {
+    std::lock_guard<std::mutex> lock(tap_->mutex);
+    profile = tap_->video_profile;
+  }
+  bool any = false;
+  std::string what;
+  if (offer.video_index >= 0) {
+    VideoChoice choice = choose_video(offer.media[size_t(offer.video_index)], profile, config.video_mode);
+    what += choice.why;
+    GstElement *tee = choice.payload >= 0 ? video_tee(choice.passthrough, &why) : nullptr;
+    if (tee && link_viewer_media(*viewer, tee, choice.payload,
+                                 "application/x-rtp,media=(string)video,encoding-name=(string)H264,clock-rate=(int)90000,"
+                                 "packetization-mode=(string)1",
+                                 &why))
+      any = true;
+    else if (choice.payload >= 0)
+      what += " (failed: " + why + ")";
+  }
+  if (offer.audio_index >= 0) {
+    int pt = offer.media[size_t(offer.audio_index)].opus_payload;
+    auto aout = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline_.get()), "aout"));
+    if (aout && link_viewer_media(*viewer, aout.get(), pt,
+                                  "application/x-rtp,media=(string)audio,encoding-name=(string)OPUS,clock-rate=(int)48000,"
+                                  "encoding-params=(string)2",
+                                  &why)) {
+      any = true;
+      what += "; Opus as payload " + std::to_string(pt);
+    }
+  }
+  viewer->done = std::move(done);
+  viewer->negotiation = std::make_shared<Negotiation>();
+  viewer->negotiation->webrtc = viewer->webrtc;
+  gint64 now = g_get_monotonic_time();
+  viewer->answer_deadline_us = now + gint64(config.answer_timeout_ms) * 1000;
+  viewer->connect_deadline_us = now + 30 * G_USEC_PER_SEC;
+  if (viewer->counters) viewer->counters->viewers++;
+  Viewer &v = *viewer;
+  viewers_[id] = std::move(viewer);
+  if (!any) {
+    v.negotiation->fail("the offer takes nothing the gateway sends: " + what);
+  } else {
+    GstSDPMessage *message = nullptr;
+    gst_sdp_message_new_from_text(sdp.c_str(), &message);
+    if (!message) {
+      v.negotiation->fail("the offer is not SDP GStreamer reads");
+    } else {
+      auto desc = rtms::adopt(gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message));
+      GstPromise *promise = gst_promise_new_with_change_func(on_remote_set, hold(v.negotiation), release);
+      g_signal_emit_by_name(webrtc, "set-remote-description", desc.get(), promise);
+    }
+  }
+  tools::log_info("%s: WebRTC viewer %.8s: %s", label_.c_str(), id.c_str(), what.c_str());
+  if (!tick_) tick_ = rtms::SourceId(g_timeout_add(50, on_tick, this));
+  return id;
+}
+
+gboolean WebrtcBranch::on_tick(gpointer data) {
+  auto *self = static_cast<WebrtcBranch *>(data);
+  try {
+    self->tick();
+  } catch (const std::exception &e) {
+    tools::log_error("WebRTC: %s", e.what());
+  } catch (...) {
+  }
+  if (self->viewers_.empty()) {
+    self->tick_.release();
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+void WebrtcBranch::tick() {
+  gint64 now = g_get_monotonic_time();
+  std::vector<std::pair<std::string, bool>> gone;  // id, counted as dropped
+  for (auto &entry : viewers_) {
+    Viewer &v = *entry.second;
+    if (v.done) {
+      Negotiation::State state;
+      std::string error;
+      {
+        std::lock_guard<std::mutex> lock(v.negotiation->mutex);
+        state = v.negotiation->state;
+        error = v.negotiation->error;
+      }
+      GstWebRTCICEGatheringState gathering = GST_WEBRTC_ICE_GATHERING_STATE_NEW;
+      g_object_get(v.webrtc.get(), "ice-gathering-state", &gathering, nullptr);
+      bool late = now >= v.answer_deadline_us;
+      if (state == Negotiation::State::Failed) {
+        AnswerFn done = std::move(v.done);
+        v.done = nullptr;
+        tools::log_warning("%s: WebRTC viewer %.8s refused: %s", label_.c_str(), v.id.c_str(),
+                           tools::log_safe(error, 512).c_str());
+        done(400, error);
+        gone.emplace_back(v.id, false);
+        continue;
+      }
+      if (state == Negotiation::State::LocalSet && (gathering == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE || late)) {
+        GstWebRTCSessionDescription *local = nullptr;
+        g_object_get(v.webrtc.get(), "local-description", &local, nullptr);
+        auto desc = rtms::adopt(local);
+        auto text = rtms::adopt(desc ? gst_sdp_message_as_text(desc->sdp) : nullptr);
+        AnswerFn done = std::move(v.done);
+        v.done = nullptr;
+        if (!text) {
+          done(500, "no answer");
+          gone.emplace_back(v.id, false);
+          continue;
+        }
+        if (late) tools::log_warning("%s: WebRTC viewer %.8s: ICE gathering not complete in time; answering with "
+                                     "the candidates so far", label_.c_str(), v.id.c_str());
+        done(201, text.get());
+        continue;
+      }
+      if (late) {
+        AnswerFn done = std::move(v.done);
+        v.done = nullptr;
+        tools::log_warning("%s: WebRTC viewer %.8s: no answer in time", label_.c_str(), v.id.c_str());
+        done(503, "no answer in time");
+        gone.emplace_back(v.id, false);
+      }
+      continue;
+    }
+    GstWebRTCPeerConnectionState state = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
+    g_object_get(v.webrtc.get(), "connection-state", &state, nullptr);
+    if (state != v.last_state) {
+      tools::log_info("%s: WebRTC viewer %.8s %s", label_.c_str(), v.id.c_str(), state_name(state));
+      v.last_state = state;
+      if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED) {
+        v.connect_deadline_us = G_MAXINT64;
+        if (!v.connected_us) v.connected_us = now;
+      }
+    }
+    gint64 heard = std::max(v.rtcp->last_us.load(), v.connected_us);
+    bool silent = v.connected_us && now - heard > kSilentViewerUs;
+    if (silent)
+      tools::log_warning("%s: WebRTC viewer %.8s sent no RTCP for %d s: taken for gone", label_.c_str(),
+                         v.id.c_str(), int(kSilentViewerUs / G_USEC_PER_SEC));
+    if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED || state == GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED ||
+        now >= v.connect_deadline_us || silent)
+      gone.emplace_back(v.id, true);
+  }
+  for (auto &g : gone) drop_viewer(g.first, g.second);
+}
+
+gboolean WebrtcBranch::on_bus(GstBus *, GstMessage *message, gpointer data) {
+  auto *self = static_cast<WebrtcBranch *>(data);
+  try {
+    if (GST_MESSAGE_TYPE(message) != GST_MESSAGE_ERROR && GST_MESSAGE_TYPE(message) != GST_MESSAGE_WARNING)
+      return G_SOURCE_CONTINUE;
+    GError *err = nullptr;
+    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR)
+      gst_message_parse_error(message, &err, nullptr);
+    else
+      gst_message_parse_warning(message, &err, nullptr);
+    auto owned = rtms::adopt(err);
+    std::string what = owned ? tools::log_safe(owned->message, 1024) : std::string("?");
+    // An error of one viewer's elements ends that viewer only.
+    std::string viewer;
+    for (auto &entry : self->viewers_) {
+      bool theirs = gst_object_has_as_ancestor(GST_MESSAGE_SRC(message), GST_OBJECT(entry.second->webrtc.get()));
+      for (auto &e : entry.second->elements) theirs = theirs || GST_MESSAGE_SRC(message) == GST_OBJECT(e.get());
+      if (theirs) viewer = entry.first;
+    }
+    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_WARNING) {
+      tools::log_warning("%s: WebRTC: %s: %s", self->label_.c_str(), GST_OBJECT_NAME(GST_MESSAGE_SRC(message)),
+                         what.c_str());
+    } else if (!viewer.empty()) {
+      tools::log_warning("%s: WebRTC viewer %.8s failed: %s", self->label_.c_str(), viewer.c_str(), what.c_str());
+      self->drop_viewer(viewer, true);
+    } else {
+      // The shared part failed: the viewers get no more media; the
+      // recording is another pipeline and goes on.
+      tools::log_error("%s: WebRTC viewers' pipeline failed (the recording goes on): %s: %s", self->label_.c_str(),
+                       GST_OBJECT_NAME(GST_MESSAGE_SRC(message)), what.c_str());
+    }
+  } catch (const std::exception &e) {
+    tools::log_error("WebRTC bus message handling failed: %s", e.what());
+  } catch (...) {
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+bool WebrtcBranch::remove_viewer(const std::string &id) {
+  if (viewers_.find(id) == viewers_.end()) return false;
+  drop_viewer(id, false);
+  return true;
+}
+
+void WebrtcBranch::drop_viewer(const std::string &id, bool count_as_dropped) {
+  auto it = viewers_.find(id);
+  if (it == viewers_.end()) return;
+  std::unique_ptr<Viewer> v = std::move(it->second);
+  viewers_.erase(it);
+  if (v->done) {
+    AnswerFn done = std::move(v->done);
+    v->done = nullptr;
+    done(503, "the viewer went away");
+  }
+  if (v->counters) {
+    v->counters->viewers--;
+    if (count_as_dropped) v->counters->dropped++;
+  }
+  for (auto &tp : v->tee_pads) gst_element_release_request_pad(tp.first.get(), tp.second.get());
+  auto *elements = new std::vector<rtms::GRef<GstElement>>(v->elements);
+  elements->push_back(v->webrtc);
+  teardowns++;
+  gst_element_call_async(pipeline_.get(), to_null, elements, free_elements);
+  tools::log_info("%s: WebRTC viewer %.8s %s", label_.c_str(), id.c_str(),
+                  count_as_dropped ? "dropped (its connection failed or never came up)" : "left");
+}
+
+}  // namespace gateway
