@@ -35,7 +35,7 @@ root=$PWD
 work=$root/build-packages
 results=${1:-$work/package-results.txt}
 packages=(gstreamer1.0-rtms rtms-gateway rtms-tools)
-checks=(build lintian source-prefix install gst-inspect unit-verify service-files gateway-no-plugin
+checks=(build lintian source-prefix install gst-inspect unit-verify service-files gateway-no-plugin cluster-roles
         gateway-record gateway-sigterm bench reinstall-keeps-config purge)
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -266,6 +266,20 @@ gateway_no_plugin() {
   grep -q "docs/install.md" "$run/no-plugin.log"
 }
 check gateway-no-plugin gateway_no_plugin
+
+# --- the packaged gateway has the scale-out roles (built with hiredis):
+# --role worker gets past the build check to the Redis URL check.
+cluster_roles() {
+  ldd /usr/bin/rtms-gateway | grep -q 'libhiredis'
+  local code=0
+  ZM_WEBHOOK_SECRET=x /usr/bin/rtms-gateway --role worker --redis 'http://not-redis' --port 0 \
+    --output-dir "$run/unused" >/dev/null 2>"$run/cluster-roles.log" || code=$?
+  cat "$run/cluster-roles.log"
+  [ "$code" -ne 0 ]
+  ! grep -q "no hiredis" "$run/cluster-roles.log"
+  grep -q -- "--redis" "$run/cluster-roles.log"
+}
+check cluster-roles cluster_roles
 
 # --- the gateway as the unit starts it. The administrator's edits: the
 # emulator's credentials in the secrets file, and in the config a free port,

@@ -380,8 +380,13 @@ void StreamFeed::health() {
 void StreamFeed::end(const char *why) {
   if (ended_) return;
   std::string reason;
-  if (!stop_reason_.empty())
+  // RECEIVER_REQUEST_CLOSE is the server confirming our own close (SIGTERM,
+  // rtms_stopped): the gateway stopped it, whether that answer or our EOS
+  // came first.
+  if (!stop_reason_.empty() && stop_reason_ != "RECEIVER_REQUEST_CLOSE")
     reason = stop_reason_;  // the server ended it (MEETING_ENDED, ...)
+  else if (!stop_reason_.empty())
+    reason = "stopped";
   else if (g_str_equal(why, "eos"))
     reason = "stopped";  // rtms_stopped, or the gateway shutting down
   else
