@@ -95,12 +95,12 @@ if [ "${RTMS_SKIP_SANITIZERS:-0}" != "1" ]; then
   fi
 fi
 if [ "${RTMS_SKIP_FUZZ:-0}" != "1" ]; then
-  # Each libFuzzer target (tests/fuzz) for 20 s on a copy of its seed corpus,
+  # Each libFuzzer target (tests/fuzz) for 12 s on a copy of its seed corpus,
   # clang + ASan + UBSan. A crash or broken property prints the input as hex
   # and base64; scripts/fuzz.sh 600 is the longer run.
   fuzz_results=$PWD/build-fuzz/fuzz-results.txt
   rm -f "$fuzz_results"
-  FUZZ_RESULTS=$fuzz_results ./scripts/fuzz.sh "${RTMS_FUZZ_SECONDS:-20}" || status=1
+  FUZZ_RESULTS=$fuzz_results ./scripts/fuzz.sh "${RTMS_FUZZ_SECONDS:-12}" || status=1
   logs+=("$fuzz_results")
 fi
 if [ "${RTMS_SKIP_PACKAGES:-0}" != "1" ] && [ "$(id -u)" -eq 0 ]; then

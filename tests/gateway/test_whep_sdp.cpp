@@ -120,9 +120,12 @@ GST_START_TEST(profiles) {
   fail_unless_equals_int(gateway::parse_profile_level_id("42f00b").level_idc, 9);  // level 1b
   // An SPS after an access unit delimiter, in Annex B.
   const uint8_t au[] = {0, 0, 0, 1, 0x09, 0xf0, 0, 0, 0, 1, 0x67, 0x42, 0xc0, 0x1f, 0xda, 0x01, 0x40};
-  fail_unless_equals_string(gateway::sps_profile_level_id(au, sizeof au).c_str(), "42c01f");
+  // Held in variables: the check macro keeps the pointer past the statement.
+  const std::string found = gateway::sps_profile_level_id(au, sizeof au);
+  fail_unless_equals_string(found.c_str(), "42c01f");
   const uint8_t no_sps[] = {0, 0, 0, 1, 0x41, 0x9a, 0x00, 0x11, 0x22};
-  fail_unless_equals_string(gateway::sps_profile_level_id(no_sps, sizeof no_sps).c_str(), "");
+  const std::string none = gateway::sps_profile_level_id(no_sps, sizeof no_sps);
+  fail_unless_equals_string(none.c_str(), "");
 }
 GST_END_TEST;
 
