@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ws_frames messages base64 webhook gateway http_proxy event_frames)
+[ ${#targets[@]} -eq 0 ] && targets=(ws_frames messages base64 webhook gateway http_proxy event_frames whep_sdp)
 build=${FUZZ_BUILD:-build-fuzz}
 out=${FUZZ_OUT:-$build/fuzz-out}
 jobs=${FUZZ_JOBS:-1}
