@@ -209,3 +209,47 @@ std::vector<std::string> stream_ids_of(const std::vector<std::string> &bodies) {
   }
   return out;
 }
+
+ClusterDir::ClusterDir() {
+  g_autofree char *tmp = g_dir_make_tmp("rtms-cluster-XXXXXX", nullptr);
+  fail_unless(tmp != nullptr);
+  path = tmp;
+  g_mkdir((path + "/recordings").c_str(), 0755);
+}
+
+ClusterDir::~ClusterDir() { remove_tree(path); }
+
+Cluster::Cluster(int count, int capacity, int lease_ttl_ms) {
+  redis.start();
+  intake = start_intake(redis, "intake", dir.path);
+  for (int i = 1; i <= count; i++)
+    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, capacity, lease_ttl_ms));
+}
+
+std::vector<std::string> Cluster::play(EmulatorRun &emulator, const std::string &name, const std::string &base_id,
+                                       int duration_ms, int streams, const std::vector<std::string> &extra) {
+  std::string script = write_long_script(dir.path, name, base_id, duration_ms);
+  std::string out = dir.path + "/" + name + ".jsonl";
+  std::vector<std::string> args = {"--script", script, "--webhook-url", intake->run.url, "--webhook-secret",
+                                   GW_WEBHOOK_SECRET, "--webhook-out", out};
+  if (streams > 1) args.insert(args.end(), {"--streams", std::to_string(streams)});
+  args.insert(args.end(), extra.begin(), extra.end());
+  emulator.start(args);
+  std::vector<std::string> ids = stream_ids_of(read_lines(out));
+  fail_unless_equals_int(ids.size(), streams);
+  fail_unless(wait_owned(intake->run, ids, 20000), "not every stream was claimed");
+  return ids;
+}
+
+ClusterGateway &Cluster::owner(const std::string &stream_id) {
+  std::string name = owner_of(intake->run, stream_id);
+  for (auto &w : workers)
+    if (w->name == name) return *w;
+  fail("stream %s has no owner among the workers (\"%s\")", stream_id.c_str(), name.c_str());
+  return *workers.front();
+}
+
+ClusterGateway &Cluster::other_than(const ClusterGateway &worker) {
+  fail_unless_equals_int(workers.size(), 2);
+  return workers[0].get() == &worker ? *workers[1] : *workers[0];
+}

@@ -68,3 +68,30 @@ std::string owner_of(GatewayRun &gw, const std::string &stream_id);
 // Polls until every stream has an owner; false after timeout_ms.
 bool wait_owned(GatewayRun &gw, const std::vector<std::string> &ids, int timeout_ms);
 std::vector<std::string> stream_ids_of(const std::vector<std::string> &bodies);
+
+// A test's folder with recordings/ in it, removed with all it holds.
+struct ClusterDir {
+  std::string path;
+  ClusterDir();
+  ~ClusterDir();
+  std::string out() const { return path + "/recordings"; }
+};
+
+// One test's cluster: its folder, a private Redis, an intake ("intake") and
+// `count` workers ("worker-1" ...) recording into dir.out().
+struct Cluster {
+  ClusterDir dir;
+  RedisRun redis;
+  std::unique_ptr<ClusterGateway> intake;
+  std::vector<std::unique_ptr<ClusterGateway>> workers;
+  Cluster(int count, int capacity, int lease_ttl_ms);
+  // Plays write_long_script(name, base_id, duration_ms) as `streams`
+  // streams, their webhooks signed and posted to the intake (and kept in
+  // dir/<name>.jsonl), plus the emulator options in extra; returns the
+  // stream ids once each has an owner (fails the test after 20 s).
+  std::vector<std::string> play(EmulatorRun &emulator, const std::string &name, const std::string &base_id,
+                                int duration_ms, int streams, const std::vector<std::string> &extra = {});
+  // The worker that owns a stream now, and the other one of two.
+  ClusterGateway &owner(const std::string &stream_id);
+  ClusterGateway &other_than(const ClusterGateway &worker);
+};

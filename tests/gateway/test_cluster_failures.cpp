@@ -22,42 +22,21 @@
 
 namespace {
 
-struct Dir {
-  std::string path;
-  Dir() {
-    g_autofree char *tmp = g_dir_make_tmp("rtms-cluster-XXXXXX", nullptr);
-    path = tmp;
-    g_mkdir((path + "/recordings").c_str(), 0755);
-  }
-  ~Dir() { remove_tree(path); }
-  std::string out() const { return path + "/recordings"; }
-};
-
 double cluster_metric(ClusterGateway &g, const char *name) { return g.run.metric(name); }
 
 }  // namespace
 
 GST_START_TEST(kill_9_worker_streams_taken_over) {
-  Dir dir;
-  RedisRun redis;
-  redis.start();
-  auto intake = start_intake(redis, "intake", dir.path);
-  std::vector<std::unique_ptr<ClusterGateway>> workers;
-  for (int i = 1; i <= 3; i++)
-    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 3000));
+  Cluster cluster(3, 2, 3000);
+  auto &[dir, redis, intake, workers] = cluster;
   EmulatorRun emulator;
-  std::string script = write_long_script(dir.path, "K", "d0000000000000000000000000000000", 15000);
-  emulator.start({"--script", script, "--streams", "3", "--webhook-url", intake->run.url, "--webhook-secret",
-                  GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/k.jsonl"});
-  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/k.jsonl"));
-  fail_unless(wait_owned(intake->run, ids, 20000), "not every stream was claimed");
+  std::vector<std::string> ids = cluster.play(emulator, "K", "d0000000000000000000000000000000", 15000, 3);
   // The owner of the first stream dies mid-meeting, without a word.
-  std::string victim = owner_of(intake->run, ids[0]);
+  std::string victim = cluster.owner(ids[0]).name;
   std::vector<std::string> victims;
   for (const auto &id : ids)
     if (owner_of(intake->run, id) == victim) victims.push_back(id);
   auto it = std::find_if(workers.begin(), workers.end(), [&](auto &w) { return w->name == victim; });
-  fail_unless(it != workers.end());
   g_usleep(1500000);  // some media in its first segment
   g_subprocess_force_exit((*it)->run.process);
   g_subprocess_wait((*it)->run.process, nullptr, nullptr);
@@ -121,25 +100,15 @@ GST_START_TEST(kill_9_worker_streams_taken_over) {
 GST_END_TEST;
 
 GST_START_TEST(paused_worker_is_fenced) {
-  Dir dir;
-  RedisRun redis;
-  redis.start();
-  auto intake = start_intake(redis, "intake", dir.path);
-  std::vector<std::unique_ptr<ClusterGateway>> workers;
-  for (int i = 1; i <= 2; i++)
-    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 1, 6000));
+  Cluster cluster(2, 1, 6000);
+  auto &[dir, redis, intake, workers] = cluster;
   EmulatorRun emulator;
-  std::string script = write_long_script(dir.path, "P", "e0000000000000000000000000000000", 24000);
   // Keep-alives every second (also while media flow), two misses: the
   // emulator lets go of a paused receiver's connection after about 3 s.
-  emulator.start({"--script", script, "--webhook-url", intake->run.url, "--webhook-secret", GW_WEBHOOK_SECRET,
-                  "--webhook-out", dir.path + "/p.jsonl", "--keepalive-interval", "1000", "--keepalive-misses", "2",
-                  "--keepalive-when-busy"});
-  std::string id = stream_ids_of(read_lines(dir.path + "/p.jsonl"))[0];
-  fail_unless(wait_owned(intake->run, {id}, 20000), "not claimed");
-  std::string first = owner_of(intake->run, id);
-  ClusterGateway &paused = *(workers[0]->name == first ? workers[0] : workers[1]);
-  ClusterGateway &other = *(workers[0]->name == first ? workers[1] : workers[0]);
+  std::string id = cluster.play(emulator, "P", "e0000000000000000000000000000000", 24000, 1,
+                                {"--keepalive-interval", "1000", "--keepalive-misses", "2", "--keepalive-when-busy"})[0];
+  ClusterGateway &paused = cluster.owner(id);
+  ClusterGateway &other = cluster.other_than(paused);
   g_usleep(1500000);
   g_subprocess_send_signal(paused.run.process, SIGSTOP);
   // Past its lease: the other worker takes the stream.
@@ -198,25 +167,15 @@ GST_END_TEST;
 // DUPLICATE_SIGNAL_REQUEST. The stream is left for the next adopt scan
 // (release "retry") until Zoom lets go, then runs on.
 GST_START_TEST(takeover_retries_while_zoom_holds_the_old_connection) {
-  Dir dir;
-  RedisRun redis;
-  redis.start();
-  auto intake = start_intake(redis, "intake", dir.path);
-  std::vector<std::unique_ptr<ClusterGateway>> workers;
-  for (int i = 1; i <= 2; i++)
-    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 1, 1000));
+  Cluster cluster(2, 1, 1000);
+  auto &[dir, redis, intake, workers] = cluster;
   EmulatorRun emulator;
-  std::string script = write_long_script(dir.path, "H", "70000000000000000000000000000000", 20000);
   // The emulator lets go of a silent receiver after 4 missed keep-alives
   // 2 s apart (8 s or more); the lease runs out after 1 s.
-  emulator.start({"--script", script, "--webhook-url", intake->run.url, "--webhook-secret", GW_WEBHOOK_SECRET,
-                  "--webhook-out", dir.path + "/h.jsonl", "--keepalive-interval", "2000", "--keepalive-misses", "4",
-                  "--keepalive-when-busy"});
-  std::string id = stream_ids_of(read_lines(dir.path + "/h.jsonl"))[0];
-  fail_unless(wait_owned(intake->run, {id}, 20000), "not claimed");
-  std::string first = owner_of(intake->run, id);
-  ClusterGateway &gone = *(workers[0]->name == first ? workers[0] : workers[1]);
-  ClusterGateway &other = *(workers[0]->name == first ? workers[1] : workers[0]);
+  std::string id = cluster.play(emulator, "H", "70000000000000000000000000000000", 20000, 1,
+                                {"--keepalive-interval", "2000", "--keepalive-misses", "4", "--keepalive-when-busy"})[0];
+  ClusterGateway &gone = cluster.owner(id);
+  ClusterGateway &other = cluster.other_than(gone);
   g_usleep(1000000);
   g_subprocess_send_signal(gone.run.process, SIGSTOP);
   // The other worker gets the stream running at last.

@@ -21,18 +21,6 @@
 
 namespace {
 
-struct Dir {
-  std::string path;
-  Dir() {
-    g_autofree char *tmp = g_dir_make_tmp("rtms-cluster-XXXXXX", nullptr);
-    path = tmp;
-    g_mkdir((path + "/recordings").c_str(), 0755);
-  }
-  ~Dir() { remove_tree(path); }
-  std::string out() const { return path + "/recordings"; }
-};
-
-
 std::unique_ptr<ClusterGateway> start_role_with_password(const RedisRun &redis, const std::string &dir,
                                                          const std::string &file) {
   auto gw = std::make_unique<ClusterGateway>();
@@ -44,19 +32,10 @@ std::unique_ptr<ClusterGateway> start_role_with_password(const RedisRun &redis, 
 }  // namespace
 
 GST_START_TEST(redis_restarted_from_its_aof) {
-  Dir dir;
-  RedisRun redis;
-  redis.start();
-  auto intake = start_intake(redis, "intake", dir.path);
-  std::vector<std::unique_ptr<ClusterGateway>> workers;
-  for (int i = 1; i <= 2; i++)
-    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 8000));
+  Cluster cluster(2, 2, 8000);
+  auto &[dir, redis, intake, workers] = cluster;
   EmulatorRun a, late;
-  std::string script = write_long_script(dir.path, "R", "f0000000000000000000000000000000", 12000);
-  a.start({"--script", script, "--streams", "2", "--webhook-url", intake->run.url, "--webhook-secret",
-           GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/r.jsonl"});
-  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/r.jsonl"));
-  fail_unless(wait_owned(intake->run, ids, 20000), "not claimed");
+  std::vector<std::string> ids = cluster.play(a, "R", "f0000000000000000000000000000000", 12000, 2);
   // A third meeting whose rtms_started arrives while Redis is down.
   std::string script_late = write_long_script(dir.path, "L", "f1000000000000000000000000000000", 8000);
   late.start({"--script", script_late, "--webhook-out", dir.path + "/l.jsonl", "--wait-client", "60000"});
@@ -113,22 +92,13 @@ GST_START_TEST(redis_restarted_from_its_aof) {
 GST_END_TEST;
 
 GST_START_TEST(sigterm_hands_streams_over) {
-  Dir dir;
-  RedisRun redis;
-  redis.start();
-  auto intake = start_intake(redis, "intake", dir.path);
-  std::vector<std::unique_ptr<ClusterGateway>> workers;
-  for (int i = 1; i <= 2; i++)
-    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 10000));
+  Cluster cluster(2, 2, 10000);
+  auto &[dir, redis, intake, workers] = cluster;
   EmulatorRun emulator;
-  std::string script = write_long_script(dir.path, "T", "90000000000000000000000000000000", 12000);
-  emulator.start({"--script", script, "--streams", "2", "--webhook-url", intake->run.url, "--webhook-secret",
-                  GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/t.jsonl"});
-  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/t.jsonl"));
-  fail_unless(wait_owned(intake->run, ids, 20000), "not claimed");
-  std::string leaving = owner_of(intake->run, ids[0]);
-  ClusterGateway &drained = *(workers[0]->name == leaving ? workers[0] : workers[1]);
-  ClusterGateway &other = *(workers[0]->name == leaving ? workers[1] : workers[0]);
+  std::vector<std::string> ids = cluster.play(emulator, "T", "90000000000000000000000000000000", 12000, 2);
+  ClusterGateway &drained = cluster.owner(ids[0]);
+  ClusterGateway &other = cluster.other_than(drained);
+  std::string leaving = drained.name;
   std::vector<std::string> moved;
   for (const auto &id : ids)
     if (owner_of(intake->run, id) == leaving) moved.push_back(id);
@@ -168,7 +138,7 @@ GST_START_TEST(sigterm_hands_streams_over) {
 GST_END_TEST;
 
 GST_START_TEST(redis_password_never_logged) {
-  Dir dir;
+  ClusterDir dir;
   RedisRun redis;
   redis.password = "s3cret-Redis-pw-4711";
   redis.start();
@@ -213,19 +183,10 @@ GST_END_TEST;
 // back the streams, still running at Zoom, are adopted again in new
 // segments and run to their end.
 GST_START_TEST(redis_away_past_the_lease) {
-  Dir dir;
-  RedisRun redis;
-  redis.start();
-  auto intake = start_intake(redis, "intake", dir.path);
-  std::vector<std::unique_ptr<ClusterGateway>> workers;
-  for (int i = 1; i <= 2; i++)
-    workers.push_back(start_worker(redis, "worker-" + std::to_string(i), dir.out(), dir.path, 2, 2000));
+  Cluster cluster(2, 2, 2000);
+  auto &[dir, redis, intake, workers] = cluster;
   EmulatorRun emulator;
-  std::string script = write_long_script(dir.path, "X", "60000000000000000000000000000000", 15000);
-  emulator.start({"--script", script, "--streams", "2", "--webhook-url", intake->run.url, "--webhook-secret",
-                  GW_WEBHOOK_SECRET, "--webhook-out", dir.path + "/x.jsonl"});
-  std::vector<std::string> ids = stream_ids_of(read_lines(dir.path + "/x.jsonl"));
-  fail_unless(wait_owned(intake->run, ids, 20000), "not claimed");
+  std::vector<std::string> ids = cluster.play(emulator, "X", "60000000000000000000000000000000", 15000, 2);
   g_usleep(1000000);
   redis.kill_now();
   // Every worker stops what it can no longer prove.
