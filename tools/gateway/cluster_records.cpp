@@ -1,4 +1,5 @@
 #include "cluster_records.h"
+#include "protocol/json_fields.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -189,11 +190,7 @@ std::string gap_line(const Gap &gap) {
   num("gap_ms", gap.end_ms > gap.start_ms ? gap.end_ms - gap.start_ms : 0);
   str("reason", gap.reason);
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  g_autofree gchar *text = json_generator_to_data(gen, nullptr);
-  return text;
+  return rtms::json::to_compact_string(b);
 }
 
 Gap Acquired::gap(const std::string &to_owner, int64_t end_ms) const {

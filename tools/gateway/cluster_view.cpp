@@ -1,4 +1,5 @@
 #include "cluster_view.h"
+#include "protocol/json_fields.h"
 
 #include <cstdlib>
 
@@ -50,11 +51,7 @@ std::string intake_streams_json(RedisLink &link, const Keys &keys, const std::st
   json_builder_add_string_value(b, intake_id.c_str());
   add_cluster_view(b, link, keys);
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  g_autofree gchar *text = json_generator_to_data(gen, nullptr);
-  return text;
+  return rtms::json::to_compact_string(b);
 }
 
 }  // namespace gateway::cluster

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "common/gref.h"
+#include "protocol/json_fields.h"
 
 namespace gateway {
 
@@ -44,11 +45,8 @@ class Json {
     return *this;
   }
   std::string text() {
-    g_autoptr(JsonNode) root = json_builder_get_root(b_.get());
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    json_generator_set_root(gen, root);
-    g_autofree gchar *out = json_generator_to_data(gen, nullptr);
-    return out ? out : "{}";
+    std::string out = rtms::json::to_compact_string(b_.get());
+    return out.empty() ? "{}" : out;
   }
 
  private:

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "run_on_idle.h"
 #include "protocol/host_allowlist.h"
+#include "protocol/json_fields.h"
 
 namespace gateway {
 
@@ -47,11 +48,7 @@ std::string ready_line(const std::string &url, const std::string &intake) {
   json_builder_set_member_name(b, "pid");
   json_builder_add_int_value(b, getpid());
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  g_autofree gchar *text = json_generator_to_data(gen, nullptr);
-  return text;
+  return rtms::json::to_compact_string(b);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "cluster_view.h"
 #include "log.h"
+#include "protocol/json_fields.h"
 
 namespace gateway::cluster {
 
@@ -404,11 +405,7 @@ std::string WorkerRole::streams_json() {
   json_builder_end_array(b);
   add_cluster_view(b, link_, keys_);
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  g_autofree gchar *text = json_generator_to_data(gen, nullptr);
-  return text;
+  return rtms::json::to_compact_string(b);
 }
 
 }  // namespace gateway::cluster
