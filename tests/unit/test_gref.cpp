@@ -5,6 +5,8 @@
 // ASan build adds leak and use-after-free checks on top.
 #include <gst/check/gstcheck.h>
 
+#include <memory>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -263,6 +265,47 @@ GST_START_TEST(source_ids_are_removed) {
 }
 GST_END_TEST;
 
+// CallbackData: what a signal holds is freed with its handler, whatever
+// the callback did; a shared_ptr in it keeps its object exactly that long.
+GST_START_TEST(callback_data_freed_with_the_handler) {
+  auto held = std::make_shared<int>(7);
+  GstElement *element = gst_element_factory_make("identity", nullptr);
+  fail_unless(element != nullptr);
+  gst_object_ref_sink(element);
+  using Data = rtms::CallbackData<std::shared_ptr<int>>;
+  gulong id = g_signal_connect_data(element, "notify::name", G_CALLBACK(+[](GObject *, GParamSpec *, gpointer data) {
+                                      (*Data::of(data))++;
+                                    }),
+                                    Data::give(held), Data::free_closure, GConnectFlags(0));
+  fail_unless_equals_int(held.use_count(), 2);
+  g_object_set(element, "name", "renamed", nullptr);
+  fail_unless_equals_int(*held, 8);
+  g_signal_handler_disconnect(element, id);
+  fail_unless_equals_int(held.use_count(), 1);
+  g_object_set_data_full(G_OBJECT(element), "x", Data::give(held), Data::free);
+  fail_unless_equals_int(held.use_count(), 2);
+  gst_object_unref(element);
+  fail_unless_equals_int(held.use_count(), 1);
+}
+GST_END_TEST;
+
+// for_each_element: every element once, stops when told, frees the iterator.
+GST_START_TEST(for_each_element_walks_a_bin) {
+  auto pipeline = rtms::PipelineRef::adopt(
+      GST_ELEMENT(gst_object_ref_sink(gst_parse_launch("fakesrc name=a ! identity name=b ! fakesink name=c", nullptr))));
+  fail_unless(pipeline);
+  std::vector<std::string> names;
+  rtms::for_each_element(gst_bin_iterate_elements(GST_BIN(pipeline.get())), [&](GstElement *e) {
+    names.push_back(GST_OBJECT_NAME(e));
+    return true;
+  });
+  fail_unless_equals_int(names.size(), 3);
+  int seen = 0;
+  rtms::for_each_element(gst_bin_iterate_elements(GST_BIN(pipeline.get())), [&](GstElement *) { return ++seen < 2; });
+  fail_unless_equals_int(seen, 2);
+}
+GST_END_TEST;
+
 static Suite *gref_suite() {
   Suite *s = suite_create("gref");
   TCase *tc = tcase_create("holders");
@@ -274,6 +317,8 @@ static Suite *gref_suite() {
   tcase_add_test(tc, gstreamer_mini_objects);
   tcase_add_test(tc, gstreamer_objects_and_pipelines);
   tcase_add_test(tc, source_ids_are_removed);
+  tcase_add_test(tc, callback_data_freed_with_the_handler);
+  tcase_add_test(tc, for_each_element_walks_a_bin);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -170,9 +170,8 @@ void HttpServer::on_early(SoupServer *, SoupServerMessage *msg, const char *, GH
   guarded(msg, [&] {
     SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
     if (soup_message_headers_get_encoding(headers) != SOUP_ENCODING_CONTENT_LENGTH) {
-      auto *count = new BodyCount{self, self->config_.max_body_bytes};
-      g_object_set_data_full(G_OBJECT(msg), "rtms-gateway-body-count", count,
-                             [](gpointer p) { delete static_cast<BodyCount *>(p); });
+      gpointer count = rtms::CallbackData<BodyCount>::give(BodyCount{self, self->config_.max_body_bytes});
+      g_object_set_data_full(G_OBJECT(msg), "rtms-gateway-body-count", count, rtms::CallbackData<BodyCount>::free);
       g_signal_connect(msg, "got-chunk", G_CALLBACK(on_chunk), count);
       return;
     }

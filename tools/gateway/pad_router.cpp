@@ -268,12 +268,11 @@ void on_pad_added(GstElement *src, GstPad *pad, gpointer) {
   }
 }
 
-void free_routes(gpointer data) { delete static_cast<PadRoutes *>(data); }
-
 }  // namespace
 
 void route_pads(GstElement *src, const PadRoutes &routes) {
-  g_object_set_data_full(G_OBJECT(src), kRoutesKey, new PadRoutes(routes), free_routes);
+  g_object_set_data_full(G_OBJECT(src), kRoutesKey, rtms::CallbackData<PadRoutes>::give(routes),
+                         rtms::CallbackData<PadRoutes>::free);
   g_signal_connect(src, "pad-added", G_CALLBACK(on_pad_added), nullptr);
 }
 

@@ -158,26 +158,10 @@ gboolean StreamPipeline::on_stop_timeout(gpointer data) {
 }
 
 void StreamPipeline::end_other_inputs() {
-  GstIterator *it = gst_bin_iterate_sources(GST_BIN(pipeline_.get()));
-  GValue item = G_VALUE_INIT;
-  bool done = false;
-  while (!done) {
-    switch (gst_iterator_next(it, &item)) {
-      case GST_ITERATOR_OK: {
-        auto *element = GST_ELEMENT(g_value_get_object(&item));
-        if (element != src_.get()) gst_element_send_event(element, gst_event_new_eos());
-        g_value_reset(&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync(it);
-        break;
-      default:
-        done = true;
-    }
-  }
-  g_value_unset(&item);
-  gst_iterator_free(it);
+  rtms::for_each_element(gst_bin_iterate_sources(GST_BIN(pipeline_.get())), [&](GstElement *element) {
+    if (element != src_.get()) gst_element_send_event(element, gst_event_new_eos());
+    return true;
+  });
   end_unrouted_inputs(GST_BIN(pipeline_.get()));
 }
 

@@ -30,6 +30,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -222,6 +223,21 @@ class SourceId {
 
  private:
   guint id_ = 0;
+};
+
+// C++ data that C code owns for a while: a signal's or a probe's user data,
+// g_object_set_data_full. give() moves a T onto the heap and hands over the
+// pointer; free / free_closure are the matching destroy notifies (GDestroyNotify,
+// GClosureNotify); of() reads it in the callback.
+//
+//   g_signal_connect_data(src, "pad-added", G_CALLBACK(on_pad), rtms::CallbackData<Hook>::give({tap, true}),
+//                         rtms::CallbackData<Hook>::free_closure, GConnectFlags(0));
+template <typename T>
+struct CallbackData {
+  static gpointer give(T value) { return std::make_unique<T>(std::move(value)).release(); }
+  static T &of(gpointer data) { return *static_cast<T *>(data); }
+  static void free(gpointer data) { std::unique_ptr<T> owned(static_cast<T *>(data)); }
+  static void free_closure(gpointer data, GClosure *) { free(data); }
 };
 
 }  // namespace rtms

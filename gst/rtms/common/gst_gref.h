@@ -34,4 +34,28 @@ struct PipelineTraits {
 };
 using PipelineRef = GRef<GstElement, PipelineTraits>;
 
+// Calls fn(element) for each element an iterator yields (gst_bin_iterate_*)
+// until fn returns false, then frees the iterator. When the bin changes
+// meanwhile (a resync), the walk starts again from its first element.
+template <typename Fn>
+void for_each_element(GstIterator *it, Fn &&fn) {
+  GValue item = G_VALUE_INIT;
+  bool done = false;
+  while (!done) {
+    switch (gst_iterator_next(it, &item)) {
+      case GST_ITERATOR_OK:
+        done = !fn(GST_ELEMENT(g_value_get_object(&item)));
+        g_value_reset(&item);
+        break;
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync(it);
+        break;
+      default:
+        done = true;
+    }
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+}
+
 }  // namespace rtms
