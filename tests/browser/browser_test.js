@@ -452,7 +452,9 @@ function iceLinks(response) {
 // Media through a TURN relay (docs/gateway.md, "ICE, STUN, TURN"): the
 // test's own coturn on loopback with a long-term user; the gateway gets it in
 // RTMS_GATEWAY_TURN_SERVER, the page from the WHEP endpoint's Link headers
-// (with the token) and uses relayed candidates only (?relay=1).
+// (with the token); both use relayed candidates only (the gateway's
+// --ice-transport-policy relay, the page's ?relay=1), so the media goes
+// from the gateway's allocation to the browser's, both on coturn.
 async function turn(tmp, procs) {
   const which = require('child_process').spawnSync('sh', ['-c', 'command -v turnserver'], { encoding: 'utf8' });
   if (which.status !== 0) {
@@ -479,7 +481,7 @@ async function turn(tmp, procs) {
   const token = 'viewer-token-' + Math.random().toString(36).slice(2);
   fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
   const turnUrl = 'turn://' + user + ':' + password + '@127.0.0.1:' + port;
-  const gw = await startGateway(procs, tmp, ['--feed-token-file', path.join(tmp, 'token')],
+  const gw = await startGateway(procs, tmp, ['--feed-token-file', path.join(tmp, 'token'), '--ice-transport-policy', 'relay'],
     { RTMS_GATEWAY_TURN_SERVER: turnUrl });
   const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b004';
   const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator', 16000);
@@ -502,7 +504,8 @@ async function turn(tmp, procs) {
       for (const r of stats.values())
         if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
       const local = pair && stats.get(pair.localCandidateId), remote = pair && stats.get(pair.remoteCandidateId);
-      return { servers: v.iceServers, config: v.pc.getConfiguration().iceTransportPolicy,
+      const answerCandidates = v.answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+      return { servers: v.iceServers, answerCandidates, config: v.pc.getConfiguration().iceTransportPolicy,
         pair: pair && { state: pair.state, nominated: pair.nominated, bytesReceived: pair.bytesReceived },
         local: local && { type: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol,
           address: local.address + ':' + local.port, url: local.url },
@@ -513,6 +516,9 @@ async function turn(tmp, procs) {
     assert.strictEqual(ice.config, 'relay', 'the page uses relayed candidates only');
     assert(ice.pair && ice.pair.state === 'succeeded' && ice.pair.nominated, 'a selected, nominated candidate pair');
     assert.strictEqual(ice.local.type, 'relay', 'the browser\'s side of the selected pair is a TURN relay');
+    assert(ice.answerCandidates.length > 0 && ice.answerCandidates.every((l) => / typ relay( |$)/.test(l)),
+      'the gateway answered with relayed candidates only');
+    assert.strictEqual(ice.remote.type, 'relay', 'the gateway\'s side of the selected pair is a TURN relay');
     assert(ice.pair.bytesReceived > 10000, 'media came over the relayed pair (' + ice.pair.bytesReceived + ' bytes)');
     assert(!page.consoleText.includes(password), 'the TURN password not in the page\'s console');
     await until('the stream\'s end on the page', async () => (await sample(page)).ended, 40000, 250);
@@ -531,7 +537,7 @@ async function turn(tmp, procs) {
   const turnText = fs.readFileSync(turnLog, 'utf8');
   const allocations = turnText.split('\n').filter((l) => /ALLOCATE processed, success/.test(l));
   log('coturn:', allocations.length, 'allocations;', allocations.map((l) => l.replace(/^\S+\s+/, '')).join(' | '));
-  assert(allocations.length >= 1, 'coturn made an allocation');
+  assert(allocations.length >= 2, 'coturn made the browser\'s and the gateway\'s allocations');
 }
 
 async function main() {
