@@ -482,9 +482,17 @@ async function turn(tmp, procs) {
   fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
   const turnUrl = 'turn://' + user + ':' + password + '@127.0.0.1:' + port;
   const gw = await startGateway(procs, tmp, ['--feed-token-file', path.join(tmp, 'token'), '--ice-transport-policy', 'relay'],
-    { RTMS_GATEWAY_TURN_SERVER: turnUrl });
+    // webrtcnice at DEBUG prints the TURN URL: the gateway must hold the password back.
+    { RTMS_GATEWAY_TURN_SERVER: turnUrl, GST_DEBUG: (process.env.GST_DEBUG ? process.env.GST_DEBUG + ',' : '') + 'webrtcnice:5' });
   const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b004';
-  const emulator = startMeeting(procs, tmp, gw, streamId, 'emulator', 16000);
+  // A short meeting: Alice talks with her camera on for 14 s.
+  const script = path.join(tmp, 'emulator.json');
+  const meeting = meetingScript(streamId, 14000);
+  meeting.participants = [Object.assign(meeting.participants[0], { talk: [[0, 14000]] })];
+  meeting.transcript = [];
+  fs.writeFileSync(script, JSON.stringify(meeting));
+  const emulator = procs.start('emulator', process.env.RTMS_EMULATOR,
+    ['--script', script, '--webhook-url', gw.webhook, '--webhook-secret', SECRET], {}, tmp);
   // The ICE servers: TURN with its credentials only to a viewer with the token.
   const whep = gw.base + '/streams/' + streamId + '/whep';
   const withToken = iceLinks(await fetch(whep, { method: 'OPTIONS', headers: { Authorization: 'Bearer ' + token } }));
@@ -538,6 +546,8 @@ async function turn(tmp, procs) {
   const allocations = turnText.split('\n').filter((l) => /ALLOCATE processed, success/.test(l));
   log('coturn:', allocations.length, 'allocations;', allocations.map((l) => l.replace(/^\S+\s+/, '')).join(' | '));
   assert(allocations.length >= 2, 'coturn made the browser\'s and the gateway\'s allocations');
+  // Packets relayed to a peer, as coturn counts them when an allocation ends (for information).
+  log('coturn relayed:', turnText.split('\n').filter((l) => /peer usage/.test(l)).map((l) => l.replace(/^.*session /, '')).join(' | '));
 }
 
 async function main() {
