@@ -529,6 +529,21 @@ async function turn(tmp, procs) {
     assert.strictEqual(ice.remote.type, 'relay', 'the gateway\'s side of the selected pair is a TURN relay');
     assert(ice.pair.bytesReceived > 10000, 'media came over the relayed pair (' + ice.pair.bytesReceived + ' bytes)');
     assert(!page.consoleText.includes(password), 'the TURN password not in the page\'s console');
+    // The 201 of an offer carries the same Link (RFC 9725 4.6), readable by a script; that viewer leaves at once.
+    const created = await page.evaluate(async (url, bearer) => {
+      const pc = new RTCPeerConnection();
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: bearer },
+        body: pc.localDescription.sdp });
+      const out = { status: r.status, link: r.headers.get('link'), cache: r.headers.get('cache-control') };
+      if (r.headers.get('location')) await fetch(r.headers.get('location'), { method: 'DELETE', headers: { Authorization: bearer } });
+      pc.close();
+      return out;
+    }, whep, 'Bearer ' + token);
+    assert.strictEqual(created.status, 201, 'a second offer answered');
+    assert.strictEqual(created.link, withToken[0], 'the 201 carries the TURN Link too');
+    assert.strictEqual(created.cache, 'no-store', 'an answer with credentials is not stored');
     await until('the stream\'s end on the page', async () => (await sample(page)).ended, 40000, 250);
     await emulator.exited;
   } finally {
