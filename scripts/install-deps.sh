@@ -24,6 +24,10 @@ packages=(
   redis-server libhiredis-dev
   # The proxy test (tests/e2e/test_proxy.cpp) starts its own tinyproxy.
   tinyproxy
+  # The TURN test (tests/browser, browser-turn) starts its own turnserver
+  # on loopback with its own port and configuration; the package's service
+  # (started by systemd, where it runs, with /etc/turnserver.conf) is not used.
+  coturn
   # The libFuzzer targets (tests/fuzz, scripts/fuzz.sh): clang, and the
   # runtime libraries with libFuzzer and the sanitizers for it (a
   # Recommends of clang-14, so --no-install-recommends leaves it out).

@@ -12,6 +12,10 @@
 //   node browser_test.js two-viewers  two browsers at once, one killed mid-stream (SIGKILL): the other
 //                                     keeps playing, the killed one is dropped (no RTCP), the recording
 //                                     is complete; re-encoded video (--webrtc-video encode), the viewer limit
+//   node browser_test.js turn         media through a TURN relay: the test's own coturn on loopback, the
+//                                     gateway given it in RTMS_GATEWAY_TURN_SERVER, the page taking it from
+//                                     WHEP's Link headers (token only) and using relayed candidates only;
+//                                     the selected pair's local candidate is "relay"; no password logged
 //
 // Environment (meson sets it): RTMS_GATEWAY, RTMS_EMULATOR, GST_PLUGIN_PATH_1_0, CHROMIUM.
 // Performance is never asserted: only that things happen within generous bounds.
@@ -82,11 +86,12 @@ async function until(what, fn, ms, every = 200) {
   throw new Error('timed out (' + ms + ' ms) waiting for ' + what + (last instanceof Error ? ': ' + last.message : ''));
 }
 
-async function startGateway(procs, tmp, args) {
+async function startGateway(procs, tmp, args, env) {
   const gw = procs.start('gateway', process.env.RTMS_GATEWAY,
     ['--port', '0', '--output-dir', path.join(tmp, 'recordings'), '--allow-host', '127.0.0.1', '--allow-plaintext',
       ...args],
-    { ZM_WEBHOOK_SECRET: SECRET, ZM_RTMS_CLIENT: 'emulator-client-id', ZM_RTMS_SECRET: 'emulator-client-secret' }, tmp);
+    Object.assign({ ZM_WEBHOOK_SECRET: SECRET, ZM_RTMS_CLIENT: 'emulator-client-id', ZM_RTMS_SECRET: 'emulator-client-secret' },
+      env || {}), tmp);
   const line = await until('the gateway ready line', () => {
     if (gw.exitCode !== null) throw new Error('the gateway exited: ' + fs.readFileSync(gw.logFile, 'utf8').slice(-2000));
     const l = gw.stdoutText.split('\n').find((x) => x.includes('"ready"'));
@@ -139,10 +144,13 @@ function sample(page) {
 }
 
 // Plays through the page: first the list, then a click, like a person.
-async function openViewer(browser, gw, streamId, token) {
+async function openViewer(browser, gw, streamId, token, moreQuery) {
   const page = await browser.newPage();
   page.on('pageerror', (e) => log('page error:', e.message));
-  await page.goto(gw.base + '/' + (token ? '?token=' + encodeURIComponent(token) : ''), { waitUntil: 'load' });
+  page.consoleText = '';
+  page.on('console', (m) => { page.consoleText += m.text() + '\n'; });
+  await page.goto(gw.base + '/' + (token ? '?token=' + encodeURIComponent(token) : '') + (moreQuery || ''),
+    { waitUntil: 'load' });
   const button = await until('the stream in the page\'s list',
     () => page.$('button[data-stream-id="' + streamId + '"]'), 20000);
   await button.click();
@@ -421,9 +429,144 @@ async function pageFeed(tmp, procs) {
   }
 }
 
+// A free port on 127.0.0.1 for both UDP and TCP (TURN listens on both).
+async function freePort() {
+  const net = require('net'), dgram = require('dgram');
+  for (;;) {
+    const server = net.createServer();
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const port = server.address().port;
+    const udp = dgram.createSocket('udp4');
+    const ok = await new Promise((r) => { udp.once('error', () => r(false)); udp.bind(port, '127.0.0.1', () => r(true)); });
+    udp.close();
+    await new Promise((r) => server.close(r));
+    if (ok) return port;
+  }
+}
+
+// The Link rel="ice-server" values of an answer (the gateway sends one header each).
+function iceLinks(response) {
+  return (response.headers.get('link') || '').split(/,\s*(?=<)/).filter((l) => /rel="ice-server"/.test(l));
+}
+
+// Media through a TURN relay (docs/gateway.md, "ICE, STUN, TURN"): the
+// test's own coturn on loopback with a long-term user; the gateway gets it in
+// RTMS_GATEWAY_TURN_SERVER, the page from the WHEP endpoint's Link headers
+// (with the token); both use relayed candidates only (the gateway's
+// --ice-transport-policy relay, the page's ?relay=1), so the media goes
+// from the gateway's allocation to the browser's, both on coturn.
+async function turn(tmp, procs) {
+  const which = require('child_process').spawnSync('sh', ['-c', 'command -v turnserver'], { encoding: 'utf8' });
+  if (which.status !== 0) {
+    const e = new Error('SKIP: no turnserver (apt-get install coturn)');
+    e.skip = true;
+    throw e;
+  }
+  const port = await freePort();
+  const relayBase = 20000 + Math.floor(Math.random() * 400) * 100;  // 100 relay ports of its own, most likely
+  const user = 'rtms-viewer', password = 'turn-pass-' + Math.random().toString(36).slice(2);
+  fs.writeFileSync(path.join(tmp, 'turnserver.conf'), '# the command line says it all\n');
+  const turnLog = path.join(tmp, 'turnserver-events.log');
+  const coturn = procs.start('turnserver', 'turnserver', ['-c', path.join(tmp, 'turnserver.conf'), '-n',
+    '--listening-ip', '127.0.0.1', '--relay-ip', '127.0.0.1', '--listening-port', String(port),
+    '--min-port', String(relayBase), '--max-port', String(relayBase + 99), '--allow-loopback-peers',
+    '--lt-cred-mech', '--user', user + ':' + password, '--realm', 'rtms.test', '--fingerprint',
+    '--no-tls', '--no-dtls', '--no-cli', '--no-rfc5780', '--no-multicast-peers', '--verbose',
+    '--pidfile', path.join(tmp, 'turnserver.pid'), '--db', path.join(tmp, 'turndb'),
+    '--log-file', turnLog, '--simple-log', '--no-stdout-log'], {}, tmp);
+  await until('coturn listening', () => {
+    if (coturn.exitCode !== null) throw new Error('turnserver exited: ' + fs.readFileSync(coturn.logFile, 'utf8'));
+    return fs.existsSync(turnLog) && /UDP listener opened on *: *127\.0\.0\.1/.test(fs.readFileSync(turnLog, 'utf8'));
+  }, 10000);
+  const token = 'viewer-token-' + Math.random().toString(36).slice(2);
+  fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
+  const turnUrl = 'turn://' + user + ':' + password + '@127.0.0.1:' + port;
+  const gw = await startGateway(procs, tmp, ['--feed-token-file', path.join(tmp, 'token'), '--ice-transport-policy', 'relay'],
+    // webrtcnice at DEBUG prints the TURN URL: the gateway must hold the password back.
+    { RTMS_GATEWAY_TURN_SERVER: turnUrl, GST_DEBUG: (process.env.GST_DEBUG ? process.env.GST_DEBUG + ',' : '') + 'webrtcnice:5' });
+  const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b004';
+  // Alice talks with her camera on; the test ends before the meeting does (SIGTERM to the gateway).
+  const script = path.join(tmp, 'emulator.json');
+  const meeting = meetingScript(streamId, 40000);
+  meeting.participants = [Object.assign(meeting.participants[0], { talk: [[0, 40000]] })];
+  meeting.transcript = [];
+  fs.writeFileSync(script, JSON.stringify(meeting));
+  procs.start('emulator', process.env.RTMS_EMULATOR,
+    ['--script', script, '--webhook-url', gw.webhook, '--webhook-secret', SECRET], {}, tmp);
+  // The ICE servers: TURN with its credentials only to a viewer with the token.
+  const whep = gw.base + '/streams/' + streamId + '/whep';
+  const withToken = iceLinks(await fetch(whep, { method: 'OPTIONS', headers: { Authorization: 'Bearer ' + token } }));
+  assert.deepStrictEqual(withToken, ['<turn:127.0.0.1:' + port + '>; rel="ice-server"; username="' + user +
+    '"; credential="' + password + '"; credential-type="password"'], 'OPTIONS with the token: the TURN server');
+  for (const headers of [{}, { Authorization: 'Bearer wrong' }])
+    assert.deepStrictEqual(iceLinks(await fetch(whep, { method: 'OPTIONS', headers })), [], 'no TURN without the token');
+  const browser = await launch(tmp, 'turn');
+  try {
+    const page = await openViewer(browser, gw, streamId, token, '&relay=1');
+    await assertPlays(page, 'the viewer through TURN');
+    const ice = await page.evaluate(async () => {
+      const v = window.rtmsViewer;
+      const stats = new Map();
+      (await v.pc.getStats()).forEach((r) => stats.set(r.id, r));
+      let pair = null;
+      for (const r of stats.values())
+        if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
+      const local = pair && stats.get(pair.localCandidateId), remote = pair && stats.get(pair.remoteCandidateId);
+      const answerCandidates = v.answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+      return { servers: v.iceServers, answerCandidates, config: v.pc.getConfiguration().iceTransportPolicy,
+        pair: pair && { state: pair.state, nominated: pair.nominated, bytesReceived: pair.bytesReceived },
+        local: local && { type: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol,
+          address: local.address + ':' + local.port, url: local.url },
+        remote: remote && { type: remote.candidateType, address: remote.address + ':' + remote.port } };
+    });
+    log('ICE:', JSON.stringify(ice));
+    assert.deepStrictEqual(ice.servers, ['turn:127.0.0.1:' + port], 'the page took the TURN server from the gateway');
+    assert.strictEqual(ice.config, 'relay', 'the page uses relayed candidates only');
+    assert(ice.pair && ice.pair.state === 'succeeded' && ice.pair.nominated, 'a selected, nominated candidate pair');
+    assert.strictEqual(ice.local.type, 'relay', 'the browser\'s side of the selected pair is a TURN relay');
+    assert(ice.answerCandidates.length > 0 && ice.answerCandidates.every((l) => / typ relay( |$)/.test(l)),
+      'the gateway answered with relayed candidates only');
+    assert.strictEqual(ice.remote.type, 'relay', 'the gateway\'s side of the selected pair is a TURN relay');
+    assert(ice.pair.bytesReceived > 10000, 'media came over the relayed pair (' + ice.pair.bytesReceived + ' bytes)');
+    assert(!page.consoleText.includes(password), 'the TURN password not in the page\'s console');
+    // The 201 of an offer carries the same Link (RFC 9725 4.6), readable by a script; that viewer leaves at once.
+    const created = await page.evaluate(async (url, bearer) => {
+      const pc = new RTCPeerConnection();
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: bearer },
+        body: pc.localDescription.sdp });
+      const out = { status: r.status, link: r.headers.get('link'), cache: r.headers.get('cache-control') };
+      if (r.headers.get('location')) await fetch(r.headers.get('location'), { method: 'DELETE', headers: { Authorization: bearer } });
+      pc.close();
+      return out;
+    }, whep, 'Bearer ' + token);
+    assert.strictEqual(created.status, 201, 'a second offer answered');
+    assert.strictEqual(created.link, withToken[0], 'the 201 carries the TURN Link too');
+    assert.strictEqual(created.cache, 'no-store', 'an answer with credentials is not stored');
+    await assertPlays(page, 'the viewer through TURN, later');
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  gw.kill('SIGTERM');
+  const exit = await gw.exited;
+  assert.strictEqual(exit.code, 0, 'the gateway exits 0 on SIGTERM (mid-meeting)');
+  const gwLog = fs.readFileSync(gw.logFile, 'utf8');
+  assert(!gwLog.includes(password), 'the TURN password never reaches the gateway\'s log');
+  assert(!gwLog.includes(token), 'the viewer token never reaches the gateway\'s log');
+  assert(!/AddressSanitizer|runtime error:/.test(gwLog), 'no sanitizer report in the gateway log');
+  // coturn: the allocations (the browser's and the gateway's own), by user.
+  const turnText = fs.readFileSync(turnLog, 'utf8');
+  const allocations = turnText.split('\n').filter((l) => /ALLOCATE processed, success/.test(l));
+  log('coturn:', allocations.length, 'allocations;', allocations.map((l) => l.replace(/^\S+\s+/, '')).join(' | '));
+  assert(allocations.length >= 2, 'coturn made the browser\'s and the gateway\'s allocations');
+  // Packets relayed to a peer, as coturn counts them when an allocation ends (for information).
+  log('coturn relayed:', turnText.split('\n').filter((l) => /peer usage/.test(l)).map((l) => l.replace(/^.*session /, '')).join(' | '));
+}
+
 async function main() {
   const name = process.argv[2];
-  const tests = { watch, 'two-viewers': twoViewers, 'page-feed': pageFeed };
+  const tests = { watch, 'two-viewers': twoViewers, 'page-feed': pageFeed, turn };
   if (!tests[name]) {
     console.error('usage: browser_test.js ' + Object.keys(tests).join('|'));
     process.exit(2);
@@ -436,6 +579,11 @@ async function main() {
     await tests[name](tmp, procs);
     ok = true;
   } catch (e) {
+    if (e && e.skip) {
+      console.log(e.message);
+      await procs.stopAll();
+      process.exit(77);
+    }
     console.error('FAIL:', e && e.stack || e);
     for (const p of procs.list) {
       try {

@@ -166,6 +166,38 @@ GST_START_TEST(video_choice) {
 }
 GST_END_TEST;
 
+// The ICE servers offered to players (Link rel="ice-server", RFC 9725 4.6).
+GST_START_TEST(ice_server_links) {
+  using gateway::ice_server_links;
+  std::vector<std::string> l = ice_server_links("stun://stun.example.org:3478", "", true);
+  fail_unless_equals_int(l.size(), 1);
+  std::string stun = l[0];
+  fail_unless_equals_string(stun.c_str(), "<stun:stun.example.org:3478>; rel=\"ice-server\"");
+  // TURN: the credentials percent-decoded and quoted; transport kept.
+  l = ice_server_links("", "turn://al%40ice:p%22a%5Css:w@127.0.0.1:3478?transport=tcp", true);
+  fail_unless_equals_int(l.size(), 1);
+  std::string turn = l[0];
+  fail_unless_equals_string(turn.c_str(),
+                            "<turn:127.0.0.1:3478?transport=tcp>; rel=\"ice-server\"; username=\"al@ice\"; "
+                            "credential=\"p\\\"a\\\\ss:w\"; credential-type=\"password\"");
+  l = ice_server_links("stun://s:1", "turns://u:p@turn.example.org", true);
+  fail_unless_equals_int(l.size(), 2);
+  std::string turns = l[1];
+  fail_unless_equals_string(turns.c_str(),
+                            "<turns:turn.example.org>; rel=\"ice-server\"; username=\"u\"; credential=\"p\"; "
+                            "credential-type=\"password\"");
+  // Not for this viewer (no token): STUN only.
+  fail_unless_equals_int(ice_server_links("stun://s:1", "turn://u:p@h:1", false).size(), 1);
+  // What cannot be said safely is left out: no credentials, control
+  // characters, a broken escape, a host that would end the <URI>, another scheme.
+  for (const char *bad : {"turn://h:1", "turn://u@h:1", "turn://u:p%0a@h:1", "turn://u:p%4@h:1", "turn://u:p@h>x:1",
+                          "turn://u:p@", "http://u:p@h:1", "turn://:p@h:1"})
+    fail_unless_equals_int(ice_server_links("", bad, true).size(), 0);
+  fail_unless_equals_int(ice_server_links("stun://a b", "", true).size(), 0);
+  fail_unless_equals_int(ice_server_links("stun:h:1", "", true).size(), 0);
+}
+GST_END_TEST;
+
 static Suite *whep_sdp_suite() {
   Suite *s = suite_create("whep_sdp");
   TCase *tc = tcase_create("general");
@@ -174,6 +206,7 @@ static Suite *whep_sdp_suite() {
   tcase_add_test(tc, bad_offers_refused);
   tcase_add_test(tc, profiles);
   tcase_add_test(tc, video_choice);
+  tcase_add_test(tc, ice_server_links);
   return s;
 }
 

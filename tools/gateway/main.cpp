@@ -5,6 +5,7 @@
 #include <gst/gst.h>
 
 #include "gateway_app.h"
+#include "gst_log_guard.h"
 #include "options.h"
 
 int main(int argc, char **argv) {
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
   // the gateway in the middle of recordings.
   std::signal(SIGPIPE, SIG_IGN);
   gst_init(nullptr, nullptr);
+  gateway::keep_secrets_out_of_gst_log(gateway::turn_url_secrets(options.webrtc.turn_server));
   int code;
   {
     gateway::GatewayApp app(std::move(options));

@@ -580,6 +580,7 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
   gst_util_set_object_arg(G_OBJECT(webrtc), "bundle-policy", "max-bundle");
   if (!config.stun_server.empty()) g_object_set(webrtc, "stun-server", config.stun_server.c_str(), nullptr);
   if (!config.turn_server.empty()) g_object_set(webrtc, "turn-server", config.turn_server.c_str(), nullptr);
+  if (config.relay_only) g_object_set(webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, nullptr);
   gst_bin_add(GST_BIN(pipeline_.get()), webrtc);
   watch_rtcp(webrtc, viewer->rtcp);
   gst_element_sync_state_with_parent(webrtc);

@@ -31,6 +31,7 @@ namespace gateway {
 struct WebrtcConfig {
   std::string stun_server;  // stun://host:port
   std::string turn_server;  // turn(s)://user:password@host:port (never logged)
+  bool relay_only = false;  // ice-transport-policy relay: only TURN's relayed candidates
   VideoMode video_mode = VideoMode::Auto;
   int answer_timeout_ms = 5000;  // ICE gathering (non-trickle) and negotiation
   int viewer_queue_ms = 500;     // a viewer's queue; older packets are dropped

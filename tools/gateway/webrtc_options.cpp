@@ -9,10 +9,10 @@ constexpr gint64 kUnset = G_MININT64;
 }
 
 struct WebrtcOptionParser::Raw {
-  gchar *token_file = nullptr, *stun = nullptr, *turn = nullptr, *video = nullptr;
+  gchar *token_file = nullptr, *stun = nullptr, *turn = nullptr, *video = nullptr, *ice_policy = nullptr;
   gint64 max_viewers = kUnset, max_total = kUnset, answer_timeout = kUnset;
   ~Raw() {
-    for (gchar *s : {token_file, stun, turn, video}) g_free(s);
+    for (gchar *s : {token_file, stun, turn, video, ice_policy}) g_free(s);
   }
 };
 
@@ -28,6 +28,8 @@ GOptionGroup *WebrtcOptionParser::group() {
       {"turn-server", 0, 0, G_OPTION_ARG_STRING, &r.turn,
        "TURN server for WebRTC viewers, turn(s)://user:password@host:port (better in the environment, RTMS_GATEWAY_TURN_SERVER: the command line is public)",
        "URL"},
+      {"ice-transport-policy", 0, 0, G_OPTION_ARG_STRING, &r.ice_policy,
+       "The gateway's ICE candidates: all (default), or relay (only the TURN server's relayed ones)", "POLICY"},
       {"webrtc-video", 0, 0, G_OPTION_ARG_STRING, &r.video,
        "H.264 to viewers: auto (passed through when the browser takes it, else re-encoded once), passthrough, encode",
        "MODE"},
@@ -90,6 +92,7 @@ bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string 
         merge_str(file, r.stun, "stun-server", &out->stun_server, error) &&
         merge_str(file, r.turn, "turn-server", &out->turn_server, error) &&
         merge_str(file, r.video, "webrtc-video", &out->video_mode, error) &&
+        merge_str(file, r.ice_policy, "ice-transport-policy", &out->ice_transport_policy, error) &&
         merge_num(file, r.max_viewers, "max-viewers", 0, 1000, &out->max_viewers, error) &&
         merge_num(file, r.max_total, "max-viewers-total", 0, 10000, &out->max_viewers_total, error) &&
         merge_num(file, r.answer_timeout, "whep-answer-timeout", 1, 60, &out->answer_timeout_s, error)))
@@ -102,6 +105,14 @@ bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string 
   }
   if (out->video_mode != "auto" && out->video_mode != "passthrough" && out->video_mode != "encode") {
     *error = "--webrtc-video must be auto, passthrough or encode";
+    return false;
+  }
+  if (out->ice_transport_policy != "all" && out->ice_transport_policy != "relay") {
+    *error = "--ice-transport-policy must be all or relay";
+    return false;
+  }
+  if (out->ice_transport_policy == "relay" && out->turn_server.empty()) {
+    *error = "--ice-transport-policy relay needs a TURN server (--turn-server or RTMS_GATEWAY_TURN_SERVER)";
     return false;
   }
   if (!out->stun_server.empty() && !g_str_has_prefix(out->stun_server.c_str(), "stun://")) {

@@ -14,6 +14,7 @@ struct WebrtcOptions {
   std::string viewer_token; // from --viewer-token-file; never logged
   std::string stun_server, turn_server;
   std::string video_mode = "auto";  // auto, passthrough, encode
+  std::string ice_transport_policy = "all";  // all, relay (TURN's relayed candidates only)
   int max_viewers = 4;              // per stream
   int max_viewers_total = 16;
   int answer_timeout_s = 5;

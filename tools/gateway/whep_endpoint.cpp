@@ -90,8 +90,24 @@ void WhepEndpoint::cors(SoupServerMessage *msg, const char *methods) const {
   }
   soup_message_headers_replace(out, "Access-Control-Allow-Methods", methods);
   soup_message_headers_replace(out, "Access-Control-Allow-Headers", "Authorization, Content-Type");
-  soup_message_headers_replace(out, "Access-Control-Expose-Headers", "Location");
+  soup_message_headers_replace(out, "Access-Control-Expose-Headers", "Location, Link");
   soup_message_headers_replace(out, "Access-Control-Max-Age", "600");
+}
+
+// The STUN and TURN servers the gateway itself uses, for the player's own
+// RTCPeerConnection (docs/gateway.md, "ICE, STUN, TURN"). The TURN server's
+// credentials only to a viewer who showed the token: without
+// --viewer-token-file (or --feed-token-file) they would be anyone's, and
+// the relay open to whoever reaches this port.
+void WhepEndpoint::ice_server_links(SoupServerMessage *msg, bool with_turn) const {
+  SoupMessageHeaders *out = soup_server_message_get_response_headers(msg);
+  bool secret = false;
+  for (const std::string &link :
+       gateway::ice_server_links(config_.webrtc.stun_server, config_.webrtc.turn_server, with_turn)) {
+    soup_message_headers_append(out, "Link", link.c_str());
+    secret = secret || link.find("credential=") != std::string::npos;
+  }
+  if (secret) soup_message_headers_replace(out, "Cache-Control", "no-store");
 }
 
 bool WhepEndpoint::authorized(SoupServerMessage *msg, GHashTable *query) const {
@@ -132,6 +148,9 @@ void WhepEndpoint::handle_whep(SoupServerMessage *msg, const std::string &stream
   if (g_strcmp0(method, "OPTIONS") == 0) {
     cors(msg, "POST, OPTIONS");
     soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Accept-Post", "application/sdp");
+    // A player asks before its offer (its candidates go in the offer: no
+    // trickle); a CORS preflight carries no token and gets STUN only.
+    ice_server_links(msg, !config_.viewer_token.empty() && authorized(msg, query));
     soup_server_message_set_status(msg, 204, nullptr);
     return;
   }
@@ -217,6 +236,7 @@ void WhepEndpoint::offer(SoupServerMessage *msg, const std::string &stream_id) {
       SoupMessageHeaders *out = soup_server_message_get_response_headers(m);
       std::string location = "/whep/" + *viewer_id;
       soup_message_headers_replace(out, "Location", location.c_str());
+      ice_server_links(m, !config_.viewer_token.empty());  // RFC 9725 section 4.6: on the 201 as well
       soup_server_message_set_status(m, 201, nullptr);
       soup_server_message_set_response(m, "application/sdp", SOUP_MEMORY_COPY, text.data(), text.size());
       viewers_[*viewer_id] = stream_id;

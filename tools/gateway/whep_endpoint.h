@@ -3,7 +3,10 @@
 //
 //   POST    /streams/{rtms_stream_id}/whep   SDP offer in, 201 + SDP answer + Location
 //   DELETE  /whep/{viewer}                   the viewer leaves
-//   OPTIONS on both                          CORS preflight (--cors-origin)
+//   OPTIONS on both                          CORS preflight (--cors-origin); on
+//                                            /streams/{id}/whep also the ICE servers
+//                                            (Link rel="ice-server"; TURN only to a
+//                                            viewer with the token)
 //   GET     /, /page/app.js, /page/style.css the page (embedded in the binary)
 //
 // Viewers may need a token (--viewer-token-file): "Authorization: Bearer"
@@ -58,6 +61,7 @@ class WhepEndpoint {
   void offer(SoupServerMessage *msg, const std::string &stream_id);
   bool authorized(SoupServerMessage *msg, GHashTable *query) const;
   void cors(SoupServerMessage *msg, const char *methods) const;
+  void ice_server_links(SoupServerMessage *msg, bool with_turn) const;
   void count(const std::string &outcome) { requests_[outcome]++; }
   int total_viewers() const;
 

@@ -277,4 +277,86 @@ VideoChoice choose_video(const OfferMedia &video, const std::string &stream_prof
   return choice;
 }
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoded; false on a broken escape or a control character.
+bool percent_decode(std::string_view in, std::string *out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); i++) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = hex_digit(in[i + 1]), lo = hex_digit(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      c = char(hi * 16 + lo);
+      i += 2;
+    }
+    if ((unsigned char)c < 0x20 || c == 0x7f) return false;
+    out->push_back(c);
+  }
+  return true;
+}
+
+// An HTTP quoted-string (RFC 9110 section 5.6.4).
+std::string quoted(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+// host, host:port or [v6]:port: nothing that could end the <URI>.
+bool plain_host(std::string_view host) {
+  if (host.empty() || host.size() > 300) return false;
+  for (char c : host) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '.' && c != '-' && c != ':' && c != '[' && c != ']' && c != '_') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> ice_server_links(const std::string &stun_url, const std::string &turn_url, bool with_turn) {
+  std::vector<std::string> links;
+  std::string_view stun = stun_url;
+  if (starts_with(stun, "stun://") && plain_host(stun.substr(7)))
+    links.push_back("<stun:" + std::string(stun.substr(7)) + ">; rel=\"ice-server\"");
+  if (!with_turn || turn_url.empty()) return links;
+  std::string_view turn = turn_url;
+  std::string scheme;
+  if (starts_with(turn, "turn://")) scheme = "turn";
+  else if (starts_with(turn, "turns://")) scheme = "turns";
+  else return links;
+  turn.remove_prefix(scheme.size() + 3);
+  std::string_view query;
+  if (size_t q = turn.find('?'); q != std::string_view::npos) {
+    query = turn.substr(q + 1);
+    turn = turn.substr(0, q);
+  }
+  size_t at = turn.rfind('@');
+  if (at == std::string_view::npos) return links;  // no credentials: of no use to a browser
+  std::string_view userinfo = turn.substr(0, at), host = turn.substr(at + 1);
+  size_t colon = userinfo.find(':');
+  std::string user, password;
+  if (colon == std::string_view::npos || !percent_decode(userinfo.substr(0, colon), &user) ||
+      !percent_decode(userinfo.substr(colon + 1), &password) || user.empty() || !plain_host(host))
+    return links;
+  std::string uri = scheme + ":" + std::string(host);
+  // The one parameter RFC 7065 gives TURN URIs.
+  if (query == "transport=udp" || query == "transport=tcp") uri += "?" + std::string(query);
+  links.push_back("<" + uri + ">; rel=\"ice-server\"; username=" + quoted(user) + "; credential=" + quoted(password) +
+                  "; credential-type=\"password\"");
+  return links;
+}
+
 }  // namespace gateway

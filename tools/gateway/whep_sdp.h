@@ -72,4 +72,14 @@ struct VideoChoice {
 // otherwise the format the encoder's constrained baseline fits.
 VideoChoice choose_video(const OfferMedia &video, const std::string &stream_profile, VideoMode mode);
 
+// The gateway's STUN and TURN servers for the player, as the values of
+// "Link" headers with rel="ice-server" (WHIP, RFC 9725 section 4.6, which
+// WHEP follows): "<stun:host:port>; rel=\"ice-server\"" and, when with_turn,
+// "<turn:host:port[?transport=udp|tcp]>; rel=\"ice-server\"; username=\"...\";
+// credential=\"...\"; credential-type=\"password\"" (user and password
+// percent-decoded from turn(s)://user:password@host:port, quoted). A URL
+// that cannot be expressed (no host, no credentials, control characters)
+// is left out. The TURN value holds a secret: never log it.
+std::vector<std::string> ice_server_links(const std::string &stun_url, const std::string &turn_url, bool with_turn);
+
 }  // namespace gateway

@@ -77,6 +77,38 @@
     });
   }
 
+  // The gateway's STUN and TURN servers, for this side of the connection:
+  // "Link: <turn:...>; rel="ice-server"; username=...; credential=..." (WHIP,
+  // RFC 9725 4.6) on an OPTIONS of the WHEP endpoint, asked before the offer
+  // since the offer carries the candidates (no trickle). TURN comes only
+  // with the token. ?relay=1 uses TURN's relayed candidates only.
+  function parseIceLinks(header) {
+    const servers = [];
+    const link = /<([^>]*)>((?:\s*;\s*[\w-]+\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;,]*))*)/g;
+    for (let m; (m = link.exec(header));) {
+      const p = {};
+      const param = /;\s*([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;,]*))/g;
+      for (let q; (q = param.exec(m[2]));) {
+        p[q[1].toLowerCase()] = q[2] !== undefined ? q[2].replace(/\\(.)/g, '$1') : q[3].trim();
+      }
+      if (!String(p.rel || '').split(/\s+/).includes('ice-server')) continue;
+      const server = { urls: m[1] };
+      if (p.username !== undefined) Object.assign(server, { username: p.username, credential: p.credential || '' });
+      servers.push(server);
+    }
+    return servers;
+  }
+  async function iceConfig(whep) {
+    const config = { iceServers: [] };
+    try {
+      const r = await fetch(whep, { method: 'OPTIONS', headers: authHeaders(), cache: 'no-store' });
+      config.iceServers = parseIceLinks(r.headers.get('Link') || '');
+    } catch (e) { /* host candidates only */ }
+    if (params.get('relay')) config.iceTransportPolicy = 'relay';
+    view.iceServers = config.iceServers.map((s) => s.urls);  // for tests: no credentials
+    return config;
+  }
+
   async function watch(streamId, meeting) {
     await stop();
     Object.assign(view, { streamId, ended: false, error: null, captions: [], roster: [], speaker: null,
@@ -89,7 +121,14 @@
     $('speaker').textContent = 'nobody';
     setState('connecting');
     openFeed(streamId);
-    const pc = new RTCPeerConnection();
+    const config = await iceConfig('/streams/' + encodeURIComponent(streamId) + '/whep');
+    if (view.streamId !== streamId) return;  // another stream chosen meanwhile
+    let pc;
+    try {
+      pc = new RTCPeerConnection(config);
+    } catch (e) {
+      pc = new RTCPeerConnection();  // an ICE server the browser refuses: host candidates
+    }
     view.pc = pc;
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.addTransceiver('audio', { direction: 'recvonly' });

@@ -1,0 +1,75 @@
+#include "gst_log_guard.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include <gst/gst.h>
+
+#include "common/gref.h"
+#include "log.h"
+
+namespace gateway {
+
+namespace {
+
+// Set once before any pipeline runs, read by GStreamer's threads after.
+std::vector<std::string> &held_secrets() {
+  static std::vector<std::string> secrets;
+  return secrets;
+}
+
+void log_without_secrets(GstDebugCategory *category, GstDebugLevel level, const gchar *file, const gchar *function,
+                         gint line, GObject *object, GstDebugMessage *message, gpointer) {
+  const gchar *text = gst_debug_message_get(message);
+  bool holds = false;
+  for (const std::string &s : held_secrets()) holds = holds || (text && std::strstr(text, s.c_str()));
+  if (!holds) {
+    gst_debug_log_default(category, level, file, function, line, object, message, nullptr);
+    return;
+  }
+  auto formatted = rtms::adopt(gst_debug_log_get_line(category, level, file, function, line, object, message));
+  std::string out = formatted ? formatted.get() : "";
+  for (const std::string &s : held_secrets())
+    for (size_t at = out.find(s); at != std::string::npos; at = out.find(s, at + 3)) out.replace(at, s.size(), "***");
+  std::fputs(out.c_str(), stderr);
+}
+
+std::string percent_decoded(const std::string &s) {
+  auto decoded = rtms::adopt(g_uri_unescape_string(s.c_str(), nullptr));
+  return decoded ? decoded.get() : s;
+}
+
+}  // namespace
+
+std::vector<std::string> turn_url_secrets(const std::string &turn_url) {
+  std::vector<std::string> out;
+  size_t scheme = turn_url.find("://");
+  if (scheme == std::string::npos) return out;
+  std::string rest = turn_url.substr(scheme + 3);
+  size_t at = rest.rfind('@');
+  if (at == std::string::npos) return out;
+  std::string userinfo = rest.substr(0, at);
+  size_t colon = userinfo.find(':');
+  if (colon == std::string::npos || colon + 1 == userinfo.size()) return out;
+  std::string password = userinfo.substr(colon + 1);
+  out.push_back(turn_url);
+  out.push_back(password);
+  std::string decoded = percent_decoded(password);
+  if (decoded != password && !decoded.empty()) out.push_back(decoded);
+  return out;
+}
+
+void keep_secrets_out_of_gst_log(std::vector<std::string> secrets) {
+  if (secrets.empty()) return;
+  const char *file = g_getenv("GST_DEBUG_FILE");
+  if (file && *file) {
+    tools::log_warning("GST_DEBUG_FILE is set: GStreamer's debug file is its own, and at DEBUG "
+                       "(webrtcnice) it holds the TURN server's password");
+    return;
+  }
+  held_secrets() = std::move(secrets);
+  gst_debug_remove_log_function(gst_debug_log_default);
+  gst_debug_add_log_function(log_without_secrets, nullptr, nullptr);
+}
+
+}  // namespace gateway

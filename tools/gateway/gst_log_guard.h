@@ -1,0 +1,23 @@
+// GStreamer's own debug log kept free of the gateway's secrets: Debian 12's
+// libgstwebrtcnice logs the TURN server's URL, password included, at DEBUG
+// (category webrtcnice, "validating turn server"), so GST_DEBUG=*:5 would
+// print it. The gateway's own log never holds it (log.h's log_safe and the
+// option code never print it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace gateway {
+
+// The strings a turn(s)://user:password@host URL holds that must not be
+// shown: the password as written and percent-decoded, and the URL itself.
+std::vector<std::string> turn_url_secrets(const std::string &turn_url);
+
+// Replaces GStreamer's default log function (stderr) with one that prints
+// every line as before, with each secret in it replaced by "***". Call
+// after gst_init, before any pipeline; once. With GST_DEBUG_FILE set the
+// file is GStreamer's own and left alone (a warning says so).
+void keep_secrets_out_of_gst_log(std::vector<std::string> secrets);
+
+}  // namespace gateway
