@@ -17,9 +17,15 @@
 //  * sps_profile_level_id on the raw input: empty or six lower-case hex digits.
 //  * parse_profile_level_id on every six-byte window at the input's start:
 //    Unknown unless the window is hex.
+//  * ice_server_links with the input as the STUN and as the TURN URL (up to
+//    its first line, and again with each scheme in front): every value
+//    starts with one <URI> followed by rel="ice-server" and holds no control
+//    character (nothing can add a header); a TURN value only when asked for.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_check.h"
 #include "whep_sdp.h"
@@ -107,6 +113,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!hex) FUZZ_CHECK(pl.profile == gateway::H264Profile::Unknown && pl.level_idc == 0,
                          "a profile from " + fuzz::printable(window));
     FUZZ_CHECK(pl.level_idc >= 0 && pl.level_idc <= 255, "level_idc " + std::to_string(pl.level_idc));
+  }
+
+  std::string_view first_line = input.substr(0, std::min<size_t>(input.find('\n'), 600));
+  for (const std::string &url : {std::string(first_line), "turn://" + std::string(first_line),
+                                 "stun://" + std::string(first_line)}) {
+    for (bool with_turn : {false, true}) {
+      std::vector<std::string> links = gateway::ice_server_links(url, url, with_turn);
+      FUZZ_CHECK(links.size() <= 2, std::to_string(links.size()) + " links");
+      for (const std::string &link : links) {
+        constexpr std::string_view kRel = ">; rel=\"ice-server\"";
+        size_t close = link.find('>');
+        FUZZ_CHECK(!link.empty() && link[0] == '<' && close != std::string::npos &&
+                       link.find('<', 1) > close && std::string_view(link).substr(close).rfind(kRel, 0) == 0,
+                   "a link that does not start with one <URI>; rel=\"ice-server\": " + fuzz::printable(link));
+        for (char c : link)
+          FUZZ_CHECK((unsigned char)c >= 0x20 && c != 0x7f, "a control character in a link: " + fuzz::printable(link));
+        if (!with_turn) FUZZ_CHECK(link.rfind("<turn", 0) != 0, "a TURN link not asked for");
+      }
+    }
   }
 
   check_offer(input, gateway::OfferLimits{}, sps);
