@@ -26,6 +26,10 @@ namespace gateway {
 
 namespace {
 
+// How long the viewers' audio mixer waits for a participant's late packet
+// before mixing without it (docs/gateway.md, "What is sent").
+#define VIEWER_MIX_LATENCY_MS 50
+
 std::atomic<int> teardowns{0};
 
 // "factory key=value ..." per element, added to bin and linked in order;
@@ -82,11 +86,100 @@ void pipeline_to_null(GstElement *pipeline, gpointer) {
   teardowns--;
 }
 
-// Rewrites the payload type of every RTP packet (and the caps) to the one
-// this viewer's browser chose: the payloader is shared by all viewers.
+}  // namespace
+
+void DelayHistogram::observe(int64_t us) {
+  if (us < 0) us = 0;
+  size_t i = 0;
+  while (i < kBoundsUs.size() && us > kBoundsUs[i]) i++;
+  buckets[i].fetch_add(1, std::memory_order_relaxed);
+  sum_us.fetch_add(uint64_t(us), std::memory_order_relaxed);
+  count.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string DelayHistogram::render(const std::string &name, const std::string &labels) const {
+  std::string out;
+  uint64_t cumulative = 0;
+  char le[32];
+  for (size_t i = 0; i <= kBoundsUs.size(); i++) {
+    cumulative += buckets[i].load(std::memory_order_relaxed);
+    if (i < kBoundsUs.size())
+      g_snprintf(le, sizeof le, "%g", double(kBoundsUs[i]) / 1e6);
+    else
+      g_strlcpy(le, "+Inf", sizeof le);
+    out += name + "_bucket{" + labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  char sum[64];
+  g_snprintf(sum, sizeof sum, "%.6f", double(sum_us.load(std::memory_order_relaxed)) / 1e6);
+  out += name + "_sum{" + labels + "} " + sum + "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(count.load(std::memory_order_relaxed)) + "\n";
+  return out;
+}
+
+namespace {
+
+// When media left rtmssrc (monotonic µs), by running time: written by the
+// taps, read where the media enters a viewer's webrtcbin. A video frame keeps
+// its PTS through the parser, the payloader (and the re-encoder); audio is
+// mixed and re-cut into Opus frames, so an Opus packet is matched to the tap
+// buffers that hold its last sample (the latest of them: the mixer waited
+// for it). Small rings: only the last second or so is ever looked up.
+struct Arrivals {
+  struct Entry {
+    GstClockTime start = GST_CLOCK_TIME_NONE, end = GST_CLOCK_TIME_NONE;
+    gint64 at_us = 0;
+  };
+  std::mutex mutex;
+  std::array<Entry, 64> video;
+  std::array<Entry, 256> audio;
+  size_t video_next = 0, audio_next = 0;
+
+  void note(bool is_video, GstClockTime start, GstClockTime end, gint64 at_us) {
+    std::lock_guard<std::mutex> lock(mutex);
+    Entry &e = is_video ? video[video_next++ % video.size()] : audio[audio_next++ % audio.size()];
+    e.start = start;
+    e.end = end;
+    e.at_us = at_us;
+  }
+  // The arrival of the media at running time t, or 0 when it is not known.
+  gint64 find(bool is_video, GstClockTime t) {
+    std::lock_guard<std::mutex> lock(mutex);
+    gint64 found = 0;
+    if (is_video) {
+      for (const Entry &e : video)
+        if (e.start == t) found = std::max(found, e.at_us);
+    } else {
+      for (const Entry &e : audio)
+        if (GST_CLOCK_TIME_IS_VALID(e.start) && e.start <= t && t < e.end) found = std::max(found, e.at_us);
+    }
+    return found;
+  }
+};
+
+// On a viewer's queue (the packets entering its webrtcbin): rewrites the
+// payload type of every RTP packet (and the caps) to the one this viewer's
+// browser chose, the payloader being shared by all viewers; and measures the
+// gateway's own delay, once per video frame or Opus packet.
 struct PayloadRewrite {
   int payload;
+  bool video = false;
+  std::shared_ptr<Arrivals> arrivals;
+  DelayHistogram *histogram = nullptr;  // in counters
+  std::shared_ptr<WebrtcCounters> counters;
+  GstClockTime last_pts = GST_CLOCK_TIME_NONE;
 };
+
+void measure(PayloadRewrite *p, GstBuffer *buffer) {
+  if (!p->histogram || !p->arrivals) return;
+  GstClockTime pts = GST_BUFFER_PTS(buffer);
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
+  p->last_pts = pts;
+  GstClockTime t = pts;
+  if (!p->video && GST_BUFFER_DURATION_IS_VALID(buffer) && GST_BUFFER_DURATION(buffer) > 0)
+    t = pts + GST_BUFFER_DURATION(buffer) - 1;
+  gint64 at = p->arrivals->find(p->video, t);
+  if (at) p->histogram->observe(g_get_monotonic_time() - at);
+}
 
 void rewrite_buffer(GstBuffer *buffer, int payload) {
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
@@ -97,14 +190,17 @@ void rewrite_buffer(GstBuffer *buffer, int payload) {
 }
 
 GstPadProbeReturn on_viewer_data(GstPad *, GstPadProbeInfo *info, gpointer data) {
-  int payload = static_cast<PayloadRewrite *>(data)->payload;
+  auto *rewrite = static_cast<PayloadRewrite *>(data);
+  int payload = rewrite->payload;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    measure(rewrite, GST_PAD_PROBE_INFO_BUFFER(info));
     GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     rewrite_buffer(buffer, payload);
     GST_PAD_PROBE_INFO_DATA(info) = buffer;
   } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
     guint n = gst_buffer_list_length(list);
+    if (n > 0) measure(rewrite, gst_buffer_list_get(list, 0));
     for (guint i = 0; i < n; i++) {
       GstBuffer *b = gst_buffer_list_get_writable(list, i);
       rewrite_buffer(b, payload);
@@ -149,11 +245,20 @@ const char *state_name(GstWebRTCPeerConnectionState s) {
 // What the probes on the stream's pipeline share with the branch; they run
 // on the stream's threads.
 struct WebrtcBranch::Tap {
+  struct AudioInput {
+    rtms::GRef<GstCaps> caps;
+    rtms::GRef<GstElement> appsrc;  // while there is a viewers' pipeline
+  };
   std::mutex mutex;
-  rtms::GRef<GstElement> video_src, audio_src;  // the appsrcs, while there is a viewer pipeline
-  rtms::GRef<GstCaps> video_caps, audio_caps;
+  rtms::GRef<GstElement> pipeline, mixer;  // the viewers' pipeline and its audio mixer, once there is one
+  rtms::GRef<GstElement> video_src;        // the appsrc, while there is a viewers' pipeline
+  rtms::GRef<GstCaps> video_caps;
+  // One per audio pad of rtmssrc (a participant's, or the mixed one); the
+  // pads live as long as the element (held in probes).
+  std::map<GstPad *, AudioInput> audio;
   std::string video_profile;                    // profile-level-id of the camera's SPS
   std::vector<std::pair<rtms::GRef<GstPad>, gulong>> probes;
+  std::shared_ptr<Arrivals> arrivals = std::make_shared<Arrivals>();
   bool closed = false;
 };
 
@@ -261,9 +366,14 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
     GstCaps *caps = nullptr;
     gst_event_parse_caps(event, &caps);
     std::lock_guard<std::mutex> lock(tap->mutex);
-    (video ? tap->video_caps : tap->audio_caps) = rtms::share(caps);
-    GstElement *appsrc = (video ? tap->video_src : tap->audio_src).get();
-    if (appsrc) g_object_set(appsrc, "caps", caps, nullptr);
+    if (video) {
+      tap->video_caps = rtms::share(caps);
+      if (tap->video_src) g_object_set(tap->video_src.get(), "caps", caps, nullptr);
+    } else {
+      WebrtcBranch::Tap::AudioInput &input = tap->audio[pad];
+      input.caps = rtms::share(caps);
+      if (input.appsrc) g_object_set(input.appsrc.get(), "caps", caps, nullptr);
+    }
     return GST_PAD_PROBE_OK;
   }
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
@@ -283,7 +393,13 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
   }
   std::lock_guard<std::mutex> lock(tap->mutex);
   if (!profile.empty()) tap->video_profile = profile;
-  GstElement *appsrc = (video ? tap->video_src : tap->audio_src).get();
+  GstElement *appsrc = nullptr;
+  if (video) {
+    appsrc = tap->video_src.get();
+  } else {
+    auto input = tap->audio.find(pad);
+    if (input != tap->audio.end()) appsrc = input->second.appsrc.get();
+  }
   if (!appsrc) return GST_PAD_PROBE_OK;
   // The stream's running time: the viewers' pipeline has the same clock and base time.
   GstClockTime pts = GST_BUFFER_PTS(buffer);
@@ -297,6 +413,8 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
   auto copy = rtms::adopt(gst_buffer_copy(buffer));
   GST_BUFFER_PTS(copy.get()) = pts;
   GST_BUFFER_DTS(copy.get()) = GST_CLOCK_TIME_NONE;
+  GstClockTime end = video || !GST_BUFFER_DURATION_IS_VALID(buffer) ? pts : pts + GST_BUFFER_DURATION(buffer);
+  tap->arrivals->note(video, pts, end, g_get_monotonic_time());
   GstFlowReturn ret = GST_FLOW_OK;
   g_signal_emit_by_name(appsrc, "push-buffer", copy.get(), &ret);  // never waits: leaky
   return GST_PAD_PROBE_OK;
@@ -318,9 +436,50 @@ GstPadProbeReturn on_audio_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data
   }
 }
 
+// The appsrc of one of rtmssrc's audio pads, into the viewers' mixer (tap
+// locked, a viewers' pipeline made): appsrc ! audioresample ! 48 kHz ! mixer
+// (the mixer converts formats and channels, not rates).
+void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input) {
+  if (input.appsrc || !tap->pipeline || !tap->mixer) return;
+  GstElement *appsrc = gst_element_factory_make("appsrc", nullptr);
+  GstElement *resample = gst_element_factory_make("audioresample", nullptr);
+  GstElement *filter = gst_element_factory_make("capsfilter", nullptr);
+  if (!appsrc || !resample || !filter) {
+    for (GstElement *e : {appsrc, resample, filter})
+      if (e) gst_object_unref(gst_object_ref_sink(e));
+    return;
+  }
+  gst_util_set_object_arg(G_OBJECT(appsrc), "leaky-type", "downstream");
+  g_object_set(appsrc, "is-live", TRUE, "format", GST_FORMAT_TIME, "max-bytes", guint64(1000000), "min-latency",
+               gint64(0), nullptr);
+  auto caps = input.caps ? input.caps
+                         : rtms::adopt(gst_caps_from_string(
+                               "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"));
+  g_object_set(appsrc, "caps", caps.get(), nullptr);
+  auto rate = rtms::adopt(gst_caps_from_string("audio/x-raw,rate=48000"));
+  g_object_set(filter, "caps", rate.get(), nullptr);
+  GstBin *bin = GST_BIN(tap->pipeline.get());
+  gst_bin_add_many(bin, appsrc, resample, filter, nullptr);
+  auto src = rtms::adopt(gst_element_get_static_pad(filter, "src"));
+  auto sink = rtms::adopt(gst_element_request_pad_simple(tap->mixer.get(), "sink_%u"));
+  if (!gst_element_link_many(appsrc, resample, filter, nullptr) || !sink ||
+      gst_pad_link(src.get(), sink.get()) != GST_PAD_LINK_OK) {
+    if (sink) gst_element_release_request_pad(tap->mixer.get(), sink.get());
+    for (GstElement *e : {appsrc, resample, filter}) {
+      gst_element_set_state(e, GST_STATE_NULL);
+      gst_bin_remove(bin, e);
+    }
+    tools::log_warning("WebRTC: cannot link a participant's audio into the viewers' mixer");
+    return;
+  }
+  for (GstElement *e : {filter, resample, appsrc}) gst_element_sync_state_with_parent(e);
+  input.appsrc = rtms::share(appsrc);
+}
+
 void add_tap(const TapPtr &tap, GstPad *pad, bool video) {
   std::lock_guard<std::mutex> lock(tap->mutex);
   if (tap->closed) return;
+  if (!video) add_audio_input_locked(tap.get(), tap->audio[pad]);
   gulong id = gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                                 video ? on_video_tap : on_audio_tap, new TapPtr(tap),
                                 [](gpointer p) { delete static_cast<TapPtr *>(p); });
@@ -376,17 +535,14 @@ constexpr gint64 kSilentViewerUs = 15 * G_USEC_PER_SEC;
 
 WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::string label)
     : label_(std::move(label)), stream_pipeline_(rtms::share(stream_pipeline)), tap_(std::make_shared<Tap>()) {
-  // Audio: the template's mix when it has one, else rtmssrc's mixed pad.
-  auto mix = rtms::adopt(gst_bin_get_by_name(GST_BIN(stream_pipeline), "mix"));
-  if (mix) {
-    auto pad = rtms::adopt(gst_element_get_static_pad(mix.get(), "src"));
-    if (pad) add_tap(tap_, pad.get(), false);
-  }
+  // Audio: every audio pad of rtmssrc (each participant's, or the one mixed
+  // pad), mixed again in the viewers' pipeline with a short latency. Not the
+  // template's own mix: the recording's mixer waits 500 ms for late packets,
+  // and the sound would come that much after the picture.
   struct PadHook {
     TapPtr tap;
-    bool tap_mixed_audio;
   };
-  auto *hook = new PadHook{tap_, !mix};
+  auto *hook = new PadHook{tap_};
   g_signal_connect_data(
       src, "pad-added",
       G_CALLBACK(+[](GstElement *, GstPad *pad, gpointer data) {
@@ -395,10 +551,8 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
           auto name = rtms::adopt(gst_pad_get_name(pad));
           if (g_strcmp0(name.get(), "video_0") == 0) {
             add_tap(h->tap, pad, true);
-          } else if (h->tap_mixed_audio && g_str_has_prefix(name.get(), "audio_")) {
-            gint64 participant = -1;
-            g_object_get(pad, "participant-id", &participant, nullptr);
-            if (participant == 0) add_tap(h->tap, pad, false);
+          } else if (g_str_has_prefix(name.get(), "audio_")) {
+            add_tap(h->tap, pad, false);
           }
         } catch (...) {
         }
@@ -413,7 +567,9 @@ WebrtcBranch::~WebrtcBranch() {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     tap_->closed = true;
     tap_->video_src.reset();
-    tap_->audio_src.reset();
+    for (auto &input : tap_->audio) input.second.appsrc.reset();
+    tap_->mixer.reset();
+    tap_->pipeline.reset();
     for (auto &probe : tap_->probes) gst_pad_remove_probe(probe.first.get(), probe.second);
     tap_->probes.clear();
   }
@@ -443,9 +599,9 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
       "h264. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 "
       "! rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=96 mtu=1200 "
       "! tee name=vpass allow-not-linked=true "
-      "appsrc name=asrc is-live=true format=time leaky-type=downstream max-bytes=1000000 "
-      "! audioconvert ! audioresample ! audio/x-raw,rate=48000 ! opusenc ! rtpopuspay pt=111 "
-      "! tee name=aout allow-not-linked=true";
+      "audiomixer name=amix latency=" G_STRINGIFY(VIEWER_MIX_LATENCY_MS) "000000 start-time-selection=first "
+      "! audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1 "
+      "! audioconvert ! opusenc ! rtpopuspay pt=111 ! tee name=aout allow-not-linked=true";
   GError *raw_error = nullptr;
   GstElement *parsed = gst_parse_launch(description, &raw_error);
   auto pipeline = rtms::adopt(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
@@ -456,17 +612,13 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
     return false;
   }
   auto vsrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "vsrc"));
-  auto asrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "asrc"));
+  auto amix = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "amix"));
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     auto video_caps = tap_->video_caps
                           ? tap_->video_caps
                           : rtms::adopt(gst_caps_from_string("video/x-h264,stream-format=byte-stream,alignment=au"));
-    auto audio_caps = tap_->audio_caps ? tap_->audio_caps
-                                       : rtms::adopt(gst_caps_from_string(
-                                             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"));
     g_object_set(vsrc.get(), "caps", video_caps.get(), nullptr);
-    g_object_set(asrc.get(), "caps", audio_caps.get(), nullptr);
   }
   // Same clock and base time as the stream: its running times are ours.
   auto clock = rtms::adopt(gst_pipeline_get_clock(GST_PIPELINE(stream_pipeline_.get())));
@@ -483,7 +635,9 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     tap_->video_src = vsrc;
-    tap_->audio_src = asrc;
+    tap_->pipeline = pipeline;
+    tap_->mixer = amix;
+    for (auto &input : tap_->audio) add_audio_input_locked(tap_.get(), input.second);
   }
   pipeline_ = std::move(pipeline);
   // Without a watch the bus would keep every message for good.
@@ -517,7 +671,7 @@ GstElement *WebrtcBranch::video_tee(bool passthrough, std::string *why) {
 }
 
 bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text,
-                                     std::string *why) {
+                                     DelayHistogram *histogram, bool video, std::string *why) {
   std::string queue_spec = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=" +
                            std::to_string(int64_t(500) * 1000000);
   std::vector<GstElement *> chain = add_chain(GST_BIN(pipeline_.get()), {queue_spec}, why);
@@ -528,7 +682,9 @@ bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payloa
   gst_pad_add_probe(queue_src.get(),
                     GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
                                     GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                    on_viewer_data, new PayloadRewrite{payload},
+                    on_viewer_data,
+                    new PayloadRewrite{payload, video, tap_->arrivals, histogram, viewer.counters,
+                                       GST_CLOCK_TIME_NONE},
                     [](gpointer p) { delete static_cast<PayloadRewrite *>(p); });
   // Requested with its codec, so that webrtcbin knows the transceiver's kind
   // and matches it to the offer's m-line of that kind.
@@ -595,10 +751,13 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
     VideoChoice choice = choose_video(offer.media[size_t(offer.video_index)], profile, config.video_mode);
     what += choice.why;
     GstElement *tee = choice.payload >= 0 ? video_tee(choice.passthrough, &why) : nullptr;
+    DelayHistogram *histogram = !viewer->counters ? nullptr
+                                : choice.passthrough ? &viewer->counters->video_passthrough
+                                                     : &viewer->counters->video_encoded;
     if (tee && link_viewer_media(*viewer, tee, choice.payload,
                                  "application/x-rtp,media=(string)video,encoding-name=(string)H264,clock-rate=(int)90000,"
                                  "packetization-mode=(string)1",
-                                 &why))
+                                 histogram, true, &why))
       any = true;
     else if (choice.payload >= 0)
       what += " (failed: " + why + ")";
@@ -609,7 +768,7 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
     if (aout && link_viewer_media(*viewer, aout.get(), pt,
                                   "application/x-rtp,media=(string)audio,encoding-name=(string)OPUS,clock-rate=(int)48000,"
                                   "encoding-params=(string)2",
-                                  &why)) {
+                                  viewer->counters ? &viewer->counters->audio : nullptr, false, &why)) {
       any = true;
       what += "; Opus as payload " + std::to_string(pt);
     }
