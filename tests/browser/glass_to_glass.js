@@ -90,6 +90,21 @@ async function main() {
     await sleep(seconds * 1000);
     const stamps = await page.evaluate(() => window.rtmsViewer.stamps);
     const av = await page.evaluate(() => ({ marks: window.rtmsViewer.avMarks, heard: window.rtmsViewer.audioMarks }));
+    // What Chromium says of its own buffering: the jitter buffers' mean delay
+    // (audio: NetEq; video: before decoding), and the audio path's latencies.
+    const chromium = await page.evaluate(async () => {
+      const out = {};
+      (await window.rtmsViewer.pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.jitterBufferEmittedCount)
+          out[r.kind + '_jitter_buffer_ms'] = Math.round(r.jitterBufferDelay / r.jitterBufferEmittedCount * 1000);
+        if (r.type === 'media-playout' && r.totalSamplesCount)
+          out.audio_playout_delay_ms = Math.round(r.totalPlayoutDelay / r.totalSamplesCount * 1000);
+      });
+      const ctx = new AudioContext();
+      out.audio_context_latency_ms = Math.round(((ctx.baseLatency || 0) + (ctx.outputLatency || 0)) * 1000);
+      ctx.close();
+      return out;
+    });
     const metrics = await (await fetch(base + '/metrics')).text();
     const t0 = Number((/meeting starts \(t0 (\d+)/.exec(emulatorLog) || [])[1]);
     if (!t0) throw new Error('no t0 in the emulator log');
@@ -114,12 +129,18 @@ async function main() {
     // Audio: each burst's delay from its send instant (t0 + k s, k the latest
     // second before it was heard), and its offset from the frame 0 shown nearest.
     const offsets = sorted(av.marks.map((m) => m.offset_ms));
+    // Chromium's lip sync takes some 10 s to settle: the marks after that, apart.
+    const firstMark = av.marks.length ? av.marks[0].audio : 0;
+    const settled = sorted(av.marks.filter((m) => m.audio - firstMark >= 10000).map((m) => m.offset_ms));
     const audioDelays = sorted(av.marks.map((m) => m.audio - (t0 + Math.floor((m.audio - t0) / 1000) * 1000)));
     console.log(JSON.stringify({ mode, audio_marks: offsets.length,
       audio_delay_p50_ms: pick(audioDelays, 0.5), audio_delay_p99_ms: pick(audioDelays, 0.99),
       av_offset_p50_ms: pick(offsets, 0.5), av_offset_p99_ms: pick(offsets, 0.99),
       av_offset_min_ms: offsets.length ? Math.round(offsets[0]) : null,
-      av_offset_max_ms: offsets.length ? Math.round(offsets[offsets.length - 1]) : null }));
+      av_offset_max_ms: offsets.length ? Math.round(offsets[offsets.length - 1]) : null,
+      settled_marks: settled.length, settled_av_offset_p50_ms: pick(settled, 0.5),
+      settled_av_offset_p99_ms: pick(settled, 0.99),
+      av_offsets_in_order_ms: av.marks.map((m) => Math.round(m.offset_ms)), chromium }));
     // The gateway's own delay, from rtmssrc's pad to a viewer's webrtcbin.
     for (const [media, pathLabel] of [['video', 'passthrough'], ['video', 'encoded'], ['audio', 'mixed']]) {
       const h = histogram(metrics, 'rtms_gateway_webrtc_added_delay_seconds', `media="${media}",path="${pathLabel}"`);

@@ -167,10 +167,16 @@ struct PayloadRewrite {
   DelayHistogram *histogram = nullptr;  // in counters
   std::shared_ptr<WebrtcCounters> counters;
   GstClockTime last_pts = GST_CLOCK_TIME_NONE;
+  // Measured from a second after the viewer connected (monotonic µs): until
+  // then webrtcbin holds its input and the queue fills, which is the
+  // connection's set-up, not the gateway's delay.
+  std::shared_ptr<std::atomic<gint64>> measure_from_us;
 };
 
 void measure(PayloadRewrite *p, GstBuffer *buffer) {
   if (!p->histogram || !p->arrivals) return;
+  gint64 now = g_get_monotonic_time();
+  if (!p->measure_from_us || now < p->measure_from_us->load()) return;
   GstClockTime pts = GST_BUFFER_PTS(buffer);
   if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
   p->last_pts = pts;
@@ -178,7 +184,7 @@ void measure(PayloadRewrite *p, GstBuffer *buffer) {
   if (!p->video && GST_BUFFER_DURATION_IS_VALID(buffer) && GST_BUFFER_DURATION(buffer) > 0)
     t = pts + GST_BUFFER_DURATION(buffer) - 1;
   gint64 at = p->arrivals->find(p->video, t);
-  if (at) p->histogram->observe(g_get_monotonic_time() - at);
+  if (at) p->histogram->observe(now - at);
 }
 
 void rewrite_buffer(GstBuffer *buffer, int payload) {
@@ -251,6 +257,8 @@ struct WebrtcBranch::Tap {
   };
   std::mutex mutex;
   rtms::GRef<GstElement> pipeline, mixer;  // the viewers' pipeline and its audio mixer, once there is one
+  rtms::GRef<GstElement> mix_format;       // the capsfilter after the mixer: its rate
+  int mix_rate = 0;                        // set from the first participant's caps
   rtms::GRef<GstElement> video_src;        // the appsrc, while there is a viewers' pipeline
   rtms::GRef<GstCaps> video_caps;
   // One per audio pad of rtmssrc (a participant's, or the mixed one); the
@@ -292,12 +300,20 @@ struct RtcpSeen {
 struct WebrtcBranch::Viewer {
   std::string id;
   std::shared_ptr<RtcpSeen> rtcp = std::make_shared<RtcpSeen>();
+  std::shared_ptr<std::atomic<gint64>> measure_from_us = std::make_shared<std::atomic<gint64>>(G_MAXINT64);
   rtms::GRef<GstElement> webrtc;
   std::vector<rtms::GRef<GstElement>> elements;                        // queues
   std::vector<std::pair<rtms::GRef<GstElement>, rtms::GRef<GstPad>>> tee_pads;
   std::shared_ptr<Negotiation> negotiation;
   std::shared_ptr<WebrtcCounters> counters;
   AnswerFn done;                 // until answered
+  // The offer, until it is handed to webrtcbin: once the media have reached
+  // its sink pads (or after kCapsWaitUs). webrtcbin names a pad's SSRC and
+  // media stream (a=ssrc ... msid) in the answer only when it has the pad's
+  // caps, and a browser keeps in sync only the tracks of one stream.
+  rtms::GRef<GstWebRTCSessionDescription> offer;
+  std::vector<rtms::GRef<GstPad>> sinks;  // webrtcbin's
+  gint64 offer_by_us = 0;
   gint64 answer_deadline_us = 0;
   gint64 connect_deadline_us = 0;  // a viewer that never connects is dropped
   gint64 connected_us = 0;
@@ -358,6 +374,22 @@ void on_remote_set(GstPromise *promise, gpointer data) {
   g_signal_emit_by_name(n->webrtc.get(), "create-answer", nullptr, next);
 }
 
+// The viewers' mix runs at the participants' rate (one for the whole
+// stream; Opus takes 8, 12, 16, 24 and 48 kHz as they are): a resampler
+// would hold back each packet's last samples until the next packet came
+// (20 ms more). Set once, from the first caps (tap locked).
+void set_mix_rate_locked(WebrtcBranch::Tap *tap, GstCaps *caps) {
+  if (tap->mix_rate || !tap->mix_format || !caps || gst_caps_is_empty(caps)) return;
+  int rate = 0;
+  if (!gst_structure_get_int(gst_caps_get_structure(caps, 0), "rate", &rate)) return;
+  if (rate != 8000 && rate != 12000 && rate != 16000 && rate != 24000) rate = 48000;
+  tap->mix_rate = rate;
+  auto format = rtms::adopt(gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "S16LE", "layout",
+                                                G_TYPE_STRING, "interleaved", "channels", G_TYPE_INT, 1, "rate",
+                                                G_TYPE_INT, rate, nullptr));
+  g_object_set(tap->mix_format.get(), "caps", format.get(), nullptr);
+}
+
 // A buffer or caps of the stream, copied into the viewers' appsrc if there is one.
 GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, WebrtcBranch::Tap *tap) {
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
@@ -372,6 +404,7 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
     } else {
       WebrtcBranch::Tap::AudioInput &input = tap->audio[pad];
       input.caps = rtms::share(caps);
+      set_mix_rate_locked(tap, caps);
       if (input.appsrc) g_object_set(input.appsrc.get(), "caps", caps, nullptr);
     }
     return GST_PAD_PROBE_OK;
@@ -437,18 +470,12 @@ GstPadProbeReturn on_audio_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data
 }
 
 // The appsrc of one of rtmssrc's audio pads, into the viewers' mixer (tap
-// locked, a viewers' pipeline made): appsrc ! audioresample ! 48 kHz ! mixer
-// (the mixer converts formats and channels, not rates).
+// locked, a viewers' pipeline made).
 void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input) {
   if (input.appsrc || !tap->pipeline || !tap->mixer) return;
+  set_mix_rate_locked(tap, input.caps.get());
   GstElement *appsrc = gst_element_factory_make("appsrc", nullptr);
-  GstElement *resample = gst_element_factory_make("audioresample", nullptr);
-  GstElement *filter = gst_element_factory_make("capsfilter", nullptr);
-  if (!appsrc || !resample || !filter) {
-    for (GstElement *e : {appsrc, resample, filter})
-      if (e) gst_object_unref(gst_object_ref_sink(e));
-    return;
-  }
+  if (!appsrc) return;
   gst_util_set_object_arg(G_OBJECT(appsrc), "leaky-type", "downstream");
   g_object_set(appsrc, "is-live", TRUE, "format", GST_FORMAT_TIME, "max-bytes", guint64(1000000), "min-latency",
                gint64(0), nullptr);
@@ -456,23 +483,18 @@ void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInpu
                          : rtms::adopt(gst_caps_from_string(
                                "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"));
   g_object_set(appsrc, "caps", caps.get(), nullptr);
-  auto rate = rtms::adopt(gst_caps_from_string("audio/x-raw,rate=48000"));
-  g_object_set(filter, "caps", rate.get(), nullptr);
   GstBin *bin = GST_BIN(tap->pipeline.get());
-  gst_bin_add_many(bin, appsrc, resample, filter, nullptr);
-  auto src = rtms::adopt(gst_element_get_static_pad(filter, "src"));
+  gst_bin_add(bin, appsrc);
+  auto src = rtms::adopt(gst_element_get_static_pad(appsrc, "src"));
   auto sink = rtms::adopt(gst_element_request_pad_simple(tap->mixer.get(), "sink_%u"));
-  if (!gst_element_link_many(appsrc, resample, filter, nullptr) || !sink ||
-      gst_pad_link(src.get(), sink.get()) != GST_PAD_LINK_OK) {
+  if (!sink || gst_pad_link(src.get(), sink.get()) != GST_PAD_LINK_OK) {
     if (sink) gst_element_release_request_pad(tap->mixer.get(), sink.get());
-    for (GstElement *e : {appsrc, resample, filter}) {
-      gst_element_set_state(e, GST_STATE_NULL);
-      gst_bin_remove(bin, e);
-    }
+    gst_element_set_state(appsrc, GST_STATE_NULL);
+    gst_bin_remove(bin, appsrc);
     tools::log_warning("WebRTC: cannot link a participant's audio into the viewers' mixer");
     return;
   }
-  for (GstElement *e : {filter, resample, appsrc}) gst_element_sync_state_with_parent(e);
+  gst_element_sync_state_with_parent(appsrc);
   input.appsrc = rtms::share(appsrc);
 }
 
@@ -527,6 +549,10 @@ void watch_rtcp(GstElement *webrtc, const std::shared_ptr<RtcpSeen> &seen) {
   gst_iterator_free(it);
 }
 
+// How long an offer waits for the media to reach webrtcbin (a video stream
+// that has not started yet: the answer goes without its SSRC).
+constexpr gint64 kCapsWaitUs = G_USEC_PER_SEC;
+
 // How long a connected viewer may stay silent (no RTCP) before it is taken
 // for gone. Browsers report at least every few seconds.
 constexpr gint64 kSilentViewerUs = 15 * G_USEC_PER_SEC;
@@ -569,6 +595,7 @@ WebrtcBranch::~WebrtcBranch() {
     tap_->video_src.reset();
     for (auto &input : tap_->audio) input.second.appsrc.reset();
     tap_->mixer.reset();
+    tap_->mix_format.reset();
     tap_->pipeline.reset();
     for (auto &probe : tap_->probes) gst_pad_remove_probe(probe.first.get(), probe.second);
     tap_->probes.clear();
@@ -600,8 +627,8 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
       "! rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=96 mtu=1200 "
       "! tee name=vpass allow-not-linked=true "
       "audiomixer name=amix latency=" G_STRINGIFY(VIEWER_MIX_LATENCY_MS) "000000 start-time-selection=first "
-      "! audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1 "
-      "! audioconvert ! opusenc ! rtpopuspay pt=111 ! tee name=aout allow-not-linked=true";
+      "! capsfilter name=amixformat caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=48000 "
+      "! opusenc ! rtpopuspay pt=111 ! tee name=aout allow-not-linked=true";
   GError *raw_error = nullptr;
   GstElement *parsed = gst_parse_launch(description, &raw_error);
   auto pipeline = rtms::adopt(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
@@ -613,6 +640,7 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
   }
   auto vsrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "vsrc"));
   auto amix = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "amix"));
+  auto amixformat = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "amixformat"));
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     auto video_caps = tap_->video_caps
@@ -637,6 +665,7 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
     tap_->video_src = vsrc;
     tap_->pipeline = pipeline;
     tap_->mixer = amix;
+    tap_->mix_format = amixformat;
     for (auto &input : tap_->audio) add_audio_input_locked(tap_.get(), input.second);
   }
   pipeline_ = std::move(pipeline);
@@ -684,7 +713,7 @@ bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payloa
                                     GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                     on_viewer_data,
                     new PayloadRewrite{payload, video, tap_->arrivals, histogram, viewer.counters,
-                                       GST_CLOCK_TIME_NONE},
+                                       GST_CLOCK_TIME_NONE, viewer.measure_from_us},
                     [](gpointer p) { delete static_cast<PayloadRewrite *>(p); });
   // Requested with its codec, so that webrtcbin knows the transceiver's kind
   // and matches it to the offer's m-line of that kind.
@@ -697,6 +726,12 @@ bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payloa
     *why = "cannot link to webrtcbin";
     return false;
   }
+  viewer.sinks.push_back(sink);
+  // One media stream (a=msid) for the sound and the picture: browsers keep
+  // only the tracks of one stream in sync (lip sync), by their RTCP sender
+  // reports.
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink.get()), "msid"))
+    g_object_set(sink.get(), "msid", "rtms-gateway", nullptr);
   GstWebRTCRTPTransceiver *transceiver = nullptr;
   g_object_get(sink.get(), "transceiver", &transceiver, nullptr);
   auto owned = rtms::adopt(transceiver);
@@ -790,14 +825,24 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
     if (!message) {
       v.negotiation->fail("the offer is not SDP GStreamer reads");
     } else {
-      auto desc = rtms::adopt(gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message));
-      GstPromise *promise = gst_promise_new_with_change_func(on_remote_set, hold(v.negotiation), release);
-      g_signal_emit_by_name(webrtc, "set-remote-description", desc.get(), promise);
+      v.offer = rtms::adopt(gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message));
+      v.offer_by_us = now + kCapsWaitUs;
+      send_offer(v, now);
     }
   }
   tools::log_info("%s: WebRTC viewer %.8s: %s", label_.c_str(), id.c_str(), what.c_str());
   if (!tick_) tick_ = rtms::SourceId(g_timeout_add(50, on_tick, this));
   return id;
+}
+
+void WebrtcBranch::send_offer(Viewer &v, gint64 now) {
+  if (!v.offer) return;
+  bool ready = true;
+  for (auto &sink : v.sinks) ready = ready && gst_pad_has_current_caps(sink.get());
+  if (!ready && now < v.offer_by_us) return;
+  auto offer = std::move(v.offer);
+  GstPromise *promise = gst_promise_new_with_change_func(on_remote_set, hold(v.negotiation), release);
+  g_signal_emit_by_name(v.webrtc.get(), "set-remote-description", offer.get(), promise);
 }
 
 gboolean WebrtcBranch::on_tick(gpointer data) {
@@ -820,6 +865,7 @@ void WebrtcBranch::tick() {
   std::vector<std::pair<std::string, bool>> gone;  // id, counted as dropped
   for (auto &entry : viewers_) {
     Viewer &v = *entry.second;
+    if (v.offer) send_offer(v, now);
     if (v.done) {
       Negotiation::State state;
       std::string error;
@@ -873,7 +919,10 @@ void WebrtcBranch::tick() {
       v.last_state = state;
       if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED) {
         v.connect_deadline_us = G_MAXINT64;
-        if (!v.connected_us) v.connected_us = now;
+        if (!v.connected_us) {
+          v.connected_us = now;
+          v.measure_from_us->store(now + G_USEC_PER_SEC);
+        }
       }
     }
     gint64 heard = std::max(v.rtcp->last_us.load(), v.connected_us);

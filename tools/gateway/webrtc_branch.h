@@ -90,6 +90,7 @@ class WebrtcBranch {
   bool link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text,
                          DelayHistogram *histogram, bool video, std::string *why);
   void drop_viewer(const std::string &id, bool count_as_dropped);
+  void send_offer(Viewer &viewer, gint64 now);
   static gboolean on_tick(gpointer self);
   static gboolean on_bus(GstBus *bus, GstMessage *message, gpointer self);
   void tick();
