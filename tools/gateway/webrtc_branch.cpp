@@ -173,13 +173,22 @@ struct PayloadRewrite {
   std::shared_ptr<std::atomic<gint64>> measure_from_us;
 };
 
-void measure(PayloadRewrite *p, GstBuffer *buffer) {
+void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
   if (!p->histogram || !p->arrivals) return;
   gint64 now = g_get_monotonic_time();
   if (!p->measure_from_us || now < p->measure_from_us->load()) return;
   GstClockTime pts = GST_BUFFER_PTS(buffer);
   if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
   p->last_pts = pts;
+  // As running time, like the taps' (x264enc moves its PTS by 1000 hours and
+  // its segment with them).
+  auto segment_event = rtms::adopt(gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0));
+  if (segment_event) {
+    const GstSegment *segment = nullptr;
+    gst_event_parse_segment(segment_event.get(), &segment);
+    if (segment->format == GST_FORMAT_TIME) pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
+  }
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return;
   GstClockTime t = pts;
   if (!p->video && GST_BUFFER_DURATION_IS_VALID(buffer) && GST_BUFFER_DURATION(buffer) > 0)
     t = pts + GST_BUFFER_DURATION(buffer) - 1;
@@ -195,18 +204,18 @@ void rewrite_buffer(GstBuffer *buffer, int payload) {
   }
 }
 
-GstPadProbeReturn on_viewer_data(GstPad *, GstPadProbeInfo *info, gpointer data) {
+GstPadProbeReturn on_viewer_data(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
   auto *rewrite = static_cast<PayloadRewrite *>(data);
   int payload = rewrite->payload;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
-    measure(rewrite, GST_PAD_PROBE_INFO_BUFFER(info));
+    measure(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info));
     GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     rewrite_buffer(buffer, payload);
     GST_PAD_PROBE_INFO_DATA(info) = buffer;
   } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
     guint n = gst_buffer_list_length(list);
-    if (n > 0) measure(rewrite, gst_buffer_list_get(list, 0));
+    if (n > 0) measure(rewrite, pad, gst_buffer_list_get(list, 0));
     for (guint i = 0; i < n; i++) {
       GstBuffer *b = gst_buffer_list_get_writable(list, i);
       rewrite_buffer(b, payload);
