@@ -399,6 +399,8 @@ void set_mix_rate_locked(WebrtcBranch::Tap *tap, GstCaps *caps) {
   g_object_set(tap->mix_format.get(), "caps", format.get(), nullptr);
 }
 
+void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input);
+
 // A buffer or caps of the stream, copied into the viewers' appsrc if there is one.
 GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, WebrtcBranch::Tap *tap) {
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
@@ -414,7 +416,10 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
       WebrtcBranch::Tap::AudioInput &input = tap->audio[pad];
       input.caps = rtms::share(caps);
       set_mix_rate_locked(tap, caps);
-      if (input.appsrc) g_object_set(input.appsrc.get(), "caps", caps, nullptr);
+      if (input.appsrc)
+        g_object_set(input.appsrc.get(), "caps", caps, nullptr);
+      else
+        add_audio_input_locked(tap, input);
     }
     return GST_PAD_PROBE_OK;
   }
@@ -479,19 +484,17 @@ GstPadProbeReturn on_audio_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data
 }
 
 // The appsrc of one of rtmssrc's audio pads, into the viewers' mixer (tap
-// locked, a viewers' pipeline made).
+// locked, a viewers' pipeline made), once the pad's caps are known: the
+// mixer's rate is set from them before anything flows.
 void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input) {
-  if (input.appsrc || !tap->pipeline || !tap->mixer) return;
+  if (input.appsrc || !input.caps || !tap->pipeline || !tap->mixer) return;
   set_mix_rate_locked(tap, input.caps.get());
   GstElement *appsrc = gst_element_factory_make("appsrc", nullptr);
   if (!appsrc) return;
   gst_util_set_object_arg(G_OBJECT(appsrc), "leaky-type", "downstream");
   g_object_set(appsrc, "is-live", TRUE, "format", GST_FORMAT_TIME, "max-bytes", guint64(1000000), "min-latency",
                gint64(0), nullptr);
-  auto caps = input.caps ? input.caps
-                         : rtms::adopt(gst_caps_from_string(
-                               "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"));
-  g_object_set(appsrc, "caps", caps.get(), nullptr);
+  g_object_set(appsrc, "caps", input.caps.get(), nullptr);
   GstBin *bin = GST_BIN(tap->pipeline.get());
   gst_bin_add(bin, appsrc);
   auto src = rtms::adopt(gst_element_get_static_pad(appsrc, "src"));
