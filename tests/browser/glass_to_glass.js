@@ -11,7 +11,7 @@
 // A benchmark, not a test: prints p50/p90/p99.
 //
 //   NODE_PATH=<build>/tests/browser/node_modules RTMS_GATEWAY=... RTMS_EMULATOR=... \
-//   GST_PLUGIN_PATH=<build>/gst/rtms node tests/browser/glass_to_glass.js [SECONDS] [auto|encode]
+//   GST_PLUGIN_PATH=<build>/gst/rtms node tests/browser/glass_to_glass.js [SECONDS] [auto|encode] [two]
 'use strict';
 
 const { spawn } = require('child_process');
@@ -59,13 +59,17 @@ function histogram(text, name, labels) {
 async function main() {
   const seconds = Number(process.argv[2] || 30);
   const mode = process.argv[3] || 'auto';
+  // 'two': Bob talks in the first second only, then is silent (Zoom sends
+  // nothing): the viewers' mixer waits for him (its latency) from then on.
+  const two = process.argv[4] === 'two';
   const fps = 15;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtms-g2g-'));
   const script = path.join(tmp, 'meeting.json');
   fs.writeFileSync(script, JSON.stringify({
     meeting_uuid: 'GlassToGlass==', rtms_stream_id: 'a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2', duration_ms: (seconds + 10) * 1000,
     participants: [{ user_id: 16778240, user_name: 'Alice', tone_hz: 440, talk: [[0, (seconds + 10) * 1000]],
-      video_pattern: 'ball' }],
+      video_pattern: 'ball' }].concat(two ? [{ user_id: 16779264, user_name: 'Bob', tone_hz: 660, talk: [[0, 1000]],
+      camera: [] }] : []),
   }));
   const env = Object.assign({}, process.env, { ZM_WEBHOOK_SECRET: SECRET, ZM_RTMS_CLIENT: 'emulator-client-id',
     ZM_RTMS_SECRET: 'emulator-client-secret' });
