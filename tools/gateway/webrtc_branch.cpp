@@ -263,6 +263,8 @@ struct WebrtcBranch::Tap {
   struct AudioInput {
     rtms::GRef<GstCaps> caps;
     rtms::GRef<GstElement> appsrc;  // while there is a viewers' pipeline
+    GstClockTime end = GST_CLOCK_TIME_NONE;  // running time of what the appsrc has had
+    gint64 last_packet_us = 0;               // monotonic, when rtmssrc last gave this pad audio
   };
   std::mutex mutex;
   rtms::GRef<GstElement> pipeline, mixer;  // the viewers' pipeline and its audio mixer, once there is one
@@ -401,6 +403,13 @@ void set_mix_rate_locked(WebrtcBranch::Tap *tap, GstCaps *caps) {
 
 void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input);
 
+GstClockTime running_time_now(GstElement *pipeline) {
+  auto clock = rtms::adopt(gst_element_get_clock(pipeline));
+  if (!clock) return GST_CLOCK_TIME_NONE;
+  GstClockTime now = gst_clock_get_time(clock.get()), base = gst_element_get_base_time(pipeline);
+  return now > base ? now - base : 0;
+}
+
 // A buffer or caps of the stream, copied into the viewers' appsrc if there is one.
 GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, WebrtcBranch::Tap *tap) {
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
@@ -461,7 +470,13 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
   GST_BUFFER_PTS(copy.get()) = pts;
   GST_BUFFER_DTS(copy.get()) = GST_CLOCK_TIME_NONE;
   GstClockTime end = video || !GST_BUFFER_DURATION_IS_VALID(buffer) ? pts : pts + GST_BUFFER_DURATION(buffer);
-  tap->arrivals->note(video, pts, end, g_get_monotonic_time());
+  gint64 now_us = g_get_monotonic_time();
+  tap->arrivals->note(video, pts, end, now_us);
+  if (!video) {
+    WebrtcBranch::Tap::AudioInput &input = tap->audio[pad];
+    input.last_packet_us = now_us;
+    if (!GST_CLOCK_TIME_IS_VALID(input.end) || end > input.end) input.end = end;
+  }
   GstFlowReturn ret = GST_FLOW_OK;
   g_signal_emit_by_name(appsrc, "push-buffer", copy.get(), &ret);  // never waits: leaky
   return GST_PAD_PROBE_OK;
@@ -508,6 +523,7 @@ void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInpu
   }
   gst_element_sync_state_with_parent(appsrc);
   input.appsrc = rtms::share(appsrc);
+  input.end = running_time_now(tap->pipeline.get());
 }
 
 void add_tap(const TapPtr &tap, GstPad *pad, bool video) {
@@ -600,6 +616,7 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
 
 WebrtcBranch::~WebrtcBranch() {
   tick_.reset();
+  fill_.reset();
   bus_watch_.reset();
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
@@ -629,6 +646,54 @@ WebrtcBranch::~WebrtcBranch() {
 }
 
 int webrtc_pending_teardowns() { return teardowns.load(); }
+
+// A participant who says nothing sends nothing (Zoom), and the viewers'
+// mixer would wait its whole latency for them on every packet of the
+// others. One quiet for kQuietUs (200 ms: at 60 ms, a talker's packets,
+// which rtmssrc may hand over in bursts on a loaded machine, were taken for
+// silence and cut) is taken to stay quiet: silence is pushed
+// into their input a little ahead of the clock, so the mixer goes on with
+// the others' audio as soon as it comes. The first kAheadNs of what they say
+// next may fall on silence already mixed, and is left out of the viewers'
+// mix (not of the recording).
+gboolean WebrtcBranch::on_fill(gpointer data) {
+  auto *tap = static_cast<Tap *>(data);
+  constexpr gint64 kQuietUs = 200000;
+  constexpr GstClockTime kAheadNs = 20 * GST_MSECOND;
+  try {
+    std::lock_guard<std::mutex> lock(tap->mutex);
+    if (!tap->pipeline || tap->audio.size() < 2) return G_SOURCE_CONTINUE;  // alone: nobody to hold up
+    GstClockTime now = running_time_now(tap->pipeline.get());
+    gint64 now_us = g_get_monotonic_time();
+    if (!GST_CLOCK_TIME_IS_VALID(now)) return G_SOURCE_CONTINUE;
+    for (auto &entry : tap->audio) {
+      Tap::AudioInput &input = entry.second;
+      if (!input.appsrc || !input.caps || !GST_CLOCK_TIME_IS_VALID(input.end)) continue;
+      if (now_us - input.last_packet_us < kQuietUs) continue;
+      GstClockTime target = now + kAheadNs;
+      if (input.end >= target) continue;
+      const GstStructure *st = gst_caps_get_structure(input.caps.get(), 0);
+      int rate = 0, channels = 1;
+      gst_structure_get_int(st, "rate", &rate);
+      gst_structure_get_int(st, "channels", &channels);
+      if (rate <= 0 || channels <= 0 || g_strcmp0(gst_structure_get_string(st, "format"), "S16LE") != 0) continue;
+      GstClockTime start = std::max(input.end, now > 100 * GST_MSECOND ? now - 100 * GST_MSECOND : 0);
+      guint64 samples = gst_util_uint64_scale(target - start, guint64(rate), GST_SECOND);
+      if (samples == 0) continue;
+      GstBuffer *buffer = gst_buffer_new_allocate(nullptr, gsize(samples * guint64(channels) * 2), nullptr);
+      gst_buffer_memset(buffer, 0, 0, gst_buffer_get_size(buffer));
+      GST_BUFFER_PTS(buffer) = start;
+      GST_BUFFER_DURATION(buffer) = gst_util_uint64_scale(samples, GST_SECOND, guint64(rate));
+      GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_GAP);
+      auto owned = rtms::adopt(buffer);
+      input.end = start + GST_BUFFER_DURATION(buffer);
+      GstFlowReturn ret = GST_FLOW_OK;
+      g_signal_emit_by_name(input.appsrc.get(), "push-buffer", owned.get(), &ret);
+    }
+  } catch (...) {
+  }
+  return G_SOURCE_CONTINUE;
+}
 
 bool WebrtcBranch::ensure_pipeline(std::string *why) {
   if (pipeline_) return true;
@@ -684,6 +749,7 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
   // Without a watch the bus would keep every message for good.
   auto bus = rtms::adopt(gst_element_get_bus(pipeline_.get()));
   bus_watch_ = rtms::SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
+  fill_ = rtms::SourceId(g_timeout_add(10, on_fill, tap_.get()));
   tools::log_info("%s: WebRTC viewers' pipeline started", label_.c_str());
   return true;
 }

@@ -92,6 +92,7 @@ class WebrtcBranch {
   void drop_viewer(const std::string &id, bool count_as_dropped);
   void send_offer(Viewer &viewer, gint64 now);
   static gboolean on_tick(gpointer self);
+  static gboolean on_fill(gpointer tap);
   static gboolean on_bus(GstBus *bus, GstMessage *message, gpointer self);
   void tick();
 
@@ -101,6 +102,7 @@ class WebrtcBranch {
   rtms::GRef<GstElement> pipeline_;  // the viewers' pipeline, once there is one
   std::map<std::string, std::unique_ptr<Viewer>> viewers_;
   rtms::SourceId tick_;
+  rtms::SourceId fill_;  // silence for the participants who say nothing (on_fill)
   rtms::SourceId bus_watch_;  // the viewers' pipeline's messages: errors logged, the rest dropped
 };
 
