@@ -104,13 +104,13 @@ std::string DelayHistogram::render(const std::string &name, const std::string &l
   for (size_t i = 0; i <= kBoundsUs.size(); i++) {
     cumulative += buckets[i].load(std::memory_order_relaxed);
     if (i < kBoundsUs.size())
-      g_snprintf(le, sizeof le, "%g", double(kBoundsUs[i]) / 1e6);
+      g_ascii_formatd(le, sizeof le, "%g", double(kBoundsUs[i]) / 1e6);  // whatever the locale
     else
       g_strlcpy(le, "+Inf", sizeof le);
     out += name + "_bucket{" + labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
   }
   char sum[64];
-  g_snprintf(sum, sizeof sum, "%.6f", double(sum_us.load(std::memory_order_relaxed)) / 1e6);
+  g_ascii_formatd(sum, sizeof sum, "%.6f", double(sum_us.load(std::memory_order_relaxed)) / 1e6);
   out += name + "_sum{" + labels + "} " + sum + "\n";
   out += name + "_count{" + labels + "} " + std::to_string(count.load(std::memory_order_relaxed)) + "\n";
   return out;
