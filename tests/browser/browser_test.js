@@ -280,6 +280,9 @@ async function watch(tmp, procs) {
     assert.strictEqual(s.stateText, 'ended (MEETING_ENDED)', 'the end as the feed says it');
     assert.strictEqual(await metric(gw, 'rtms_gateway_whep_requests_total{outcome="created"}'), 1, 'one WHEP viewer created');
     assert((await metric(gw, 'rtms_gateway_whep_requests_total{outcome="unauthorized"}')) >= 2, 'refusals counted');
+    // The gateway's own delay to the viewer is measured (its size is a benchmark's: glass_to_glass.js).
+    for (const m of ['media="video",path="passthrough"', 'media="audio",path="mixed"'])
+      assert((await metric(gw, 'rtms_gateway_webrtc_added_delay_seconds_count{' + m + '}')) > 0, 'added delay measured: ' + m);
     await emulator.exited;
     await until('the stream gone from the gateway', async () => (await metric(gw, 'rtms_gateway_active_streams')) === 0, 20000);
   } finally {

@@ -19,7 +19,7 @@ std::string AudioFormat::cache_key() const {
   return std::to_string(static_cast<int>(codec)) + "/" +
          (law == G711Law::Alaw ? "a" : "u") + "/" + std::to_string(rate_hz) + "/" +
          std::to_string(channels) + "/" + std::to_string(send_rate_ms) + "/" +
-         std::to_string(frame_ms) + "/" + (multi_stream ? "multi" : "mixed");
+         std::to_string(frame_ms) + "/" + (multi_stream ? "multi" : "mixed") + (stamp ? "/stamped" : "");
 }
 
 std::string AudioFormat::describe() const {
@@ -27,7 +27,8 @@ std::string AudioFormat::describe() const {
   if (codec == rtms::Codec::G711) name += law == G711Law::Alaw ? " (A-law)" : " (mu-law)";
   return name + " " + std::to_string(rate_hz) + " Hz " + std::to_string(channels) + " ch, " +
          std::to_string(send_rate_ms) + " ms interval, " + std::to_string(frame_ms) +
-         " ms per message, " + (multi_stream ? "one stream per participant" : "mixed");
+         " ms per message, " + (multi_stream ? "one stream per participant" : "mixed") +
+         (stamp ? ", a burst each second" : "");
 }
 
 AudioFormat audio_format_for(const rtms::AudioParams &effective, G711Law law) {

@@ -20,6 +20,11 @@ struct AudioFormat {
   int send_rate_ms = 20;  // one interval; timestamps advance by this much
   int frame_ms = 20;      // audio per message (Opus may split an interval)
   bool multi_stream = false;
+  // --stamp-frames: talkers sound only in the first kStampBurstMs of every
+  // second of meeting time (marks at the instants of the camera frames that
+  // start a loop, barcode 0), silent in between.
+  bool stamp = false;
+  static constexpr int kStampBurstMs = 100;
 
   int messages_per_interval() const { return send_rate_ms / frame_ms; }
   int64_t samples_per_frame() const { return static_cast<int64_t>(rate_hz) * frame_ms / 1000; }

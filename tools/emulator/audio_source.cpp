@@ -16,8 +16,11 @@ constexpr double kToneAmplitude = 0.25 * 32767.0;
 void add_tone(std::vector<int32_t> *acc, const AudioFormat &format, double tone_hz,
               int64_t first_sample) {
   size_t samples = acc->size() / format.channels;
+  const int64_t burst_samples = static_cast<int64_t>(format.rate_hz) * AudioFormat::kStampBurstMs / 1000;
   for (size_t i = 0; i < samples; ++i) {
-    double t = static_cast<double>(first_sample + static_cast<int64_t>(i)) / format.rate_hz;
+    const int64_t sample = first_sample + static_cast<int64_t>(i);
+    if (format.stamp && sample % format.rate_hz >= burst_samples) continue;  // between two marks
+    double t = static_cast<double>(sample) / format.rate_hz;
     auto v = static_cast<int32_t>(std::lround(kToneAmplitude * std::sin(2.0 * M_PI * tone_hz * t)));
     for (int c = 0; c < format.channels; ++c) (*acc)[i * format.channels + c] += v;
   }

@@ -153,7 +153,9 @@ void MediaPeer::handle_handshake(const rtms::Result<rtms::Message> &decoded, std
 Verdict MediaPeer::prepare_media(const rtms::MediaParams &effective) {
   std::string error;
   if ((requested_ & rtms::kMediaAudio) && effective.audio) {
-    audio_ = stream_.audio_for(audio_format_for(*effective.audio, stream_.options().g711), &error);
+    AudioFormat format = audio_format_for(*effective.audio, stream_.options().g711);
+    format.stamp = stream_.options().stamp_frames;
+    audio_ = stream_.audio_for(format, &error);
     if (!audio_) return Verdict{rtms::StatusCode::InvalidMediaAudioParams, "cannot produce this audio: " + error};
   }
   if ((requested_ & rtms::kMediaVideo) && effective.video) {

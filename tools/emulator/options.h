@@ -43,7 +43,8 @@ struct Options {
   int streams = 1;
   int video_bitrate_kbps = 0;  // H.264 target; 0: the encoder's default
   // --stamp-frames: each camera frame carries its place in the encoded
-  // one-second loop as a barcode (glass-to-glass measurements).
+  // one-second loop as a barcode, and audio only in the first 100 ms of
+  // each second of meeting time (glass-to-glass and A/V measurements).
   bool stamp_frames = false;
   // Send each audio wake-up's messages of a socket in as few TCP segments
   // as fit, instead of one segment per message.

@@ -26,6 +26,10 @@ namespace gateway {
 
 namespace {
 
+// How long the viewers' audio mixer waits for a participant's late packet
+// before mixing without it (docs/gateway.md, "What is sent").
+#define VIEWER_MIX_LATENCY_MS 50
+
 std::atomic<int> teardowns{0};
 
 // "factory key=value ..." per element, added to bin and linked in order;
@@ -82,11 +86,115 @@ void pipeline_to_null(GstElement *pipeline, gpointer) {
   teardowns--;
 }
 
-// Rewrites the payload type of every RTP packet (and the caps) to the one
-// this viewer's browser chose: the payloader is shared by all viewers.
+}  // namespace
+
+void DelayHistogram::observe(int64_t us) {
+  if (us < 0) us = 0;
+  size_t i = 0;
+  while (i < kBoundsUs.size() && us > kBoundsUs[i]) i++;
+  buckets[i].fetch_add(1, std::memory_order_relaxed);
+  sum_us.fetch_add(uint64_t(us), std::memory_order_relaxed);
+  count.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string DelayHistogram::render(const std::string &name, const std::string &labels) const {
+  std::string out;
+  uint64_t cumulative = 0;
+  char le[32];
+  for (size_t i = 0; i <= kBoundsUs.size(); i++) {
+    cumulative += buckets[i].load(std::memory_order_relaxed);
+    if (i < kBoundsUs.size())
+      g_ascii_formatd(le, sizeof le, "%g", double(kBoundsUs[i]) / 1e6);  // whatever the locale
+    else
+      g_strlcpy(le, "+Inf", sizeof le);
+    out += name + "_bucket{" + labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  char sum[64];
+  g_ascii_formatd(sum, sizeof sum, "%.6f", double(sum_us.load(std::memory_order_relaxed)) / 1e6);
+  out += name + "_sum{" + labels + "} " + sum + "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(count.load(std::memory_order_relaxed)) + "\n";
+  return out;
+}
+
+namespace {
+
+// When media left rtmssrc (monotonic µs), by running time: written by the
+// taps, read where the media enters a viewer's webrtcbin. A video frame keeps
+// its PTS through the parser, the payloader (and the re-encoder); audio is
+// mixed and re-cut into Opus frames, so an Opus packet is matched to the tap
+// buffers that hold its last sample (the latest of them: the mixer waited
+// for it). Small rings: only the last second or so is ever looked up.
+struct Arrivals {
+  struct Entry {
+    GstClockTime start = GST_CLOCK_TIME_NONE, end = GST_CLOCK_TIME_NONE;
+    gint64 at_us = 0;
+  };
+  std::mutex mutex;
+  std::array<Entry, 64> video;
+  std::array<Entry, 256> audio;
+  size_t video_next = 0, audio_next = 0;
+
+  void note(bool is_video, GstClockTime start, GstClockTime end, gint64 at_us) {
+    std::lock_guard<std::mutex> lock(mutex);
+    Entry &e = is_video ? video[video_next++ % video.size()] : audio[audio_next++ % audio.size()];
+    e.start = start;
+    e.end = end;
+    e.at_us = at_us;
+  }
+  // The arrival of the media at running time t, or 0 when it is not known.
+  gint64 find(bool is_video, GstClockTime t) {
+    std::lock_guard<std::mutex> lock(mutex);
+    gint64 found = 0;
+    if (is_video) {
+      for (const Entry &e : video)
+        if (e.start == t) found = std::max(found, e.at_us);
+    } else {
+      for (const Entry &e : audio)
+        if (GST_CLOCK_TIME_IS_VALID(e.start) && e.start <= t && t < e.end) found = std::max(found, e.at_us);
+    }
+    return found;
+  }
+};
+
+// On a viewer's queue (the packets entering its webrtcbin): rewrites the
+// payload type of every RTP packet (and the caps) to the one this viewer's
+// browser chose, the payloader being shared by all viewers; and measures the
+// gateway's own delay, once per video frame or Opus packet.
 struct PayloadRewrite {
   int payload;
+  bool video = false;
+  std::shared_ptr<Arrivals> arrivals;
+  DelayHistogram *histogram = nullptr;  // in counters
+  std::shared_ptr<WebrtcCounters> counters;
+  GstClockTime last_pts = GST_CLOCK_TIME_NONE;
+  // Measured from a second after the viewer connected (monotonic µs): until
+  // then webrtcbin holds its input and the queue fills, which is the
+  // connection's set-up, not the gateway's delay.
+  std::shared_ptr<std::atomic<gint64>> measure_from_us;
 };
+
+void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
+  if (!p->histogram || !p->arrivals) return;
+  gint64 now = g_get_monotonic_time();
+  if (!p->measure_from_us || now < p->measure_from_us->load()) return;
+  GstClockTime pts = GST_BUFFER_PTS(buffer);
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
+  p->last_pts = pts;
+  // As running time, like the taps' (x264enc moves its PTS by 1000 hours and
+  // its segment with them).
+  auto segment_event = rtms::adopt(gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0));
+  if (segment_event) {
+    const GstSegment *segment = nullptr;
+    gst_event_parse_segment(segment_event.get(), &segment);
+    if (segment->format == GST_FORMAT_TIME) pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
+  }
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return;
+  GstClockTime t = pts;
+  if (!p->video && GST_BUFFER_DURATION_IS_VALID(buffer) && GST_BUFFER_DURATION(buffer) > 0)
+    t = pts + GST_BUFFER_DURATION(buffer) - 1;
+  gint64 at = p->arrivals->find(p->video, t);
+  if (at) p->histogram->observe(now - at);
+}
 
 void rewrite_buffer(GstBuffer *buffer, int payload) {
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
@@ -96,15 +204,18 @@ void rewrite_buffer(GstBuffer *buffer, int payload) {
   }
 }
 
-GstPadProbeReturn on_viewer_data(GstPad *, GstPadProbeInfo *info, gpointer data) {
-  int payload = static_cast<PayloadRewrite *>(data)->payload;
+GstPadProbeReturn on_viewer_data(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+  auto *rewrite = static_cast<PayloadRewrite *>(data);
+  int payload = rewrite->payload;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    measure(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info));
     GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     rewrite_buffer(buffer, payload);
     GST_PAD_PROBE_INFO_DATA(info) = buffer;
   } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
     guint n = gst_buffer_list_length(list);
+    if (n > 0) measure(rewrite, pad, gst_buffer_list_get(list, 0));
     for (guint i = 0; i < n; i++) {
       GstBuffer *b = gst_buffer_list_get_writable(list, i);
       rewrite_buffer(b, payload);
@@ -149,11 +260,24 @@ const char *state_name(GstWebRTCPeerConnectionState s) {
 // What the probes on the stream's pipeline share with the branch; they run
 // on the stream's threads.
 struct WebrtcBranch::Tap {
+  struct AudioInput {
+    rtms::GRef<GstCaps> caps;
+    rtms::GRef<GstElement> appsrc;  // while there is a viewers' pipeline
+    GstClockTime end = GST_CLOCK_TIME_NONE;  // running time of what the appsrc has had
+    gint64 last_packet_us = 0;               // monotonic, when rtmssrc last gave this pad audio
+  };
   std::mutex mutex;
-  rtms::GRef<GstElement> video_src, audio_src;  // the appsrcs, while there is a viewer pipeline
-  rtms::GRef<GstCaps> video_caps, audio_caps;
+  rtms::GRef<GstElement> pipeline, mixer;  // the viewers' pipeline and its audio mixer, once there is one
+  rtms::GRef<GstElement> mix_format;       // the capsfilter after the mixer: its rate
+  int mix_rate = 0;                        // set from the first participant's caps
+  rtms::GRef<GstElement> video_src;        // the appsrc, while there is a viewers' pipeline
+  rtms::GRef<GstCaps> video_caps;
+  // One per audio pad of rtmssrc (a participant's, or the mixed one); the
+  // pads live as long as the element (held in probes).
+  std::map<GstPad *, AudioInput> audio;
   std::string video_profile;                    // profile-level-id of the camera's SPS
   std::vector<std::pair<rtms::GRef<GstPad>, gulong>> probes;
+  std::shared_ptr<Arrivals> arrivals = std::make_shared<Arrivals>();
   bool closed = false;
 };
 
@@ -187,12 +311,20 @@ struct RtcpSeen {
 struct WebrtcBranch::Viewer {
   std::string id;
   std::shared_ptr<RtcpSeen> rtcp = std::make_shared<RtcpSeen>();
+  std::shared_ptr<std::atomic<gint64>> measure_from_us = std::make_shared<std::atomic<gint64>>(G_MAXINT64);
   rtms::GRef<GstElement> webrtc;
   std::vector<rtms::GRef<GstElement>> elements;                        // queues
   std::vector<std::pair<rtms::GRef<GstElement>, rtms::GRef<GstPad>>> tee_pads;
   std::shared_ptr<Negotiation> negotiation;
   std::shared_ptr<WebrtcCounters> counters;
   AnswerFn done;                 // until answered
+  // The offer, until it is handed to webrtcbin: once the media have reached
+  // its sink pads (or after kCapsWaitUs). webrtcbin names a pad's SSRC and
+  // media stream (a=ssrc ... msid) in the answer only when it has the pad's
+  // caps, and a browser keeps in sync only the tracks of one stream.
+  rtms::GRef<GstWebRTCSessionDescription> offer;
+  std::vector<rtms::GRef<GstPad>> sinks;  // webrtcbin's
+  gint64 offer_by_us = 0;
   gint64 answer_deadline_us = 0;
   gint64 connect_deadline_us = 0;  // a viewer that never connects is dropped
   gint64 connected_us = 0;
@@ -253,6 +385,31 @@ void on_remote_set(GstPromise *promise, gpointer data) {
   g_signal_emit_by_name(n->webrtc.get(), "create-answer", nullptr, next);
 }
 
+// The viewers' mix runs at the participants' rate (one for the whole
+// stream; Opus takes 8, 12, 16, 24 and 48 kHz as they are): a resampler
+// would hold back each packet's last samples until the next packet came
+// (20 ms more). Set once, from the first caps (tap locked).
+void set_mix_rate_locked(WebrtcBranch::Tap *tap, GstCaps *caps) {
+  if (tap->mix_rate || !tap->mix_format || !caps || gst_caps_is_empty(caps)) return;
+  int rate = 0;
+  if (!gst_structure_get_int(gst_caps_get_structure(caps, 0), "rate", &rate)) return;
+  if (rate != 8000 && rate != 12000 && rate != 16000 && rate != 24000) rate = 48000;
+  tap->mix_rate = rate;
+  auto format = rtms::adopt(gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "S16LE", "layout",
+                                                G_TYPE_STRING, "interleaved", "channels", G_TYPE_INT, 1, "rate",
+                                                G_TYPE_INT, rate, nullptr));
+  g_object_set(tap->mix_format.get(), "caps", format.get(), nullptr);
+}
+
+void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input);
+
+GstClockTime running_time_now(GstElement *pipeline) {
+  auto clock = rtms::adopt(gst_element_get_clock(pipeline));
+  if (!clock) return GST_CLOCK_TIME_NONE;
+  GstClockTime now = gst_clock_get_time(clock.get()), base = gst_element_get_base_time(pipeline);
+  return now > base ? now - base : 0;
+}
+
 // A buffer or caps of the stream, copied into the viewers' appsrc if there is one.
 GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, WebrtcBranch::Tap *tap) {
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
@@ -261,9 +418,18 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
     GstCaps *caps = nullptr;
     gst_event_parse_caps(event, &caps);
     std::lock_guard<std::mutex> lock(tap->mutex);
-    (video ? tap->video_caps : tap->audio_caps) = rtms::share(caps);
-    GstElement *appsrc = (video ? tap->video_src : tap->audio_src).get();
-    if (appsrc) g_object_set(appsrc, "caps", caps, nullptr);
+    if (video) {
+      tap->video_caps = rtms::share(caps);
+      if (tap->video_src) g_object_set(tap->video_src.get(), "caps", caps, nullptr);
+    } else {
+      WebrtcBranch::Tap::AudioInput &input = tap->audio[pad];
+      input.caps = rtms::share(caps);
+      set_mix_rate_locked(tap, caps);
+      if (input.appsrc)
+        g_object_set(input.appsrc.get(), "caps", caps, nullptr);
+      else
+        add_audio_input_locked(tap, input);
+    }
     return GST_PAD_PROBE_OK;
   }
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
@@ -283,7 +449,13 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
   }
   std::lock_guard<std::mutex> lock(tap->mutex);
   if (!profile.empty()) tap->video_profile = profile;
-  GstElement *appsrc = (video ? tap->video_src : tap->audio_src).get();
+  GstElement *appsrc = nullptr;
+  if (video) {
+    appsrc = tap->video_src.get();
+  } else {
+    auto input = tap->audio.find(pad);
+    if (input != tap->audio.end()) appsrc = input->second.appsrc.get();
+  }
   if (!appsrc) return GST_PAD_PROBE_OK;
   // The stream's running time: the viewers' pipeline has the same clock and base time.
   GstClockTime pts = GST_BUFFER_PTS(buffer);
@@ -297,6 +469,14 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
   auto copy = rtms::adopt(gst_buffer_copy(buffer));
   GST_BUFFER_PTS(copy.get()) = pts;
   GST_BUFFER_DTS(copy.get()) = GST_CLOCK_TIME_NONE;
+  GstClockTime end = video || !GST_BUFFER_DURATION_IS_VALID(buffer) ? pts : pts + GST_BUFFER_DURATION(buffer);
+  gint64 now_us = g_get_monotonic_time();
+  tap->arrivals->note(video, pts, end, now_us);
+  if (!video) {
+    WebrtcBranch::Tap::AudioInput &input = tap->audio[pad];
+    input.last_packet_us = now_us;
+    if (!GST_CLOCK_TIME_IS_VALID(input.end) || end > input.end) input.end = end;
+  }
   GstFlowReturn ret = GST_FLOW_OK;
   g_signal_emit_by_name(appsrc, "push-buffer", copy.get(), &ret);  // never waits: leaky
   return GST_PAD_PROBE_OK;
@@ -318,9 +498,38 @@ GstPadProbeReturn on_audio_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data
   }
 }
 
+// The appsrc of one of rtmssrc's audio pads, into the viewers' mixer (tap
+// locked, a viewers' pipeline made), once the pad's caps are known: the
+// mixer's rate is set from them before anything flows.
+void add_audio_input_locked(WebrtcBranch::Tap *tap, WebrtcBranch::Tap::AudioInput &input) {
+  if (input.appsrc || !input.caps || !tap->pipeline || !tap->mixer) return;
+  set_mix_rate_locked(tap, input.caps.get());
+  GstElement *appsrc = gst_element_factory_make("appsrc", nullptr);
+  if (!appsrc) return;
+  gst_util_set_object_arg(G_OBJECT(appsrc), "leaky-type", "downstream");
+  g_object_set(appsrc, "is-live", TRUE, "format", GST_FORMAT_TIME, "max-bytes", guint64(1000000), "min-latency",
+               gint64(0), nullptr);
+  g_object_set(appsrc, "caps", input.caps.get(), nullptr);
+  GstBin *bin = GST_BIN(tap->pipeline.get());
+  gst_bin_add(bin, appsrc);
+  auto src = rtms::adopt(gst_element_get_static_pad(appsrc, "src"));
+  auto sink = rtms::adopt(gst_element_request_pad_simple(tap->mixer.get(), "sink_%u"));
+  if (!sink || gst_pad_link(src.get(), sink.get()) != GST_PAD_LINK_OK) {
+    if (sink) gst_element_release_request_pad(tap->mixer.get(), sink.get());
+    gst_element_set_state(appsrc, GST_STATE_NULL);
+    gst_bin_remove(bin, appsrc);
+    tools::log_warning("WebRTC: cannot link a participant's audio into the viewers' mixer");
+    return;
+  }
+  gst_element_sync_state_with_parent(appsrc);
+  input.appsrc = rtms::share(appsrc);
+  input.end = running_time_now(tap->pipeline.get());
+}
+
 void add_tap(const TapPtr &tap, GstPad *pad, bool video) {
   std::lock_guard<std::mutex> lock(tap->mutex);
   if (tap->closed) return;
+  if (!video) add_audio_input_locked(tap.get(), tap->audio[pad]);
   gulong id = gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                                 video ? on_video_tap : on_audio_tap, new TapPtr(tap),
                                 [](gpointer p) { delete static_cast<TapPtr *>(p); });
@@ -368,6 +577,10 @@ void watch_rtcp(GstElement *webrtc, const std::shared_ptr<RtcpSeen> &seen) {
   gst_iterator_free(it);
 }
 
+// How long an offer waits for the media to reach webrtcbin (a video stream
+// that has not started yet: the answer goes without its SSRC).
+constexpr gint64 kCapsWaitUs = G_USEC_PER_SEC;
+
 // How long a connected viewer may stay silent (no RTCP) before it is taken
 // for gone. Browsers report at least every few seconds.
 constexpr gint64 kSilentViewerUs = 15 * G_USEC_PER_SEC;
@@ -376,17 +589,14 @@ constexpr gint64 kSilentViewerUs = 15 * G_USEC_PER_SEC;
 
 WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::string label)
     : label_(std::move(label)), stream_pipeline_(rtms::share(stream_pipeline)), tap_(std::make_shared<Tap>()) {
-  // Audio: the template's mix when it has one, else rtmssrc's mixed pad.
-  auto mix = rtms::adopt(gst_bin_get_by_name(GST_BIN(stream_pipeline), "mix"));
-  if (mix) {
-    auto pad = rtms::adopt(gst_element_get_static_pad(mix.get(), "src"));
-    if (pad) add_tap(tap_, pad.get(), false);
-  }
+  // Audio: every audio pad of rtmssrc (each participant's, or the one mixed
+  // pad), mixed again in the viewers' pipeline with a short latency. Not the
+  // template's own mix: the recording's mixer waits 500 ms for late packets,
+  // and the sound would come that much after the picture.
   struct PadHook {
     TapPtr tap;
-    bool tap_mixed_audio;
   };
-  auto *hook = new PadHook{tap_, !mix};
+  auto *hook = new PadHook{tap_};
   g_signal_connect_data(
       src, "pad-added",
       G_CALLBACK(+[](GstElement *, GstPad *pad, gpointer data) {
@@ -395,10 +605,8 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
           auto name = rtms::adopt(gst_pad_get_name(pad));
           if (g_strcmp0(name.get(), "video_0") == 0) {
             add_tap(h->tap, pad, true);
-          } else if (h->tap_mixed_audio && g_str_has_prefix(name.get(), "audio_")) {
-            gint64 participant = -1;
-            g_object_get(pad, "participant-id", &participant, nullptr);
-            if (participant == 0) add_tap(h->tap, pad, false);
+          } else if (g_str_has_prefix(name.get(), "audio_")) {
+            add_tap(h->tap, pad, false);
           }
         } catch (...) {
         }
@@ -408,12 +616,16 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
 
 WebrtcBranch::~WebrtcBranch() {
   tick_.reset();
+  fill_.reset();
   bus_watch_.reset();
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     tap_->closed = true;
     tap_->video_src.reset();
-    tap_->audio_src.reset();
+    for (auto &input : tap_->audio) input.second.appsrc.reset();
+    tap_->mixer.reset();
+    tap_->mix_format.reset();
+    tap_->pipeline.reset();
     for (auto &probe : tap_->probes) gst_pad_remove_probe(probe.first.get(), probe.second);
     tap_->probes.clear();
   }
@@ -435,6 +647,54 @@ WebrtcBranch::~WebrtcBranch() {
 
 int webrtc_pending_teardowns() { return teardowns.load(); }
 
+// A participant who says nothing sends nothing (Zoom), and the viewers'
+// mixer would wait its whole latency for them on every packet of the
+// others. One quiet for kQuietUs (200 ms: at 60 ms, a talker's packets,
+// which rtmssrc may hand over in bursts on a loaded machine, were taken for
+// silence and cut) is taken to stay quiet: silence is pushed
+// into their input a little ahead of the clock, so the mixer goes on with
+// the others' audio as soon as it comes. The first kAheadNs of what they say
+// next may fall on silence already mixed, and is left out of the viewers'
+// mix (not of the recording).
+gboolean WebrtcBranch::on_fill(gpointer data) {
+  auto *tap = static_cast<Tap *>(data);
+  constexpr gint64 kQuietUs = 200000;
+  constexpr GstClockTime kAheadNs = 20 * GST_MSECOND;
+  try {
+    std::lock_guard<std::mutex> lock(tap->mutex);
+    if (!tap->pipeline || tap->audio.size() < 2) return G_SOURCE_CONTINUE;  // alone: nobody to hold up
+    GstClockTime now = running_time_now(tap->pipeline.get());
+    gint64 now_us = g_get_monotonic_time();
+    if (!GST_CLOCK_TIME_IS_VALID(now)) return G_SOURCE_CONTINUE;
+    for (auto &entry : tap->audio) {
+      Tap::AudioInput &input = entry.second;
+      if (!input.appsrc || !input.caps || !GST_CLOCK_TIME_IS_VALID(input.end)) continue;
+      if (now_us - input.last_packet_us < kQuietUs) continue;
+      GstClockTime target = now + kAheadNs;
+      if (input.end >= target) continue;
+      const GstStructure *st = gst_caps_get_structure(input.caps.get(), 0);
+      int rate = 0, channels = 1;
+      gst_structure_get_int(st, "rate", &rate);
+      gst_structure_get_int(st, "channels", &channels);
+      if (rate <= 0 || channels <= 0 || g_strcmp0(gst_structure_get_string(st, "format"), "S16LE") != 0) continue;
+      GstClockTime start = std::max(input.end, now > 100 * GST_MSECOND ? now - 100 * GST_MSECOND : 0);
+      guint64 samples = gst_util_uint64_scale(target - start, guint64(rate), GST_SECOND);
+      if (samples == 0) continue;
+      GstBuffer *buffer = gst_buffer_new_allocate(nullptr, gsize(samples * guint64(channels) * 2), nullptr);
+      gst_buffer_memset(buffer, 0, 0, gst_buffer_get_size(buffer));
+      GST_BUFFER_PTS(buffer) = start;
+      GST_BUFFER_DURATION(buffer) = gst_util_uint64_scale(samples, GST_SECOND, guint64(rate));
+      GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_GAP);
+      auto owned = rtms::adopt(buffer);
+      input.end = start + GST_BUFFER_DURATION(buffer);
+      GstFlowReturn ret = GST_FLOW_OK;
+      g_signal_emit_by_name(input.appsrc.get(), "push-buffer", owned.get(), &ret);
+    }
+  } catch (...) {
+  }
+  return G_SOURCE_CONTINUE;
+}
+
 bool WebrtcBranch::ensure_pipeline(std::string *why) {
   if (pipeline_) return true;
   const char *description =
@@ -443,9 +703,9 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
       "h264. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 "
       "! rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=96 mtu=1200 "
       "! tee name=vpass allow-not-linked=true "
-      "appsrc name=asrc is-live=true format=time leaky-type=downstream max-bytes=1000000 "
-      "! audioconvert ! audioresample ! audio/x-raw,rate=48000 ! opusenc ! rtpopuspay pt=111 "
-      "! tee name=aout allow-not-linked=true";
+      "audiomixer name=amix latency=" G_STRINGIFY(VIEWER_MIX_LATENCY_MS) "000000 start-time-selection=first "
+      "! capsfilter name=amixformat caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=48000 "
+      "! opusenc ! rtpopuspay pt=111 ! tee name=aout allow-not-linked=true";
   GError *raw_error = nullptr;
   GstElement *parsed = gst_parse_launch(description, &raw_error);
   auto pipeline = rtms::adopt(parsed ? GST_ELEMENT(gst_object_ref_sink(parsed)) : nullptr);
@@ -456,17 +716,14 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
     return false;
   }
   auto vsrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "vsrc"));
-  auto asrc = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "asrc"));
+  auto amix = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "amix"));
+  auto amixformat = rtms::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "amixformat"));
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     auto video_caps = tap_->video_caps
                           ? tap_->video_caps
                           : rtms::adopt(gst_caps_from_string("video/x-h264,stream-format=byte-stream,alignment=au"));
-    auto audio_caps = tap_->audio_caps ? tap_->audio_caps
-                                       : rtms::adopt(gst_caps_from_string(
-                                             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"));
     g_object_set(vsrc.get(), "caps", video_caps.get(), nullptr);
-    g_object_set(asrc.get(), "caps", audio_caps.get(), nullptr);
   }
   // Same clock and base time as the stream: its running times are ours.
   auto clock = rtms::adopt(gst_pipeline_get_clock(GST_PIPELINE(stream_pipeline_.get())));
@@ -483,12 +740,16 @@ bool WebrtcBranch::ensure_pipeline(std::string *why) {
   {
     std::lock_guard<std::mutex> lock(tap_->mutex);
     tap_->video_src = vsrc;
-    tap_->audio_src = asrc;
+    tap_->pipeline = pipeline;
+    tap_->mixer = amix;
+    tap_->mix_format = amixformat;
+    for (auto &input : tap_->audio) add_audio_input_locked(tap_.get(), input.second);
   }
   pipeline_ = std::move(pipeline);
   // Without a watch the bus would keep every message for good.
   auto bus = rtms::adopt(gst_element_get_bus(pipeline_.get()));
   bus_watch_ = rtms::SourceId(gst_bus_add_watch(bus.get(), on_bus, this));
+  fill_ = rtms::SourceId(g_timeout_add(10, on_fill, tap_.get()));
   tools::log_info("%s: WebRTC viewers' pipeline started", label_.c_str());
   return true;
 }
@@ -517,7 +778,7 @@ GstElement *WebrtcBranch::video_tee(bool passthrough, std::string *why) {
 }
 
 bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text,
-                                     std::string *why) {
+                                     DelayHistogram *histogram, bool video, std::string *why) {
   std::string queue_spec = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=" +
                            std::to_string(int64_t(500) * 1000000);
   std::vector<GstElement *> chain = add_chain(GST_BIN(pipeline_.get()), {queue_spec}, why);
@@ -528,7 +789,9 @@ bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payloa
   gst_pad_add_probe(queue_src.get(),
                     GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
                                     GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                    on_viewer_data, new PayloadRewrite{payload},
+                    on_viewer_data,
+                    new PayloadRewrite{payload, video, tap_->arrivals, histogram, viewer.counters,
+                                       GST_CLOCK_TIME_NONE, viewer.measure_from_us},
                     [](gpointer p) { delete static_cast<PayloadRewrite *>(p); });
   // Requested with its codec, so that webrtcbin knows the transceiver's kind
   // and matches it to the offer's m-line of that kind.
@@ -541,6 +804,12 @@ bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payloa
     *why = "cannot link to webrtcbin";
     return false;
   }
+  viewer.sinks.push_back(sink);
+  // One media stream (a=msid) for the sound and the picture: browsers keep
+  // only the tracks of one stream in sync (lip sync), by their RTCP sender
+  // reports.
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink.get()), "msid"))
+    g_object_set(sink.get(), "msid", "rtms-gateway", nullptr);
   GstWebRTCRTPTransceiver *transceiver = nullptr;
   g_object_get(sink.get(), "transceiver", &transceiver, nullptr);
   auto owned = rtms::adopt(transceiver);
@@ -596,10 +865,13 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
     VideoChoice choice = choose_video(offer.media[size_t(offer.video_index)], profile, config.video_mode);
     what += choice.why;
     GstElement *tee = choice.payload >= 0 ? video_tee(choice.passthrough, &why) : nullptr;
+    DelayHistogram *histogram = !viewer->counters ? nullptr
+                                : choice.passthrough ? &viewer->counters->video_passthrough
+                                                     : &viewer->counters->video_encoded;
     if (tee && link_viewer_media(*viewer, tee, choice.payload,
                                  "application/x-rtp,media=(string)video,encoding-name=(string)H264,clock-rate=(int)90000,"
                                  "packetization-mode=(string)1",
-                                 &why))
+                                 histogram, true, &why))
       any = true;
     else if (choice.payload >= 0)
       what += " (failed: " + why + ")";
@@ -610,7 +882,7 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
     if (aout && link_viewer_media(*viewer, aout.get(), pt,
                                   "application/x-rtp,media=(string)audio,encoding-name=(string)OPUS,clock-rate=(int)48000,"
                                   "encoding-params=(string)2",
-                                  &why)) {
+                                  viewer->counters ? &viewer->counters->audio : nullptr, false, &why)) {
       any = true;
       what += "; Opus as payload " + std::to_string(pt);
     }
@@ -632,14 +904,24 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
     if (!message) {
       v.negotiation->fail("the offer is not SDP GStreamer reads");
     } else {
-      auto desc = rtms::adopt(gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message));
-      GstPromise *promise = gst_promise_new_with_change_func(on_remote_set, hold(v.negotiation), release);
-      g_signal_emit_by_name(webrtc, "set-remote-description", desc.get(), promise);
+      v.offer = rtms::adopt(gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message));
+      v.offer_by_us = now + kCapsWaitUs;
+      send_offer(v, now);
     }
   }
   tools::log_info("%s: WebRTC viewer %.8s: %s", label_.c_str(), id.c_str(), what.c_str());
   if (!tick_) tick_ = rtms::SourceId(g_timeout_add(50, on_tick, this));
   return id;
+}
+
+void WebrtcBranch::send_offer(Viewer &v, gint64 now) {
+  if (!v.offer) return;
+  bool ready = true;
+  for (auto &sink : v.sinks) ready = ready && gst_pad_has_current_caps(sink.get());
+  if (!ready && now < v.offer_by_us) return;
+  auto offer = std::move(v.offer);
+  GstPromise *promise = gst_promise_new_with_change_func(on_remote_set, hold(v.negotiation), release);
+  g_signal_emit_by_name(v.webrtc.get(), "set-remote-description", offer.get(), promise);
 }
 
 gboolean WebrtcBranch::on_tick(gpointer data) {
@@ -662,6 +944,7 @@ void WebrtcBranch::tick() {
   std::vector<std::pair<std::string, bool>> gone;  // id, counted as dropped
   for (auto &entry : viewers_) {
     Viewer &v = *entry.second;
+    if (v.offer) send_offer(v, now);
     if (v.done) {
       Negotiation::State state;
       std::string error;
@@ -715,7 +998,10 @@ void WebrtcBranch::tick() {
       v.last_state = state;
       if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED) {
         v.connect_deadline_us = G_MAXINT64;
-        if (!v.connected_us) v.connected_us = now;
+        if (!v.connected_us) {
+          v.connected_us = now;
+          v.measure_from_us->store(now + G_USEC_PER_SEC);
+        }
       }
     }
     gint64 heard = std::max(v.rtcp->last_us.load(), v.connected_us);

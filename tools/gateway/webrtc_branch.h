@@ -6,7 +6,8 @@
 //   src.video_0 --probe--> appsrc ! h264parse ! tee -+- rtph264pay ! tee (pass) -+- queue ! webrtcbin (viewer 1)
 //                                                    |                          +- queue ! webrtcbin (viewer 2)
 //                                                    +- (when a viewer needs it) avdec_h264 ! x264enc ! rtph264pay ! tee
-//   mix.src (or the mixed audio_0) --probe--> appsrc ! audioconvert ! opusenc ! rtpopuspay ! tee -+- queue ! ...
+//   src.audio_N --probe--> appsrc -+
+//   src.audio_M --probe--> appsrc -+- audiomixer (50 ms) ! opusenc ! rtpopuspay ! tee -+- queue ! ...
 //
 // The probes copy buffer references into leaky appsrcs and never wait: the
 // recording never notices the viewers. Every viewer's queue is leaky and
@@ -16,6 +17,8 @@
 // over (the audio and video stay in step).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,10 +40,25 @@ struct WebrtcConfig {
   int viewer_queue_ms = 500;     // a viewer's queue; older packets are dropped
 };
 
-// Shared by every stream, read by /metrics (main thread only).
+// Time from a buffer leaving rtmssrc (the tap) to the same media entering a
+// viewer's webrtcbin: observed on the viewers' streaming threads, read by
+// /metrics. Fixed buckets, atomics only: always on.
+struct DelayHistogram {
+  static constexpr std::array<int64_t, 11> kBoundsUs{1000, 2000, 5000, 10000, 20000, 33000,
+                                                      66000, 100000, 200000, 500000, 1000000};
+  std::array<std::atomic<uint64_t>, kBoundsUs.size() + 1> buckets{};  // not cumulative; the last is +Inf
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> sum_us{0};
+  void observe(int64_t us);
+  // Prometheus text lines of NAME{LABELS,le=...}, _sum and _count.
+  std::string render(const std::string &name, const std::string &labels) const;
+};
+
+// Shared by every stream, read by /metrics. viewers and dropped: main thread only.
 struct WebrtcCounters {
   int64_t viewers = 0;
   uint64_t dropped = 0;  // viewers whose connection failed or never came up
+  DelayHistogram video_passthrough, video_encoded, audio;  // the gateway's own added delay
 };
 
 // Viewer pipelines and viewers still being brought to NULL on GStreamer's threads.
@@ -70,9 +88,12 @@ class WebrtcBranch {
   struct Viewer;
   bool ensure_pipeline(std::string *why);
   GstElement *video_tee(bool passthrough, std::string *why);
-  bool link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text, std::string *why);
+  bool link_viewer_media(Viewer &viewer, GstElement *tee, int payload, const char *caps_text,
+                         DelayHistogram *histogram, bool video, std::string *why);
   void drop_viewer(const std::string &id, bool count_as_dropped);
+  void send_offer(Viewer &viewer, gint64 now);
   static gboolean on_tick(gpointer self);
+  static gboolean on_fill(gpointer tap);
   static gboolean on_bus(GstBus *bus, GstMessage *message, gpointer self);
   void tick();
 
@@ -82,6 +103,7 @@ class WebrtcBranch {
   rtms::GRef<GstElement> pipeline_;  // the viewers' pipeline, once there is one
   std::map<std::string, std::unique_ptr<Viewer>> viewers_;
   rtms::SourceId tick_;
+  rtms::SourceId fill_;  // silence for the participants who say nothing (on_fill)
   rtms::SourceId bus_watch_;  // the viewers' pipeline's messages: errors logged, the rest dropped
 };
 

@@ -67,6 +67,13 @@ std::string WhepEndpoint::metrics_text() const {
   out += "# HELP rtms_gateway_webrtc_viewers_dropped_total Viewers whose connection failed or never came up.\n";
   out += "# TYPE rtms_gateway_webrtc_viewers_dropped_total counter\n";
   out += "rtms_gateway_webrtc_viewers_dropped_total " + std::to_string(counters_->dropped) + "\n";
+  out += "# HELP rtms_gateway_webrtc_added_delay_seconds From a buffer leaving rtmssrc to its media entering a "
+         "viewer's webrtcbin (each video frame, each Opus packet, per viewer).\n";
+  out += "# TYPE rtms_gateway_webrtc_added_delay_seconds histogram\n";
+  const std::string delay = "rtms_gateway_webrtc_added_delay_seconds";
+  out += counters_->video_passthrough.render(delay, "media=\"video\",path=\"passthrough\"");
+  out += counters_->video_encoded.render(delay, "media=\"video\",path=\"encoded\"");
+  out += counters_->audio.render(delay, "media=\"audio\",path=\"mixed\"");
   out += "# HELP rtms_gateway_whep_requests_total WHEP requests by outcome.\n";
   out += "# TYPE rtms_gateway_whep_requests_total counter\n";
   for (const auto &r : requests_)

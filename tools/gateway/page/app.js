@@ -137,6 +137,7 @@
     pc.addEventListener('track', (e) => {
       media.addTrack(e.track);
       if (e.track.kind === 'audio') meter(e.track);
+      if (e.track.kind === 'audio' && params.get('g2g')) readAudioMarks(e.track);
       if (e.track.kind === 'video' && params.get('g2g')) readStamps();
     });
     pc.addEventListener('connectionstatechange', () => {
@@ -217,13 +218,77 @@
         if (white - black > 100) {
           let index = 0;
           for (let b = 1; b <= 6; b++) index = index * 2 + (luma(b) > (white + black) / 2 ? 1 : 0);
-          view.stamps.push({ index, shown: performance.timeOrigin + meta.expectedDisplayTime, width: v.videoWidth });
+          const shown = performance.timeOrigin + meta.expectedDisplayTime;
+          const last = view.stamps[view.stamps.length - 1];
+          view.stamps.push({ index, shown, width: v.videoWidth });
           if (view.stamps.length > 20000) view.stamps.shift();
+          if (index === 0 && (!last || last.index !== 0)) videoMark(shown);
         }
       }
       v.requestVideoFrameCallback(onFrame);
     };
     v.requestVideoFrameCallback(onFrame);
+  }
+
+  // The emulator's --stamp-frames also marks the audio: talkers sound only in
+  // the first 100 ms of each second of meeting time, the instant of the frame
+  // with barcode 0. Each burst's onset is found in a WebAudio analyser's
+  // samples and put on the same clock as the frames (when it reaches the
+  // output, by getOutputTimestamp); paired with the frame 0 shown nearest
+  // (within 500 ms), it gives the A/V offset of that mark: > 0, the sound
+  // comes after the picture.
+  view.audioMarks = [];
+  view.videoMarks = [];
+  view.avMarks = [];
+  function pairMarks() {
+    for (const a of view.audioMarks) {
+      if (a.paired) continue;
+      let best = null;
+      for (const v of view.videoMarks) if (!best || Math.abs(v - a.heard) < Math.abs(best - a.heard)) best = v;
+      // Marks are a second apart: one within 500 ms is the one.
+      if (best === null || Math.abs(best - a.heard) >= 500) continue;
+      a.paired = true;
+      view.avMarks.push({ audio: a.heard, video: best, offset_ms: a.heard - best });
+      if (view.avMarks.length > 5000) view.avMarks.shift();
+    }
+    while (view.audioMarks.length > 100) view.audioMarks.shift();
+    while (view.videoMarks.length > 100) view.videoMarks.shift();
+  }
+  function videoMark(shown) {
+    view.videoMarks.push(shown);
+    pairMarks();
+  }
+  function readAudioMarks(track) {
+    audioContext = audioContext || new AudioContext();
+    const ctx = audioContext;
+    const source = ctx.createMediaStreamSource(new MediaStream([track]));
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 4096;
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let lastLoud = -1;
+    const poll = () => {
+      if (!view.pc) return;
+      analyser.getFloatTimeDomainData(samples);
+      const end = ctx.currentTime;  // the analyser's last sample
+      const stamp = ctx.getOutputTimestamp ? ctx.getOutputTimestamp() : {};
+      const nowPerf = performance.now();
+      // A context time heard at: from the output's own stamp when there is one.
+      const toEpoch = (t) => performance.timeOrigin + (stamp.performanceTime > 0
+        ? stamp.performanceTime + (t - stamp.contextTime) * 1000
+        : nowPerf + (t - end + (ctx.baseLatency || 0) + (ctx.outputLatency || 0)) * 1000);
+      for (let j = 0; j < samples.length; j++) {
+        if (Math.abs(samples[j]) < 0.05) continue;
+        const t = end - (samples.length - j) / ctx.sampleRate;
+        if (t - lastLoud > 0.3) {
+          view.audioMarks.push({ heard: toEpoch(t) });
+          pairMarks();
+        }
+        lastLoud = Math.max(lastLoud, t);
+      }
+      setTimeout(poll, 20);
+    };
+    poll();
   }
 
   // --- the event feed (Server-Sent Events) ---
