@@ -67,19 +67,18 @@ std::vector<GstElement *> add_chain(GstBin *bin, const std::vector<std::string> 
   return made;
 }
 
+using Elements = rtms::CallbackData<std::vector<rtms::GRef<GstElement>>>;
+
 // Elements that left the viewers' pipeline, brought to NULL off the main loop.
 // Each one stopped inside the pipeline, then taken out of it.
 void to_null(GstElement *pipeline, gpointer data) {
-  auto *elements = static_cast<std::vector<rtms::GRef<GstElement>> *>(data);
-  for (auto &e : *elements) {
+  for (auto &e : Elements::of(data)) {
     gst_element_set_locked_state(e.get(), TRUE);
     gst_element_set_state(e.get(), GST_STATE_NULL);
     gst_bin_remove(GST_BIN(pipeline), e.get());
   }
   teardowns--;
 }
-
-void free_elements(gpointer data) { delete static_cast<std::vector<rtms::GRef<GstElement>> *>(data); }
 
 void pipeline_to_null(GstElement *pipeline, gpointer) {
   gst_element_set_state(pipeline, GST_STATE_NULL);
@@ -205,7 +204,7 @@ void rewrite_buffer(GstBuffer *buffer, int payload) {
 }
 
 GstPadProbeReturn on_viewer_data(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
-  auto *rewrite = static_cast<PayloadRewrite *>(data);
+  auto *rewrite = &rtms::CallbackData<PayloadRewrite>::of(data);
   int payload = rewrite->payload;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
     measure(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info));
@@ -335,8 +334,9 @@ namespace {
 
 using NegotiationPtr = std::shared_ptr<Negotiation>;
 
-NegotiationPtr *hold(const NegotiationPtr &n) { return new NegotiationPtr(n); }
-void release(gpointer data) { delete static_cast<NegotiationPtr *>(data); }
+using HeldNegotiation = rtms::CallbackData<NegotiationPtr>;
+gpointer hold(const NegotiationPtr &n) { return HeldNegotiation::give(n); }
+void release(gpointer data) { HeldNegotiation::free(data); }
 
 std::string reply_error(const GstStructure *reply, const char *what) {
   GError *error = nullptr;
@@ -346,7 +346,7 @@ std::string reply_error(const GstStructure *reply, const char *what) {
 }
 
 void on_local_set(GstPromise *promise, gpointer data) {
-  auto n = *static_cast<NegotiationPtr *>(data);
+  auto n = HeldNegotiation::of(data);
   auto owned = rtms::adopt(promise);
   const GstStructure *reply = gst_promise_get_reply(promise);
   if (reply && gst_structure_has_field(reply, "error")) {
@@ -358,7 +358,7 @@ void on_local_set(GstPromise *promise, gpointer data) {
 }
 
 void on_answer(GstPromise *promise, gpointer data) {
-  auto n = *static_cast<NegotiationPtr *>(data);
+  auto n = HeldNegotiation::of(data);
   auto owned = rtms::adopt(promise);
   const GstStructure *reply = gst_promise_get_reply(promise);
   GstWebRTCSessionDescription *answer = nullptr;
@@ -374,7 +374,7 @@ void on_answer(GstPromise *promise, gpointer data) {
 }
 
 void on_remote_set(GstPromise *promise, gpointer data) {
-  auto n = *static_cast<NegotiationPtr *>(data);
+  auto n = HeldNegotiation::of(data);
   auto owned = rtms::adopt(promise);
   const GstStructure *reply = gst_promise_get_reply(promise);
   if (reply && gst_structure_has_field(reply, "error")) {
@@ -484,7 +484,7 @@ GstPadProbeReturn tap_probe(GstPad *pad, GstPadProbeInfo *info, bool video, Webr
 
 GstPadProbeReturn on_video_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
   try {
-    return tap_probe(pad, info, true, static_cast<TapPtr *>(data)->get());
+    return tap_probe(pad, info, true, rtms::CallbackData<TapPtr>::of(data).get());
   } catch (...) {
     return GST_PAD_PROBE_OK;
   }
@@ -492,7 +492,7 @@ GstPadProbeReturn on_video_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data
 
 GstPadProbeReturn on_audio_tap(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
   try {
-    return tap_probe(pad, info, false, static_cast<TapPtr *>(data)->get());
+    return tap_probe(pad, info, false, rtms::CallbackData<TapPtr>::of(data).get());
   } catch (...) {
     return GST_PAD_PROBE_OK;
   }
@@ -531,8 +531,8 @@ void add_tap(const TapPtr &tap, GstPad *pad, bool video) {
   if (tap->closed) return;
   if (!video) add_audio_input_locked(tap.get(), tap->audio[pad]);
   gulong id = gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                                video ? on_video_tap : on_audio_tap, new TapPtr(tap),
-                                [](gpointer p) { delete static_cast<TapPtr *>(p); });
+                                video ? on_video_tap : on_audio_tap, rtms::CallbackData<TapPtr>::give(tap),
+                                rtms::CallbackData<TapPtr>::free);
   tap->probes.emplace_back(rtms::share(pad), id);
 }
 
@@ -545,36 +545,17 @@ namespace {
 // consent, so the connection state never changes. rtpbin says when an SSRC
 // sends RTCP ("on-ssrc-active").
 void watch_rtcp(GstElement *webrtc, const std::shared_ptr<RtcpSeen> &seen) {
-  GstIterator *it = gst_bin_iterate_recurse(GST_BIN(webrtc));
-  GValue item = G_VALUE_INIT;
-  bool done = false;
-  while (!done) {
-    switch (gst_iterator_next(it, &item)) {
-      case GST_ITERATOR_OK: {
-        auto *element = GST_ELEMENT(g_value_get_object(&item));
-        GstElementFactory *factory = gst_element_get_factory(element);
-        if (factory && g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtpbin") == 0) {
-          g_signal_connect_data(
-              element, "on-ssrc-active", G_CALLBACK(+[](GstElement *, guint, guint, gpointer data) {
-                (*static_cast<std::shared_ptr<RtcpSeen> *>(data))->last_us = g_get_monotonic_time();
-              }),
-              new std::shared_ptr<RtcpSeen>(seen),
-              [](gpointer data, GClosure *) { delete static_cast<std::shared_ptr<RtcpSeen> *>(data); },
-              GConnectFlags(0));
-          done = true;
-        }
-        g_value_reset(&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync(it);
-        break;
-      default:
-        done = true;
-    }
-  }
-  g_value_unset(&item);
-  gst_iterator_free(it);
+  using Seen = rtms::CallbackData<std::shared_ptr<RtcpSeen>>;
+  rtms::for_each_element(gst_bin_iterate_recurse(GST_BIN(webrtc)), [&](GstElement *element) {
+    GstElementFactory *factory = gst_element_get_factory(element);
+    if (!factory || g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtpbin") != 0) return true;
+    g_signal_connect_data(
+        element, "on-ssrc-active", G_CALLBACK(+[](GstElement *, guint, guint, gpointer data) {
+          Seen::of(data)->last_us = g_get_monotonic_time();
+        }),
+        Seen::give(seen), Seen::free_closure, GConnectFlags(0));
+    return false;
+  });
 }
 
 // How long an offer waits for the media to reach webrtcbin (a video stream
@@ -596,12 +577,12 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
   struct PadHook {
     TapPtr tap;
   };
-  auto *hook = new PadHook{tap_};
+  using Hook = rtms::CallbackData<PadHook>;
   g_signal_connect_data(
       src, "pad-added",
       G_CALLBACK(+[](GstElement *, GstPad *pad, gpointer data) {
         try {
-          auto *h = static_cast<PadHook *>(data);
+          PadHook *h = &Hook::of(data);
           auto name = rtms::adopt(gst_pad_get_name(pad));
           if (g_strcmp0(name.get(), "video_0") == 0) {
             add_tap(h->tap, pad, true);
@@ -611,7 +592,7 @@ WebrtcBranch::WebrtcBranch(GstElement *stream_pipeline, GstElement *src, std::st
         } catch (...) {
         }
       }),
-      hook, [](gpointer data, GClosure *) { delete static_cast<PadHook *>(data); }, GConnectFlags(0));
+      Hook::give(PadHook{tap_}), Hook::free_closure, GConnectFlags(0));
 }
 
 WebrtcBranch::~WebrtcBranch() {
@@ -790,9 +771,10 @@ bool WebrtcBranch::link_viewer_media(Viewer &viewer, GstElement *tee, int payloa
                     GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
                                     GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                     on_viewer_data,
-                    new PayloadRewrite{payload, video, tap_->arrivals, histogram, viewer.counters,
-                                       GST_CLOCK_TIME_NONE, viewer.measure_from_us},
-                    [](gpointer p) { delete static_cast<PayloadRewrite *>(p); });
+                    rtms::CallbackData<PayloadRewrite>::give(PayloadRewrite{payload, video, tap_->arrivals, histogram,
+                                                                            viewer.counters, GST_CLOCK_TIME_NONE,
+                                                                            viewer.measure_from_us}),
+                    rtms::CallbackData<PayloadRewrite>::free);
   // Requested with its codec, so that webrtcbin knows the transceiver's kind
   // and matches it to the offer's m-line of that kind.
   std::string caps = std::string(caps_text) + ",payload=(int)" + std::to_string(payload);
@@ -1075,10 +1057,10 @@ void WebrtcBranch::drop_viewer(const std::string &id, bool count_as_dropped) {
     if (count_as_dropped) v->counters->dropped++;
   }
   for (auto &tp : v->tee_pads) gst_element_release_request_pad(tp.first.get(), tp.second.get());
-  auto *elements = new std::vector<rtms::GRef<GstElement>>(v->elements);
-  elements->push_back(v->webrtc);
+  std::vector<rtms::GRef<GstElement>> elements = v->elements;
+  elements.push_back(v->webrtc);
   teardowns++;
-  gst_element_call_async(pipeline_.get(), to_null, elements, free_elements);
+  gst_element_call_async(pipeline_.get(), to_null, Elements::give(std::move(elements)), Elements::free);
   tools::log_info("%s: WebRTC viewer %.8s %s", label_.c_str(), id.c_str(),
                   count_as_dropped ? "dropped (its connection failed or never came up)" : "left");
 }

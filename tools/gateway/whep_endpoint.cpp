@@ -222,12 +222,10 @@ void WhepEndpoint::offer(SoupServerMessage *msg, const std::string &stream_id) {
   };
   auto held = std::make_shared<Held>();
   held->msg = rtms::share(msg);
+  using HeldData = rtms::CallbackData<std::shared_ptr<Held>>;
   g_signal_connect_data(
-      msg, "finished", G_CALLBACK(+[](SoupServerMessage *, gpointer p) {
-        (*static_cast<std::shared_ptr<Held> *>(p))->finished = true;
-      }),
-      new std::shared_ptr<Held>(held), [](gpointer p, GClosure *) { delete static_cast<std::shared_ptr<Held> *>(p); },
-      GConnectFlags(0));
+      msg, "finished", G_CALLBACK(+[](SoupServerMessage *, gpointer p) { HeldData::of(p)->finished = true; }),
+      HeldData::give(held), HeldData::free_closure, GConnectFlags(0));
   std::weak_ptr<bool> alive = alive_;
   auto viewer_id = std::make_shared<std::string>();
   auto answer = [this, alive, held, stream_id, viewer_id](int status, const std::string &text) {
