@@ -35,6 +35,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <sched.h>
@@ -55,6 +56,13 @@
 #include <vector>
 
 #include <glib.h>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name)
+#endif
 
 #include "common/gref.h"
 #include "emulator_process.h"
@@ -88,6 +96,8 @@ struct Options {
   bool project_ws_reader = false;
   bool project_json = false;
   bool release_buffers = false;
+  int wake_interval_us = 0;  // sleep between wake-ups, as rtmssrc's wake-interval
+  bool microbench = false;
 };
 
 constexpr const char *kClientId = "emulator-client-id";
@@ -629,6 +639,11 @@ bool parse_options(int argc, char **argv, Options *o) {
        "minimal (default) or project: rtms::WsFrameReader, as rtmssrc", "KIND"},
       {"json-scan", 0, 0, G_OPTION_ARG_STRING, &json_scan,
        "minimal (default) or project: rtms::decode_message, as rtmssrc", "KIND"},
+      {"wake-interval", 0, 0, G_OPTION_ARG_INT, &o->wake_interval_us,
+       "Microseconds between wake-ups (default 0: at once), as rtmssrc's wake-interval: separates what a "
+       "wake-up costs from what a message costs", "US"},
+      {"microbench", 0, 0, G_OPTION_ARG_NONE, &o->microbench,
+       "No emulator: time each user-space stage on one audio message in a loop (hot caches)", nullptr},
       {"release-buffers", 0, 0, G_OPTION_ARG_NONE, &release,
        "OpenSSL's SSL_MODE_RELEASE_BUFFERS, as rtmssrc sets it", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
@@ -660,8 +675,9 @@ bool parse_options(int argc, char **argv, Options *o) {
   o->release_buffers = release;
   o->project_ws_reader = ws_reader && std::string(ws_reader) == "project";
   o->project_json = json_scan && std::string(json_scan) == "project";
-  if (o->streams < 1 || o->streams > 5000 || o->duration_s < 1 || o->duration_s > 600) {
-    g_printerr("rtms-floor: --streams 1...5000, --duration 1...600\n");
+  if (o->streams < 1 || o->streams > 5000 || o->duration_s < 1 || o->duration_s > 600 ||
+      o->wake_interval_us < 0 || o->wake_interval_us > 100000) {
+    g_printerr("rtms-floor: --streams 1...5000, --duration 1...600, --wake-interval 0...100000\n");
     return false;
   }
   return true;
@@ -678,6 +694,122 @@ bool iterate_until(Done done, int64_t deadline_us) {
   return true;
 }
 
+// ---- --microbench: each user-space stage alone, hot caches ----------------------
+
+// ns per call of fn: the best of 7 rounds of `iterations` calls.
+template <typename Fn>
+double time_ns(int iterations, Fn fn) {
+  double best = 1e18;
+  for (int round = 0; round < 7; ++round) {
+    int64_t t0 = now_us();
+    for (int i = 0; i < iterations; ++i) fn();
+    best = std::min(best, double(now_us() - t0) * 1000.0 / iterations);
+  }
+  return best;
+}
+
+int microbench() {
+  // An audio message as the emulator sends it: 20 ms of L16 16 kHz mono.
+  std::vector<uint8_t> pcm(640);
+  RAND_bytes(pcm.data(), int(pcm.size()));
+  rtms::MediaData media;
+  media.type = rtms::MessageType::MediaDataAudio;
+  media.user.user_id = 16778240;
+  media.user.user_name = "Alice";
+  media.user.has_user_name = true;
+  media.data = rtms::base64_encode(pcm.data(), pcm.size());
+  media.has_length = true;
+  media.length = 640;
+  media.timestamp = 1764979200000;
+  const std::string json = rtms::encode_message(media);
+  std::string frame;  // as the server frames it: unmasked, 16-bit length
+  frame.push_back(char(0x81));
+  frame.push_back(char(126));
+  frame.push_back(char(json.size() >> 8));
+  frame.push_back(char(json.size() & 0xff));
+  frame += json;
+  Conn c;
+  volatile size_t sink = 0;
+  const int n = 200000;
+  double unframe = time_ns(n, [&] {
+    std::memcpy(c.buf.get(), frame.data(), 4);  // the header only: the payload stays in place
+    c.start = 0;
+    c.end = frame.size();
+    uint8_t opcode;
+    std::string_view payload;
+    if (next_frame(&c, &opcode, &payload)) sink = sink + payload.size();
+  });
+  std::memcpy(c.buf.get(), frame.data(), frame.size());
+  rtms::WsFrameReader reader(64 * 1024 * 1024);
+  double unframe_project = time_ns(n, [&] {
+    size_t available = 0;
+    char *area = reader.write_area(kRecvSize / 4, &available);
+    std::memcpy(area, frame.data(), frame.size());  // stands for SSL_read's copy into it
+    reader.commit(frame.size());
+    rtms::WsFrameReader::Item item;
+    while (reader.next(&item) == rtms::WsFrameReader::Status::Message) sink = sink + item.payload.size();
+  });
+  double copy = time_ns(n, [&] {
+    std::memcpy(c.buf.get() + 4096, frame.data(), frame.size());
+    sink = sink + size_t(c.buf[4096]);
+  });
+  std::string_view data;
+  double scan = time_ns(n, [&] {
+    Media m;
+    scan_media(json, &m);
+    data = m.data;
+    sink = sink + size_t(m.timestamp);
+  });
+  double scan_project = time_ns(n, [&] {
+    rtms::Result<rtms::Message> m = rtms::decode_message(json);
+    sink = sink + std::get<rtms::MediaData>(m.value()).data.size();
+  });
+  double b64 = time_ns(n, [&] {
+    rtms::Result<size_t> r = rtms::base64_decode_into(data, decoded.get(), 64 * 1024);
+    sink = sink + *r;
+  });
+  // The record's AES-256-GCM decryption alone (the cipher TLS 1.3 chose
+  // with the emulator), on a record of this message's size.
+  const size_t record = frame.size() + 1;  // + the inner content type
+  std::vector<uint8_t> key(32), iv(12), plain(record), cipher(record), out(record + 32), tag(16);
+  RAND_bytes(key.data(), 32);
+  RAND_bytes(iv.data(), 12);
+  std::memcpy(plain.data(), frame.data(), frame.size());
+  EVP_CIPHER_CTX *enc = EVP_CIPHER_CTX_new();
+  int len = 0;
+  EVP_EncryptInit_ex(enc, EVP_aes_256_gcm(), nullptr, key.data(), iv.data());
+  uint8_t aad[5] = {23, 3, 3, uint8_t((record + 16) >> 8), uint8_t(record + 16)};
+  EVP_EncryptUpdate(enc, nullptr, &len, aad, 5);
+  EVP_EncryptUpdate(enc, cipher.data(), &len, plain.data(), int(record));
+  EVP_EncryptFinal_ex(enc, cipher.data() + len, &len);
+  EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_GCM_GET_TAG, 16, tag.data());
+  EVP_CIPHER_CTX_free(enc);
+  EVP_CIPHER_CTX *dec = EVP_CIPHER_CTX_new();
+  EVP_DecryptInit_ex(dec, EVP_aes_256_gcm(), nullptr, key.data(), nullptr);
+  bool tag_ok = true;
+  double aes = time_ns(n, [&] {
+    EVP_DecryptInit_ex(dec, nullptr, nullptr, nullptr, iv.data());
+    EVP_DecryptUpdate(dec, nullptr, &len, aad, 5);
+    EVP_DecryptUpdate(dec, out.data(), &len, cipher.data(), int(record));
+    EVP_CIPHER_CTX_ctrl(dec, EVP_CTRL_GCM_SET_TAG, 16, tag.data());
+    tag_ok = EVP_DecryptFinal_ex(dec, out.data() + len, &len) == 1 && tag_ok;
+  });
+  EVP_CIPHER_CTX_free(dec);
+  std::printf("machine: %s\n", bench::machine_description().c_str());
+  std::printf("microbench: one audio message (%zu bytes of JSON, %zu of base64, TLS record %zu + 22 bytes), "
+              "ns per message, best of 7 x %d, hot caches\n",
+              json.size(), media.data.size(), record, n);
+  std::printf("  tls: AES-256-GCM decrypt of the record (EVP, no record layer)  %7.1f%s\n", aes,
+              tag_ok ? "" : " (TAG CHECK FAILED)");
+  std::printf("  tls: copy of the plaintext out of OpenSSL's buffer (memcpy)     %7.1f\n", copy);
+  std::printf("  ws: minimal unframe                                           %7.1f\n", unframe);
+  std::printf("  ws: rtms::WsFrameReader (write_area, copy in, next)           %7.1f\n", unframe_project);
+  std::printf("  json: minimal one-pass scan                                   %7.1f\n", scan);
+  std::printf("  json: rtms::decode_message (media fast path, MediaData)       %7.1f\n", scan_project);
+  std::printf("  base64: rtms::base64_decode_into, %zu bytes                   %7.1f\n", size_t(640), b64);
+  return sink == 0 ? 1 : 0;
+}
+
 double seconds(const timeval &tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; }
 
 }  // namespace
@@ -685,6 +817,7 @@ double seconds(const timeval &tv) { return double(tv.tv_sec) + double(tv.tv_usec
 int main(int argc, char **argv) {
   Options o;
   if (!parse_options(argc, argv, &o)) return 2;
+  if (o.microbench) return microbench();
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
     limit.rlim_cur = limit.rlim_max;
@@ -776,6 +909,7 @@ int main(int argc, char **argv) {
   rusage usage0{}, usage1{};
   Counters at_open;
   double emulator0 = 0, emulator1 = 0;
+  int64_t next_wake = 0;
   for (;;) {
     int64_t t = now_us();
     if (t >= phase_end) {
@@ -789,10 +923,12 @@ int main(int argc, char **argv) {
         emulator0 = bench::process_cpu_seconds(emulator->pid());
         at_open = counters;
         window_start = now_us();
+        CALLGRIND_ZERO_STATS;  // under callgrind the counts cover the window only
         getrusage(RUSAGE_SELF, &usage0);
         phase_end = window_start + int64_t(o.duration_s) * kSecond;
       } else {
         getrusage(RUSAGE_SELF, &usage1);
+        CALLGRIND_DUMP_STATS_AT("window");
         window_end = now_us();
         emulator1 = bench::process_cpu_seconds(emulator->pid());
         emulator->close_lateness_window();
@@ -800,8 +936,14 @@ int main(int argc, char **argv) {
       }
       continue;
     }
+    if (o.wake_interval_us > 0 && next_wake > t) {
+      timespec pause{0, long(next_wake - t) * 1000};
+      nanosleep(&pause, nullptr);
+      t = now_us();
+    }
     int timeout_ms = int((phase_end - t + 999) / 1000);
     int n = epoll_wait(ep, events, 256, timeout_ms);
+    if (o.wake_interval_us > 0) next_wake = now_us() + o.wake_interval_us;
     if (n > 0) counters.wakeups++;
     for (int k = 0; k < n; ++k) {
       auto *c = static_cast<Conn *>(events[k].data.ptr);
@@ -829,17 +971,19 @@ int main(int argc, char **argv) {
   const double per = messages > 0 ? 1e6 / messages : 0;
   const double recvs = double(counters.recvs - at_open.recvs);
   std::printf("machine: %s\n", bench::machine_description().c_str());
-  std::printf("rtms-floor: wss %s, %d streams (setup %.1f s), stage %s%s%s%s, emulator poll interval %d ms%s\n",
+  std::printf("rtms-floor: wss %s, %d streams (setup %.1f s), stage %s%s%s%s, emulator poll interval %d ms%s%s\n",
               cipher.c_str(), o.streams, setup_s, kStageNames[int(o.stage)],
               o.project_ws_reader ? ", ws-reader project" : "", o.project_json ? ", json-scan project" : "",
-              o.release_buffers ? ", release-buffers" : "", o.emulator_poll_interval_ms, o.pin ? ", pinned" : "");
+              o.release_buffers ? ", release-buffers" : "", o.emulator_poll_interval_ms, o.pin ? ", pinned" : "",
+              o.wake_interval_us > 0 ? (", wake interval " + std::to_string(o.wake_interval_us) + " us").c_str() : "");
   std::printf("floor stage=%s N=%d window=%.2fs msgs=%.0f msg/s=%.1f (expected %d) us/msg=%.2f records/msg=%.3f recv/msg=%.3f empty-recv/msg=%.3f wakeups/msg=%.3f "
-              "decoded-B/msg=%.1f not-understood=%llu emulator-us/msg=%.2f\n",
+              "decoded-B/msg=%.1f page-faults/msg=%.3f not-understood=%llu emulator-us/msg=%.2f\n",
               kStageNames[int(o.stage)], o.streams, window, messages, messages / window, o.streams * 150,
               (user + sys) * per, messages > 0 ? records / messages : 0, recvs / std::max(messages, 1.0),
               double(counters.empty_recvs - at_open.empty_recvs) / std::max(messages, 1.0),
               double(counters.wakeups - at_open.wakeups) / std::max(messages, 1.0),
               double(counters.decoded_bytes - at_open.decoded_bytes) / std::max(messages, 1.0),
+              double(usage1.ru_minflt - usage0.ru_minflt) / std::max(messages, 1.0),
               (unsigned long long)(counters.not_understood - at_open.not_understood),
               (emulator1 - emulator0) * per);
   std::fflush(stdout);
