@@ -98,6 +98,7 @@ struct Options {
   bool release_buffers = false;
   int wake_interval_us = 0;  // sleep between wake-ups, as rtmssrc's wake-interval
   bool microbench = false;
+  bool own_buffer = false;  // read-ahead off; the BIO buffers what one recv() brought
 };
 
 constexpr const char *kClientId = "emulator-client-id";
@@ -139,6 +140,9 @@ struct Conn {
   std::unique_ptr<char[]> buf{new char[kFrameBuffer]};
   size_t start = 0, end = 0;
   std::unique_ptr<rtms::WsFrameReader> reader;  // --ws-reader project
+  // --bio-buffer: what the last recv() brought, served to OpenSSL record by record.
+  std::unique_ptr<char[]> in;
+  size_t in_start = 0, in_end = 0;
   std::string label;
 
   ~Conn() {
@@ -168,9 +172,40 @@ void walk_records(Conn *c, const uint8_t *p, size_t n) {
 
 // ---- the socket BIO: one recv per readiness once hot --------------------------
 
+constexpr size_t kBioBuffer = 64 * 1024;
+
 int bio_read(BIO *bio, char *data, int size) {
   auto *c = static_cast<Conn *>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
+  if (c->in) {
+    // Read-ahead is off: OpenSSL asks for a header, then a body. Serve them
+    // from one recv() per readiness, one copy each, never moving the rest.
+    if (c->in_start == c->in_end) {
+      c->in_start = c->in_end = 0;
+      if (c->hot) {
+        if (!c->may_recv) {
+          BIO_set_retry_read(bio);
+          return -1;
+        }
+        c->may_recv = false;
+        if (c->media) counters.recvs++;
+      }
+      ssize_t n = recv(c->fd, c->in.get(), kBioBuffer, 0);
+      if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+          if (c->media && c->hot) counters.empty_recvs++;
+          BIO_set_retry_read(bio);
+        }
+        return int(n);
+      }
+      walk_records(c, reinterpret_cast<const uint8_t *>(c->in.get()), size_t(n));
+      c->in_end = size_t(n);
+    }
+    size_t take = std::min(size_t(size), c->in_end - c->in_start);
+    std::memcpy(data, c->in.get() + c->in_start, take);
+    c->in_start += take;
+    return int(take);
+  }
   if (c->hot) {
     if (!c->may_recv) {
       BIO_set_retry_read(bio);
@@ -217,6 +252,8 @@ BIO_METHOD *floor_bio_method() {
 }
 
 // ---- setup: blocking, with the project's protocol layer ------------------------
+
+bool own_bio_buffer = false;  // --bio-buffer, set before the first connection
 
 struct Url {
   std::string host, path;
@@ -323,6 +360,7 @@ std::unique_ptr<Conn> open_wss(SSL_CTX *ctx, const std::string &url, const std::
   Url u;
   if (!split_url(url, &u, error)) return nullptr;
   auto c = std::make_unique<Conn>();
+  if (own_bio_buffer) c->in.reset(new char[kBioBuffer]);
   c->media = media;
   c->label = label;
   addrinfo hints{}, *found = nullptr;
@@ -644,6 +682,9 @@ bool parse_options(int argc, char **argv, Options *o) {
        "wake-up costs from what a message costs", "US"},
       {"microbench", 0, 0, G_OPTION_ARG_NONE, &o->microbench,
        "No emulator: time each user-space stage on one audio message in a loop (hot caches)", nullptr},
+      {"bio-buffer", 0, 0, G_OPTION_ARG_NONE, &o->own_buffer,
+       "OpenSSL's read-ahead off; the socket BIO keeps what one recv() brought and hands it over record by "
+       "record (no re-alignment memmove)", nullptr},
       {"release-buffers", 0, 0, G_OPTION_ARG_NONE, &release,
        "OpenSSL's SSL_MODE_RELEASE_BUFFERS, as rtmssrc sets it", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
@@ -866,7 +907,8 @@ int main(int argc, char **argv) {
 
   SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_read_ahead(ctx, 1);  // as rtmssrc: whole segments per recv
+  SSL_CTX_set_read_ahead(ctx, o.own_buffer ? 0 : 1);  // as rtmssrc: whole segments per recv
+  own_bio_buffer = o.own_buffer;
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   if (SSL_CTX_load_verify_locations(ctx, emulator->ca_file().c_str(), nullptr) != 1) {
     g_printerr("rtms-floor: cannot load the emulator's CA\n");
@@ -971,10 +1013,10 @@ int main(int argc, char **argv) {
   const double per = messages > 0 ? 1e6 / messages : 0;
   const double recvs = double(counters.recvs - at_open.recvs);
   std::printf("machine: %s\n", bench::machine_description().c_str());
-  std::printf("rtms-floor: wss %s, %d streams (setup %.1f s), stage %s%s%s%s, emulator poll interval %d ms%s%s\n",
+  std::printf("rtms-floor: wss %s, %d streams (setup %.1f s), stage %s%s%s%s%s, emulator poll interval %d ms%s%s\n",
               cipher.c_str(), o.streams, setup_s, kStageNames[int(o.stage)],
               o.project_ws_reader ? ", ws-reader project" : "", o.project_json ? ", json-scan project" : "",
-              o.release_buffers ? ", release-buffers" : "", o.emulator_poll_interval_ms, o.pin ? ", pinned" : "",
+              o.release_buffers ? ", release-buffers" : "", o.own_buffer ? ", bio-buffer" : "", o.emulator_poll_interval_ms, o.pin ? ", pinned" : "",
               o.wake_interval_us > 0 ? (", wake interval " + std::to_string(o.wake_interval_us) + " us").c_str() : "");
   std::printf("floor stage=%s N=%d window=%.2fs msgs=%.0f msg/s=%.1f (expected %d) us/msg=%.2f records/msg=%.3f recv/msg=%.3f empty-recv/msg=%.3f wakeups/msg=%.3f "
               "decoded-B/msg=%.1f page-faults/msg=%.3f not-understood=%llu emulator-us/msg=%.2f\n",
