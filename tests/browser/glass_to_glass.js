@@ -136,6 +136,13 @@ async function main() {
     // Chromium's lip sync takes some 10 s to settle: the marks after that, apart.
     const firstMark = av.marks.length ? av.marks[0].audio : 0;
     const settled = sorted(av.marks.filter((m) => m.audio - firstMark >= 10000).map((m) => m.offset_ms));
+    // How soon it settles: the first mark from which every later one is
+    // within 50 ms of the median of the run's second half (seconds after the first mark).
+    const tail = sorted(av.marks.slice(Math.floor(av.marks.length / 2)).map((m) => m.offset_ms));
+    const final = pick(tail, 0.5);
+    let from = av.marks.length;
+    while (from > 0 && Math.abs(av.marks[from - 1].offset_ms - final) <= 50) from--;
+    const settledFromS = from < av.marks.length ? +((av.marks[from].audio - firstMark) / 1000).toFixed(1) : null;
     const audioDelays = sorted(av.marks.map((m) => m.audio - (t0 + Math.floor((m.audio - t0) / 1000) * 1000)));
     console.log(JSON.stringify({ mode, audio_marks: offsets.length,
       audio_delay_p50_ms: pick(audioDelays, 0.5), audio_delay_p99_ms: pick(audioDelays, 0.99),
@@ -143,7 +150,7 @@ async function main() {
       av_offset_min_ms: offsets.length ? Math.round(offsets[0]) : null,
       av_offset_max_ms: offsets.length ? Math.round(offsets[offsets.length - 1]) : null,
       settled_marks: settled.length, settled_av_offset_p50_ms: pick(settled, 0.5),
-      settled_av_offset_p99_ms: pick(settled, 0.99),
+      settled_av_offset_p99_ms: pick(settled, 0.99), settled_from_s: settledFromS, final_av_offset_ms: final,
       av_offsets_in_order_ms: av.marks.map((m) => Math.round(m.offset_ms)), chromium }));
     // The gateway's own delay, from rtmssrc's pad to a viewer's webrtcbin.
     for (const [media, pathLabel] of [['video', 'passthrough'], ['video', 'encoded'], ['audio', 'mixed']]) {

@@ -26,6 +26,17 @@ namespace gateway {
 
 namespace {
 
+// RTCP sender reports to each viewer (docs/gateway.md, "Lip sync"): a
+// browser lines up sound and picture only once it has two sender reports
+// of each stream (RTP time to wall clock), and under webrtcbin's profile
+// (RTP/SAVPF) rtpsession's rtcp-min-interval is the least time between two
+// full reports (RFC 4585 section 3.5.3, dithered by 0.5 to 1.5): 5 s by
+// default. A short one for the viewer's first seconds, GStreamer's default
+// after them (a report is some 200 bytes).
+constexpr guint64 kEarlyRtcpIntervalNs = 250 * GST_MSECOND;
+constexpr guint64 kRegularRtcpIntervalNs = 5 * GST_SECOND;
+constexpr gint64 kEarlyRtcpUs = 10 * G_USEC_PER_SEC;  // after the viewer connected
+
 // How long the viewers' audio mixer waits for a participant's late packet
 // before mixing without it (docs/gateway.md, "What is sent").
 #define VIEWER_MIX_LATENCY_MS 50
@@ -254,6 +265,28 @@ const char *state_name(GstWebRTCPeerConnectionState s) {
   return "?";
 }
 
+bool is_rtpsession(GstElement *element) {
+  GstElementFactory *factory = gst_element_get_factory(element);
+  return factory && g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtpsession") == 0;
+}
+
+// The viewer's RTP session (one, bundled) sends full RTCP reports every
+// kEarlyRtcpIntervalNs or so from its start: rtpbin makes it when the offer
+// is set, inside webrtcbin.
+void quicken_sender_reports(GstElement *webrtc) {
+  g_signal_connect(webrtc, "deep-element-added", G_CALLBACK(+[](GstBin *, GstBin *, GstElement *element, gpointer) {
+                     if (is_rtpsession(element)) g_object_set(element, "rtcp-min-interval", kEarlyRtcpIntervalNs, nullptr);
+                   }),
+                   nullptr);
+}
+
+void relax_sender_reports(GstElement *webrtc) {
+  rtms::for_each_element(gst_bin_iterate_recurse(GST_BIN(webrtc)), [](GstElement *element) {
+    if (is_rtpsession(element)) g_object_set(element, "rtcp-min-interval", kRegularRtcpIntervalNs, nullptr);
+    return true;
+  });
+}
+
 }  // namespace
 
 // What the probes on the stream's pipeline share with the branch; they run
@@ -327,6 +360,7 @@ struct WebrtcBranch::Viewer {
   gint64 answer_deadline_us = 0;
   gint64 connect_deadline_us = 0;  // a viewer that never connects is dropped
   gint64 connected_us = 0;
+  bool rtcp_relaxed = false;  // kEarlyRtcpUs after connecting: sender reports at GStreamer's pace
   GstWebRTCPeerConnectionState last_state = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
 };
 
@@ -834,6 +868,7 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
   if (config.relay_only) g_object_set(webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, nullptr);
   gst_bin_add(GST_BIN(pipeline_.get()), webrtc);
   watch_rtcp(webrtc, viewer->rtcp);
+  quicken_sender_reports(webrtc);
   gst_element_sync_state_with_parent(webrtc);
 
   std::string profile;
@@ -985,6 +1020,10 @@ void WebrtcBranch::tick() {
           v.measure_from_us->store(now + G_USEC_PER_SEC);
         }
       }
+    }
+    if (v.connected_us && !v.rtcp_relaxed && now - v.connected_us >= kEarlyRtcpUs) {
+      relax_sender_reports(v.webrtc.get());
+      v.rtcp_relaxed = true;
     }
     gint64 heard = std::max(v.rtcp->last_us.load(), v.connected_us);
     bool silent = v.connected_us && now - heard > kSilentViewerUs;
