@@ -16,6 +16,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include "log.h"
+#include "turn_credentials.h"
 
 namespace rtms {
 RTMS_GREF_TRAITS(GstPromise, gst_promise_ref, gst_promise_unref);
@@ -864,7 +865,11 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
   viewer->webrtc = rtms::share(webrtc);
   gst_util_set_object_arg(G_OBJECT(webrtc), "bundle-policy", "max-bundle");
   if (!config.stun_server.empty()) g_object_set(webrtc, "stun-server", config.stun_server.c_str(), nullptr);
-  if (!config.turn_server.empty()) g_object_set(webrtc, "turn-server", config.turn_server.c_str(), nullptr);
+  if (!config.turn_server.empty()) {
+    std::string turn = turn_url_for_use(config.turn_server, config.turn_secret, g_get_real_time() / G_USEC_PER_SEC,
+                                        config.turn_credential_ttl_s, "rtms-gateway");
+    if (!turn.empty()) g_object_set(webrtc, "turn-server", turn.c_str(), nullptr);
+  }
   if (config.relay_only) g_object_set(webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, nullptr);
   gst_bin_add(GST_BIN(pipeline_.get()), webrtc);
   watch_rtcp(webrtc, viewer->rtcp);
