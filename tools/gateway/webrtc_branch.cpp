@@ -37,6 +37,7 @@ namespace {
 constexpr guint64 kEarlyRtcpIntervalNs = 250 * GST_MSECOND;
 constexpr guint64 kRegularRtcpIntervalNs = 5 * GST_SECOND;
 constexpr gint64 kEarlyRtcpUs = 10 * G_USEC_PER_SEC;  // after the viewer connected
+constexpr gint64 kStaleAudioUs = 60 * 1000;  // see stale_audio_at_start
 
 // How long the viewers' audio mixer waits for a participant's late packet
 // before mixing without it (docs/gateway.md, "What is sent").
@@ -184,13 +185,10 @@ struct PayloadRewrite {
   std::shared_ptr<std::atomic<gint64>> measure_from_us;
 };
 
-void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
-  if (!p->histogram || !p->arrivals) return;
-  gint64 now = g_get_monotonic_time();
-  if (!p->measure_from_us || now < p->measure_from_us->load()) return;
+// When the media of buffer left rtmssrc (monotonic µs), or 0 when not known.
+gint64 arrival_of(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
   GstClockTime pts = GST_BUFFER_PTS(buffer);
-  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
-  p->last_pts = pts;
+  if (!p->arrivals || !GST_CLOCK_TIME_IS_VALID(pts)) return 0;
   // As running time, like the taps' (x264enc moves its PTS by 1000 hours and
   // its segment with them).
   auto segment_event = rtms::adopt(gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0));
@@ -199,12 +197,36 @@ void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
     gst_event_parse_segment(segment_event.get(), &segment);
     if (segment->format == GST_FORMAT_TIME) pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
   }
-  if (!GST_CLOCK_TIME_IS_VALID(pts)) return;
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return 0;
   GstClockTime t = pts;
   if (!p->video && GST_BUFFER_DURATION_IS_VALID(buffer) && GST_BUFFER_DURATION(buffer) > 0)
     t = pts + GST_BUFFER_DURATION(buffer) - 1;
-  gint64 at = p->arrivals->find(p->video, t);
+  return p->arrivals->find(p->video, t);
+}
+
+void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
+  if (!p->histogram || !p->arrivals) return;
+  gint64 now = g_get_monotonic_time();
+  if (!p->measure_from_us || now < p->measure_from_us->load()) return;
+  GstClockTime pts = GST_BUFFER_PTS(buffer);
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
+  p->last_pts = pts;
+  gint64 at = arrival_of(p, pad, buffer);
   if (at) p->histogram->observe(now - at);
+}
+
+// Sound that waited in the viewer's queue while the connection came up
+// (webrtcbin holds its input until then; the queue keeps the last 500 ms):
+// sent, it would start the browser's audio jitter buffer that much late,
+// and Chromium shrinks it only slowly, the picture waiting for the sound
+// (docs/gateway.md, "Lip sync"). Until a second after connecting, an Opus
+// packet older than kStaleAudioUs is dropped; Opus packets stand alone.
+bool stale_audio_at_start(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
+  if (p->video || !p->measure_from_us) return false;
+  gint64 now = g_get_monotonic_time();
+  if (now >= p->measure_from_us->load()) return false;
+  gint64 at = arrival_of(p, pad, buffer);
+  return at && now - at > kStaleAudioUs;
 }
 
 void rewrite_buffer(GstBuffer *buffer, int payload) {
@@ -219,6 +241,7 @@ GstPadProbeReturn on_viewer_data(GstPad *pad, GstPadProbeInfo *info, gpointer da
   auto *rewrite = &rtms::CallbackData<PayloadRewrite>::of(data);
   int payload = rewrite->payload;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    if (stale_audio_at_start(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info))) return GST_PAD_PROBE_DROP;
     measure(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info));
     GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     rewrite_buffer(buffer, payload);
