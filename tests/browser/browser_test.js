@@ -15,7 +15,9 @@
 //   node browser_test.js turn         media through a TURN relay: the test's own coturn on loopback, the
 //                                     gateway given it in RTMS_GATEWAY_TURN_SERVER, the page taking it from
 //                                     WHEP's Link headers (token only) and using relayed candidates only;
-//                                     the selected pair's local candidate is "relay"; no password logged
+//                                     the selected pair's local candidate is "relay"; no password logged;
+//                                     then the same with short-lived credentials (coturn's use-auth-secret,
+//                                     the gateway's --turn-secret-file): minted per viewer, secret not logged
 //
 // Environment (meson sets it): RTMS_GATEWAY, RTMS_EMULATOR, GST_PLUGIN_PATH_1_0, CHROMIUM.
 // Performance is never asserted: only that things happen within generous bounds.
@@ -86,10 +88,10 @@ async function until(what, fn, ms, every = 200) {
   throw new Error('timed out (' + ms + ' ms) waiting for ' + what + (last instanceof Error ? ': ' + last.message : ''));
 }
 
-async function startGateway(procs, tmp, args, env) {
-  const gw = procs.start('gateway', process.env.RTMS_GATEWAY,
-    ['--port', '0', '--output-dir', path.join(tmp, 'recordings'), '--allow-host', '127.0.0.1', '--allow-plaintext',
-      ...args],
+async function startGateway(procs, tmp, args, env, name = 'gateway') {
+  const gw = procs.start(name, process.env.RTMS_GATEWAY,
+    ['--port', '0', '--output-dir', path.join(tmp, name === 'gateway' ? 'recordings' : 'recordings-' + name),
+      '--allow-host', '127.0.0.1', '--allow-plaintext', ...args],
     Object.assign({ ZM_WEBHOOK_SECRET: SECRET, ZM_RTMS_CLIENT: 'emulator-client-id', ZM_RTMS_SECRET: 'emulator-client-secret' },
       env || {}), tmp);
   const line = await until('the gateway ready line', () => {
@@ -458,6 +460,46 @@ function iceLinks(response) {
 // (with the token); both use relayed candidates only (the gateway's
 // --ice-transport-policy relay, the page's ?relay=1), so the media goes
 // from the gateway's allocation to the browser's, both on coturn.
+// The test's own coturn on loopback (name: its files in tmp), with auth its
+// way of checking credentials; its port and the path of its event log.
+async function startCoturn(tmp, procs, name, auth) {
+  const port = await freePort();
+  const relayBase = 20000 + Math.floor(Math.random() * 400) * 100;  // 100 relay ports of its own, most likely
+  fs.writeFileSync(path.join(tmp, name + '.conf'), '# the command line says it all\n');
+  const turnLog = path.join(tmp, name + '-events.log');
+  const coturn = procs.start(name, 'turnserver', ['-c', path.join(tmp, name + '.conf'), '-n',
+    '--listening-ip', '127.0.0.1', '--relay-ip', '127.0.0.1', '--listening-port', String(port),
+    '--min-port', String(relayBase), '--max-port', String(relayBase + 99), '--allow-loopback-peers',
+    ...auth, '--realm', 'rtms.test', '--fingerprint',
+    '--no-tls', '--no-dtls', '--no-cli', '--no-rfc5780', '--no-multicast-peers', '--verbose',
+    '--pidfile', path.join(tmp, name + '.pid'), '--db', path.join(tmp, name + '.db'),
+    '--log-file', turnLog, '--simple-log', '--no-stdout-log'], {}, tmp);
+  await until('coturn listening', () => {
+    if (coturn.exitCode !== null) throw new Error('turnserver exited: ' + fs.readFileSync(coturn.logFile, 'utf8'));
+    return fs.existsSync(turnLog) && /UDP listener opened on *: *127\.0\.0\.1/.test(fs.readFileSync(turnLog, 'utf8'));
+  }, 10000);
+  return { port, turnLog };
+}
+
+// What the page's selected candidate pair is, and the gateway's candidates in its answer.
+function iceOfPage(page) {
+  return page.evaluate(async () => {
+    const v = window.rtmsViewer;
+    const stats = new Map();
+    (await v.pc.getStats()).forEach((r) => stats.set(r.id, r));
+    let pair = null;
+    for (const r of stats.values())
+      if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
+    const local = pair && stats.get(pair.localCandidateId), remote = pair && stats.get(pair.remoteCandidateId);
+    const answerCandidates = v.answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+    return { servers: v.iceServers, answerCandidates, config: v.pc.getConfiguration().iceTransportPolicy,
+      pair: pair && { state: pair.state, nominated: pair.nominated, bytesReceived: pair.bytesReceived },
+      local: local && { type: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol,
+        address: local.address + ':' + local.port, url: local.url },
+      remote: remote && { type: remote.candidateType, address: remote.address + ':' + remote.port } };
+  });
+}
+
 async function turn(tmp, procs) {
   const which = require('child_process').spawnSync('sh', ['-c', 'command -v turnserver'], { encoding: 'utf8' });
   if (which.status !== 0) {
@@ -465,22 +507,8 @@ async function turn(tmp, procs) {
     e.skip = true;
     throw e;
   }
-  const port = await freePort();
-  const relayBase = 20000 + Math.floor(Math.random() * 400) * 100;  // 100 relay ports of its own, most likely
   const user = 'rtms-viewer', password = 'turn-pass-' + Math.random().toString(36).slice(2);
-  fs.writeFileSync(path.join(tmp, 'turnserver.conf'), '# the command line says it all\n');
-  const turnLog = path.join(tmp, 'turnserver-events.log');
-  const coturn = procs.start('turnserver', 'turnserver', ['-c', path.join(tmp, 'turnserver.conf'), '-n',
-    '--listening-ip', '127.0.0.1', '--relay-ip', '127.0.0.1', '--listening-port', String(port),
-    '--min-port', String(relayBase), '--max-port', String(relayBase + 99), '--allow-loopback-peers',
-    '--lt-cred-mech', '--user', user + ':' + password, '--realm', 'rtms.test', '--fingerprint',
-    '--no-tls', '--no-dtls', '--no-cli', '--no-rfc5780', '--no-multicast-peers', '--verbose',
-    '--pidfile', path.join(tmp, 'turnserver.pid'), '--db', path.join(tmp, 'turndb'),
-    '--log-file', turnLog, '--simple-log', '--no-stdout-log'], {}, tmp);
-  await until('coturn listening', () => {
-    if (coturn.exitCode !== null) throw new Error('turnserver exited: ' + fs.readFileSync(coturn.logFile, 'utf8'));
-    return fs.existsSync(turnLog) && /UDP listener opened on *: *127\.0\.0\.1/.test(fs.readFileSync(turnLog, 'utf8'));
-  }, 10000);
+  const { port, turnLog } = await startCoturn(tmp, procs, 'turnserver', ['--lt-cred-mech', '--user', user + ':' + password]);
   const token = 'viewer-token-' + Math.random().toString(36).slice(2);
   fs.writeFileSync(path.join(tmp, 'token'), token + '\n');
   const turnUrl = 'turn://' + user + ':' + password + '@127.0.0.1:' + port;
@@ -507,21 +535,7 @@ async function turn(tmp, procs) {
   try {
     const page = await openViewer(browser, gw, streamId, token, '&relay=1');
     await assertPlays(page, 'the viewer through TURN');
-    const ice = await page.evaluate(async () => {
-      const v = window.rtmsViewer;
-      const stats = new Map();
-      (await v.pc.getStats()).forEach((r) => stats.set(r.id, r));
-      let pair = null;
-      for (const r of stats.values())
-        if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
-      const local = pair && stats.get(pair.localCandidateId), remote = pair && stats.get(pair.remoteCandidateId);
-      const answerCandidates = v.answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
-      return { servers: v.iceServers, answerCandidates, config: v.pc.getConfiguration().iceTransportPolicy,
-        pair: pair && { state: pair.state, nominated: pair.nominated, bytesReceived: pair.bytesReceived },
-        local: local && { type: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol,
-          address: local.address + ':' + local.port, url: local.url },
-        remote: remote && { type: remote.candidateType, address: remote.address + ':' + remote.port } };
-    });
+    const ice = await iceOfPage(page);
     log('ICE:', JSON.stringify(ice));
     assert.deepStrictEqual(ice.servers, ['turn:127.0.0.1:' + port], 'the page took the TURN server from the gateway');
     assert.strictEqual(ice.config, 'relay', 'the page uses relayed candidates only');
@@ -565,6 +579,73 @@ async function turn(tmp, procs) {
   assert(allocations.length >= 2, 'coturn made the browser\'s and the gateway\'s allocations');
   // Packets relayed to a peer, as coturn counts them when an allocation ends (for information).
   log('coturn relayed:', turnText.split('\n').filter((l) => /peer usage/.test(l)).map((l) => l.replace(/^.*session /, '')).join(' | '));
+  await turnSecret(tmp, procs);
+}
+
+// The same with short-lived credentials (docs/gateway.md, "ICE, STUN,
+// TURN"): coturn with use-auth-secret, the gateway with the same secret
+// (--turn-secret-file) and the TURN URL without user info; each viewer's
+// Link header has a credential minted for it ("<expiry>:viewer",
+// base64(HMAC-SHA1(secret, username))), the gateway's webrtcbin one of its
+// own; the secret and the minted passwords never logged.
+async function turnSecret(tmp, procs) {
+  const crypto = require('crypto');
+  const secret = 'turn-secret-' + crypto.randomBytes(12).toString('hex');
+  const { port, turnLog } = await startCoturn(tmp, procs, 'turnserver-secret',
+    ['--use-auth-secret', '--static-auth-secret=' + secret]);
+  fs.writeFileSync(path.join(tmp, 'turn-secret'), secret + '\n');
+  const token = 'viewer-token-' + Math.random().toString(36).slice(2);
+  fs.writeFileSync(path.join(tmp, 'token-secret'), token + '\n');
+  const ttl = 600;
+  const gw = await startGateway(procs, tmp, ['--feed-token-file', path.join(tmp, 'token-secret'),
+    '--ice-transport-policy', 'relay', '--turn-server', 'turn://127.0.0.1:' + port,
+    '--turn-secret-file', path.join(tmp, 'turn-secret'), '--turn-credential-ttl', String(ttl)],
+  { GST_DEBUG: (process.env.GST_DEBUG ? process.env.GST_DEBUG + ',' : '') + 'webrtcnice:5' }, 'gateway-secret');
+  const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b005';
+  const meeting = meetingScript(streamId, 40000);
+  meeting.participants = [Object.assign(meeting.participants[0], { talk: [[0, 40000]] })];
+  meeting.transcript = [];
+  const script = path.join(tmp, 'emulator-secret.json');
+  fs.writeFileSync(script, JSON.stringify(meeting));
+  procs.start('emulator-secret', process.env.RTMS_EMULATOR,
+    ['--script', script, '--webhook-url', gw.webhook, '--webhook-secret', SECRET], {}, tmp);
+  const whep = gw.base + '/streams/' + streamId + '/whep';
+  const links = iceLinks(await fetch(whep, { method: 'OPTIONS', headers: { Authorization: 'Bearer ' + token } }));
+  assert.strictEqual(links.length, 1, 'OPTIONS with the token: one TURN Link');
+  const m = /^<turn:127\.0\.0\.1:(\d+)>; rel="ice-server"; username="(\d+):viewer"; credential="([^"]+)"; credential-type="password"$/
+    .exec(links[0]);
+  assert(m && Number(m[1]) === port, 'a minted TURN credential in the Link header: ' + (m ? 'username ' + m[2] + ':viewer' : 'none'));
+  const expiry = Number(m[2]), minted = m[3];
+  const now = Date.now() / 1000;
+  assert(expiry > now + ttl - 60 && expiry < now + ttl + 60, 'the credential expires in --turn-credential-ttl');
+  assert.strictEqual(minted, crypto.createHmac('sha1', secret).update(m[2] + ':viewer').digest('base64'),
+    'the password is base64(HMAC-SHA1(secret, username))');
+  assert(!links[0].includes(secret), 'the secret itself is not in the Link header');
+  assert.deepStrictEqual(iceLinks(await fetch(whep, { method: 'OPTIONS' })), [], 'no TURN without the token');
+  const browser = await launch(tmp, 'turn-secret');
+  try {
+    const page = await openViewer(browser, gw, streamId, token, '&relay=1');
+    await assertPlays(page, 'the viewer through TURN with a minted credential');
+    const ice = await iceOfPage(page);
+    log('ICE (minted credentials):', JSON.stringify(ice));
+    assert(ice.pair && ice.pair.state === 'succeeded' && ice.pair.nominated, 'a selected, nominated candidate pair');
+    assert.strictEqual(ice.local.type, 'relay', 'the browser\'s side of the selected pair is a TURN relay');
+    assert.strictEqual(ice.remote.type, 'relay', 'the gateway\'s side (its own minted credential) is a TURN relay');
+    assert(ice.pair.bytesReceived > 10000, 'media came over the relayed pair (' + ice.pair.bytesReceived + ' bytes)');
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  gw.kill('SIGTERM');
+  assert.strictEqual((await gw.exited).code, 0, 'the gateway exits 0 on SIGTERM');
+  const gwLog = fs.readFileSync(gw.logFile, 'utf8');
+  assert(!gwLog.includes(secret), 'the TURN secret never reaches the gateway\'s log');
+  assert(!gwLog.includes(minted) && !gwLog.includes(encodeURIComponent(minted)), 'nor a minted password');
+  assert(gwLog.includes('turn://***@127.0.0.1:' + port), 'webrtcnice\'s DEBUG line with the TURN URL, its user info hidden');
+  const turnText = fs.readFileSync(turnLog, 'utf8');
+  const allocations = turnText.split('\n').filter((l) => /ALLOCATE processed, success/.test(l));
+  log('coturn (use-auth-secret):', allocations.length, 'allocations;', allocations.map((l) => l.replace(/^\S+\s+/, '')).join(' | '));
+  assert(allocations.some((l) => /\d+:viewer/.test(l)), 'coturn allocated for the viewer\'s minted username');
+  assert(allocations.some((l) => /\d+:rtms-gateway/.test(l)), 'and for the gateway\'s own');
 }
 
 async function main() {

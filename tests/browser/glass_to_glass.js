@@ -91,7 +91,21 @@ async function main() {
     while (!list.length) { list = await (await fetch(base + '/streams')).json(); await sleep(100); }
     const page = await browser.newPage();
     await page.goto(base + '/?g2g=1&stream=' + list[0].stream_id);
-    await sleep(seconds * 1000);
+    // The RTCP sender reports Chromium has had of each kind, in the first 15 s
+    // (every 250 ms): lip sync needs two of each (RTP time to wall clock).
+    const reports = [];
+    const started = Date.now();
+    while (Date.now() - started < seconds * 1000) {
+      if (Date.now() - started < 15000) {
+        reports.push(await page.evaluate(async () => {
+          const out = { at: Date.now() };
+          const pc = window.rtmsViewer && window.rtmsViewer.pc;
+          if (pc) (await pc.getStats()).forEach((r) => { if (r.type === 'remote-outbound-rtp') out[r.kind] = r.reportsSent; });
+          return out;
+        }));
+      }
+      await sleep(250);
+    }
     const stamps = await page.evaluate(() => window.rtmsViewer.stamps);
     const av = await page.evaluate(() => ({ marks: window.rtmsViewer.avMarks, heard: window.rtmsViewer.audioMarks }));
     // What Chromium says of its own buffering: the jitter buffers' mean delay
@@ -101,6 +115,8 @@ async function main() {
       (await window.rtmsViewer.pc.getStats()).forEach((r) => {
         if (r.type === 'inbound-rtp' && r.jitterBufferEmittedCount)
           out[r.kind + '_jitter_buffer_ms'] = Math.round(r.jitterBufferDelay / r.jitterBufferEmittedCount * 1000);
+        // The gateway's RTCP sender reports received, per kind (lip sync needs two of each).
+        if (r.type === 'remote-outbound-rtp') out[r.kind + '_sender_reports'] = r.reportsSent;
         if (r.type === 'media-playout' && r.totalSamplesCount)
           out.audio_playout_delay_ms = Math.round(r.totalPlayoutDelay / r.totalSamplesCount * 1000);
       });
@@ -136,6 +152,19 @@ async function main() {
     // Chromium's lip sync takes some 10 s to settle: the marks after that, apart.
     const firstMark = av.marks.length ? av.marks[0].audio : 0;
     const settled = sorted(av.marks.filter((m) => m.audio - firstMark >= 10000).map((m) => m.offset_ms));
+    // How soon it settles: the first mark from which every later one is
+    // within 50 ms of the median of the run's second half (seconds after the first mark).
+    const tail = sorted(av.marks.slice(Math.floor(av.marks.length / 2)).map((m) => m.offset_ms));
+    const final = pick(tail, 0.5);
+    let from = av.marks.length;
+    while (from > 0 && Math.abs(av.marks[from - 1].offset_ms - final) <= 50) from--;
+    const settledFromS = from < av.marks.length ? +((av.marks[from].audio - firstMark) / 1000).toFixed(1) : null;
+    // When the second sender report of each kind arrived, seconds after the first A/V mark.
+    const secondReport = {};
+    for (const kind of ['audio', 'video']) {
+      const r = reports.find((x) => x[kind] >= 2);
+      secondReport[kind] = r && firstMark ? +((r.at - firstMark) / 1000).toFixed(1) : null;
+    }
     const audioDelays = sorted(av.marks.map((m) => m.audio - (t0 + Math.floor((m.audio - t0) / 1000) * 1000)));
     console.log(JSON.stringify({ mode, audio_marks: offsets.length,
       audio_delay_p50_ms: pick(audioDelays, 0.5), audio_delay_p99_ms: pick(audioDelays, 0.99),
@@ -143,7 +172,8 @@ async function main() {
       av_offset_min_ms: offsets.length ? Math.round(offsets[0]) : null,
       av_offset_max_ms: offsets.length ? Math.round(offsets[offsets.length - 1]) : null,
       settled_marks: settled.length, settled_av_offset_p50_ms: pick(settled, 0.5),
-      settled_av_offset_p99_ms: pick(settled, 0.99),
+      settled_av_offset_p99_ms: pick(settled, 0.99), settled_from_s: settledFromS, final_av_offset_ms: final,
+      second_sender_report_s: secondReport,
       av_offsets_in_order_ms: av.marks.map((m) => Math.round(m.offset_ms)), chromium }));
     // The gateway's own delay, from rtmssrc's pad to a viewer's webrtcbin.
     for (const [media, pathLabel] of [['video', 'passthrough'], ['video', 'encoded'], ['audio', 'mixed']]) {

@@ -1,5 +1,6 @@
 // The gateway's pure parts: webhook checks with hand-made signatures,
 // placeholders and file-safe names, and what a new rtms_started means.
+#include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
 #include "log.h"
@@ -9,6 +10,7 @@
 #include "protocol/signature.h"
 #include "stream_registry.h"
 #include "webhook_check.h"
+#include "webrtc_options.h"
 
 static const char *kStarted =
     "{\"event\":\"webinar.rtms_started\",\"event_ts\":1700000000000,\"payload\":{"
@@ -130,6 +132,59 @@ GST_START_TEST(log_safe_escapes) {
 }
 GST_END_TEST;
 
+// The WebRTC options' TURN secret (webrtc_options.h): read from its file or
+// the environment, only with a TURN server without user info; never echoed.
+static bool parse_webrtc(std::vector<std::string> args, gateway::WebrtcOptions *out, std::string *error) {
+  gateway::WebrtcOptionParser parser;
+  auto context = rtms::adopt(g_option_context_new(nullptr));
+  g_option_context_add_group(context.get(), parser.group());
+  args.insert(args.begin(), "rtms-gateway");
+  std::vector<char *> argv;
+  for (std::string &a : args) argv.push_back(a.data());
+  int argc = int(argv.size());
+  char **p = argv.data();
+  GError *raw = nullptr;
+  if (!g_option_context_parse(context.get(), &argc, &p, &raw)) {
+    auto owned = rtms::adopt(raw);
+    *error = owned->message;
+    return false;
+  }
+  return parser.finish(nullptr, out, error);
+}
+
+GST_START_TEST(turn_secret_options) {
+  gchar *dir = g_dir_make_tmp("rtms-units-XXXXXX", nullptr);
+  auto owned_dir = rtms::adopt(dir);
+  std::string file = std::string(dir) + "/turn.secret";
+  fail_unless(g_file_set_contents(file.c_str(), "  the-shared-secret\n", -1, nullptr));
+  gateway::WebrtcOptions o;
+  std::string error;
+  fail_unless(parse_webrtc({"--turn-server", "turn://127.0.0.1:3478", "--turn-secret-file", file,
+                            "--turn-credential-ttl", "600"}, &o, &error), "%s", error.c_str());
+  fail_unless_equals_string(o.turn_secret.c_str(), "the-shared-secret");
+  fail_unless_equals_int(o.turn_credential_ttl_s, 600);
+  gateway::WebrtcOptions defaults;
+  fail_unless(parse_webrtc({"--turn-server", "turn://h:1"}, &defaults, &error));
+  fail_unless(defaults.turn_secret.empty());
+  fail_unless_equals_int(defaults.turn_credential_ttl_s, 3600);
+  // With user info, or without a server: refused, the secret not in the message.
+  gateway::WebrtcOptions bad;
+  fail_if(parse_webrtc({"--turn-server", "turn://u:p@h:1", "--turn-secret-file", file}, &bad, &error));
+  fail_unless(error.find("without user:password") != std::string::npos, "%s", error.c_str());
+  fail_if(parse_webrtc({"--turn-secret-file", file}, &bad, &error));
+  fail_unless(error.find("the-shared-secret") == std::string::npos);
+  fail_if(parse_webrtc({"--turn-server", "turn://h:1", "--turn-credential-ttl", "59"}, &bad, &error));
+  // From the environment when there is no file.
+  g_setenv("RTMS_GATEWAY_TURN_SECRET", "env-secret", TRUE);
+  gateway::WebrtcOptions env;
+  fail_unless(parse_webrtc({"--turn-server", "turns://h:5349"}, &env, &error), "%s", error.c_str());
+  fail_unless_equals_string(env.turn_secret.c_str(), "env-secret");
+  g_unsetenv("RTMS_GATEWAY_TURN_SECRET");
+  g_remove(file.c_str());
+  g_rmdir(dir);
+}
+GST_END_TEST;
+
 static Suite *units_suite() {
   Suite *s = suite_create("gateway-units");
   TCase *tc = tcase_create("units");
@@ -138,6 +193,7 @@ static Suite *units_suite() {
   tcase_add_test(tc, retry_failover_limit);
   tcase_add_test(tc, media_stats_from_rtmssrc_structure);
   tcase_add_test(tc, log_safe_escapes);
+  tcase_add_test(tc, turn_secret_options);
   suite_add_tcase(s, tc);
   return s;
 }

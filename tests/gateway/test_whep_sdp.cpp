@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "gst_log_guard.h"
+#include "turn_credentials.h"
 #include "whep_sdp.h"
 
 using gateway::H264Profile;
@@ -198,6 +200,51 @@ GST_START_TEST(ice_server_links) {
 }
 GST_END_TEST;
 
+// Short-lived TURN credentials (coturn's use-auth-secret). The vector from
+// the command line:
+//   printf '%s' '1700000000:viewer' | openssl dgst -sha1 -hmac 'north-wind-secret' -binary | base64
+GST_START_TEST(turn_rest_credentials) {
+  gateway::TurnCredential c = gateway::turn_rest_credential("north-wind-secret", 1700000000, "viewer");
+  fail_unless_equals_string(c.username.c_str(), "1700000000:viewer");
+  fail_unless_equals_string(c.password.c_str(), "QxXEEma48nBWIQRlQE2/0j8WZIg=");
+  // Into the URL webrtcbin reads: ':' '/' '+' '=' escaped; the Link header
+  // gives them back as they are.
+  std::string url = gateway::turn_url_with_credential("turn://127.0.0.1:3478?transport=udp", c);
+  fail_unless_equals_string(url.c_str(),
+                            "turn://1700000000%3Aviewer:QxXEEma48nBWIQRlQE2%2F0j8WZIg%3D@127.0.0.1:3478?transport=udp");
+  std::vector<std::string> l = gateway::ice_server_links("", url, true);
+  fail_unless_equals_int(l.size(), 1);
+  std::string link = l[0];
+  fail_unless_equals_string(link.c_str(),
+                            "<turn:127.0.0.1:3478?transport=udp>; rel=\"ice-server\"; username=\"1700000000:viewer\"; "
+                            "credential=\"QxXEEma48nBWIQRlQE2/0j8WZIg=\"; credential-type=\"password\"");
+  // Minted from now + ttl; without a secret the URL as it is.
+  std::string now = gateway::turn_url_for_use("turns://t.example.org", "north-wind-secret", 1699996400, 3600, "viewer");
+  fail_unless_equals_string(now.c_str(), "turns://1700000000%3Aviewer:QxXEEma48nBWIQRlQE2%2F0j8WZIg%3D@t.example.org");
+  std::string as_is = gateway::turn_url_for_use("turn://u:p@h:1", "", 1, 3600, "viewer");
+  fail_unless_equals_string(as_is.c_str(), "turn://u:p@h:1");
+  // A URL that already has user info, or is not TURN, gets none.
+  fail_unless(gateway::turn_url_with_credential("turn://u:p@h:1", c).empty());
+  fail_unless(gateway::turn_url_with_credential("stun://h:1", c).empty());
+  fail_unless(gateway::turn_url_has_userinfo("turns://u:p@h:1"));
+  fail_unless(!gateway::turn_url_has_userinfo("turn://h:1?x=a@b"));
+  // Another secret, another password; the empty secret still gives one.
+  fail_unless(gateway::turn_rest_credential("other", 1700000000, "viewer").password != c.password);
+  fail_unless(!gateway::turn_rest_credential("", 1700000000, "viewer").password.empty());
+}
+GST_END_TEST;
+
+// GStreamer's log without the minted credentials (gst_log_guard.h).
+GST_START_TEST(turn_userinfo_hidden) {
+  std::string line = gateway::without_turn_userinfo(
+      "validating turn server, turn://1700000000%3Aviewer:QxXE%2F0%3D@127.0.0.1:3478 and turns://u:p@h/x, "
+      "'turn://a@b@c:1' turn://h:1");
+  fail_unless_equals_string(line.c_str(),
+                            "validating turn server, turn://***@127.0.0.1:3478 and turns://***@h/x, "
+                            "'turn://***@c:1' turn://h:1");
+}
+GST_END_TEST;
+
 static Suite *whep_sdp_suite() {
   Suite *s = suite_create("whep_sdp");
   TCase *tc = tcase_create("general");
@@ -207,6 +254,8 @@ static Suite *whep_sdp_suite() {
   tcase_add_test(tc, profiles);
   tcase_add_test(tc, video_choice);
   tcase_add_test(tc, ice_server_links);
+  tcase_add_test(tc, turn_rest_credentials);
+  tcase_add_test(tc, turn_userinfo_hidden);
   return s;
 }
 

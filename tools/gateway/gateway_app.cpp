@@ -281,6 +281,8 @@ void GatewayApp::start_whep() {
   config.max_viewers_total = o.max_viewers_total;
   config.webrtc.stun_server = o.stun_server;
   config.webrtc.turn_server = o.turn_server;
+  config.webrtc.turn_secret = o.turn_secret;
+  config.webrtc.turn_credential_ttl_s = o.turn_credential_ttl_s;
   config.webrtc.relay_only = o.ice_transport_policy == "relay";
   config.webrtc.video_mode = o.video_mode == "encode"        ? VideoMode::Encode
                              : o.video_mode == "passthrough" ? VideoMode::Passthrough

@@ -17,12 +17,17 @@ std::vector<std::string> &held_secrets() {
   static std::vector<std::string> secrets;
   return secrets;
 }
+bool &hide_turn_userinfo() {
+  static bool hide = false;
+  return hide;
+}
 
 void log_without_secrets(GstDebugCategory *category, GstDebugLevel level, const gchar *file, const gchar *function,
                          gint line, GObject *object, GstDebugMessage *message, gpointer) {
   const gchar *text = gst_debug_message_get(message);
   bool holds = false;
   for (const std::string &s : held_secrets()) holds = holds || (text && std::strstr(text, s.c_str()));
+  holds = holds || (hide_turn_userinfo() && text && (std::strstr(text, "turn://") || std::strstr(text, "turns://")));
   if (!holds) {
     gst_debug_log_default(category, level, file, function, line, object, message, nullptr);
     return;
@@ -31,6 +36,7 @@ void log_without_secrets(GstDebugCategory *category, GstDebugLevel level, const 
   std::string out = formatted ? formatted.get() : "";
   for (const std::string &s : held_secrets())
     for (size_t at = out.find(s); at != std::string::npos; at = out.find(s, at + 3)) out.replace(at, s.size(), "***");
+  if (hide_turn_userinfo()) out = without_turn_userinfo(std::move(out));
   std::fputs(out.c_str(), stderr);
 }
 
@@ -40,6 +46,25 @@ std::string percent_decoded(const std::string &s) {
 }
 
 }  // namespace
+
+std::string without_turn_userinfo(std::string text) {
+  for (const char *scheme : {"turn://", "turns://"}) {
+    size_t from = 0;
+    for (size_t at = text.find(scheme, from); at != std::string::npos; at = text.find(scheme, from)) {
+      size_t start = at + std::strlen(scheme);
+      // The authority ends at white space, a quote, '/', '?' or '#'; its last '@' ends the user info.
+      size_t end = text.find_first_of(" \t\r\n'\"/?#", start);
+      if (end == std::string::npos) end = text.size();
+      size_t sign = text.rfind('@', end == 0 ? 0 : end - 1);
+      if (sign != std::string::npos && sign >= start && sign < end) {
+        text.replace(start, sign - start, "***");
+        end = start + 3 + (end - sign);
+      }
+      from = end;
+    }
+  }
+  return text;
+}
 
 std::vector<std::string> turn_url_secrets(const std::string &turn_url) {
   std::vector<std::string> out;
@@ -59,8 +84,8 @@ std::vector<std::string> turn_url_secrets(const std::string &turn_url) {
   return out;
 }
 
-void keep_secrets_out_of_gst_log(std::vector<std::string> secrets) {
-  if (secrets.empty()) return;
+void keep_secrets_out_of_gst_log(std::vector<std::string> secrets, bool minted) {
+  if (secrets.empty() && !minted) return;
   const char *file = g_getenv("GST_DEBUG_FILE");
   if (file && *file) {
     tools::log_warning("GST_DEBUG_FILE is set: GStreamer's debug file is its own, and at DEBUG "
@@ -68,6 +93,7 @@ void keep_secrets_out_of_gst_log(std::vector<std::string> secrets) {
     return;
   }
   held_secrets() = std::move(secrets);
+  hide_turn_userinfo() = minted;
   gst_debug_remove_log_function(gst_debug_log_default);
   gst_debug_add_log_function(log_without_secrets, nullptr, nullptr);
 }

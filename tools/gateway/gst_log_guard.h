@@ -15,9 +15,15 @@ namespace gateway {
 std::vector<std::string> turn_url_secrets(const std::string &turn_url);
 
 // Replaces GStreamer's default log function (stderr) with one that prints
-// every line as before, with each secret in it replaced by "***". Call
-// after gst_init, before any pipeline; once. With GST_DEBUG_FILE set the
-// file is GStreamer's own and left alone (a warning says so).
-void keep_secrets_out_of_gst_log(std::vector<std::string> secrets);
+// every line as before, with each secret in it replaced by "***", and with
+// minted (the TURN secret's credentials, made after start) the user info of
+// every turn(s):// URL too. Call after gst_init, before any pipeline;
+// once. With GST_DEBUG_FILE set the file is GStreamer's own and left alone
+// (a warning says so).
+void keep_secrets_out_of_gst_log(std::vector<std::string> secrets, bool minted = false);
+
+// text with the user info of every turn:// and turns:// URL in it
+// ("user:password@") replaced by "***@".
+std::string without_turn_userinfo(std::string text);
 
 }  // namespace gateway

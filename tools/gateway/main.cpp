@@ -19,7 +19,9 @@ int main(int argc, char **argv) {
   // the gateway in the middle of recordings.
   std::signal(SIGPIPE, SIG_IGN);
   gst_init(nullptr, nullptr);
-  gateway::keep_secrets_out_of_gst_log(gateway::turn_url_secrets(options.webrtc.turn_server));
+  std::vector<std::string> secrets = gateway::turn_url_secrets(options.webrtc.turn_server);
+  if (!options.webrtc.turn_secret.empty()) secrets.push_back(options.webrtc.turn_secret);
+  gateway::keep_secrets_out_of_gst_log(std::move(secrets), !options.webrtc.turn_secret.empty());
   int code;
   {
     gateway::GatewayApp app(std::move(options));

@@ -16,6 +16,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include "log.h"
+#include "turn_credentials.h"
 
 namespace rtms {
 RTMS_GREF_TRAITS(GstPromise, gst_promise_ref, gst_promise_unref);
@@ -25,6 +26,18 @@ RTMS_GREF_OWNED(GstWebRTCSessionDescription, gst_webrtc_session_description_free
 namespace gateway {
 
 namespace {
+
+// RTCP sender reports to each viewer (docs/gateway.md, "Lip sync"): a
+// browser lines up sound and picture only once it has two sender reports
+// of each stream (RTP time to wall clock), and under webrtcbin's profile
+// (RTP/SAVPF) rtpsession's rtcp-min-interval is the least time between two
+// full reports (RFC 4585 section 3.5.3, dithered by 0.5 to 1.5): 5 s by
+// default. A short one for the viewer's first seconds, GStreamer's default
+// after them (a report is some 200 bytes).
+constexpr guint64 kEarlyRtcpIntervalNs = 250 * GST_MSECOND;
+constexpr guint64 kRegularRtcpIntervalNs = 5 * GST_SECOND;
+constexpr gint64 kEarlyRtcpUs = 10 * G_USEC_PER_SEC;  // after the viewer connected
+constexpr gint64 kStaleAudioUs = 60 * 1000;  // see stale_audio_at_start
 
 // How long the viewers' audio mixer waits for a participant's late packet
 // before mixing without it (docs/gateway.md, "What is sent").
@@ -172,13 +185,10 @@ struct PayloadRewrite {
   std::shared_ptr<std::atomic<gint64>> measure_from_us;
 };
 
-void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
-  if (!p->histogram || !p->arrivals) return;
-  gint64 now = g_get_monotonic_time();
-  if (!p->measure_from_us || now < p->measure_from_us->load()) return;
+// When the media of buffer left rtmssrc (monotonic µs), or 0 when not known.
+gint64 arrival_of(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
   GstClockTime pts = GST_BUFFER_PTS(buffer);
-  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
-  p->last_pts = pts;
+  if (!p->arrivals || !GST_CLOCK_TIME_IS_VALID(pts)) return 0;
   // As running time, like the taps' (x264enc moves its PTS by 1000 hours and
   // its segment with them).
   auto segment_event = rtms::adopt(gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0));
@@ -187,12 +197,36 @@ void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
     gst_event_parse_segment(segment_event.get(), &segment);
     if (segment->format == GST_FORMAT_TIME) pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
   }
-  if (!GST_CLOCK_TIME_IS_VALID(pts)) return;
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return 0;
   GstClockTime t = pts;
   if (!p->video && GST_BUFFER_DURATION_IS_VALID(buffer) && GST_BUFFER_DURATION(buffer) > 0)
     t = pts + GST_BUFFER_DURATION(buffer) - 1;
-  gint64 at = p->arrivals->find(p->video, t);
+  return p->arrivals->find(p->video, t);
+}
+
+void measure(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
+  if (!p->histogram || !p->arrivals) return;
+  gint64 now = g_get_monotonic_time();
+  if (!p->measure_from_us || now < p->measure_from_us->load()) return;
+  GstClockTime pts = GST_BUFFER_PTS(buffer);
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts == p->last_pts) return;
+  p->last_pts = pts;
+  gint64 at = arrival_of(p, pad, buffer);
   if (at) p->histogram->observe(now - at);
+}
+
+// Sound that waited in the viewer's queue while the connection came up
+// (webrtcbin holds its input until then; the queue keeps the last 500 ms):
+// sent, it would start the browser's audio jitter buffer that much late,
+// and Chromium shrinks it only slowly, the picture waiting for the sound
+// (docs/gateway.md, "Lip sync"). Until a second after connecting, an Opus
+// packet older than kStaleAudioUs is dropped; Opus packets stand alone.
+bool stale_audio_at_start(PayloadRewrite *p, GstPad *pad, GstBuffer *buffer) {
+  if (p->video || !p->measure_from_us) return false;
+  gint64 now = g_get_monotonic_time();
+  if (now >= p->measure_from_us->load()) return false;
+  gint64 at = arrival_of(p, pad, buffer);
+  return at && now - at > kStaleAudioUs;
 }
 
 void rewrite_buffer(GstBuffer *buffer, int payload) {
@@ -207,6 +241,7 @@ GstPadProbeReturn on_viewer_data(GstPad *pad, GstPadProbeInfo *info, gpointer da
   auto *rewrite = &rtms::CallbackData<PayloadRewrite>::of(data);
   int payload = rewrite->payload;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    if (stale_audio_at_start(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info))) return GST_PAD_PROBE_DROP;
     measure(rewrite, pad, GST_PAD_PROBE_INFO_BUFFER(info));
     GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     rewrite_buffer(buffer, payload);
@@ -252,6 +287,28 @@ const char *state_name(GstWebRTCPeerConnectionState s) {
     case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED: return "closed";
   }
   return "?";
+}
+
+bool is_rtpsession(GstElement *element) {
+  GstElementFactory *factory = gst_element_get_factory(element);
+  return factory && g_strcmp0(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)), "rtpsession") == 0;
+}
+
+// The viewer's RTP session (one, bundled) sends full RTCP reports every
+// kEarlyRtcpIntervalNs or so from its start: rtpbin makes it when the offer
+// is set, inside webrtcbin.
+void quicken_sender_reports(GstElement *webrtc) {
+  g_signal_connect(webrtc, "deep-element-added", G_CALLBACK(+[](GstBin *, GstBin *, GstElement *element, gpointer) {
+                     if (is_rtpsession(element)) g_object_set(element, "rtcp-min-interval", kEarlyRtcpIntervalNs, nullptr);
+                   }),
+                   nullptr);
+}
+
+void relax_sender_reports(GstElement *webrtc) {
+  rtms::for_each_element(gst_bin_iterate_recurse(GST_BIN(webrtc)), [](GstElement *element) {
+    if (is_rtpsession(element)) g_object_set(element, "rtcp-min-interval", kRegularRtcpIntervalNs, nullptr);
+    return true;
+  });
 }
 
 }  // namespace
@@ -327,6 +384,7 @@ struct WebrtcBranch::Viewer {
   gint64 answer_deadline_us = 0;
   gint64 connect_deadline_us = 0;  // a viewer that never connects is dropped
   gint64 connected_us = 0;
+  bool rtcp_relaxed = false;  // kEarlyRtcpUs after connecting: sender reports at GStreamer's pace
   GstWebRTCPeerConnectionState last_state = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
 };
 
@@ -830,10 +888,15 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
   viewer->webrtc = rtms::share(webrtc);
   gst_util_set_object_arg(G_OBJECT(webrtc), "bundle-policy", "max-bundle");
   if (!config.stun_server.empty()) g_object_set(webrtc, "stun-server", config.stun_server.c_str(), nullptr);
-  if (!config.turn_server.empty()) g_object_set(webrtc, "turn-server", config.turn_server.c_str(), nullptr);
+  if (!config.turn_server.empty()) {
+    std::string turn = turn_url_for_use(config.turn_server, config.turn_secret, g_get_real_time() / G_USEC_PER_SEC,
+                                        config.turn_credential_ttl_s, "rtms-gateway");
+    if (!turn.empty()) g_object_set(webrtc, "turn-server", turn.c_str(), nullptr);
+  }
   if (config.relay_only) g_object_set(webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, nullptr);
   gst_bin_add(GST_BIN(pipeline_.get()), webrtc);
   watch_rtcp(webrtc, viewer->rtcp);
+  quicken_sender_reports(webrtc);
   gst_element_sync_state_with_parent(webrtc);
 
   std::string profile;
@@ -985,6 +1048,10 @@ void WebrtcBranch::tick() {
           v.measure_from_us->store(now + G_USEC_PER_SEC);
         }
       }
+    }
+    if (v.connected_us && !v.rtcp_relaxed && now - v.connected_us >= kEarlyRtcpUs) {
+      relax_sender_reports(v.webrtc.get());
+      v.rtcp_relaxed = true;
     }
     gint64 heard = std::max(v.rtcp->last_us.load(), v.connected_us);
     bool silent = v.connected_us && now - heard > kSilentViewerUs;

@@ -34,6 +34,10 @@ namespace gateway {
 struct WebrtcConfig {
   std::string stun_server;  // stun://host:port
   std::string turn_server;  // turn(s)://user:password@host:port (never logged)
+  // With a secret, turn_server has no user info: credentials are minted per
+  // viewer (turn_credentials.h), for the gateway's webrtcbin and the Link header.
+  std::string turn_secret;  // never logged
+  int turn_credential_ttl_s = 3600;
   bool relay_only = false;  // ice-transport-policy relay: only TURN's relayed candidates
   VideoMode video_mode = VideoMode::Auto;
   int answer_timeout_ms = 5000;  // ICE gathering (non-trickle) and negotiation

@@ -1,6 +1,7 @@
 #include "webrtc_options.h"
 
 #include "common/gref.h"
+#include "turn_credentials.h"
 
 namespace gateway {
 
@@ -9,10 +10,11 @@ constexpr gint64 kUnset = G_MININT64;
 }
 
 struct WebrtcOptionParser::Raw {
-  gchar *token_file = nullptr, *stun = nullptr, *turn = nullptr, *video = nullptr, *ice_policy = nullptr;
-  gint64 max_viewers = kUnset, max_total = kUnset, answer_timeout = kUnset;
+  gchar *token_file = nullptr, *stun = nullptr, *turn = nullptr, *video = nullptr, *ice_policy = nullptr,
+        *turn_secret_file = nullptr;
+  gint64 max_viewers = kUnset, max_total = kUnset, answer_timeout = kUnset, turn_ttl = kUnset;
   ~Raw() {
-    for (gchar *s : {token_file, stun, turn, video, ice_policy}) g_free(s);
+    for (gchar *s : {token_file, stun, turn, video, ice_policy, turn_secret_file}) g_free(s);
   }
 };
 
@@ -28,6 +30,12 @@ GOptionGroup *WebrtcOptionParser::group() {
       {"turn-server", 0, 0, G_OPTION_ARG_STRING, &r.turn,
        "TURN server for WebRTC viewers, turn(s)://user:password@host:port (better in the environment, RTMS_GATEWAY_TURN_SERVER: the command line is public)",
        "URL"},
+      {"turn-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &r.turn_secret_file,
+       "The secret shared with the TURN server (coturn's static-auth-secret): short-lived credentials minted per "
+       "viewer, --turn-server then without user:password (or RTMS_GATEWAY_TURN_SECRET)",
+       "FILE"},
+      {"turn-credential-ttl", 0, 0, G_OPTION_ARG_INT64, &r.turn_ttl,
+       "Seconds a minted TURN credential lasts (default 3600)", "S"},
       {"ice-transport-policy", 0, 0, G_OPTION_ARG_STRING, &r.ice_policy,
        "The gateway's ICE candidates: all (default), or relay (only the TURN server's relayed ones)", "POLICY"},
       {"webrtc-video", 0, 0, G_OPTION_ARG_STRING, &r.video,
@@ -83,11 +91,37 @@ bool merge_num(GKeyFile *file, gint64 cli, const char *key, gint64 min, gint64 m
   return true;
 }
 
+// A file holding one token or secret: printable ASCII, no spaces, 1 to 1024
+// characters (surrounding white space dropped). Its contents are never shown.
+bool read_one_line(const std::string &path, const char *option, const char *what, std::string *out,
+                   std::string *error) {
+  gchar *contents = nullptr;
+  GError *raw = nullptr;
+  if (!g_file_get_contents(path.c_str(), &contents, nullptr, &raw)) {
+    auto owned = rtms::adopt(raw);
+    *error = std::string(option) + ": " + owned->message;
+    return false;
+  }
+  auto text = rtms::adopt(contents);
+  std::string value = g_strstrip(text.get());
+  if (value.empty() || value.size() > 1024) {
+    *error = std::string(option) + ": the file must hold one " + what + " (1 to 1024 characters)";
+    return false;
+  }
+  for (char c : value)
+    if ((unsigned char)c <= 0x20 || (unsigned char)c >= 0x7f) {
+      *error = std::string(option) + ": the " + what + " must be printable ASCII without spaces";
+      return false;
+    }
+  *out = value;
+  return true;
+}
+
 }  // namespace
 
 bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string *error) {
   Raw &r = *raw_;
-  std::string token_file;
+  std::string token_file, turn_secret_file;
   if (!(merge_str(file, r.token_file, "viewer-token-file", &token_file, error) &&
         merge_str(file, r.stun, "stun-server", &out->stun_server, error) &&
         merge_str(file, r.turn, "turn-server", &out->turn_server, error) &&
@@ -95,13 +129,35 @@ bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string 
         merge_str(file, r.ice_policy, "ice-transport-policy", &out->ice_transport_policy, error) &&
         merge_num(file, r.max_viewers, "max-viewers", 0, 1000, &out->max_viewers, error) &&
         merge_num(file, r.max_total, "max-viewers-total", 0, 10000, &out->max_viewers_total, error) &&
-        merge_num(file, r.answer_timeout, "whep-answer-timeout", 1, 60, &out->answer_timeout_s, error)))
+        merge_num(file, r.answer_timeout, "whep-answer-timeout", 1, 60, &out->answer_timeout_s, error) &&
+        merge_str(file, r.turn_secret_file, "turn-secret-file", &turn_secret_file, error) &&
+        merge_num(file, r.turn_ttl, "turn-credential-ttl", 60, 7 * 86400, &out->turn_credential_ttl_s, error)))
     return false;
   // A TURN password is a secret: the environment (the service's root-only
   // secrets file) rather than the command line or the world-readable config.
   if (out->turn_server.empty()) {
     const char *env_turn = g_getenv("RTMS_GATEWAY_TURN_SERVER");
     if (env_turn) out->turn_server = env_turn;
+  }
+  if (!turn_secret_file.empty()) {
+    if (!read_one_line(turn_secret_file, "--turn-secret-file", "secret", &out->turn_secret, error)) return false;
+  } else if (const char *env_secret = g_getenv("RTMS_GATEWAY_TURN_SECRET"); env_secret && *env_secret) {
+    out->turn_secret = env_secret;
+    if (out->turn_secret.size() > 1024) {
+      *error = "RTMS_GATEWAY_TURN_SECRET: 1 to 1024 characters";  // the value is not shown
+      return false;
+    }
+  }
+  if (!out->turn_secret.empty()) {
+    if (out->turn_server.empty()) {
+      *error = "a TURN secret needs a TURN server (--turn-server or RTMS_GATEWAY_TURN_SERVER, turn://host:port)";
+      return false;
+    }
+    if (turn_url_has_userinfo(out->turn_server)) {
+      *error = "with a TURN secret, the TURN server is given without user:password (turn://host:port): the "
+               "credentials are minted";
+      return false;
+    }
   }
   if (out->video_mode != "auto" && out->video_mode != "passthrough" && out->video_mode != "encode") {
     *error = "--webrtc-video must be auto, passthrough or encode";
@@ -124,27 +180,8 @@ bool WebrtcOptionParser::finish(GKeyFile *file, WebrtcOptions *out, std::string 
     *error = "--turn-server must look like turn://user:password@host:port or turns://...";  // the value is not shown
     return false;
   }
-  if (!token_file.empty()) {
-    gchar *contents = nullptr;
-    GError *raw = nullptr;
-    if (!g_file_get_contents(token_file.c_str(), &contents, nullptr, &raw)) {
-      auto owned = rtms::adopt(raw);
-      *error = "--viewer-token-file: " + std::string(owned->message);
-      return false;
-    }
-    auto text = rtms::adopt(contents);
-    std::string token = g_strstrip(text.get());
-    if (token.empty() || token.size() > 1024) {
-      *error = "--viewer-token-file: the file must hold one token (1 to 1024 characters)";
-      return false;
-    }
-    for (char c : token)
-      if ((unsigned char)c <= 0x20 || (unsigned char)c >= 0x7f) {
-        *error = "--viewer-token-file: the token must be printable ASCII without spaces";
-        return false;
-      }
-    out->viewer_token = token;
-  }
+  if (!token_file.empty() && !read_one_line(token_file, "--viewer-token-file", "token", &out->viewer_token, error))
+    return false;
   return true;
 }
 

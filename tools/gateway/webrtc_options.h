@@ -13,6 +13,10 @@ namespace gateway {
 struct WebrtcOptions {
   std::string viewer_token; // from --viewer-token-file; never logged
   std::string stun_server, turn_server;
+  // From --turn-secret-file or RTMS_GATEWAY_TURN_SECRET: TURN credentials
+  // minted per use (turn_credentials.h). Never logged.
+  std::string turn_secret;
+  int turn_credential_ttl_s = 3600;
   std::string video_mode = "auto";  // auto, passthrough, encode
   std::string ice_transport_policy = "all";  // all, relay (TURN's relayed candidates only)
   int max_viewers = 4;              // per stream

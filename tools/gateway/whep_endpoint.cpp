@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "log.h"
+#include "turn_credentials.h"
 #include "page_assets.h"
 
 namespace gateway {
@@ -109,8 +110,12 @@ void WhepEndpoint::cors(SoupServerMessage *msg, const char *methods) const {
 void WhepEndpoint::ice_server_links(SoupServerMessage *msg, bool with_turn) const {
   SoupMessageHeaders *out = soup_server_message_get_response_headers(msg);
   bool secret = false;
-  for (const std::string &link :
-       gateway::ice_server_links(config_.webrtc.stun_server, config_.webrtc.turn_server, with_turn)) {
+  // With a TURN secret, a credential of the viewer's own, minted now.
+  std::string turn = with_turn ? turn_url_for_use(config_.webrtc.turn_server, config_.webrtc.turn_secret,
+                                                  g_get_real_time() / G_USEC_PER_SEC,
+                                                  config_.webrtc.turn_credential_ttl_s, "viewer")
+                               : std::string();
+  for (const std::string &link : gateway::ice_server_links(config_.webrtc.stun_server, turn, with_turn)) {
     soup_message_headers_append(out, "Link", link.c_str());
     secret = secret || link.find("credential=") != std::string::npos;
   }
