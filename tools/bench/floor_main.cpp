@@ -355,12 +355,32 @@ bool read_message(Conn *c, std::string *text, std::string *error) {
   }
 }
 
+// Reads messages until an answer of type Resp comes; false on a read error
+// or when the server refused ("<what> refused: <status>").
+template <typename Resp>
+bool await_answer(Conn *c, const char *what, Resp *out, std::string *error) {
+  for (;;) {
+    std::string text;
+    if (!read_message(c, &text, error)) return false;
+    rtms::Result<rtms::Message> m = rtms::decode_message(text);
+    if (!m) continue;
+    auto *resp = std::get_if<Resp>(&m.value());
+    if (!resp) continue;
+    if (resp->status_code != rtms::StatusCode::Ok) {
+      *error = std::string(what) + " refused: " + rtms::describe(resp->status_code);
+      return false;
+    }
+    *out = *resp;
+    return true;
+  }
+}
+
 std::unique_ptr<Conn> open_wss(SSL_CTX *ctx, const std::string &url, const std::string &label, bool media,
                                std::string *error) {
   Url u;
   if (!split_url(url, &u, error)) return nullptr;
   auto c = std::make_unique<Conn>();
-  if (own_bio_buffer) c->in.reset(new char[kBioBuffer]);
+  if (own_bio_buffer) c->in = std::make_unique<char[]>(kBioBuffer);
   c->media = media;
   c->label = label;
   addrinfo hints{}, *found = nullptr;
@@ -437,27 +457,15 @@ bool start_stream(SSL_CTX *ctx, const std::string &webhook_json, int index, Stre
   req.rtms_stream_id = hook->rtms_stream_id;
   req.signature = signature;
   if (!send_message(s->signaling.get(), req, error)) return false;
-  std::string media_url;
-  for (;;) {
-    std::string text;
-    if (!read_message(s->signaling.get(), &text, error)) return false;
-    rtms::Result<rtms::Message> m = rtms::decode_message(text);
-    if (!m) continue;
-    auto *resp = std::get_if<rtms::SignalingHandshakeResp>(&m.value());
-    if (!resp) continue;
-    if (resp->status_code != rtms::StatusCode::Ok) {
-      *error = "signaling handshake refused: " + rtms::describe(resp->status_code);
-      return false;
-    }
-    auto it = resp->media_urls.find("audio");
-    if (it == resp->media_urls.end()) it = resp->media_urls.find("all");
-    if (it == resp->media_urls.end()) {
-      *error = "no media URL for audio";
-      return false;
-    }
-    media_url = it->second;
-    break;
+  rtms::SignalingHandshakeResp signaling;
+  if (!await_answer(s->signaling.get(), "signaling handshake", &signaling, error)) return false;
+  auto it = signaling.media_urls.find("audio");
+  if (it == signaling.media_urls.end()) it = signaling.media_urls.find("all");
+  if (it == signaling.media_urls.end()) {
+    *error = "no media URL for audio";
+    return false;
   }
+  std::string media_url = it->second;
   s->media = open_wss(ctx, media_url, "media " + std::to_string(index), true, error);
   if (!s->media) return false;
   rtms::DataHandshakeReq media_req;
@@ -475,25 +483,14 @@ bool start_stream(SSL_CTX *ctx, const std::string &webhook_json, int index, Stre
   audio.send_rate_ms = 20;
   media_req.media_params.audio = audio;
   if (!send_message(s->media.get(), media_req, error)) return false;
-  for (;;) {
-    std::string text;
-    if (!read_message(s->media.get(), &text, error)) return false;
-    rtms::Result<rtms::Message> m = rtms::decode_message(text);
-    if (!m) continue;
-    auto *resp = std::get_if<rtms::DataHandshakeResp>(&m.value());
-    if (!resp) continue;
-    if (resp->status_code != rtms::StatusCode::Ok) {
-      *error = "media handshake refused: " + rtms::describe(resp->status_code);
-      return false;
-    }
-    break;
-  }
+  rtms::DataHandshakeResp media;
+  if (!await_answer(s->media.get(), "media handshake", &media, error)) return false;
   return send_message(s->signaling.get(), rtms::ClientReadyAck{hook->rtms_stream_id}, error);
 }
 
 // ---- the hot path ---------------------------------------------------------------
 
-std::unique_ptr<uint8_t[]> decoded(new uint8_t[64 * 1024]);
+std::unique_ptr<uint8_t[]> decoded = std::make_unique<uint8_t[]>(64 * 1024);
 
 bool skip_int(const char *&p, const char *end, int64_t *value) {
   bool negative = p < end && *p == '-';
@@ -943,7 +940,7 @@ int main(int argc, char **argv) {
                              SSL_get_cipher_name(streams[0].media->ssl);
 
   // Startup (every media socket delivered), settle, window.
-  std::unique_ptr<char[]> scratch(new char[kRecvSize]);
+  auto scratch = std::make_unique<char[]>(kRecvSize);
   epoll_event events[256];
   enum class Phase { Startup, Settle, Window } phase = Phase::Startup;
   int64_t phase_end = now_us() + (spread_s + 10) * kSecond;
