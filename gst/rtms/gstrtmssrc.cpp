@@ -296,6 +296,7 @@ class SrcListener : public rtms::SessionListener {
   explicit SrcListener(GstRtmsSrc *self) : element_(GST_ELEMENT(self)), priv_(*self->priv) {}
   void on_media_ready(uint32_t types, const rtms::MediaParams &effective) override;
   void on_media(rtms::MediaData &&data) override;
+  void on_media_view(const rtms::MediaView &data) override;
   void on_event(const rtms::Event &event) override;
   void on_stream_state(const rtms::StreamStateUpdate &update) override {
     rtms::post_stream_state(element_, update);
@@ -365,7 +366,7 @@ void SrcListener::on_media_ready(uint32_t types, const rtms::MediaParams &effect
 
 void SrcListener::on_media(rtms::MediaData &&data) {
   switch (data.type) {
-    case rtms::MessageType::MediaDataAudio: priv_.audio.on_media(std::move(data)); break;
+    case rtms::MessageType::MediaDataAudio: priv_.audio.on_media(data.view()); break;
     case rtms::MessageType::MediaDataVideo:
       if (priv_.video.on_media(std::move(data))) maybe_announce_pads();
       break;
@@ -380,6 +381,15 @@ void SrcListener::on_media(rtms::MediaData &&data) {
       GST_LOG_OBJECT(element_, "ignoring %s (not requested)", rtms::to_string(data.type));
       break;
   }
+}
+
+// Audio, nearly all the traffic, reads the message in place (no copy of
+// its payload); the other kinds take an owned copy.
+void SrcListener::on_media_view(const rtms::MediaView &data) {
+  if (data.type == rtms::MessageType::MediaDataAudio)
+    priv_.audio.on_media(data);
+  else
+    on_media(data.to_owned());
 }
 
 void SrcListener::on_event(const rtms::Event &event) {

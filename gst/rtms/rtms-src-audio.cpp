@@ -54,7 +54,7 @@ void AudioHandler::on_ready(const MediaParams &effective) {
   gst_caps_unref(caps);
   // Mixed audio has a single, known output: expose it now so that a stream
   // nobody speaks in still ends with EOS on a pad.
-  if (mixed && !find(0)) add(0, MediaData{});
+  if (mixed && !find(0)) add(0, MediaView{});
 }
 
 Output *AudioHandler::find(int64_t user_id) const {
@@ -64,11 +64,13 @@ Output *AudioHandler::find(int64_t user_id) const {
 }
 
 // A new output for user_id (0: mixed), named after data's sender.
-Output *AudioHandler::add(int64_t user_id, const MediaData &data) {
+Output *AudioHandler::add(int64_t user_id, const MediaView &data) {
   GstCaps *caps = audio_caps(effective_, law_);
   if (!caps) return nullptr;
   Output *out = media_.outputs.add(OutputKind::Audio, user_id,
-                                   data.user.has_user_name ? data.user.user_name : "", caps,
+                                   std::string(data.user.has_user_name ? data.user.user_name
+                                                                       : std::string_view()),
+                                   caps,
                                    delivery_);
   gst_caps_unref(caps);
   // Sorted by participant, so a meeting of hundreds is searched, not scanned.
@@ -81,7 +83,7 @@ Output *AudioHandler::add(int64_t user_id, const MediaData &data) {
   return out;
 }
 
-void AudioHandler::on_media(MediaData &&data) {
+void AudioHandler::on_media(const MediaView &data) {
   if (!ready_) {
     GST_WARNING_OBJECT(media_.element, "audio data before the audio handshake answer: dropped");
     return;
@@ -98,10 +100,10 @@ void AudioHandler::on_media(MediaData &&data) {
   gst_rtms_src_pad_prefetch(out->pad, out->pad_queue);
   // Cheap when the name is the one the pad has, as nearly always.
   if (per_participant_ && data.user.has_user_name && !data.user.user_name.empty()) {
-    size_t name_hash = std::hash<std::string>{}(data.user.user_name);
+    size_t name_hash = std::hash<std::string_view>{}(data.user.user_name);
     if (name_hash != out->packet_name_hash) {
       out->packet_name_hash = name_hash;
-      gst_rtms_src_pad_set_participant_name(out->pad, data.user.user_name);
+      gst_rtms_src_pad_set_participant_name(out->pad, std::string(data.user.user_name));
     }
   }
 

@@ -27,7 +27,8 @@ class AudioHandler {
   void forget_outputs() { slots_.clear(); }
   // The audio handshake succeeded.
   void on_ready(const MediaParams &effective);
-  void on_media(MediaData &&data);
+  // data's views are read during the call only.
+  void on_media(const MediaView &data);
   // One pad per participant (the server granted it).
   bool per_participant() const { return per_participant_; }
 
@@ -40,7 +41,7 @@ class AudioHandler {
     Output *out;
   };
   Output *find(int64_t user_id) const;
-  Output *add(int64_t user_id, const MediaData &data);
+  Output *add(int64_t user_id, const MediaView &data);
 
   MediaContext &media_;
   // Everything below: the session thread only (or before it starts).

@@ -14,11 +14,11 @@ GstClockTime Timeline::running_time_of(int64_t server_ms) {
   return mapper_.to_running_time(server_ms, gst_element_get_current_running_time(element_));
 }
 
-std::string describe_media(const char *what, const MediaData &data) {
+std::string describe_media(const char *what, const MediaView &data) {
   return std::string(what) + " of participant " + std::to_string(data.user.user_id);
 }
 
-GstBuffer *decode_payload(GstElement *element, const MediaData &data, const char *what) {
+GstBuffer *decode_payload(GstElement *element, const MediaView &data, const char *what) {
   size_t max_size = base64_max_decoded_size(data.data.size());
   if (max_size == 0) {
     GST_ELEMENT_WARNING_WITH_DETAILS(

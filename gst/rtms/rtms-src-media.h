@@ -48,11 +48,11 @@ struct MediaContext {
 };
 
 // "audio packet of participant 16778240": for warnings, built only then.
-std::string describe_media(const char *what, const MediaData &data);
+std::string describe_media(const char *what, const MediaView &data);
 // A buffer holding the decoded base64 payload of a media message, or
 // nullptr (after a warning naming `what`, e.g. "audio packet", and the
 // participant) when there is nothing usable.
-GstBuffer *decode_payload(GstElement *element, const MediaData &data, const char *what);
+GstBuffer *decode_payload(GstElement *element, const MediaView &data, const char *what);
 
 }  // namespace rtms
 

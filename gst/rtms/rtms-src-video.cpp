@@ -90,14 +90,14 @@ bool VideoHandler::on_media(MediaData &&data) {
   if (media_.eos_requested.load(std::memory_order_acquire)) return false;
 
   const char *what = kind_ == OutputKind::Video ? "video frame" : "deskshare frame";
-  GstBuffer *buffer = decode_payload(element, data, what);
+  GstBuffer *buffer = decode_payload(element, data.view(), what);
   if (!buffer) return false;
   VideoProbe probe = probe_frame(codec, buffer);
   if (!probe.valid) {
     gst_buffer_unref(buffer);
     GST_ELEMENT_WARNING_WITH_DETAILS(element, STREAM, DECODE,
                                      ("%s at %" G_GINT64_FORMAT " ms dropped: it is not %s",
-                                      describe_media(what, data).c_str(), data.timestamp,
+                                      describe_media(what, data.view()).c_str(), data.timestamp,
                                       to_string(codec)),
                                      (nullptr), RTMS_DECODE_WARNING_DETAILS(data));
     return false;

@@ -2,7 +2,8 @@
 //  * decode_message (media fast path first) and decode_message_general must
 //    agree: both decode to the same encoding, or both fail with the same error.
 //  * Whenever the fast path (protocol/media_fast.h) accepts, the general
-//    parser must accept too, and every field of the two MediaData is equal.
+//    parser must accept too, and every field of the two MediaData is equal;
+//    its view form accepts the same, points into the text and holds the same.
 //  * What decodes re-encodes to JSON that decodes again to the same encoding.
 #include <glib.h>
 
@@ -66,6 +67,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(std::holds_alternative<rtms::MediaData>(*general),
                "the fast path read media, the general parser another message type");
     compare_media(*fast, std::get<rtms::MediaData>(*general), text);
+    // The session's form of the same: views into the text, equal fields.
+    auto view = rtms::decode_media_fast_view(text);
+    FUZZ_CHECK(bool(view), "decode_media_fast accepted, decode_media_fast_view did not");
+    for (std::string_view field : {view->data, view->user.user_name, view->channel_id})
+      FUZZ_CHECK(field.empty() || (field.data() >= text.data() &&
+                                   field.data() + field.size() <= text.data() + text.size()),
+                 "a view points outside the text\ninput: " + fuzz::printable(text));
+    compare_media(view->to_owned(), *fast, text);
+  } else {
+    FUZZ_CHECK(!rtms::decode_media_fast_view(text), "decode_media_fast_view accepted, decode_media_fast did not");
   }
 
   if (general.ok()) {

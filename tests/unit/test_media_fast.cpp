@@ -197,6 +197,38 @@ GST_START_TEST(test_fast_path_string_blocks)
 }
 GST_END_TEST;
 
+// The view the session hands to the element: every string points into the
+// received text (nothing copied), and it holds exactly what the owned form
+// holds; MediaData::view() and MediaView::to_owned() give back the same.
+GST_START_TEST(test_fast_path_views_point_into_the_text)
+{
+  const std::string messages[] = {
+      kAudio,
+      R"({"msg_type":15,"content":{"user_id":2,"user_name":"Bo","data":"data:image/jpeg;base64,/9j/4A",)"
+      R"("timestamp":10,"length":4}})",
+      R"({"msg_type":17,"content":{"user_id":2,"user_name":"Bob","data":"hello","timestamp":10,)"
+      R"("start_time":8,"end_time":12,"language":9,"attribute":2}})",
+      R"({"msg_type":18,"content":{"channel_id":"ch-2","data":"hi","timestamp":-1}})",
+  };
+  for (const std::string &json : messages) {
+    auto view = decode_media_fast_view(json);
+    fail_unless(bool(view), "the fast path declined %s", json.c_str());
+    const char *begin = json.data(), *end = json.data() + json.size();
+    for (std::string_view field : {view->data, view->user.user_name, view->channel_id}) {
+      if (field.empty()) continue;
+      fail_unless(field.data() >= begin && field.data() + field.size() <= end,
+                  "a view points outside the text\ninput: %s", json.c_str());
+    }
+    MediaData owned = fast(json);
+    assert_str(encode_message(view->to_owned()), encode_message(owned));
+    assert_str(encode_message(owned.view().to_owned()), encode_message(owned));
+    fail_unless(view->data == owned.data && view->user.user_name == owned.user.user_name &&
+                view->channel_id == owned.channel_id);
+  }
+  fail_if(decode_media_fast_view(R"({"msg_type":14,"content":{"data":"AA\/A","timestamp":1}})"));
+}
+GST_END_TEST;
+
 static Suite *media_fast_suite() {
   Suite *s = suite_create("media_fast");
   TCase *tc = tcase_create("media_fast");
@@ -204,6 +236,7 @@ static Suite *media_fast_suite() {
   tcase_add_test(tc, test_fast_path_declines_the_rest);
   tcase_add_test(tc, test_fast_path_agrees_on_mutations);
   tcase_add_test(tc, test_fast_path_string_blocks);
+  tcase_add_test(tc, test_fast_path_views_point_into_the_text);
   suite_add_tcase(s, tc);
   return s;
 }

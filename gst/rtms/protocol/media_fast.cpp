@@ -212,7 +212,7 @@ bool in_int32(const std::optional<int64_t> &v) {
 
 }  // namespace
 
-std::optional<MediaData> decode_media_fast(std::string_view text) {
+std::optional<MediaView> decode_media_fast_view(std::string_view text) {
   Scanner s(text);
   Fields f;
   bool scanned = s.object([&](std::string_view key) {
@@ -233,17 +233,17 @@ std::optional<MediaData> decode_media_fast(std::string_view text) {
   if ((f.length && *f.length < 0) || !in_int32(f.language) || !in_int32(f.attribute))
     return std::nullopt;
 
-  MediaData m;
+  MediaView m;
   m.type = static_cast<MessageType>(*f.msg_type);
   m.user.user_id = f.user_id.value_or(0);
   if (f.user_name) {
-    m.user.user_name = std::string(*f.user_name);
+    m.user.user_name = *f.user_name;
     m.user.has_user_name = true;
   }
-  if (f.channel_id) m.channel_id = std::string(*f.channel_id);
+  if (f.channel_id) m.channel_id = *f.channel_id;
   bool binary = m.type == MessageType::MediaDataAudio || m.type == MessageType::MediaDataVideo ||
                 m.type == MessageType::MediaDataShare;
-  m.data = std::string(binary ? strip_data_url_prefix(*f.data) : *f.data);
+  m.data = binary ? strip_data_url_prefix(*f.data) : *f.data;
   if (f.length) {
     m.has_length = true;
     m.length = *f.length;
@@ -260,6 +260,12 @@ std::optional<MediaData> decode_media_fast(std::string_view text) {
   }
   m.attribute = static_cast<DataMessageAttribute>(f.attribute.value_or(0));
   return m;
+}
+
+std::optional<MediaData> decode_media_fast(std::string_view text) {
+  std::optional<MediaView> view = decode_media_fast_view(text);
+  if (!view) return std::nullopt;
+  return view->to_owned();
 }
 
 }  // namespace rtms

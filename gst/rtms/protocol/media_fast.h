@@ -17,6 +17,9 @@
 
 namespace rtms {
 
+// The message as views of text (no copies): valid only while text is.
+std::optional<MediaView> decode_media_fast_view(std::string_view text);
+// The same, owned.
 std::optional<MediaData> decode_media_fast(std::string_view text);
 
 }  // namespace rtms

@@ -195,7 +195,39 @@ struct MediaData {
   bool has_language = false;
   int language = -1;
   DataMessageAttribute attribute = DataMessageAttribute::None;
+
+  struct View;
+  // A view of this message (valid while it lives and is not changed).
+  View view() const;
 };
+
+// A media message as views of the text it was read from (the media fast
+// path's result, media_fast.h): the same fields as MediaData, no copies.
+// Valid only while that text is: the WebSocket frame during its delivery.
+struct MediaData::View {
+  struct User {
+    int64_t user_id = 0;
+    bool has_user_name = false;
+    std::string_view user_name;
+  };
+  MessageType type = MessageType::MediaDataAudio;
+  User user;
+  std::string_view channel_id;
+  std::string_view data;  // as MediaData::data
+  bool has_length = false;
+  int64_t length = 0;
+  int64_t timestamp = 0;
+  bool has_times = false;
+  int64_t start_time = 0;
+  int64_t end_time = 0;
+  bool has_language = false;
+  int language = -1;
+  DataMessageAttribute attribute = DataMessageAttribute::None;
+
+  // An owned copy (the fast path gives no string user ids: user_key empty).
+  MediaData to_owned() const;
+};
+using MediaView = MediaData::View;
 
 // The structured form of a chat message's `data` (forward-looking, from
 // Zoom's JavaScript client library):

@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "protocol/host_allowlist.h"
+#include "protocol/media_fast.h"
 #include "protocol/ws_frames.h"
 
 namespace rtms {
@@ -86,6 +87,7 @@ void Channel::connect() {
   params.label = label_;
   params.max_message_size = env_.max_message_size;
   params.log = env_.log;
+  params.busy = role_ == Role::Media;
   std::string proxy_error;
   if (!proxy_for_url(env_.proxy, target, &params.proxy, &proxy_error)) {
     TransportFailure failure;
@@ -209,7 +211,14 @@ void Channel::on_transport_failed(const TransportFailure &failure) {
 
 void Channel::on_transport_message(std::string_view payload) {
   last_rx_ = g_get_monotonic_time();
-  Result<Message> decoded = decode_message(payload);
+  // Media, nearly all the traffic, is read in place: the frame outlives
+  // the delivery, so its strings need no copies. decode_message would try
+  // the same fast path first, so the general parser alone decodes the rest.
+  if (std::optional<MediaView> media = decode_media_fast_view(payload)) {
+    owner_.on_channel_media(*this, *media);
+    return;
+  }
+  Result<Message> decoded = decode_message_general(payload);
   if (!decoded) {
     warn(SessionWarningKind::Decode,
          "ignored a " + label_ + " message that does not decode: " + decoded.error().describe());

@@ -75,6 +75,9 @@ class ChannelOwner {
   virtual std::string handshake_request(Channel &channel) = 0;
   // A decoded message, keep-alive requests excepted (the channel answers them).
   virtual void on_channel_message(Channel &channel, Message &message) = 0;
+  // A media message the fast path read (media_fast.h), as views of the
+  // frame: valid during the call only.
+  virtual void on_channel_media(Channel &channel, const MediaView &media) = 0;
   // The transport closed; detail says how, in words. True when the owner
   // dealt with it (the stream is ending...), false to let the channel treat
   // it as a loss.

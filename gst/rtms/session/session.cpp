@@ -281,6 +281,15 @@ void Session::Impl::on_channel_message(Channel &channel, Message &message) {
     on_signaling_message(message);
 }
 
+void Session::Impl::on_channel_media(Channel &channel, const MediaView &media) {
+  if (channel.role() == Channel::Role::Media) {
+    on_media_data(channel, &media, nullptr);
+    return;
+  }
+  Message message = media.to_owned();  // media on signaling: a warning, rare
+  on_signaling_message(message);
+}
+
 bool Session::Impl::on_channel_closed(Channel &channel, const std::string &detail) {
   if (channel.role() == Channel::Role::Signaling) return signaling_closed(detail);
   return media_closed();

@@ -135,6 +135,11 @@ class SessionListener {
   // A media handshake succeeded; `effective` holds the server's parameters.
   virtual void on_media_ready(uint32_t media_types, const MediaParams &effective) = 0;
   virtual void on_media(MediaData &&data) = 0;
+  // Media the fast path read (nearly all of it), as views of the received
+  // frame, valid during the call only. By default an owned copy goes to
+  // on_media; a listener that only reads the fields overrides this and
+  // saves the copies.
+  virtual void on_media_view(const MediaView &data) { on_media(data.to_owned()); }
   virtual void on_event(const Event &event) = 0;
   virtual void on_stream_state(const StreamStateUpdate &) {}
   virtual void on_session_state(const SessionStateUpdate &) {}

@@ -83,6 +83,7 @@ struct Session::Impl final : ChannelOwner {
   // ChannelOwner: each call goes to the channel's role.
   std::string handshake_request(Channel &channel) override;
   void on_channel_message(Channel &channel, Message &message) override;
+  void on_channel_media(Channel &channel, const MediaView &media) override;
   bool on_channel_closed(Channel &channel, const std::string &detail) override;
   void on_channel_lost(Channel &channel) override;
   void on_channel_reconnecting(Channel &channel, unsigned attempt, unsigned delay_ms,
@@ -108,6 +109,8 @@ struct Session::Impl final : ChannelOwner {
   MediaParams params_for(uint32_t mask) const;
   std::string media_handshake_request(Channel &channel);
   void on_media_message(Channel &channel, Message &message);
+  // Media data on a media channel, as views (the fast path) or owned.
+  void on_media_data(Channel &channel, const MediaView *view, MediaData *owned);
   void on_media_handshake(Channel &channel, const DataHandshakeResp &resp);
   bool media_closed();
 };

@@ -83,22 +83,29 @@ std::string Session::Impl::media_handshake_request(Channel &channel) {
   return encode_message(req);
 }
 
-void Session::Impl::on_media_message(Channel &channel, Message &message) {
+void Session::Impl::on_media_data(Channel &channel, const MediaView *view, MediaData *owned) {
   if (channel.winding_down()) {
     // Given up with its signaling connection: only the media the server sent
     // before our close frame still counts.
-    if (auto *data = std::get_if<MediaData>(&message))
-      if (!finished) listener.on_media(std::move(*data));
+    if (finished) return;
+  } else if (!channel.delivers_media()) {
+    warn(SessionWarningKind::ProtocolViolation, channel.label(),
+         "ignored media data that came before the " + channel.label() + " handshake answer");
     return;
   }
+  if (view)
+    listener.on_media_view(*view);
+  else
+    listener.on_media(std::move(*owned));
+}
+
+void Session::Impl::on_media_message(Channel &channel, Message &message) {
   if (auto *data = std::get_if<MediaData>(&message)) {
-    if (!channel.delivers_media()) {
-      warn(SessionWarningKind::ProtocolViolation, channel.label(),
-           "ignored media data that came before the " + channel.label() + " handshake answer");
-      return;
-    }
-    listener.on_media(std::move(*data));
-  } else if (auto *resp = std::get_if<DataHandshakeResp>(&message)) {
+    on_media_data(channel, nullptr, data);
+    return;
+  }
+  if (channel.winding_down()) return;
+  if (auto *resp = std::get_if<DataHandshakeResp>(&message)) {
     on_media_handshake(channel, *resp);
   } else {
     warn(SessionWarningKind::UnexpectedMessage, channel.label(),
