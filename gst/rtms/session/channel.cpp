@@ -87,7 +87,6 @@ void Channel::connect() {
   params.label = label_;
   params.max_message_size = env_.max_message_size;
   params.log = env_.log;
-  params.busy = role_ == Role::Media;
   std::string proxy_error;
   if (!proxy_for_url(env_.proxy, target, &params.proxy, &proxy_error)) {
     TransportFailure failure;

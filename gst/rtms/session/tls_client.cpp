@@ -92,8 +92,7 @@ SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::strin
   }
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   // Read whole bursts of records per system call, and let a write that
-  // would block be retried from a buffer that has since grown. Buffers are
-  // freed when empty, which media sockets turn off (TransportParams::busy).
+  // would block be retried from a buffer that has since grown.
   SSL_CTX_set_read_ahead(ctx.get(), 1);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);

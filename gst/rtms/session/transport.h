@@ -97,12 +97,6 @@ struct TransportParams {
   // Through this HTTP proxy (a CONNECT tunnel; TLS stays end to end with the
   // server), or directly.
   std::optional<HttpProxy> proxy;
-  // A media socket: data arrives all the time, so OpenSSL keeps its record
-  // buffers between reads instead of freeing them whenever they are empty
-  // (SSL_MODE_RELEASE_BUFFERS, kept for signaling), which cost a malloc and
-  // a free per drain. About 33 KiB per connection (OpenSSL 3.0's buffers
-  // for 16 KiB records: 16.3 KiB to read, 16.5 KiB to write).
-  bool busy = false;
 };
 
 // Makes an unconnected transport that reports to events (which outlives it).

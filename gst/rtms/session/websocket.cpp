@@ -73,7 +73,7 @@ struct WebSocket::Impl {
 
   Impl(WebSocket &o, const TransportParams &p, TransportEvents &e)
       : owner(o), network(*p.network), tls_ctx(p.tls), reader(p.max_message_size),
-        events(&e), lc(p.log), proxy(p.proxy), busy(p.busy) {}
+        events(&e), lc(p.log), proxy(p.proxy) {}
 
   ~Impl() {
     *alive = false;
@@ -96,7 +96,6 @@ struct WebSocket::Impl {
   TransportEvents *events;  // null once this is being destroyed
   const log::Context *lc;  // tags this socket's log lines (may be null)
   std::optional<HttpProxy> proxy;  // through this HTTP proxy, or directly
-  bool busy;  // a media socket: OpenSSL keeps its buffers (TransportParams::busy)
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   State state = State::Idle;
@@ -372,7 +371,6 @@ struct WebSocket::Impl {
         fail_connect(TransportFailure::Kind::Tls, "cannot set up TLS", "cannot set up TLS");
         return;
       }
-      if (busy) SSL_clear_mode(ssl.get(), SSL_MODE_RELEASE_BUFFERS);
       RTMS_LOG(Tls, Debug, lc, "%s: TLS handshake with %s (server name and certificate %s)",
                label(), host.c_str(), tls_verifies_peer(ssl.get()) ? "checked" : "NOT checked");
       state = State::TlsHandshake;
