@@ -4,7 +4,6 @@
 
 #include <glib.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -150,43 +149,6 @@ GST_START_TEST(test_messages_split_anywhere)
                 reads[2].opcode == WsOpcode::Ping && reads[2].payload == "ping!");
     fail_unless(reads[3].status == WsFrameReader::Status::Message && reads[3].payload.empty());
   }
-}
-GST_END_TEST;
-
-// A drained reader keeps its buffer for the next bytes (no allocation per
-// wake-up) as long as it is small, and frees one a large message grew.
-GST_START_TEST(test_drained_reader_keeps_a_small_buffer)
-{
-  WsFrameReader reader(16 * 1024 * 1024);
-  WsFrameReader::Item item;
-  std::string small = server_frame(0x81, "{\"msg_type\":14}");
-  size_t available = 0;
-  char *area = reader.write_area(16 * 1024, &available);
-  fail_unless(available >= 16 * 1024);
-  memcpy(area, small.data(), small.size());
-  reader.commit(small.size());
-  fail_unless(reader.next(&item) == WsFrameReader::Status::Message);
-  fail_unless(reader.next(&item) == WsFrameReader::Status::NeedMore);
-  ck_assert_uint_eq(reader.buffered(), 0);
-  const size_t kept = reader.capacity();
-  fail_unless(kept >= 16 * 1024 && kept <= WsFrameReader::kKeptCapacity, "capacity %zu", kept);
-  // The next read writes at the front of the same buffer.
-  fail_unless(reader.write_area(16 * 1024, &available) == area);
-  ck_assert_uint_eq(available, kept);
-
-  // A message larger than kKeptCapacity grows the buffer; once it is read,
-  // the buffer goes.
-  std::string large = server_frame(0x82, std::string(WsFrameReader::kKeptCapacity * 2, 'v'));
-  reader.feed(large.data(), large.size());
-  fail_unless(reader.capacity() > WsFrameReader::kKeptCapacity);
-  fail_unless(reader.next(&item) == WsFrameReader::Status::Message);
-  ck_assert_uint_eq(item.payload.size(), WsFrameReader::kKeptCapacity * 2);
-  fail_unless(reader.next(&item) == WsFrameReader::Status::NeedMore);
-  ck_assert_uint_eq(reader.capacity(), 0);
-  // And it still reads what comes next.
-  reader.feed(small.data(), small.size());
-  fail_unless(reader.next(&item) == WsFrameReader::Status::Message);
-  assert_str(item.payload, "{\"msg_type\":14}");
 }
 GST_END_TEST;
 
@@ -345,7 +307,6 @@ static Suite *ws_frames_suite(void) {
   tcase_add_test(tc, test_no_overflow_near_size_max);
   tcase_add_test(tc, test_messages_split_anywhere);
   tcase_add_test(tc, test_fragmented_message);
-  tcase_add_test(tc, test_drained_reader_keeps_a_small_buffer);
   tcase_add_test(tc, test_bad_frames);
   tcase_add_test(tc, test_close_payload);
   tcase_add_test(tc, test_random_bytes_never_crash);

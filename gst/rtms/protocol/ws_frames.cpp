@@ -185,16 +185,13 @@ WsFrameReader::Status WsFrameReader::reject(Item *item, uint16_t code, std::stri
 }
 
 WsFrameReader::Status WsFrameReader::need_more() {
-  if (consumed_ == end_) {
-    // Nothing pending: the next read starts at the front. The buffer is
-    // kept (a busy media socket drains it at every wake-up, and a malloc
-    // and free each time cost more than its cache lines), unless a large
-    // message made it grow past kKeptCapacity: that memory is given back.
-    consumed_ = end_ = 0;
-    if (capacity_ > kKeptCapacity) {
-      buffer_.reset();
-      capacity_ = 0;
-    }
+  if (consumed_ == end_ && capacity_ > 0) {
+    // Nothing pending: give the buffer back. The next reader on this thread
+    // (another socket) then gets the same, still cached, memory from the
+    // allocator instead of touching a cold buffer of its own, and an idle
+    // connection holds no receive buffer.
+    buffer_.reset();
+    capacity_ = consumed_ = end_ = 0;
   }
   return Status::NeedMore;
 }

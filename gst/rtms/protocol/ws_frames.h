@@ -90,11 +90,6 @@ class WsFrameReader {
   Status next(Item *item);
   // Bytes received but not yet returned (for tests and diagnostics).
   size_t buffered() const { return end_ - consumed_; }
-  // The receive buffer's size. A reader that has returned everything keeps
-  // a buffer of up to kKeptCapacity for the next bytes and frees a larger
-  // one (grown for a large message), so a video frame pins no memory.
-  size_t capacity() const { return capacity_; }
-  static constexpr size_t kKeptCapacity = 64 * 1024;
 
  private:
   Status reject(Item *item, uint16_t code, std::string error);
