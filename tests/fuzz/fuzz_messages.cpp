@@ -4,7 +4,10 @@
 //  * Whenever the fast path (protocol/media_fast.h) accepts, the general
 //    parser must accept too, and every field of the two MediaData is equal;
 //    its view form accepts the same, points into the text and holds the same.
-//  * What decodes re-encodes to JSON that decodes again to the same encoding.
+//  * What decodes re-encodes to JSON that decodes again to the same encoding,
+//    except a binary payload that is still a data: URL once its own data:
+//    prefix is stripped (each decode strips one prefix, by design; such a
+//    payload is not base64 and fails when it is decoded).
 #include <glib.h>
 
 #include <string>
@@ -12,6 +15,7 @@
 #include <variant>
 
 #include "fuzz_check.h"
+#include "protocol/base64.h"
 #include "protocol/media_fast.h"
 #include "protocol/messages.h"
 
@@ -87,7 +91,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     auto again = rtms::decode_message(encoded);
     FUZZ_CHECK(again.ok(), "our own encoding does not decode: " + again.error().describe() +
                                "\nencoded: " + fuzz::printable(encoded) + "\ninput: " + fuzz::printable(text));
-    FUZZ_CHECK(rtms::encode_message(*again) == encoded,
+    const auto *media = std::get_if<rtms::MediaData>(&*general);
+    bool nested_data_url = media && media->data.rfind("data:", 0) == 0 &&
+                           rtms::strip_data_url_prefix(media->data).size() != media->data.size();
+    FUZZ_CHECK(nested_data_url || rtms::encode_message(*again) == encoded,
                "re-encoding changed\nencoded: " + fuzz::printable(encoded) +
                    "\nagain: " + fuzz::printable(rtms::encode_message(*again)));
   }
