@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -50,74 +49,14 @@ int read_state_index() {
   return index;
 }
 
-// One spare read buffer per thread: a connection that emptied its buffer
-// gives it back here and the next read on this thread (of any connection)
-// takes it, so a network thread serving many sockets neither allocates per
-// wake-up nor keeps a buffer per idle socket.
-thread_local std::unique_ptr<char[]> spare_read_buffer;
-
-void release_read_buffer(SocketReadState::Buffered &b) {
-  b.begin = b.end = 0;
-  if (!b.bytes) return;
-  if (!spare_read_buffer)
-    spare_read_buffer = std::move(b.bytes);
-  else
-    b.bytes.reset();
-}
-
-// A body at least this large that finds nothing buffered goes from the socket
-// straight into OpenSSL's buffer (a video record: no second copy).
-constexpr int kDirectRead = 4096;
-
 int fd_bio_read(BIO *bio, char *data, int size) {
+  ssize_t n = ::recv(BIO_get_fd(bio, nullptr), data, size_t(size), 0);
+  if (auto *state = static_cast<SocketReadState *>(BIO_get_ex_data(bio, read_state_index())))
+    state->drained = n < ssize_t(size);
   BIO_clear_retry_flags(bio);
-  int fd = BIO_get_fd(bio, nullptr);
-  auto *state = static_cast<SocketReadState *>(BIO_get_ex_data(bio, read_state_index()));
-  if (!state || size <= 0 || (state->buffered.size() == 0 && size >= kDirectRead)) {
-    ssize_t n = ::recv(fd, data, size_t(std::max(size, 0)), 0);
-    if (state) state->drained = n < ssize_t(size);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-      BIO_set_retry_read(bio);
-    return int(n);
-  }
-  SocketReadState::Buffered &b = state->buffered;
-  if (b.size() == 0) {
-    if (!b.bytes) b.bytes = spare_read_buffer ? std::move(spare_read_buffer)
-                                              : std::make_unique<char[]>(kTlsReadBurst);
-    ssize_t n = ::recv(fd, b.bytes.get(), kTlsReadBurst, 0);
-    if (n <= 0) {
-      int saved = errno;
-      release_read_buffer(b);
-      state->drained = true;
-      if (n < 0 && (saved == EAGAIN || saved == EWOULDBLOCK || saved == EINTR))
-        BIO_set_retry_read(bio);
-      errno = saved;
-      return int(n);
-    }
-    b.begin = 0;
-    b.end = size_t(n);
-    b.last_recv_short = size_t(n) < kTlsReadBurst;
-  }
-  size_t take = std::min(size_t(size), b.size());
-  std::memcpy(data, b.bytes.get() + b.begin, take);
-  b.begin += take;
-  if (b.size() == 0) {
-    state->drained = b.last_recv_short;
-    release_read_buffer(b);
-  } else {
-    state->drained = false;
-  }
-  return int(take);
-}
-
-// The plain socket BIO's controls, and BIO_pending() counting what is buffered.
-long fd_bio_ctrl(BIO *bio, int cmd, long num, void *ptr) {
-  static const auto base = BIO_meth_get_ctrl(BIO_s_socket());
-  if (cmd == BIO_CTRL_PENDING) {
-    auto *state = static_cast<SocketReadState *>(BIO_get_ex_data(bio, read_state_index()));
-    return state ? long(state->buffered.size()) : 0;
-  }
-  return base(bio, cmd, num, ptr);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    BIO_set_retry_read(bio);
+  return int(n);
 }
 
 const BIO_METHOD *nosignal_socket_method() {
@@ -127,7 +66,7 @@ const BIO_METHOD *nosignal_socket_method() {
     BIO_METHOD *m = BIO_meth_new(BIO_TYPE_SOCKET, "rtms socket");
     BIO_meth_set_write(m, fd_bio_write);
     BIO_meth_set_read(m, fd_bio_read);
-    BIO_meth_set_ctrl(m, fd_bio_ctrl);
+    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base));
     BIO_meth_set_create(m, BIO_meth_get_create(base));
     BIO_meth_set_destroy(m, BIO_meth_get_destroy(base));
     BIO_meth_set_puts(m, BIO_meth_get_puts(base));
@@ -152,10 +91,9 @@ SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::strin
     return nullptr;
   }
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  // No read-ahead: the socket BIO reads whole bursts of records per system
-  // call itself (SocketReadState). Let a write that would block be retried
-  // from a buffer that has since grown.
-  SSL_CTX_set_read_ahead(ctx.get(), 0);
+  // Read whole bursts of records per system call, and let a write that
+  // would block be retried from a buffer that has since grown.
+  SSL_CTX_set_read_ahead(ctx.get(), 1);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (strict) {
@@ -192,10 +130,6 @@ SslPtr new_tls_connection(SSL_CTX *ctx, const std::string &host, int fd,
   BIO *bio = BIO_new(nosignal_socket_method());
   if (!bio) return nullptr;
   BIO_set_fd(bio, fd, BIO_NOCLOSE);
-  if (read_state) {  // nothing of an earlier connection
-    release_read_buffer(read_state->buffered);
-    read_state->drained = false;
-  }
   BIO_set_ex_data(bio, read_state_index(), read_state);
   SSL_set_bio(ssl.get(), bio, bio);
   GInetAddress *ip = g_inet_address_new_from_string(host.c_str());

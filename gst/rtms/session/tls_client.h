@@ -25,32 +25,12 @@ using SslPtr = std::unique_ptr<SSL, SslFree>;
 // null and says why in *why (naming ssl-ca-file).
 SslCtxPtr client_tls_context(const std::string &ca_file, bool strict, std::string *why);
 
-// What a connection's reads of its socket left behind.
-//
-// drained: the last read got fewer bytes than it asked for (or none), so the
-// socket is empty and nothing waits in `buffered` either: the caller can stop
-// reading without the extra call that would only say "empty".
-//
-// buffered: what one recv() brought that OpenSSL has not taken yet. OpenSSL's
-// read-ahead is off; the connection's socket BIO reads up to kTlsReadBurst
-// bytes per recv() and hands OpenSSL each record's header and body from here.
-// (OpenSSL 3.0's own read-ahead moves everything unread to the front of its
-// buffer before each record it aligns, so a read that brought k records cost
-// k*k/2 records' worth of copying: a loaded core, which reads many records
-// per wake-up, paid the most.) The bytes live here only while some are
-// unread: an emptied buffer goes back to its thread's one spare.
+// What the connection's last read of its socket found. A read that got
+// fewer bytes than it asked for (or none) emptied the socket, so the caller
+// can stop reading without the extra call that would only say "empty".
 struct SocketReadState {
   bool drained = false;
-
-  struct Buffered {
-    std::unique_ptr<char[]> bytes;
-    size_t begin = 0, end = 0;
-    bool last_recv_short = false;  // the recv() that filled it emptied the socket
-    size_t size() const { return end - begin; }
-  } buffered;
 };
-
-constexpr size_t kTlsReadBurst = 17 * 1024;  // one full TLS record and its header
 
 // A connection on ctx for host (SNI and the name or IP the certificate must
 // match); its socket reads update *read_state, which must outlive it.
