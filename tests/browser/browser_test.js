@@ -594,13 +594,16 @@ async function turnSecret(tmp, procs) {
   const { port, turnLog } = await startCoturn(tmp, procs, 'turnserver-secret',
     ['--use-auth-secret', '--static-auth-secret=' + secret]);
   fs.writeFileSync(path.join(tmp, 'turn-secret'), secret + '\n');
+  const gstDebugFile = path.join(tmp, 'gateway-secret-gst-debug.log');
   const token = 'viewer-token-' + Math.random().toString(36).slice(2);
   fs.writeFileSync(path.join(tmp, 'token-secret'), token + '\n');
   const ttl = 600;
   const gw = await startGateway(procs, tmp, ['--feed-token-file', path.join(tmp, 'token-secret'),
     '--ice-transport-policy', 'relay', '--turn-server', 'turn://127.0.0.1:' + port,
     '--turn-secret-file', path.join(tmp, 'turn-secret'), '--turn-credential-ttl', String(ttl)],
-  { GST_DEBUG: (process.env.GST_DEBUG ? process.env.GST_DEBUG + ',' : '') + 'webrtcnice:5' }, 'gateway-secret');
+  // This gateway's GStreamer log goes to a file (GST_DEBUG_FILE): the guard cleans it there too.
+  { GST_DEBUG: (process.env.GST_DEBUG ? process.env.GST_DEBUG + ',' : '') + 'webrtcnice:5',
+    GST_DEBUG_FILE: gstDebugFile }, 'gateway-secret');
   const streamId = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b005';
   const meeting = meetingScript(streamId, 40000);
   meeting.participants = [Object.assign(meeting.participants[0], { talk: [[0, 40000]] })];
@@ -638,9 +641,14 @@ async function turnSecret(tmp, procs) {
   gw.kill('SIGTERM');
   assert.strictEqual((await gw.exited).code, 0, 'the gateway exits 0 on SIGTERM');
   const gwLog = fs.readFileSync(gw.logFile, 'utf8');
-  assert(!gwLog.includes(secret), 'the TURN secret never reaches the gateway\'s log');
-  assert(!gwLog.includes(minted) && !gwLog.includes(encodeURIComponent(minted)), 'nor a minted password');
-  assert(gwLog.includes('turn://***@127.0.0.1:' + port), 'webrtcnice\'s DEBUG line with the TURN URL, its user info hidden');
+  const gstLog = fs.readFileSync(gstDebugFile, 'utf8');
+  for (const [what, text] of [['the gateway\'s log', gwLog], ['GST_DEBUG_FILE', gstLog]]) {
+    assert(!text.includes(secret), 'the TURN secret never reaches ' + what);
+    assert(!text.includes(minted) && !text.includes(encodeURIComponent(minted)), 'nor a minted password: ' + what);
+  }
+  assert(gstLog.includes('turn://***@127.0.0.1:' + port),
+    'webrtcnice\'s DEBUG line with the TURN URL in GST_DEBUG_FILE, its user info hidden');
+  assert(/webrtcnice/.test(gstLog) && !/webrtcnice/.test(gwLog), 'GStreamer\'s lines went to GST_DEBUG_FILE, not stderr');
   const turnText = fs.readFileSync(turnLog, 'utf8');
   const allocations = turnText.split('\n').filter((l) => /ALLOCATE processed, success/.test(l));
   log('coturn (use-auth-secret):', allocations.length, 'allocations;', allocations.map((l) => l.replace(/^\S+\s+/, '')).join(' | '));

@@ -1,5 +1,7 @@
 #include "gst_log_guard.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -22,22 +24,31 @@ bool &hide_turn_userinfo() {
   return hide;
 }
 
+// Set while this thread hands GStreamer a line it has already cleaned.
+thread_local bool passing_cleaned_line = false;
+
+// Every line goes on to GStreamer's default log function, which writes it in
+// its own format to destination (a FILE*; null: stderr); a line holding a
+// secret is cleaned first and logged again as a literal, which comes back
+// here and passes straight through.
 void log_without_secrets(GstDebugCategory *category, GstDebugLevel level, const gchar *file, const gchar *function,
-                         gint line, GObject *object, GstDebugMessage *message, gpointer) {
-  const gchar *text = gst_debug_message_get(message);
+                         gint line, GObject *object, GstDebugMessage *message, gpointer destination) {
+  const gchar *text = passing_cleaned_line ? nullptr : gst_debug_message_get(message);
   bool holds = false;
   for (const std::string &s : held_secrets()) holds = holds || (text && std::strstr(text, s.c_str()));
   holds = holds || (hide_turn_userinfo() && text && (std::strstr(text, "turn://") || std::strstr(text, "turns://")));
   if (!holds) {
-    gst_debug_log_default(category, level, file, function, line, object, message, nullptr);
+    gst_debug_log_default(category, level, file, function, line, object, message, destination);
     return;
   }
-  auto formatted = rtms::adopt(gst_debug_log_get_line(category, level, file, function, line, object, message));
-  std::string out = formatted ? formatted.get() : "";
+  std::string cleaned = text;
   for (const std::string &s : held_secrets())
-    for (size_t at = out.find(s); at != std::string::npos; at = out.find(s, at + 3)) out.replace(at, s.size(), "***");
-  if (hide_turn_userinfo()) out = without_turn_userinfo(std::move(out));
-  std::fputs(out.c_str(), stderr);
+    for (size_t at = cleaned.find(s); at != std::string::npos; at = cleaned.find(s, at + 3))
+      cleaned.replace(at, s.size(), "***");
+  if (hide_turn_userinfo()) cleaned = without_turn_userinfo(std::move(cleaned));
+  passing_cleaned_line = true;
+  gst_debug_log_literal(category, level, file, function, line, object, cleaned.c_str());
+  passing_cleaned_line = false;
 }
 
 std::string percent_decoded(const std::string &s) {
@@ -86,16 +97,28 @@ std::vector<std::string> turn_url_secrets(const std::string &turn_url) {
 
 void keep_secrets_out_of_gst_log(std::vector<std::string> secrets, bool minted) {
   if (secrets.empty() && !minted) return;
-  const char *file = g_getenv("GST_DEBUG_FILE");
-  if (file && *file) {
-    tools::log_warning("GST_DEBUG_FILE is set: GStreamer's debug file is its own, and at DEBUG "
-                       "(webrtcnice) it holds the TURN server's password");
-    return;
-  }
   held_secrets() = std::move(secrets);
   hide_turn_userinfo() = minted;
+  FILE *destination = nullptr;  // stderr
+  if (const char *name = g_getenv("GST_DEBUG_FILE"); name && *name) {
+    // GStreamer opened this file at gst_init and writes each line through
+    // with a flush; from here on only this function writes to it, appending.
+    std::string path = name;
+    for (size_t at = path.find("%p"); at != std::string::npos; at = path.find("%p", at))
+      path.replace(at, 2, std::to_string(getpid()));
+    if (path == "-") {
+      destination = stdout;
+    } else if (path.find("%r") != std::string::npos || !(destination = std::fopen(path.c_str(), "a"))) {
+      // Not the file GStreamer chose (a random part), or not writable: the
+      // lines go to stderr, cleaned, rather than to the file as they are.
+      tools::log_warning("GST_DEBUG_FILE '%s': GStreamer's debug lines go to stderr instead (the gateway "
+                         "cleans them of secrets and cannot %s that file)",
+                         name, path.find("%r") != std::string::npos ? "name" : "append to");
+      destination = nullptr;
+    }
+  }
   gst_debug_remove_log_function(gst_debug_log_default);
-  gst_debug_add_log_function(log_without_secrets, nullptr, nullptr);
+  gst_debug_add_log_function(log_without_secrets, destination, nullptr);
 }
 
 }  // namespace gateway

@@ -14,12 +14,11 @@ namespace gateway {
 // shown: the password as written and percent-decoded, and the URL itself.
 std::vector<std::string> turn_url_secrets(const std::string &turn_url);
 
-// Replaces GStreamer's default log function (stderr) with one that prints
-// every line as before, with each secret in it replaced by "***", and with
-// minted (the TURN secret's credentials, made after start) the user info of
-// every turn(s):// URL too. Call after gst_init, before any pipeline;
-// once. With GST_DEBUG_FILE set the file is GStreamer's own and left alone
-// (a warning says so).
+// Replaces GStreamer's default log function with one that hands every line
+// to it as before (to stderr, or to GST_DEBUG_FILE's file), with each secret
+// in it replaced by "***", and with minted (the TURN secret's credentials,
+// made after start) the user info of every turn(s):// URL too. Call after
+// gst_init, before any pipeline; once.
 void keep_secrets_out_of_gst_log(std::vector<std::string> secrets, bool minted = false);
 
 // text with the user info of every turn:// and turns:// URL in it
