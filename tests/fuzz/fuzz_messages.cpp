@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // The session's form of the same: views into the text, equal fields.
     auto view = rtms::decode_media_fast_view(text);
     FUZZ_CHECK(bool(view), "decode_media_fast accepted, decode_media_fast_view did not");
-    for (std::string_view field : {view->data, view->user.user_name, view->channel_id})
+    for (std::string_view field : {view->data, view->user.user_key, view->user.user_name, view->channel_id})
       FUZZ_CHECK(field.empty() || (field.data() >= text.data() &&
                                    field.data() + field.size() <= text.data() + text.size()),
                  "a view points outside the text\ninput: " + fuzz::printable(text));

@@ -2,6 +2,7 @@
 
 #include <glib/gstdio.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,13 +13,7 @@
 #include <sstream>
 #include <vector>
 
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(name)
-#endif
-
+#include "callgrind.h"
 #include "emulator_process.h"
 #include "manifest_count.h"
 #include "proc_stats.h"
@@ -398,6 +393,14 @@ void pin_bench_away_from_emulators() {
   CPU_ZERO(&set);
   for (long c = 0; c < cpus - 1; ++c) CPU_SET(int(c), &set);
   sched_setaffinity(0, sizeof set, &set);
+}
+
+void raise_fd_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 RunResult run_bench(const Options &options, const Profile &profile) {

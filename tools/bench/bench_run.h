@@ -23,6 +23,11 @@ RunResult run_bench(const Options &options, const Profile &profile);
 int pin_cpu_for_emulators();
 void pin_bench_away_from_emulators();
 
+// Each stream holds several descriptors (sockets, a bus, wakeup fds) and each
+// emulator a pipe: large N needs more than the usual soft limit, so it is
+// raised to the hard one.
+void raise_fd_limit();
+
 // Set from a SIGINT/SIGTERM handler on the main context: every wait stops.
 void request_stop();
 

@@ -16,65 +16,40 @@
 #   e.g. tools/bench/floor_compare.sh build-rel /tmp/rtmsm/javascript/rtmsManager /tmp/floor 3 "50 200"
 #
 # Environment: DURATION (window, s; default 8), SKIP_JS=1 (no RTMSManager runs).
+# The argument checks, the summary and the per-run logs are tools/bench/lib.sh's.
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 BUILD_DIR RTMS_MANAGER_DIR OUT_DIR [ROUNDS] [NS]" >&2
-  exit 2
-fi
-build=$1
-rtmsm=$2
-out=$3
+. "$(dirname "$0")/lib.sh"
+bench_args "[ROUNDS] [NS]" "$@"
 rounds=${4:-3}
 ns=${5:-"50 200"}
-duration=${DURATION:-8}
-here=$(cd "$(dirname "$0")" && pwd)
-bench="$build/tools/bench/rtms-bench"
-floor="$build/tools/bench/rtms-floor"
-emulator="$build/tools/emulator/rtms-emulator"
-for f in "$bench" "$floor" "$emulator"; do [ -x "$f" ] || { echo "$f: not built" >&2; exit 2; }; done
-if [ "${SKIP_JS:-0}" != 1 ] && [ ! -f "$rtmsm/index.js" ]; then
-  echo "$rtmsm: no RTMSManager there (tools/bench/rtmsmanager-baseline/README.md)" >&2
-  exit 2
-fi
-mkdir -p "$out" || exit 2
-
-{
-  echo "# $(date -u +%FT%TZ) $(git -C "$here" rev-parse --short HEAD 2>/dev/null)"
-  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), nproc $(nproc)"
-  echo "# duration $duration s, wss, emulator poll interval 10 ms, client CPU 0, emulator CPU 1"
-  printf 'round\tclient\tN\tus_per_msg\tmsg_per_s\texpected\tload_before\tload_after\n'
-} > "$out/summary.tsv"
-
-load() { cut -d' ' -f1 /proc/loadavg; }
+bench_need_built "$bench" "$floor" "$emulator"
+[ "${SKIP_JS:-0}" = 1 ] || bench_need_rtms_manager
+bench_need_out
+bench_summary "duration $duration s, wss, emulator poll interval 10 ms, client CPU 0, emulator CPU 1" \
+  round client N us_per_msg msg_per_s expected load_before load_after
 
 # run NAME CLIENT N ROUND COMMAND...
 run() {
   local name=$1 client=$2 n=$3 round=$4
   shift 4
   local log="$out/$name.log" l0 l1 us rate
-  l0=$(load)
-  {
-    echo "## $*"
-    echo "# start $(date -u +%T), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    timeout 900 "$@" 2>&1
-    echo "# exit $?, end $(date -u +%T), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  } > "$log"
-  l1=$(load)
+  l0=$(bench_load)
+  bench_logged "$log" "$@"
+  l1=$(bench_load)
   case $client in
     floor-*)
-      us=$(grep -o ' us/msg=[0-9.]*' "$log" | head -1 | cut -d= -f2)
-      rate=$(grep -o 'msg/s=[0-9.]*' "$log" | head -1 | cut -d= -f2)
+      us=$(bench_value "$log" ' us/msg=[0-9.]*')
+      rate=$(bench_value "$log" 'msg/s=[0-9.]*')
       ;;
     rtmssrc-*)
       read -r us rate < <(awk '$1 == "wss" && $2 ~ /^[0-9]+$/ { print $7, $4; exit }' "$log")
       ;;
     *)
-      us=$(grep -o 'us/msg=[0-9.]*' "$log" | head -1 | cut -d= -f2)
-      rate=$(grep -o 'msg/s=[0-9.]*' "$log" | head -1 | cut -d= -f2)
+      us=$(bench_value "$log" 'us/msg=[0-9.]*')
+      rate=$(bench_value "$log" 'msg/s=[0-9.]*')
       ;;
   esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$client" "$n" "${us:-FAILED}" \
-    "${rate:-}" "$((n * 150))" "$l0" "$l1" >> "$out/summary.tsv"
+  bench_row "$round" "$client" "$n" "${us:-FAILED}" "${rate:-}" "$((n * 150))" "$l0" "$l1"
   echo "$name: us/msg ${us:-FAILED} (load $l0 -> $l1)"
 }
 

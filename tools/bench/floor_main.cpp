@@ -38,7 +38,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
-#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -57,13 +56,9 @@
 
 #include <glib.h>
 
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(name)
-#endif
-
+#include "bench_run.h"
+#include "callgrind.h"
+#include "command_line.h"
 #include "common/gref.h"
 #include "emulator_process.h"
 #include "proc_stats.h"
@@ -174,38 +169,10 @@ void walk_records(Conn *c, const uint8_t *p, size_t n) {
 
 constexpr size_t kBioBuffer = 64 * 1024;
 
-int bio_read(BIO *bio, char *data, int size) {
-  auto *c = static_cast<Conn *>(BIO_get_data(bio));
-  BIO_clear_retry_flags(bio);
-  if (c->in) {
-    // Read-ahead is off: OpenSSL asks for a header, then a body. Serve them
-    // from one recv() per readiness, one copy each, never moving the rest.
-    if (c->in_start == c->in_end) {
-      c->in_start = c->in_end = 0;
-      if (c->hot) {
-        if (!c->may_recv) {
-          BIO_set_retry_read(bio);
-          return -1;
-        }
-        c->may_recv = false;
-        if (c->media) counters.recvs++;
-      }
-      ssize_t n = recv(c->fd, c->in.get(), kBioBuffer, 0);
-      if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-          if (c->media && c->hot) counters.empty_recvs++;
-          BIO_set_retry_read(bio);
-        }
-        return int(n);
-      }
-      walk_records(c, reinterpret_cast<const uint8_t *>(c->in.get()), size_t(n));
-      c->in_end = size_t(n);
-    }
-    size_t take = std::min(size_t(size), c->in_end - c->in_start);
-    std::memcpy(data, c->in.get() + c->in_start, take);
-    c->in_start += take;
-    return int(take);
-  }
+// One recv() for OpenSSL into data. Once hot, only the first of a readiness
+// reaches the socket (the others, like EAGAIN, ask OpenSSL to retry); the
+// TLS records received are walked.
+ssize_t bio_recv(BIO *bio, Conn *c, char *data, size_t size) {
   if (c->hot) {
     if (!c->may_recv) {
       BIO_set_retry_read(bio);
@@ -214,14 +181,32 @@ int bio_read(BIO *bio, char *data, int size) {
     c->may_recv = false;
     if (c->media) counters.recvs++;
   }
-  ssize_t n = recv(c->fd, data, size_t(size), 0);
+  ssize_t n = recv(c->fd, data, size, 0);
   if (n > 0) {
     walk_records(c, reinterpret_cast<const uint8_t *>(data), size_t(n));
   } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
     if (c->media && c->hot) counters.empty_recvs++;
     BIO_set_retry_read(bio);
   }
-  return int(n);
+  return n;
+}
+
+int bio_read(BIO *bio, char *data, int size) {
+  auto *c = static_cast<Conn *>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  if (!c->in) return int(bio_recv(bio, c, data, size_t(size)));
+  // Read-ahead is off: OpenSSL asks for a header, then a body. Serve them
+  // from one recv() per readiness, one copy each, never moving the rest.
+  if (c->in_start == c->in_end) {
+    c->in_start = c->in_end = 0;
+    ssize_t n = bio_recv(bio, c, c->in.get(), kBioBuffer);
+    if (n <= 0) return int(n);
+    c->in_end = size_t(n);
+  }
+  size_t take = std::min(size_t(size), c->in_end - c->in_start);
+  std::memcpy(data, c->in.get() + c->in_start, take);
+  c->in_start += take;
+  return int(take);
 }
 
 int bio_write(BIO *bio, const char *data, int size) {
@@ -685,16 +670,11 @@ bool parse_options(int argc, char **argv, Options *o) {
       {"release-buffers", 0, 0, G_OPTION_ARG_NONE, &release,
        "OpenSSL's SSL_MODE_RELEASE_BUFFERS, as rtmssrc sets it", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  auto context = rtms::adopt(g_option_context_new("- the least CPU per audio message over wss (docs/benchmarks.md)"));
-  g_option_context_add_main_entries(context.get(), entries, nullptr);
-  rtms::GRef<GError> err;
-  bool ok = g_option_context_parse(context.get(), &argc, &argv, err.out());
+  bool ok = bench::parse_command_line("rtms-floor", "- the least CPU per audio message over wss (docs/benchmarks.md)",
+                                      entries, &argc, &argv);
   auto owned_stage = rtms::adopt(stage), owned_emulator = rtms::adopt(emulator),
        owned_reader = rtms::adopt(ws_reader), owned_json = rtms::adopt(json_scan);
-  if (!ok) {
-    g_printerr("rtms-floor: %s\n", err->message);
-    return false;
-  }
+  if (!ok) return false;
   if (stage) {
     bool known = false;
     for (int s = 0; s < 5; ++s) {
@@ -713,9 +693,9 @@ bool parse_options(int argc, char **argv, Options *o) {
   o->release_buffers = release;
   o->project_ws_reader = ws_reader && std::string(ws_reader) == "project";
   o->project_json = json_scan && std::string(json_scan) == "project";
-  if (o->streams < 1 || o->streams > 5000 || o->duration_s < 1 || o->duration_s > 600 ||
+  if (o->streams < 1 || o->streams > bench::kMaxStreams || o->duration_s < 1 || o->duration_s > 600 ||
       o->wake_interval_us < 0 || o->wake_interval_us > 100000) {
-    g_printerr("rtms-floor: --streams 1...5000, --duration 1...600, --wake-interval 0...100000\n");
+    g_printerr("rtms-floor: --streams 1...%d, --duration 1...600, --wake-interval 0...100000\n", bench::kMaxStreams);
     return false;
   }
   return true;
@@ -856,18 +836,8 @@ int main(int argc, char **argv) {
   Options o;
   if (!parse_options(argc, argv, &o)) return 2;
   if (o.microbench) return microbench();
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (o.pin && cpus > 1) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (long c = 0; c < cpus - 1; ++c) CPU_SET(int(c), &set);
-    sched_setaffinity(0, sizeof set, &set);
-  }
+  bench::raise_fd_limit();
+  if (o.pin) bench::pin_bench_away_from_emulators();
 
   bench::TempDir temp;
   std::string error;
@@ -888,7 +858,7 @@ int main(int argc, char **argv) {
   config.tls = true;
   config.streams = o.streams;
   config.wait_client_s = int(spread_s) + 60;
-  config.cpu = o.pin && cpus > 1 ? int(cpus - 1) : -1;
+  config.cpu = o.pin ? bench::pin_cpu_for_emulators() : -1;
   config.socket_poll_interval_ms = o.emulator_poll_interval_ms;
   auto emulator = bench::EmulatorProcess::spawn(config, &error);
   if (!emulator) {

@@ -19,51 +19,29 @@
 #
 # Environment: DURATION (window, s; default 8), POLL (emulator poll interval,
 # ms; default 10), SKIP_PAD=1 (no pad-threads runs).
+# The argument checks, the summary and the per-run logs are tools/bench/lib.sh's.
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 BUILD_DIR RTMS_MANAGER_DIR OUT_DIR [ROUNDS] [PROTOS] [NS]" >&2
-  exit 2
-fi
-build=$1
-rtmsm=$2
-out=$3
+. "$(dirname "$0")/lib.sh"
+bench_args "[ROUNDS] [PROTOS] [NS]" "$@"
 rounds=${4:-3}
 protos=${5:-wss}
 ns=${6:-"50 200"}
-duration=${DURATION:-8}
 poll=${POLL:-10}
-here=$(cd "$(dirname "$0")" && pwd)
-bench="$build/tools/bench/rtms-bench"
-emulator="$build/tools/emulator/rtms-emulator"
-[ -x "$bench" ] || { echo "$bench: not built" >&2; exit 2; }
-[ -x "$emulator" ] || { echo "$emulator: not built" >&2; exit 2; }
-[ -f "$rtmsm/index.js" ] || { echo "$rtmsm: no RTMSManager there (tools/bench/rtmsmanager-baseline/README.md)" >&2; exit 2; }
+bench_need_built "$bench" "$emulator"
+bench_need_rtms_manager
 [ -d "$here/node-baseline/node_modules/ws" ] || { echo "run npm install in $here/node-baseline first" >&2; exit 2; }
-mkdir -p "$out" || exit 2
-
-{
-  echo "# $(date -u +%FT%TZ) $(git -C "$here" rev-parse --short HEAD 2>/dev/null)"
-  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), nproc $(nproc)"
-  echo "# duration $duration s, emulator poll interval $poll ms, client CPU 0, emulator CPU 1"
-  printf 'round\tclient\tproto\tN\tus_per_msg\tmsg_per_s\texpected\tRSS_MiB_per_stream\tload_before\tload_after\textensions\n'
-} > "$out/summary.tsv"
-
-load() { cut -d' ' -f1 /proc/loadavg; }
+bench_need_out
+bench_summary "duration $duration s, emulator poll interval $poll ms, client CPU 0, emulator CPU 1" \
+  round client proto N us_per_msg msg_per_s expected RSS_MiB_per_stream load_before load_after extensions
 
 # run NAME CLIENT PROTO N ROUND COMMAND...
 run() {
   local name=$1 client=$2 proto=$3 n=$4 round=$5
   shift 5
-  local log="$out/$name.log" l0 l1 rc
-  l0=$(load)
-  {
-    echo "## $*"
-    echo "# start $(date -u +%T), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    timeout 900 "$@" 2>&1
-    rc=$?
-    echo "# exit $rc, end $(date -u +%T), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  } > "$log"
-  l1=$(load)
+  local log="$out/$name.log" l0 l1
+  l0=$(bench_load)
+  bench_logged "$log" "$@"
+  l1=$(bench_load)
   local us rate rss ext
   case $client in
     rtmssrc-*)
@@ -72,14 +50,14 @@ run() {
       ext=none # rtmssrc offers no extension
       ;;
     *)
-      us=$(grep -o 'us/msg=[0-9.]*' "$log" | head -1 | cut -d= -f2)
-      rate=$(grep -o 'msg/s=[0-9.]*' "$log" | head -1 | cut -d= -f2)
-      rss=$(grep -o 'RSS/strm=[0-9.]*' "$log" | head -1 | cut -d= -f2)
-      ext=$(grep -o 'extensions=[^ ]*' "$log" | head -1 | cut -d= -f2)
+      us=$(bench_value "$log" 'us/msg=[0-9.]*')
+      rate=$(bench_value "$log" 'msg/s=[0-9.]*')
+      rss=$(bench_value "$log" 'RSS/strm=[0-9.]*')
+      ext=$(bench_value "$log" 'extensions=[^ ]*')
       ;;
   esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$client" "$proto" "$n" "${us:-FAILED}" \
-    "${rate:-}" "$((n * 150))" "${rss:-}" "$l0" "$l1" "${ext:-?}" >> "$out/summary.tsv"
+  bench_row "$round" "$client" "$proto" "$n" "${us:-FAILED}" "${rate:-}" "$((n * 150))" "${rss:-}" "$l0" "$l1" \
+    "${ext:-?}"
   echo "$name: us/msg ${us:-FAILED} (load $l0 -> $l1)"
 }
 

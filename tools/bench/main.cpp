@@ -1,7 +1,5 @@
 // rtms-bench: measures rtmssrc against N concurrent emulated RTMS streams
 // (docs/benchmarks.md).
-#include <sys/resource.h>
-
 #include <cstdio>
 
 #include <glib-unix.h>
@@ -15,16 +13,6 @@
 #include "scaling.h"
 
 namespace {
-
-// Each stream holds several descriptors (two sockets, a bus, wakeup fds) and
-// each emulator a pipe: large N needs more than the usual soft limit.
-void raise_fd_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
 
 gboolean on_signal(gpointer) {
   bench::request_stop();
@@ -49,7 +37,7 @@ int main(int argc, char **argv) {
     profile->element_properties.push_back({"wake-interval", std::to_string(options.wake_interval_us)});
     profile->description += ", wake-interval=" + std::to_string(options.wake_interval_us) + " us";
   }
-  raise_fd_limit();
+  bench::raise_fd_limit();
   if (options.scaling) return bench::run_scaling(options, "/proc/self/exe");
 
   // The credentials the emulator expects, the way an application would pass

@@ -2,7 +2,8 @@
 
 #include <glib.h>
 
-#include "common/gst_gref.h"
+#include "command_line.h"
+#include "common/gref.h"
 
 #ifndef RTMS_BENCH_EMULATOR
 #define RTMS_BENCH_EMULATOR "rtms-emulator"
@@ -48,15 +49,12 @@ bool parse_options(int argc, char **argv, Options *options, int *exit_code) {
       {"keep-temp", 0, 0, G_OPTION_ARG_NONE, &keep_temp, "Keep the scripts, logs and manifests", nullptr},
       {"json-row", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &json_row, "Print the result as JSON", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
-  auto context = rtms::adopt(g_option_context_new("- measure rtmssrc against N emulated RTMS streams"));
-  g_option_context_add_main_entries(context.get(), entries, nullptr);
-  rtms::GRef<GError> err;
-  bool ok = g_option_context_parse(context.get(), &argc, &argv, err.out());
+  bool ok = parse_command_line("rtms-bench", "- measure rtmssrc against N emulated RTMS streams", entries, &argc,
+                               &argv);
   auto profile_owned = rtms::adopt(profile), emulator_owned = rtms::adopt(emulator),
        script_owned = rtms::adopt(script), plugin_owned = rtms::adopt(plugin_dir),
        push_mode_owned = rtms::adopt(push_mode);
   if (!ok) {
-    g_printerr("rtms-bench: %s\n", err->message);
     *exit_code = 2;
     return false;
   }

@@ -20,30 +20,16 @@
 #
 # Environment: DURATION (window, s; default 8). OUT_DIR/summary.tsv gets one
 # line per run and the last lines of stdout the largest N each client sustained.
+# The argument checks and the summary are tools/bench/lib.sh's.
 set -u
-if [ $# -lt 3 ]; then
-  echo "usage: $0 BUILD_DIR RTMS_MANAGER_DIR OUT_DIR [NS]" >&2
-  exit 2
-fi
-build=$1
-rtmsm=$2
-out=$3
+. "$(dirname "$0")/lib.sh"
+bench_args "[NS]" "$@"
 ns=${4:-"100 200 300 400 500 600 700 800"}
-duration=${DURATION:-8}
-here=$(cd "$(dirname "$0")" && pwd)
-bench="$build/tools/bench/rtms-bench"
-emulator="$build/tools/emulator/rtms-emulator"
-[ -x "$bench" ] || { echo "$bench: not built" >&2; exit 2; }
-[ -x "$emulator" ] || { echo "$emulator: not built" >&2; exit 2; }
-[ -f "$rtmsm/index.js" ] || { echo "$rtmsm: no RTMSManager there (tools/bench/rtmsmanager-baseline/README.md)" >&2; exit 2; }
-mkdir -p "$out" || exit 2
-
-{
-  echo "# $(date -u +%FT%TZ) $(git -C "$here" rev-parse --short HEAD 2>/dev/null)"
-  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), nproc $(nproc)"
-  echo "# duration $duration s, wss, emulator poll interval 10 ms, client CPU 0, emulator CPU 1"
-  printf 'client\tN\tus_per_msg\tmsg_per_s\texpected\tp50_ms\tp99_ms\tlost\temulator_late_p99_ms\tload_before\tsustained\n'
-} > "$out/summary.tsv"
+bench_need_built "$bench" "$emulator"
+bench_need_rtms_manager
+bench_need_out
+bench_summary "duration $duration s, wss, emulator poll interval 10 ms, client CPU 0, emulator CPU 1" \
+  client N us_per_msg msg_per_s expected p50_ms p99_ms lost emulator_late_p99_ms load_before sustained
 
 declare -A failed best
 clients="rtmssrc-shared rtmssrc-network rtmsmanager"
@@ -53,7 +39,7 @@ for n in $ns; do
   for c in $clients; do
     [ "${failed[$c]}" = 1 ] && continue
     log="$out/$c-$n.log"
-    load=$(cut -d' ' -f1 /proc/loadavg)
+    load=$(bench_load)
     case $c in
       rtmssrc-*)
         mode=shared-threads
@@ -93,8 +79,8 @@ for line in open(sys.argv[1]):
     else
       failed[$c]=1
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$n" "${us:-?}" "${rate:-?}" "$expected" \
-      "${p50:-?}" "${p99:-?}" "${lost:-?}" "${late:-?}" "$load" "$ok" >> "$out/summary.tsv"
+    bench_row "$c" "$n" "${us:-?}" "${rate:-?}" "$expected" "${p50:-?}" "${p99:-?}" "${lost:-?}" "${late:-?}" \
+      "$load" "$ok"
     echo "$c N=$n us/msg=${us:-?} msg/s=${rate:-?}/$expected p99=${p99:-?} ms lost=${lost:-?} sustained=$ok (load $load)"
     unset us rate lat p50 p99 lost late
   done

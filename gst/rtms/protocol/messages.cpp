@@ -327,50 +327,6 @@ SessionStateUpdate decode_session_state_update(const ObjectReader &r) {
   return m;
 }
 
-}  // namespace
-
-MediaView MediaData::view() const {
-  MediaView v;
-  v.type = type;
-  v.user.user_id = user.user_id;
-  v.user.has_user_name = user.has_user_name;
-  v.user.user_name = user.user_name;
-  v.channel_id = channel_id;
-  v.data = data;
-  v.has_length = has_length;
-  v.length = length;
-  v.timestamp = timestamp;
-  v.has_times = has_times;
-  v.start_time = start_time;
-  v.end_time = end_time;
-  v.has_language = has_language;
-  v.language = language;
-  v.attribute = attribute;
-  return v;
-}
-
-MediaData MediaView::to_owned() const {
-  MediaData m;
-  m.type = type;
-  m.user.user_id = user.user_id;
-  m.user.has_user_name = user.has_user_name;
-  m.user.user_name = std::string(user.user_name);
-  m.channel_id = std::string(channel_id);
-  m.data = std::string(data);
-  m.has_length = has_length;
-  m.length = length;
-  m.timestamp = timestamp;
-  m.has_times = has_times;
-  m.start_time = start_time;
-  m.end_time = end_time;
-  m.has_language = has_language;
-  m.language = language;
-  m.attribute = attribute;
-  return m;
-}
-
-namespace {
-
 MediaData decode_media(const ObjectReader &r, MessageType type) {
   MediaData m;
   m.type = type;

@@ -30,14 +30,24 @@ struct Identity {
 // "meeting_uuid", "webinar_uuid", "session_id", "engagement_id", "call_id".
 const char *identity_key(Product product);
 
-struct Participant {
+// A user; Text is std::string (owned, `Participant`) or std::string_view
+// (views, in a MediaView).
+template <class Text>
+struct BasicParticipant {
   int64_t user_id = 0;
   // The id as it came on the wire when it is not a number (ZCC string ids),
   // else empty.
-  std::string user_key;
-  std::string user_name;
+  Text user_key;
+  Text user_name;
   bool has_user_name = false;
+
+  // The same user with the other string type.
+  template <class Other>
+  BasicParticipant<Other> with_text() const {
+    return {user_id, Other(user_key), Other(user_name), has_user_name};
+  }
 };
+using Participant = BasicParticipant<std::string>;
 
 // ---- signaling, app -> server ----------------------------------------------
 struct SignalingHandshakeReq {
@@ -176,18 +186,24 @@ struct DataHandshakeResp {
   MediaParams media_params;  // the effective parameters
 };
 
-// Media data, msg_type 14..18.
-struct MediaData {
+// Media data, msg_type 14..18, in two forms that differ only in Text:
+//  * MediaData (Text = std::string) owns its text: what decode_message gives
+//    and what the emulator encodes.
+//  * MediaView (Text = std::string_view) points into the text it was read
+//    from (the media fast path's result, media_fast.h), without copies; valid
+//    only while that text is: the WebSocket frame during its delivery.
+template <class Text>
+struct BasicMediaData {
   MessageType type = MessageType::MediaDataAudio;
-  Participant user;            // user_id 0 and no name: mixed audio
-  std::string channel_id;      // ZCC speaker channel
+  BasicParticipant<Text> user;  // user_id 0 and no name: mixed audio
+  Text channel_id;              // ZCC speaker channel
   // Audio/video/share: base64 text exactly as received, with any
   // `data:...;base64,` prefix already stripped (see base64.h to decode it).
   // Transcript and chat: the UTF-8 text itself.
-  std::string data;
+  Text data;
   bool has_length = false;
-  int64_t length = 0;          // decoded byte count, when sent
-  int64_t timestamp = 0;       // ms since the epoch
+  int64_t length = 0;           // decoded byte count, when sent
+  int64_t timestamp = 0;        // ms since the epoch
   // Transcript.
   bool has_times = false;
   int64_t start_time = 0;
@@ -196,38 +212,37 @@ struct MediaData {
   int language = -1;
   DataMessageAttribute attribute = DataMessageAttribute::None;
 
-  struct View;
-  // A view of this message (valid while it lives and is not changed).
-  View view() const;
-};
-
-// A media message as views of the text it was read from (the media fast
-// path's result, media_fast.h): the same fields as MediaData, no copies.
-// Valid only while that text is: the WebSocket frame during its delivery.
-struct MediaData::View {
-  struct User {
-    int64_t user_id = 0;
-    bool has_user_name = false;
-    std::string_view user_name;
-  };
-  MessageType type = MessageType::MediaDataAudio;
-  User user;
-  std::string_view channel_id;
-  std::string_view data;  // as MediaData::data
-  bool has_length = false;
-  int64_t length = 0;
-  int64_t timestamp = 0;
-  bool has_times = false;
-  int64_t start_time = 0;
-  int64_t end_time = 0;
-  bool has_language = false;
-  int language = -1;
-  DataMessageAttribute attribute = DataMessageAttribute::None;
-
+  // The same message with the other string type: the one conversion both
+  // forms use.
+  template <class Other>
+  BasicMediaData<Other> with_text() const;
+  // Views of this message (valid while it lives and is not changed).
+  BasicMediaData<std::string_view> view() const { return with_text<std::string_view>(); }
   // An owned copy (the fast path gives no string user ids: user_key empty).
-  MediaData to_owned() const;
+  BasicMediaData<std::string> to_owned() const { return with_text<std::string>(); }
 };
-using MediaView = MediaData::View;
+using MediaData = BasicMediaData<std::string>;
+using MediaView = BasicMediaData<std::string_view>;
+
+template <class Text>
+template <class Other>
+BasicMediaData<Other> BasicMediaData<Text>::with_text() const {
+  BasicMediaData<Other> m;
+  m.type = type;
+  m.user = user.template with_text<Other>();
+  m.channel_id = Other(channel_id);
+  m.data = Other(data);
+  m.has_length = has_length;
+  m.length = length;
+  m.timestamp = timestamp;
+  m.has_times = has_times;
+  m.start_time = start_time;
+  m.end_time = end_time;
+  m.has_language = has_language;
+  m.language = language;
+  m.attribute = attribute;
+  return m;
+}
 
 // The structured form of a chat message's `data` (forward-looking, from
 // Zoom's JavaScript client library):
