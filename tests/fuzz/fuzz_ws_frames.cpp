@@ -3,7 +3,8 @@
 // sizes through feed() and through write_area()/commit(); both readings
 // must return the same items, and every item must respect the reader's
 // promises (message size limit, control frames of at most 125 bytes, an
-// error names its close code and reason, nothing after an error).
+// error names its close code and reason, nothing after an error). The same
+// bytes are also checked as the server's answer to the upgrade request.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -76,6 +77,27 @@ struct Pieces {
   }
 };
 
+// The same bytes read as the server's answer to the upgrade request (its
+// head, then frames), checked against RFC 6455 1.3's sample key: a verdict
+// without control characters, and "accepted" only for an HTTP head that
+// carries the key's accept value.
+void check_upgrade_answer(const std::string &stream) {
+  static const std::string key = "dGhlIHNhbXBsZSBub25jZQ==";
+  const size_t head_len = rtms::ws_response_head_length(stream);
+  FUZZ_CHECK(head_len == 0 || (head_len >= 4 && head_len <= stream.size() &&
+                               stream.compare(head_len - 4, 4, "\r\n\r\n") == 0),
+             "head length " + std::to_string(head_len) + " of " + std::to_string(stream.size()));
+  const std::string_view head = std::string_view(stream).substr(0, head_len ? head_len : stream.size());
+  const std::string why = rtms::ws_check_upgrade_response(head, key);
+  for (char c : why)
+    FUZZ_CHECK(uint8_t(c) >= 0x20 && uint8_t(c) != 0x7f, "a control character in: " + fuzz::printable(why));
+  if (why.empty()) {
+    FUZZ_CHECK(head.substr(0, 5) == "HTTP/", "accepted without HTTP: " + fuzz::printable(std::string(head)));
+    FUZZ_CHECK(head.find(rtms::ws_accept_value(key)) != std::string_view::npos,
+               "accepted without the accept value: " + fuzz::printable(std::string(head)));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -87,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Pieces pieces{fdp.ConsumeIntegral<uint32_t>() | 1u};
   const size_t max_piece = fdp.ConsumeIntegralInRange<size_t>(1, 300);
   const std::string stream = fdp.ConsumeRemainingBytesAsString();
+  check_upgrade_answer(stream);
 
   std::vector<Record> whole;
   {

@@ -130,6 +130,11 @@ ws = [
     bytes([0x81, 126, 0, 5]) + b"short",
     frame(1, "\xff\xfe not utf-8".encode("latin-1").decode("latin-1")),
     frame(1, "{}") * 20,
+    # The server's answer to the upgrade (RFC 6455 1.3's key), then a frame;
+    # the target also reads the whole input as such an answer.
+    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n" + frame(1, media),
+    b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n",
 ]
 ws_seeds = []
 for i, stream in enumerate(ws):
