@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "protocol/messages.h"
+#include "protocol/wire_codec.h"
 #include "session/network_thread.h"
 #include "session/transport.h"
 
@@ -42,15 +43,13 @@ class FakeTransport final : public rtms::Transport {
   bool tls_unverified() const override { return false; }
   const std::string &host() const override { return host_; }
   void read_pending() override {}
-  void send(const std::string &text) override;
+  void send(const std::string &text, rtms::FrameKind kind) override;
   void close() override;
 
   const std::string &label() const { return label_; }
   const std::string &url() const { return url_; }
   // Server side (network thread): a message to the client, or the end.
-  void deliver(const rtms::Message &message) {
-    if (open_) events_.on_transport_message(rtms::encode_message(message));
-  }
+  void deliver(const rtms::Message &message);
   void drop(int code, const std::string &reason) {
     if (!open_) return;
     open_ = false;
@@ -121,6 +120,9 @@ class FakeServer {
     std::lock_guard<std::mutex> guard(lock_);
     answer_close_ = answer;
   }
+  // How the server reads and writes messages (the session's must match);
+  // set before the session starts.
+  void use_codec(const rtms::WireCodec &codec) { codec_ = &codec; }
 
   // ---- what happened (any thread) ------------------------------------------
   // "<label> <url>" per connection attempt, in order.
@@ -196,6 +198,7 @@ class FakeServer {
   std::map<std::string, std::pair<rtms::Message, unsigned>> in_flight_;
   std::vector<std::string> connects_, sent_, sent_json_;
   rtms::NetworkThread *network_ = nullptr;
+  const rtms::WireCodec *codec_ = &rtms::json_wire_codec();
   // The connections that exist; network thread only.
   std::vector<FakeTransport *> live_;
 
@@ -297,9 +300,16 @@ inline void FakeTransport::connect() {
   });
 }
 
-inline void FakeTransport::send(const std::string &text) {
+inline void FakeTransport::deliver(const rtms::Message &message) {
+  if (open_) events_.on_transport_message(server_.codec_->encode(message));
+}
+
+inline void FakeTransport::send(const std::string &text, rtms::FrameKind kind) {
   if (!open_) return;
-  auto decoded = rtms::decode_message(text);
+  // A frame of another kind than the codec's is not understood.
+  auto decoded = kind == server_.codec_->frame_kind()
+                     ? server_.codec_->decode(text)
+                     : rtms::Result<rtms::Message>(rtms::ProtocolError{"frame", "a frame of the wrong kind"});
   {
     std::lock_guard<std::mutex> guard(server_.lock_);
     server_.sent_.push_back(label_ + " " +

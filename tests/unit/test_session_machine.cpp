@@ -181,6 +181,25 @@ bool contains(const std::string &text, const std::string &part) {
   return text.find(part) != std::string::npos;
 }
 
+// The server sends a keep-alive request and then media on media(all): the
+// media arrives, and a frame starting with `answer` (label, then what the
+// codec puts first) answers the keep-alive with its timestamp.
+void keep_alive_then_media(Harness &h, int64_t timestamp, const std::string &media,
+                           const std::string &answer) {
+  rtms::KeepAliveReq ka;
+  ka.timestamp = timestamp;
+  fail_unless(h.server.deliver("media(all)", ka));
+  rtms::MediaData data;
+  data.data = media;
+  fail_unless(h.server.deliver("media(all)", data));
+  fail_unless(h.recorder.wait_for("media " + media), "%s", h.recorder.dump().c_str());
+  bool answered = false;
+  for (const auto &frame : h.server.sent_json())
+    answered |= frame.compare(0, answer.size(), answer) == 0 && contains(frame, std::to_string(timestamp));
+  fail_unless(answered, "no KEEP_ALIVE_RESP with timestamp %lld in a frame starting \"%s\"",
+              (long long)timestamp, answer.c_str());
+}
+
 }  // namespace
 
 GST_START_TEST(backoff_doubles_up_to_thirty_seconds) {
@@ -196,19 +215,52 @@ GST_END_TEST;
 GST_START_TEST(streams_and_answers_keep_alives_on_the_same_socket) {
   Harness h;
   fail_unless(h.start(), "%s", h.recorder.dump().c_str());
-  rtms::KeepAliveReq ka;
-  ka.timestamp = 4242;
-  fail_unless(h.server.deliver("media(all)", ka));
-  rtms::MediaData data;
-  data.data = "AAAA";
-  fail_unless(h.server.deliver("media(all)", data));
-  fail_unless(h.recorder.wait_for("media AAAA"));
-  bool answered = false;
-  for (const auto &json : h.server.sent_json())
-    answered |= json.compare(0, 11, "media(all) ") == 0 && contains(json, "4242");
-  fail_unless(answered, "no KEEP_ALIVE_RESP with timestamp 4242 on media(all)");
+  keep_alive_then_media(h, 4242, "AAAA", "media(all) ");
   h.stop();
   fail_unless_equals_int(h.recorder.count("reconnecting"), 0);
+}
+GST_END_TEST;
+
+// A wire format that is not JSON in text frames: binary frames, each JSON
+// message behind an 8-byte tag. Nothing of the session may depend on the
+// format (protocol/wire_codec.h): with this codec on both ends a whole
+// session runs as it does with RTMS V1's.
+class TaggedCodec final : public rtms::WireCodec {
+ public:
+  static constexpr std::string_view kTag{"RTMSTEST", 8};
+  const char *name() const override { return "tagged test codec"; }
+  rtms::FrameKind frame_kind() const override { return rtms::FrameKind::Binary; }
+  std::string encode(const rtms::Message &message) const override {
+    return std::string(kTag) + rtms::json_wire_codec().encode(message);
+  }
+  std::optional<rtms::MediaView> decode_media(std::string_view frame) const override {
+    if (frame.substr(0, kTag.size()) != kTag) return std::nullopt;
+    return rtms::json_wire_codec().decode_media(frame.substr(kTag.size()));
+  }
+  rtms::Result<rtms::Message> decode(std::string_view frame) const override {
+    if (frame.substr(0, kTag.size()) != kTag)
+      return rtms::Result<rtms::Message>(rtms::ProtocolError{"frame", "no tag"});
+    return rtms::json_wire_codec().decode(frame.substr(kTag.size()));
+  }
+};
+
+GST_START_TEST(another_wire_codec_runs_a_whole_session) {
+  static const TaggedCodec codec;
+  Harness h;
+  h.config.codec = &codec;
+  h.server.use_codec(codec);
+  fail_unless(h.start(), "%s", h.recorder.dump().c_str());
+  keep_alive_then_media(h, 4343, "BBBB", "media(all) RTMSTEST");
+  h.session->request_close();
+  fail_unless(h.recorder.wait_for("ended"), "%s", h.recorder.dump().c_str());
+  h.stop();
+  fail_unless_equals_int(h.recorder.count("ended RECEIVER_REQUEST_CLOSE"), 1);
+  // Every frame the client sent was binary and tagged (else the fake
+  // records "undecodable"), the close among them.
+  auto sent = h.server.sent();
+  fail_unless(std::find(sent.begin(), sent.end(), "signaling STREAM_CLOSE_REQ") != sent.end());
+  for (const auto &line : sent) fail_if(contains(line, "undecodable"), "%s", line.c_str());
+  fail_unless(contains(rtms::json_wire_codec().name(), "V1"));
 }
 GST_END_TEST;
 
@@ -549,6 +601,7 @@ static Suite *session_machine_suite() {
   suite_add_tcase(s, tc);
   tcase_add_test(tc, backoff_doubles_up_to_thirty_seconds);
   tcase_add_test(tc, streams_and_answers_keep_alives_on_the_same_socket);
+  tcase_add_test(tc, another_wire_codec_runs_a_whole_session);
   tcase_add_test(tc, signaling_drop_reconnects_within_the_window);
   tcase_add_test(tc, media_in_flight_when_signaling_drops_is_delivered);
   tcase_add_test(tc, media_in_flight_after_signaling_is_back_is_delivered);

@@ -109,7 +109,7 @@ void Channel::connect() {
 }
 
 void Channel::send(const std::string &text) {
-  if (transport_) transport_->send(text);
+  if (transport_) transport_->send(text, env_.codec->frame_kind());
 }
 
 void Channel::read_pending() {
@@ -211,13 +211,12 @@ void Channel::on_transport_failed(const TransportFailure &failure) {
 void Channel::on_transport_message(std::string_view payload) {
   last_rx_ = g_get_monotonic_time();
   // Media, nearly all the traffic, is read in place: the frame outlives
-  // the delivery, so its strings need no copies. decode_message would try
-  // the same fast path first, so the general parser alone decodes the rest.
-  if (std::optional<MediaView> media = decode_media_fast_view(payload)) {
+  // the delivery, so its strings need no copies.
+  if (std::optional<MediaView> media = env_.codec->decode_media(payload)) {
     owner_.on_channel_media(*this, *media);
     return;
   }
-  Result<Message> decoded = decode_message_general(payload);
+  Result<Message> decoded = env_.codec->decode(payload);
   if (!decoded) {
     warn(SessionWarningKind::Decode,
          "ignored a " + label_ + " message that does not decode: " + decoded.error().describe());
@@ -228,7 +227,7 @@ void Channel::on_transport_message(std::string_view payload) {
     if (abandoned_) return;  // our close frame is out: nothing more is sent
     RTMS_LOG(Session, Log, env_.log, "%s: keep-alive (timestamp %lld) answered", label_.c_str(),
              (long long)ka->timestamp);
-    send(encode_message(KeepAliveResp{ka->timestamp}));
+    send(env_.codec->encode(KeepAliveResp{ka->timestamp}));
     return;
   }
   owner_.on_channel_message(*this, message);

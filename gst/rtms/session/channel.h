@@ -56,6 +56,8 @@ struct ChannelEnv {
   // The proxy setting (SessionConfig::proxy): a proxy URL, or empty for the
   // environment's (https_proxy, no_proxy ...: http_proxy.h).
   std::string proxy;
+  // How messages are written on the wire (SessionConfig::codec).
+  const WireCodec *codec = &json_wire_codec();
 };
 
 // The HTTP proxy a connection to url goes through: the setting when it is

@@ -343,7 +343,7 @@ void Session::send_signaling(Message message) {
   Impl *impl = impl_.get();
   auto shared = std::make_shared<Message>(std::move(message));
   impl->invoke([impl, shared] {
-    if (impl->signaling_ready()) impl->signaling->send(encode_message(*shared));
+    if (impl->signaling_ready()) impl->signaling->send(impl->env.codec->encode(*shared));
   });
 }
 

@@ -76,6 +76,9 @@ struct SessionConfig {
   // Makes the connections (transport.h); empty: real WebSockets. Tests pass
   // a scripted fake.
   TransportFactory transport_factory;
+  // How messages are written on the wire (protocol/wire_codec.h); null:
+  // JSON, RTMS V1, the only format documented.
+  const WireCodec *codec = nullptr;
 };
 
 enum class SessionErrorKind {

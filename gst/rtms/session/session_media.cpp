@@ -80,7 +80,7 @@ std::string Session::Impl::media_handshake_request(Channel &channel) {
   req.media_params = params_for(channel.media_type());
   RTMS_LOG(Session, Info, &lc, "%s: sending DATA_HAND_SHAKE_REQ (media types %s, signed)",
            channel.label().c_str(), hex_mask(channel.media_type()).c_str());
-  return encode_message(req);
+  return env.codec->encode(req);
 }
 
 void Session::Impl::on_media_data(Channel &channel, const MediaView *view, MediaData *owned) {
@@ -132,7 +132,7 @@ void Session::Impl::on_media_handshake(Channel &channel, const DataHandshakeResp
   }
   uint32_t types = channel.media_type() == kMediaAll ? kMediaEveryType : channel.media_type();
   listener.on_media_ready(types, resp.media_params);
-  if (signaling) signaling->send(encode_message(ClientReadyAck{config.rtms_stream_id}));
+  if (signaling) signaling->send(env.codec->encode(ClientReadyAck{config.rtms_stream_id}));
   bool all_ready = std::all_of(media.begin(), media.end(),
                                [](const auto &other) { return other->ready(); });
   if (all_ready && handshake_timer) {

@@ -71,6 +71,7 @@ void Session::Impl::begin() {
   env.max_message_size = config.max_message_size;
   env.reconnect_delay_ms = config.reconnect_delay_ms;
   env.proxy = config.proxy;
+  if (config.codec) env.codec = config.codec;
   arm_silence_check();
   signature = handshake_signature(config.client_id, config.identity.instance_id,
                                   config.rtms_stream_id, config.client_secret);
@@ -89,7 +90,7 @@ std::string Session::Impl::signaling_handshake_request() {
   req.buffer_data = config.buffer_data;
   RTMS_LOG(Session, Info, &lc, "signaling: sending SIGNALING_HAND_SHAKE_REQ (%s %s, signed)",
            to_string(config.identity.product), config.identity.instance_id.c_str());
-  return encode_message(req);
+  return env.codec->encode(req);
 }
 
 void Session::Impl::on_signaling_message(Message &message) {
@@ -161,7 +162,7 @@ void Session::Impl::on_signaling_handshake(const SignalingHandshakeResp &resp) {
     for (int type : config.subscribe_events) sub.events.push_back({type, true});
     RTMS_LOG(Session, Debug, &lc, "signaling: subscribing to %zu event type(s)",
              sub.events.size());
-    signaling->send(encode_message(sub));
+    signaling->send(env.codec->encode(sub));
   }
   open_media_sockets();
 }
@@ -199,7 +200,7 @@ void Session::Impl::do_request_close() {
   }
   RTMS_LOG(Session, Info, &lc, "closing: sending STREAM_CLOSE_REQ, waiting at most %u ms",
            config.close_timeout_ms);
-  signaling->send(encode_message(StreamCloseReq{config.rtms_stream_id}));
+  signaling->send(env.codec->encode(StreamCloseReq{config.rtms_stream_id}));
   close_timer = add_timeout(config.close_timeout_ms, [this] {
     close_timer = 0;
     end(StopReason::ReceiverRequestClose, "closed at our request (the server did not answer "

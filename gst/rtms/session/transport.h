@@ -1,5 +1,5 @@
 // What the session needs of a message transport (a WebSocket today): open
-// a connection to a URL, send text, close, and hear back through
+// a connection to a URL, send a frame, close, and hear back through
 // TransportEvents. The session only talks to this interface, and it builds
 // its connections through a TransportFactory: the real one makes
 // WebSockets (websocket.h); tests pass a scripted fake, so the session's
@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "protocol/http_proxy.h"
+#include "protocol/wire_codec.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX, kept out of the headers that include this one
 
@@ -82,7 +83,9 @@ class Transport {
   // Delivers what has already arrived, without waiting for the network
   // thread's loop to get to this connection.
   virtual void read_pending() = 0;
-  virtual void send(const std::string &text) = 0;
+  // One message, framed as kind (the session's codec says which:
+  // protocol/wire_codec.h).
+  virtual void send(const std::string &frame, FrameKind kind) = 0;
   // Starts an orderly close; on_transport_closed follows.
   virtual void close() = 0;
 };

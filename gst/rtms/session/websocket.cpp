@@ -816,9 +816,9 @@ bool WebSocket::tls_unverified() const {
 
 const std::string &WebSocket::host() const { return impl_->host; }
 
-void WebSocket::send(const std::string &json) {
+void WebSocket::send(const std::string &frame, FrameKind kind) {
   if (!is_open()) return;
-  impl_->queue_frame(WsOpcode::Text, json);
+  impl_->queue_frame(kind == FrameKind::Binary ? WsOpcode::Binary : WsOpcode::Text, frame);
   if (impl_->flush() && impl_->state == Impl::State::Open) impl_->watch(impl_->wanted_while_open());
 }
 

@@ -37,7 +37,7 @@ class WebSocket final : public Transport {
   bool tls_unverified() const override;
   const std::string &host() const override;
   void read_pending() override;
-  void send(const std::string &json) override;
+  void send(const std::string &frame, FrameKind kind) override;
   // Sends a close frame; on_transport_closed fires when the server answers
   // (or after a short wait).
   void close() override;
