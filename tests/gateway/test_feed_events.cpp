@@ -77,6 +77,13 @@ GST_START_TEST(event_json) {
   c.text = std::string("a\xff" "b");
   std::string json = gateway::chat_json(c);
   fail_unless(g_utf8_validate(json.c_str(), -1, nullptr), "%s", json.c_str());
+  // Nor do control characters in a name or a text break it: json-glib 1.6
+  // writes U+001F raw, the project's writer escapes it (json_fields.h).
+  c.user_name = "Car\x1fol";
+  c.text = "a\x01\x1f\x7f" "b";
+  EXPECT_TEXT(gateway::chat_json(c),
+              "{\"user_id\":3,\"user_name\":\"Car\\u001fol\",\"text\":\"a\\u0001\\u001f\\u007fb\","
+              "\"timestamp_ms\":42,\"to_user_id\":1,\"to_user_name\":\"Alice\"}");
   gateway::FeedHealth h{1, 2048, 30, 1500};
   EXPECT_TEXT(gateway::health_json(h),
                             "{\"reconnects\":1,\"bytes\":2048,\"buffers\":30,\"uptime_ms\":1500}");

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "common/gref.h"
+#include "protocol/json_fields.h"
 #include "protocol/untrusted_text.h"
 
 namespace tools {
@@ -44,8 +45,7 @@ bool read_webhook(JsonObject *object, const char *where, std::vector<std::string
     *error = std::string(where) + " has no \"webhook\" object";
     return false;
   }
-  auto text = rtms::adopt(json_to_string(webhook, FALSE));
-  out->emplace_back(text.get());
+  out->emplace_back(rtms::json::node_to_compact_string(webhook));
   return true;
 }
 

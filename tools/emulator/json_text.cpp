@@ -1,16 +1,11 @@
 #include "json_text.h"
 
+#include "protocol/json_fields.h"
 #include "protocol/untrusted_text.h"
 
 namespace emulator {
 
-std::string to_json_text(JsonNode *node, bool pretty) {
-  g_autoptr(JsonGenerator) generator = json_generator_new();
-  json_generator_set_root(generator, node);
-  json_generator_set_pretty(generator, pretty);
-  g_autofree gchar *text = json_generator_to_data(generator, nullptr);
-  return text;
-}
+std::string to_json_text(JsonNode *node, bool pretty) { return rtms::json::node_to_text(node, pretty); }
 
 std::string builder_to_text(JsonBuilder *builder, bool pretty) {
   auto root = rtms::adopt(json_builder_get_root(builder));

@@ -96,13 +96,27 @@ Result<JsonObject *> parse_object(std::string_view text, GRef<JsonParser> *parse
   return object;
 }
 
-std::string node_to_compact_string(JsonNode *node) {
+std::string node_to_text(JsonNode *node, bool pretty) {
   auto gen = adopt(json_generator_new());
   json_generator_set_root(gen.get(), node);
+  json_generator_set_pretty(gen.get(), pretty);
   gsize length = 0;
   auto text = adopt(json_generator_to_data(gen.get(), &length));
-  return std::string(text.get(), length);
+  std::string out;
+  out.reserve(length);
+  // A raw 0x1F can only be inside a string (member name or value): JSON's
+  // structure uses no control character but white space, and in UTF-8 the
+  // byte is never part of another character.
+  for (const char *c = text.get(), *end = c + length; c < end; ++c) {
+    if (*c == '\x1f')
+      out += "\\u001f";
+    else
+      out.push_back(*c);
+  }
+  return out;
 }
+
+std::string node_to_compact_string(JsonNode *node) { return node_to_text(node, false); }
 
 std::string to_compact_string(JsonBuilder *builder) {
   auto root = adopt(json_builder_get_root(builder));

@@ -26,7 +26,12 @@ namespace rtms::json {
 // untrusted_text.h (nesting, value count) is refused before json-glib sees it.
 Result<JsonObject *> parse_object(std::string_view text, GRef<JsonParser> *parser);
 
-// Compact serialisation of a builder's root.
+// Serialisation of a node (pretty: indented), or compact of a builder's
+// root: the one way the project writes JSON with json-glib. Valid JSON for
+// any string in it: json-glib 1.6's generator writes U+001F raw (it escapes
+// the other control characters), which is not JSON; here it is written
+// \u001f.
+std::string node_to_text(JsonNode *node, bool pretty);
 std::string to_compact_string(JsonBuilder *builder);
 std::string node_to_compact_string(JsonNode *node);
 

@@ -337,7 +337,9 @@ std::string encode_webhook(const Webhook &w) {
   if (w.kind == WebhookKind::UrlValidation) {
     str("plainToken", w.plain_token);
   } else {
-    if (!w.identity.instance_id.empty())
+    // An empty id is written when only its key says the product (as it
+    // came: "session_id": ""), so that reading this back gives the same.
+    if (!w.identity.instance_id.empty() || w.identity.product != Product::Meeting)
       str(identity_key(w.identity.product), w.identity.instance_id);
     if (w.identity.product == Product::VideoSdk && !w.session_key.empty())
       str("session_key", w.session_key);
