@@ -585,9 +585,11 @@ async function turn(tmp, procs) {
 // The same with short-lived credentials (docs/gateway.md, "ICE, STUN,
 // TURN"): coturn with use-auth-secret, the gateway with the same secret
 // (--turn-secret-file) and the TURN URL without user info; each viewer's
-// Link header has a credential minted for it ("<expiry>:viewer",
-// base64(HMAC-SHA1(secret, username))), the gateway's webrtcbin one of its
-// own; the secret and the minted passwords never logged.
+// Link header has a credential minted for it ("<expiry>:viewer-<16 hex>",
+// base64(HMAC-SHA1(secret, username))): random on an OPTIONS, SHA-256 of the
+// viewer's resource id on a 201; the gateway's webrtcbin one of its own for
+// that viewer ("<expiry>:rtms-gateway-<the same 16 hex>"); the secret and the
+// minted passwords never logged.
 async function turnSecret(tmp, procs) {
   const crypto = require('crypto');
   const secret = 'turn-secret-' + crypto.randomBytes(12).toString('hex');
@@ -613,19 +615,32 @@ async function turnSecret(tmp, procs) {
   procs.start('emulator-secret', process.env.RTMS_EMULATOR,
     ['--script', script, '--webhook-url', gw.webhook, '--webhook-secret', SECRET], {}, tmp);
   const whep = gw.base + '/streams/' + streamId + '/whep';
-  const links = iceLinks(await fetch(whep, { method: 'OPTIONS', headers: { Authorization: 'Bearer ' + token } }));
-  assert.strictEqual(links.length, 1, 'OPTIONS with the token: one TURN Link');
-  const m = /^<turn:127\.0\.0\.1:(\d+)>; rel="ice-server"; username="(\d+):viewer"; credential="([^"]+)"; credential-type="password"$/
-    .exec(links[0]);
-  assert(m && Number(m[1]) === port, 'a minted TURN credential in the Link header: ' + (m ? 'username ' + m[2] + ':viewer' : 'none'));
-  const expiry = Number(m[2]), minted = m[3];
+  // A minted credential of a Link header: its parts, the form and the HMAC checked.
+  const mintedOf = (link, what) => {
+    const m = /^<turn:127\.0\.0\.1:(\d+)>; rel="ice-server"; username="(\d+):(viewer-[0-9a-f]{16})"; credential="([^"]+)"; credential-type="password"$/
+      .exec(link || '');
+    assert(m && Number(m[1]) === port, what + ': a minted TURN credential "<expiry>:viewer-<16 hex>" in the Link header: ' +
+      (m ? 'username ' + m[2] + ':' + m[3] : link));
+    const username = m[2] + ':' + m[3];
+    assert.strictEqual(m[4], crypto.createHmac('sha1', secret).update(username).digest('base64'),
+      what + ': the password is base64(HMAC-SHA1(secret, username))');
+    assert(!link.includes(secret) && !link.includes(token), what + ': neither the secret nor the token in the Link header');
+    return { expiry: Number(m[2]), id: m[3], username, password: m[4] };
+  };
+  const tagOf = (resource) => crypto.createHash('sha256').update(resource.replace(/^\/whep\//, '')).digest('hex').slice(0, 16);
+  const optionsCredential = async () => {
+    const links = iceLinks(await fetch(whep, { method: 'OPTIONS', headers: { Authorization: 'Bearer ' + token } }));
+    assert.strictEqual(links.length, 1, 'OPTIONS with the token: one TURN Link');
+    return mintedOf(links[0], 'OPTIONS');
+  };
+  const first = await optionsCredential(), second = await optionsCredential();
+  const minted = [first.password, second.password];
   const now = Date.now() / 1000;
-  assert(expiry > now + ttl - 60 && expiry < now + ttl + 60, 'the credential expires in --turn-credential-ttl');
-  assert.strictEqual(minted, crypto.createHmac('sha1', secret).update(m[2] + ':viewer').digest('base64'),
-    'the password is base64(HMAC-SHA1(secret, username))');
-  assert(!links[0].includes(secret), 'the secret itself is not in the Link header');
+  assert(first.expiry > now + ttl - 60 && first.expiry < now + ttl + 60, 'the credential expires in --turn-credential-ttl');
+  assert.notStrictEqual(first.id, second.id, 'two OPTIONS, two ids (' + first.id + ', ' + second.id + ')');
   assert.deepStrictEqual(iceLinks(await fetch(whep, { method: 'OPTIONS' })), [], 'no TURN without the token');
   const browser = await launch(tmp, 'turn-secret');
+  let pageTag = null;
   try {
     const page = await openViewer(browser, gw, streamId, token, '&relay=1');
     await assertPlays(page, 'the viewer through TURN with a minted credential');
@@ -635,6 +650,31 @@ async function turnSecret(tmp, procs) {
     assert.strictEqual(ice.local.type, 'relay', 'the browser\'s side of the selected pair is a TURN relay');
     assert.strictEqual(ice.remote.type, 'relay', 'the gateway\'s side (its own minted credential) is a TURN relay');
     assert(ice.pair.bytesReceived > 10000, 'media came over the relayed pair (' + ice.pair.bytesReceived + ' bytes)');
+    pageTag = tagOf(await page.evaluate(() => window.rtmsViewer.resource));
+    // One more offer made in the page (that viewer leaves at once): its 201
+    // has a credential naming its own session, unlike the OPTIONS ones and
+    // the page's session. (One is enough: each costs about 2 s here.)
+    const created = await page.evaluate(async (url, bearer) => {
+      const pc = new RTCPeerConnection();
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: bearer },
+        body: pc.localDescription.sdp });
+      const out = { status: r.status, link: r.headers.get('link'), location: r.headers.get('location') };
+      if (out.location) await fetch(out.location, { method: 'DELETE', headers: { Authorization: bearer } });
+      pc.close();
+      return out;
+    }, whep, 'Bearer ' + token);
+    assert.strictEqual(created.status, 201, 'another offer answered');
+    const createdLinks = iceLinks({ headers: new Headers({ link: created.link || '' }) });
+    assert.strictEqual(createdLinks.length, 1, 'one TURN Link on the 201');
+    const offer = mintedOf(createdLinks[0], 'the 201');
+    assert.strictEqual(offer.id, 'viewer-' + tagOf(created.location),
+      'the 201\'s id is viewer-<SHA-256 of its resource id> (' + created.location + ')');
+    minted.push(offer.password);
+    const ids = [first.id, second.id, offer.id, 'viewer-' + pageTag];
+    log('TURN ids: OPTIONS', first.id, second.id, '| 201', offer.id, '| the page\'s session', pageTag);
+    assert.strictEqual(new Set(ids).size, ids.length, 'every OPTIONS and every 201 its own id: ' + ids.join(' '));
   } finally {
     await browser.close().catch(() => {});
   }
@@ -644,16 +684,22 @@ async function turnSecret(tmp, procs) {
   const gstLog = fs.readFileSync(gstDebugFile, 'utf8');
   for (const [what, text] of [['the gateway\'s log', gwLog], ['GST_DEBUG_FILE', gstLog]]) {
     assert(!text.includes(secret), 'the TURN secret never reaches ' + what);
-    assert(!text.includes(minted) && !text.includes(encodeURIComponent(minted)), 'nor a minted password: ' + what);
+    for (const p of minted)
+      assert(!text.includes(p) && !text.includes(encodeURIComponent(p)), 'nor a minted password: ' + what);
+    assert(!text.includes(token), 'nor the viewer token: ' + what);
   }
+  assert(gwLog.includes('(TURN id tag ' + pageTag + ')'), 'the gateway\'s log names the page viewer\'s TURN id tag');
   assert(gstLog.includes('turn://***@127.0.0.1:' + port),
     'webrtcnice\'s DEBUG line with the TURN URL in GST_DEBUG_FILE, its user info hidden');
   assert(/webrtcnice/.test(gstLog) && !/webrtcnice/.test(gwLog), 'GStreamer\'s lines went to GST_DEBUG_FILE, not stderr');
   const turnText = fs.readFileSync(turnLog, 'utf8');
   const allocations = turnText.split('\n').filter((l) => /ALLOCATE processed, success/.test(l));
   log('coturn (use-auth-secret):', allocations.length, 'allocations;', allocations.map((l) => l.replace(/^\S+\s+/, '')).join(' | '));
-  assert(allocations.some((l) => /\d+:viewer/.test(l)), 'coturn allocated for the viewer\'s minted username');
-  assert(allocations.some((l) => /\d+:rtms-gateway/.test(l)), 'and for the gateway\'s own');
+  // The page allocated with its OPTIONS credential (it gathers before its offer), the gateway with the one of that viewer.
+  assert(allocations.some((l) => /<\d+:viewer-[0-9a-f]{16}>/.test(l)), 'coturn allocated for the viewer\'s minted username');
+  assert(allocations.some((l) => l.includes(':rtms-gateway-' + pageTag + '>')),
+    'and for the gateway\'s own for that viewer (rtms-gateway-' + pageTag + ')');
+  assert(!allocations.some((l) => /<\d+:(viewer|rtms-gateway)>/.test(l)), 'no allocation under a shared id');
 }
 
 async function main() {

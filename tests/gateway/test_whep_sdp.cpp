@@ -2,6 +2,7 @@
 // read, and which format a viewer gets (passed through or re-encoded).
 #include <gst/check/gstcheck.h>
 
+#include <set>
 #include <string>
 
 #include "gst_log_guard.h"
@@ -234,6 +235,54 @@ GST_START_TEST(turn_rest_credentials) {
 }
 GST_END_TEST;
 
+// The ids in the minted usernames (turn_credentials.h): per request
+// "viewer-" and 16 random hex digits, two requests two ids; per viewer
+// session the first 16 hex digits of SHA-256 of its resource id, as
+//   printf '%s' 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b | sha256sum | cut -c1-16
+// gives them, for the viewer's 201 and the gateway's own webrtcbin alike;
+// the password of such a username as
+//   printf '%s' '1700000000:viewer-0123456789abcdef' | openssl dgst -sha1 -hmac 'north-wind-secret' -binary | base64
+static bool lower_hex(const std::string &s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+GST_START_TEST(turn_ids) {
+  std::string a = gateway::turn_id_for_request(), b = gateway::turn_id_for_request();
+  for (const std::string &id : {a, b}) {
+    fail_unless_equals_int(id.size(), 7 + 16);
+    fail_unless(id.rfind("viewer-", 0) == 0 && lower_hex(id.substr(7)), "not viewer-<16 hex>: %s", id.c_str());
+  }
+  fail_unless(a != b, "two requests, one id: %s", a.c_str());
+  // Many requests, no repeat (64 random bits each).
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; i++) seen.insert(gateway::turn_id_for_request());
+  fail_unless_equals_int(seen.size(), 1000);
+
+  const char *resource = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b";
+  // (Each result in a variable: the check keeps the pointer past the statement.)
+  std::string tag = gateway::turn_session_tag(resource), viewer = gateway::turn_id_for_viewer(resource),
+              own = gateway::turn_id_for_gateway(resource);
+  fail_unless_equals_string(tag.c_str(), "8ab9dda621599661");
+  fail_unless_equals_string(viewer.c_str(), "viewer-8ab9dda621599661");
+  fail_unless_equals_string(own.c_str(), "rtms-gateway-8ab9dda621599661");
+  // Another session, another id; the resource id itself is not in it.
+  std::string other = gateway::turn_id_for_viewer("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633c");
+  fail_unless(other != viewer && other.size() == 7 + 16 && lower_hex(other.substr(7)));
+  fail_unless(viewer.find("1b4e28ba") == std::string::npos);
+
+  gateway::TurnCredential c = gateway::turn_rest_credential("north-wind-secret", 1700000000, "viewer-0123456789abcdef");
+  fail_unless_equals_string(c.username.c_str(), "1700000000:viewer-0123456789abcdef");
+  fail_unless_equals_string(c.password.c_str(), "wshjUmXzRK13VuohQ7fRvC8DRDI=");
+  // '-' is unreserved: the username goes into webrtcbin's URL with only ':' escaped.
+  std::string url = gateway::turn_url_with_credential("turn://h:1", c);
+  fail_unless_equals_string(url.c_str(),
+                            "turn://1700000000%3Aviewer-0123456789abcdef:wshjUmXzRK13VuohQ7fRvC8DRDI%3D@h:1");
+}
+GST_END_TEST;
+
 // GStreamer's log without the minted credentials (gst_log_guard.h).
 GST_START_TEST(turn_userinfo_hidden) {
   std::string line = gateway::without_turn_userinfo(
@@ -255,6 +304,7 @@ static Suite *whep_sdp_suite() {
   tcase_add_test(tc, video_choice);
   tcase_add_test(tc, ice_server_links);
   tcase_add_test(tc, turn_rest_credentials);
+  tcase_add_test(tc, turn_ids);
   tcase_add_test(tc, turn_userinfo_hidden);
   return s;
 }

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <glib.h>
 
@@ -36,7 +37,43 @@ size_t after_scheme(const std::string &url) {
   return std::string::npos;
 }
 
+std::string hex_of(const unsigned char *bytes, size_t size) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < size; i++) {
+    out.push_back(hex[bytes[i] >> 4]);
+    out.push_back(hex[bytes[i] & 15]);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string turn_id_for_request() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // OpenSSL's generator unavailable (it does not happen on a running
+    // system): GLib's, seeded from /dev/urandom, for an id that is no secret.
+    for (unsigned char &b : bytes) b = (unsigned char)g_random_int_range(0, 256);
+  }
+  return "viewer-" + hex_of(bytes, sizeof bytes);
+}
+
+std::string turn_session_tag(std::string_view resource_id) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!EVP_Digest(resource_id.data(), resource_id.size(), digest, &size, EVP_sha256(), nullptr) || size < 8)
+    return {};
+  return hex_of(digest, 8);
+}
+
+std::string turn_id_for_viewer(std::string_view resource_id) {
+  return "viewer-" + turn_session_tag(resource_id);
+}
+
+std::string turn_id_for_gateway(std::string_view resource_id) {
+  return "rtms-gateway-" + turn_session_tag(resource_id);
+}
 
 TurnCredential turn_rest_credential(std::string_view secret, int64_t expiry_unix_s, std::string_view id) {
   TurnCredential out;

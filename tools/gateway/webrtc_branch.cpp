@@ -890,7 +890,7 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
   if (!config.stun_server.empty()) g_object_set(webrtc, "stun-server", config.stun_server.c_str(), nullptr);
   if (!config.turn_server.empty()) {
     std::string turn = turn_url_for_use(config.turn_server, config.turn_secret, g_get_real_time() / G_USEC_PER_SEC,
-                                        config.turn_credential_ttl_s, "rtms-gateway");
+                                        config.turn_credential_ttl_s, turn_id_for_gateway(id));
     if (!turn.empty()) g_object_set(webrtc, "turn-server", turn.c_str(), nullptr);
   }
   if (config.relay_only) g_object_set(webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, nullptr);
@@ -954,7 +954,13 @@ std::string WebrtcBranch::add_viewer(const Offer &offer, const std::string &sdp,
       send_offer(v, now);
     }
   }
-  tools::log_info("%s: WebRTC viewer %.8s: %s", label_.c_str(), id.c_str(), what.c_str());
+  // With minted TURN credentials, the part of their usernames that names
+  // this viewer (viewer-<tag> on the 201, rtms-gateway-<tag> for the
+  // gateway's side): coturn's log can be read against this line.
+  std::string turn_tag = config.turn_secret.empty() || config.turn_server.empty()
+                             ? std::string()
+                             : " (TURN id tag " + turn_session_tag(id) + ")";
+  tools::log_info("%s: WebRTC viewer %.8s%s: %s", label_.c_str(), id.c_str(), turn_tag.c_str(), what.c_str());
   if (!tick_) tick_ = rtms::SourceId(g_timeout_add(50, on_tick, this));
   return id;
 }

@@ -107,14 +107,19 @@ void WhepEndpoint::cors(SoupServerMessage *msg, const char *methods) const {
 // credentials only to a viewer who showed the token: without
 // --viewer-token-file (or --feed-token-file) they would be anyone's, and
 // the relay open to whoever reaches this port.
-void WhepEndpoint::ice_server_links(SoupServerMessage *msg, bool with_turn) const {
+void WhepEndpoint::ice_server_links(SoupServerMessage *msg, bool with_turn, const std::string &resource_id) const {
   SoupMessageHeaders *out = soup_server_message_get_response_headers(msg);
   bool secret = false;
-  // With a TURN secret, a credential of the viewer's own, minted now.
-  std::string turn = with_turn ? turn_url_for_use(config_.webrtc.turn_server, config_.webrtc.turn_secret,
-                                                  g_get_real_time() / G_USEC_PER_SEC,
-                                                  config_.webrtc.turn_credential_ttl_s, "viewer")
-                               : std::string();
+  // With a TURN secret, a credential of the viewer's own, minted now: its id
+  // names the viewer session (the 201), or is random (an OPTIONS, before
+  // any session); turn_credentials.h.
+  std::string turn;
+  if (with_turn && !config_.webrtc.turn_secret.empty())
+    turn = turn_url_for_use(config_.webrtc.turn_server, config_.webrtc.turn_secret, g_get_real_time() / G_USEC_PER_SEC,
+                            config_.webrtc.turn_credential_ttl_s,
+                            resource_id.empty() ? turn_id_for_request() : turn_id_for_viewer(resource_id));
+  else if (with_turn)
+    turn = config_.webrtc.turn_server;
   for (const std::string &link : gateway::ice_server_links(config_.webrtc.stun_server, turn, with_turn)) {
     soup_message_headers_append(out, "Link", link.c_str());
     secret = secret || link.find("credential=") != std::string::npos;
@@ -162,7 +167,7 @@ void WhepEndpoint::handle_whep(SoupServerMessage *msg, const std::string &stream
     soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Accept-Post", "application/sdp");
     // A player asks before its offer (its candidates go in the offer: no
     // trickle); a CORS preflight carries no token and gets STUN only.
-    ice_server_links(msg, !config_.viewer_token.empty() && authorized(msg, query));
+    ice_server_links(msg, !config_.viewer_token.empty() && authorized(msg, query), std::string());
     soup_server_message_set_status(msg, 204, nullptr);
     return;
   }
@@ -246,7 +251,7 @@ void WhepEndpoint::offer(SoupServerMessage *msg, const std::string &stream_id) {
       SoupMessageHeaders *out = soup_server_message_get_response_headers(m);
       std::string location = "/whep/" + *viewer_id;
       soup_message_headers_replace(out, "Location", location.c_str());
-      ice_server_links(m, !config_.viewer_token.empty());  // RFC 9725 section 4.6: on the 201 as well
+      ice_server_links(m, !config_.viewer_token.empty(), *viewer_id);  // RFC 9725 section 4.6: on the 201 as well
       soup_server_message_set_status(m, 201, nullptr);
       soup_server_message_set_response(m, "application/sdp", SOUP_MEMORY_COPY, text.data(), text.size());
       viewers_[*viewer_id] = stream_id;

@@ -61,7 +61,9 @@ class WhepEndpoint {
   void offer(SoupServerMessage *msg, const std::string &stream_id);
   bool authorized(SoupServerMessage *msg, GHashTable *query) const;
   void cors(SoupServerMessage *msg, const char *methods) const;
-  void ice_server_links(SoupServerMessage *msg, bool with_turn) const;
+  // The Link headers; with a TURN secret a credential minted for resource_id
+  // (the viewer's session), or with a random id when it is empty.
+  void ice_server_links(SoupServerMessage *msg, bool with_turn, const std::string &resource_id) const;
   void count(const std::string &outcome) { requests_[outcome]++; }
   int total_viewers() const;
 
