@@ -500,6 +500,23 @@ function iceOfPage(page) {
   });
 }
 
+// One more WHEP offer made from inside the page (a viewer that leaves at
+// once): its 201's status, Link, Cache-Control and Location.
+async function offerFromPage(page, whep, token) {
+  return page.evaluate(async (url, bearer) => {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: bearer },
+      body: pc.localDescription.sdp });
+    const out = { status: r.status, link: r.headers.get('link'), cache: r.headers.get('cache-control'),
+      location: r.headers.get('location') };
+    if (out.location) await fetch(out.location, { method: 'DELETE', headers: { Authorization: bearer } });
+    pc.close();
+    return out;
+  }, whep, 'Bearer ' + token);
+}
+
 async function turn(tmp, procs) {
   const which = require('child_process').spawnSync('sh', ['-c', 'command -v turnserver'], { encoding: 'utf8' });
   if (which.status !== 0) {
@@ -547,17 +564,7 @@ async function turn(tmp, procs) {
     assert(ice.pair.bytesReceived > 10000, 'media came over the relayed pair (' + ice.pair.bytesReceived + ' bytes)');
     assert(!page.consoleText.includes(password), 'the TURN password not in the page\'s console');
     // The 201 of an offer carries the same Link (RFC 9725 4.6), readable by a script; that viewer leaves at once.
-    const created = await page.evaluate(async (url, bearer) => {
-      const pc = new RTCPeerConnection();
-      pc.addTransceiver('video', { direction: 'recvonly' });
-      await pc.setLocalDescription(await pc.createOffer());
-      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: bearer },
-        body: pc.localDescription.sdp });
-      const out = { status: r.status, link: r.headers.get('link'), cache: r.headers.get('cache-control') };
-      if (r.headers.get('location')) await fetch(r.headers.get('location'), { method: 'DELETE', headers: { Authorization: bearer } });
-      pc.close();
-      return out;
-    }, whep, 'Bearer ' + token);
+    const created = await offerFromPage(page, whep, token);
     assert.strictEqual(created.status, 201, 'a second offer answered');
     assert.strictEqual(created.link, withToken[0], 'the 201 carries the TURN Link too');
     assert.strictEqual(created.cache, 'no-store', 'an answer with credentials is not stored');
@@ -654,17 +661,7 @@ async function turnSecret(tmp, procs) {
     // One more offer made in the page (that viewer leaves at once): its 201
     // has a credential naming its own session, unlike the OPTIONS ones and
     // the page's session. (One is enough: each costs about 2 s here.)
-    const created = await page.evaluate(async (url, bearer) => {
-      const pc = new RTCPeerConnection();
-      pc.addTransceiver('video', { direction: 'recvonly' });
-      await pc.setLocalDescription(await pc.createOffer());
-      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: bearer },
-        body: pc.localDescription.sdp });
-      const out = { status: r.status, link: r.headers.get('link'), location: r.headers.get('location') };
-      if (out.location) await fetch(out.location, { method: 'DELETE', headers: { Authorization: bearer } });
-      pc.close();
-      return out;
-    }, whep, 'Bearer ' + token);
+    const created = await offerFromPage(page, whep, token);
     assert.strictEqual(created.status, 201, 'another offer answered');
     const createdLinks = iceLinks({ headers: new Headers({ link: created.link || '' }) });
     assert.strictEqual(createdLinks.length, 1, 'one TURN Link on the 201');

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "untrusted_text.h"
 
@@ -102,8 +103,9 @@ std::string node_to_text(JsonNode *node, bool pretty) {
   json_generator_set_pretty(gen.get(), pretty);
   gsize length = 0;
   auto text = adopt(json_generator_to_data(gen.get(), &length));
+  if (!std::memchr(text.get(), '\x1f', length)) return std::string(text.get(), length);  // nearly always
   std::string out;
-  out.reserve(length);
+  out.reserve(length + 8);
   // A raw 0x1F can only be inside a string (member name or value): JSON's
   // structure uses no control character but white space, and in UTF-8 the
   // byte is never part of another character.
